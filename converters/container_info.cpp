@@ -1,0 +1,204 @@
+#include "converters/container_info.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "spec/json_reader.hpp"
+
+namespace mcrun::converters {
+namespace {
+
+using spec::child_pointer;
+using spec::ObjectReader;
+using spec::Problems;
+
+Json yaml_node(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      Json o = Json::object();
+      for (const auto& kv : n) o[kv.first.as<std::string>()] = yaml_node(kv.second);
+      return o;
+    }
+    case YAML::NodeType::Sequence: {
+      Json a = Json::array();
+      for (const auto& e : n) a.push_back(yaml_node(e));
+      return a;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& s = n.Scalar();
+      if (n.Tag() == "!") return s;  // quoted: a string, whatever it looks like
+      if (s == "true" || s == "True") return true;
+      if (s == "false" || s == "False") return false;
+      if (s == "null" || s == "~") return nullptr;
+      int64_t i;
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+      if (ec == std::errc() && p == s.data() + s.size()) return i;
+      uint64_t u;
+      auto [p2, ec2] = std::from_chars(s.data(), s.data() + s.size(), u);
+      if (ec2 == std::errc() && p2 == s.data() + s.size()) return u;
+      double d;
+      auto [p3, ec3] = std::from_chars(s.data(), s.data() + s.size(), d);
+      if (ec3 == std::errc() && p3 == s.data() + s.size() && !s.empty()) return d;
+      return s;
+    }
+    default: return nullptr;
+  }
+}
+
+// Protobuf JSON writes 64-bit integers as strings ("1024"): accept both.
+std::optional<uint64_t> read_u64(const Json& j, const std::string& ptr, Problems& p) {
+  if (j.is_string()) {
+    const std::string s = j.get<std::string>();
+    uint64_t v;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) return v;
+    p.push_back({ptr, "must be an unsigned integer, not " + quote(s)});
+    return std::nullopt;
+  }
+  return spec::read_integer<uint64_t>(j, ptr, p);
+}
+
+void reject_unknown(const ObjectReader& r, const std::string& ptr, Problems& p) {
+  const Json extra = r.extra();  // items() of a temporary would dangle
+  for (const auto& [k, v] : extra.items()) p.push_back({child_pointer(ptr, k), "unknown field"});
+}
+
+void not_supported(ObjectReader& r, const std::string& ptr, const char* key, const std::string& why, Problems& p) {
+  if (const Json* j = r.object(key)) (void)j, p.push_back({child_pointer(ptr, key), why});
+}
+
+std::optional<std::vector<std::string>> capabilities(ObjectReader& r, const std::string& ptr, const char* key,
+                                                     Problems& p) {
+  const Json* c = r.object(key);
+  if (!c) return std::nullopt;
+  std::string cptr = child_pointer(ptr, key);
+  ObjectReader cr(*c, cptr, p);
+  auto caps = cr.strings("capabilities").value_or(std::vector<std::string>{});
+  reject_unknown(cr, cptr, p);
+  return caps;
+}
+
+ContainerInfo read_info(const Json& j, Problems& p) {
+  ContainerInfo info;
+  ObjectReader r(j, "", p);
+  if (!r.valid()) return info;
+  info.type = r.string("type", true).value_or("MESOS");
+  if (!info.type.empty() && info.type != "MESOS") {
+    if (info.type == "DOCKER") p.push_back({"/type", "DOCKER is not supported: mcrun converts MESOS containers"});
+    else p.push_back({"/type", "must be MESOS or DOCKER, not " + quote(info.type)});
+  }
+  if (const Json* vols = r.array("volumes")) {
+    for (size_t i = 0; i < vols->size(); ++i) {
+      std::string vptr = child_pointer("/volumes", i);
+      ObjectReader vr((*vols)[i], vptr, p);
+      if (!vr.valid()) continue;
+      Volume v;
+      v.container_path = vr.string("container_path", true).value_or("");
+      v.host_path = vr.string("host_path");
+      auto mode = vr.string("mode", true);
+      if (mode && *mode == "RO") v.mode = Volume::Mode::RO;
+      else if (mode && *mode != "RW") p.push_back({vptr + "/mode", "must be RW or RO, not " + quote(*mode)});
+      not_supported(vr, vptr, "image", "image volumes are not supported by mcrun convert", p);
+      not_supported(vr, vptr, "source", "volume sources are not supported by mcrun convert; use host_path", p);
+      reject_unknown(vr, vptr, p);
+      if (!v.host_path && !vr.object("image") && !vr.object("source"))
+        p.push_back({vptr + "/host_path", "is required"});
+      info.volumes.push_back(std::move(v));
+    }
+  }
+  info.hostname = r.string("hostname");
+  not_supported(r, "", "docker", "docker is not supported: mcrun converts MESOS containers", p);
+  if (const Json* m = r.object("mesos")) {
+    ObjectReader mr(*m, "/mesos", p);
+    not_supported(mr, "/mesos", "image", "images are not pulled by mcrun; unpack the image and pass --rootfs DIR", p);
+    reject_unknown(mr, "/mesos", p);
+  }
+  if (const Json* n = r.array("network_infos"); n && !n->empty())
+    p.push_back({"/network_infos", "network isolation is not done by mcrun convert; attach it with --hook createRuntime=..."});
+  if (const Json* l = r.object("linux_info")) {
+    ObjectReader lr(*l, "/linux_info", p);
+    if (lr.object("capability_info"))
+      p.push_back({"/linux_info/capability_info", "is deprecated since Mesos 1.4; use effective_capabilities"});
+    info.bounding_capabilities = capabilities(lr, "/linux_info", "bounding_capabilities", p);
+    info.effective_capabilities = capabilities(lr, "/linux_info", "effective_capabilities", p);
+    info.share_pid_namespace = lr.boolean("share_pid_namespace").value_or(false);
+    reject_unknown(lr, "/linux_info", p);
+  }
+  if (const Json* rl = r.object("rlimit_info")) {
+    ObjectReader rr(*rl, "/rlimit_info", p);
+    if (const Json* list = rr.array("rlimits")) {
+      for (size_t i = 0; i < list->size(); ++i) {
+        std::string eptr = child_pointer("/rlimit_info/rlimits", i);
+        ObjectReader er((*list)[i], eptr, p);
+        if (!er.valid()) continue;
+        RLimit lim;
+        lim.type = er.string("type", true).value_or("");
+        // Read hard/soft through the reader so they count as known fields.
+        if (const Json* h = (*list)[i].contains("hard") ? &(*list)[i]["hard"] : nullptr)
+          lim.hard = read_u64(*h, eptr + "/hard", p);
+        if (const Json* s = (*list)[i].contains("soft") ? &(*list)[i]["soft"] : nullptr)
+          lim.soft = read_u64(*s, eptr + "/soft", p);
+        Json rest = er.extra();
+        rest.erase("hard");
+        rest.erase("soft");
+        for (const auto& [k, v] : rest.items()) p.push_back({child_pointer(eptr, k), "unknown field"});
+        info.rlimits.push_back(std::move(lim));
+      }
+    }
+    reject_unknown(rr, "/rlimit_info", p);
+  }
+  if (const Json* t = r.object("tty_info")) {
+    info.tty = true;
+    ObjectReader tr(*t, "/tty_info", p);
+    if (const Json* ws = tr.object("window_size")) {
+      ObjectReader wr(*ws, "/tty_info/window_size", p);
+      info.tty_rows = wr.u32("rows", true);
+      info.tty_columns = wr.u32("columns", true);
+      reject_unknown(wr, "/tty_info/window_size", p);
+    }
+    reject_unknown(tr, "/tty_info", p);
+  }
+  reject_unknown(r, "", p);
+  return info;
+}
+
+bool looks_like_json(std::string_view text) {
+  auto pos = text.find_first_not_of(" \t\r\n");
+  return pos != std::string_view::npos && (text[pos] == '{' || text[pos] == '[');
+}
+
+}  // namespace
+
+Result<Json> yaml_to_json(std::string_view text) {
+  try {
+    return yaml_node(YAML::Load(std::string(text)));
+  } catch (const YAML::Exception& e) {
+    return fail("invalid YAML: " + std::string(e.what()));
+  }
+}
+
+Result<ContainerInfo> parse_container_info(std::string_view text, InputFormat format, std::string_view name) {
+  if (format == InputFormat::Auto) format = looks_like_json(text) ? InputFormat::Json : InputFormat::Yaml;
+  Json j;
+  if (format == InputFormat::Json) {
+    try {
+      j = Json::parse(text);
+    } catch (const Json::exception& e) {
+      std::string what = e.what();
+      auto pos = what.find("] ");
+      return fail(std::string(name) + ": invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
+    }
+  } else {
+    auto y = yaml_to_json(text);
+    if (!y) return std::unexpected(std::move(y.error()).context(name));
+    j = std::move(*y);
+  }
+  Problems p;
+  ContainerInfo info = read_info(j, p);
+  if (!p.empty()) return fail(spec::format_problems(name, p));
+  return info;
+}
+
+}  // namespace mcrun::converters

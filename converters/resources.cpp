@@ -1,0 +1,51 @@
+#include "converters/resources.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace mcrun::converters {
+
+Result<std::map<std::string, double>> parse_resources(std::string_view text) {
+  std::map<std::string, double> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(';', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view item = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (item.empty()) continue;
+    size_t colon = item.find(':');
+    if (colon == std::string_view::npos)
+      return fail("--resources: " + quote(item) + " is not NAME:VALUE (e.g. \"cpus:1.5;mem:256\")");
+    std::string name(item.substr(0, colon));
+    if (auto paren = name.find('('); paren != std::string::npos) name.resize(paren);
+    std::string_view value = item.substr(colon + 1);
+    if (value.starts_with('[') || value.starts_with('{')) continue;  // ranges, sets
+    double v;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || p != value.data() + value.size() || !std::isfinite(v) || v < 0)
+      return fail("--resources: " + name + ": " + quote(value) + " is not a non-negative number");
+    out[name] = v;
+  }
+  return out;
+}
+
+spec::Resources cgroup_resources(const std::map<std::string, double>& res, bool cpu, bool mem, bool pids) {
+  spec::Resources r;
+  if (auto it = res.find("cpus"); cpu && it != res.end()) {
+    spec::Cpu c;
+    c.shares = std::max<uint64_t>(kMinCpuShares, static_cast<uint64_t>(it->second * kCpuSharesPerCpu));
+    c.period = kCfsPeriodUs;
+    c.quota = std::max<int64_t>(kMinCfsQuotaUs, static_cast<int64_t>(it->second * kCfsPeriodUs));
+    r.cpu = c;
+  }
+  if (auto it = res.find("mem"); mem && it != res.end()) {
+    spec::Memory m;
+    m.limit = static_cast<int64_t>(it->second * 1024 * 1024);  // Mesos "mem" is in MB
+    r.memory = m;
+  }
+  if (auto it = res.find("pids"); pids && it != res.end()) r.pids_limit = static_cast<int64_t>(it->second);
+  return r;
+}
+
+}  // namespace mcrun::converters

@@ -1,0 +1,122 @@
+#include "hooks/hook.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+
+#include "runtime/sys/raw.hpp"
+#include "runtime/sys/syscalls.hpp"
+
+namespace mcrun::hooks {
+namespace {
+
+using sys::UniqueFd;
+constexpr size_t kKeepOutput = 4096;
+
+Result<std::pair<UniqueFd, UniqueFd>> make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) < 0) return fail_errno("pipe2");
+  return std::pair{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+[[noreturn]] void exec_hook(const spec::Hook& hook, int in, int out) {
+  // dup2 clears O_CLOEXEC on the new descriptors; everything else stays close-on-exec.
+  if (::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) _exit(126);
+  std::vector<char*> argv, envp;
+  std::vector<std::string> args = hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env = hook.env;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  ::signal(SIGPIPE, SIG_DFL);  // mcrun ignores it; an ignored signal would survive exec
+  ::execve(hook.path.c_str(), argv.data(), envp.data());
+  std::string msg = "exec " + hook.path + ": " + errno_name(errno) + "\n";
+  (void)!::write(2, msg.data(), msg.size());
+  _exit(127);
+}
+
+std::string tidy(std::string out) {
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+Result<> run_hook(const spec::Hook& hook, std::string_view state_json, std::string_view label) {
+  std::string who = "hook " + std::string(label) + " " + hook.path;
+  auto in = make_pipe();
+  auto out = make_pipe();
+  if (!in || !out) return std::unexpected((in ? out.error() : in.error()).context(who));
+  auto child = sys::clone3_fork(0);
+  if (!child) return std::unexpected(std::move(child.error()).context(who));
+  if (child->pid == 0) exec_hook(hook, in->first.get(), out->second.get());
+
+  in->first.reset();
+  out->second.reset();
+  // Non-blocking: a daemon the hook left behind may hold the pipe open forever.
+  ::fcntl(out->first.get(), F_SETFL, O_NONBLOCK);
+  // The state is far below a pipe's capacity, so this write cannot block on a
+  // hook that never reads stdin; EPIPE from a hook that exited early is fine.
+  (void)sys::write_all(in->second.get(), state_json);
+  in->second.reset();
+
+  using Clock = std::chrono::steady_clock;
+  auto deadline = hook.timeout ? Clock::now() + std::chrono::seconds(*hook.timeout) : Clock::time_point::max();
+  std::string output;
+  bool exited = false, timed_out = false;
+  while (!exited) {
+    pollfd fds[2] = {{child->pidfd.get(), POLLIN, 0}, {out->first.get(), POLLIN, 0}};
+    int timeout_ms = -1;
+    if (hook.timeout) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      timeout_ms = left > 0 ? static_cast<int>(left) : 0;
+    }
+    int n = ::poll(fds, out->first ? 2 : 1, timeout_ms);
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) {
+      timed_out = true;
+      (void)sys::pidfd_send_signal(child->pidfd.get(), SIGKILL);
+      break;
+    }
+    if (fds[1].revents) {
+      char buf[4096];
+      ssize_t r = ::read(out->first.get(), buf, sizeof buf);
+      if (r > 0 && output.size() < kKeepOutput) output.append(buf, static_cast<size_t>(r));
+      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) out->first.reset();
+    }
+    if (fds[0].revents) exited = true;
+  }
+  auto status = sys::wait_pid(child->pid);
+  if (!status) return std::unexpected(std::move(status.error()).context(who));
+  if (timed_out) return fail(who + " timed out after " + std::to_string(*hook.timeout) + "s", ETIMEDOUT);
+  // Collect what it printed just before exiting.
+  if (out->first) {
+    char buf[4096];
+    ssize_t r;
+    while (output.size() < kKeepOutput && (r = ::read(out->first.get(), buf, sizeof buf)) > 0)
+      output.append(buf, static_cast<size_t>(r));
+  }
+  if (*status != 0) {
+    std::string why = WIFSIGNALED(*status) ? "was killed by signal " + std::to_string(WTERMSIG(*status))
+                                           : "exited with status " + std::to_string(WEXITSTATUS(*status));
+    output = tidy(output.substr(0, kKeepOutput));
+    return fail(who + " " + why + (output.empty() ? "" : ": " + output));
+  }
+  return {};
+}
+
+Result<> run_phase(const std::vector<spec::Hook>& hooks, spec::HookPhase phase, std::string_view state_json) {
+  for (size_t i = 0; i < hooks.size(); ++i) {
+    std::string label = std::string(spec::hook_phase_name(phase)) + "[" + std::to_string(i) + "]";
+    MCRUN_CHECK(run_hook(hooks[i], state_json, label));
+  }
+  return {};
+}
+
+}  // namespace mcrun::hooks

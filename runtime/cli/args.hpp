@@ -1,0 +1,72 @@
+// Command-line flags the way runc (urfave/cli) accepts them: "--bundle DIR",
+// "--bundle=DIR", "-bundle DIR", short aliases ("-b"); flags come before the
+// positional arguments, and "--" ends them.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spec/error.hpp"
+
+namespace mcrun::cli {
+
+struct FlagSpec {
+  std::string name;                  // "bundle"
+  std::vector<std::string> aliases;  // {"b"}
+  bool takes_value = false;
+  std::string help;                  // "DIR  path to the bundle (default: .)"
+};
+
+class Args {
+ public:
+  static Result<Args> parse(const std::vector<std::string>& argv, const std::vector<FlagSpec>& specs,
+                            bool stop_at_positional = true);
+
+  bool has(const std::string& name) const { return values_.contains(name); }
+  std::string value(const std::string& name, const std::string& fallback = "") const;
+  const std::vector<std::string>& all(const std::string& name) const;  // repeatable flags
+  const std::vector<std::string>& positionals() const { return positionals_; }
+
+ private:
+  std::map<std::string, std::vector<std::string>> values_;
+  std::vector<std::string> positionals_;
+};
+
+// "  -b, --bundle DIR  path to the bundle" lines for --help.
+std::string describe_flags(const std::vector<FlagSpec>& specs);
+
+struct Globals {
+  std::string root;  // state root
+  std::string log;
+  std::string log_format = "text";
+  bool debug = false;
+  bool systemd_cgroup = false;
+};
+
+struct Verb {
+  std::string name;
+  std::string summary;
+  std::string usage;  // "create [options] ID"
+  std::vector<FlagSpec> flags;
+  Result<int> (*run)(const Globals&, const Args&);
+};
+
+// One per file in runtime/cli/.
+const Verb& spec_verb();
+const Verb& check_verb();
+const Verb& convert_verb();
+const Verb& create_verb();
+const Verb& start_verb();
+const Verb& state_verb();
+const Verb& kill_verb();
+const Verb& delete_verb();
+const Verb& run_verb();
+const Verb& list_verb();
+const Verb& features_verb();
+
+// Needs exactly `n` positionals, else a usage error naming the verb.
+Result<> expect_positionals(const Args& args, size_t n, const std::string& usage);
+
+}  // namespace mcrun::cli

@@ -1,0 +1,26 @@
+// mcrun check: validate a bundle and print every problem.
+#include <cstdio>
+
+#include "runtime/bundle.hpp"
+#include "runtime/cli/args.hpp"
+#include "runtime/mount_plan.hpp"
+
+namespace mcrun::cli {
+namespace {
+Result<int> run(const Globals&, const Args& args) {
+  MCRUN_CHECK(expect_positionals(args, 0, check_verb().usage));
+  auto bundle = runtime::load_bundle(args.value("bundle", "."));
+  if (!bundle) return std::unexpected(bundle.error());
+  auto plan = runtime::plan_mounts(bundle->config, bundle->dir);
+  if (!plan) return std::unexpected(std::move(plan.error()).context("config.json"));
+  std::printf("%s: valid (rootfs %s)\n", bundle->dir.c_str(), bundle->rootfs.c_str());
+  return 0;
+}
+}  // namespace
+
+const Verb& check_verb() {
+  static const Verb v{"check", "validate a bundle's config.json and rootfs; print every problem",
+                      "check [--bundle DIR]", {{"bundle", {"b"}, true, "DIR  the bundle (default: .)"}}, run};
+  return v;
+}
+}  // namespace mcrun::cli

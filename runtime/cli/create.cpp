@@ -1,0 +1,50 @@
+// mcrun create: set up a container; its process waits for `start`.
+#include <cstdlib>
+
+#include "runtime/cli/args.hpp"
+#include "runtime/create.hpp"
+
+namespace mcrun::cli {
+
+std::vector<FlagSpec> create_flags() {
+  return {{"bundle", {"b"}, true, "DIR  the bundle (default: .)"},
+          {"pid-file", {}, true, "FILE  write the container's pid here before returning"},
+          {"console-socket", {}, true, "PATH  unix socket that receives the pty master (process.terminal)"},
+          {"no-pivot", {}, false, "use MS_MOVE + chroot instead of pivot_root"},
+          {"no-new-keyring", {}, false, "accepted for runc compatibility (mcrun makes no session keyring)"},
+          {"preserve-fds", {}, true, "N  pass fds 3 .. 3+N-1 to the container process"}};
+}
+
+Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args, const std::string& usage) {
+  MCRUN_CHECK(expect_positionals(args, 1, usage));
+  runtime::CreateOptions o;
+  o.state_root = g.root;
+  o.id = args.positionals()[0];
+  o.bundle = args.value("bundle", ".");
+  o.pid_file = args.value("pid-file");
+  o.console_socket = args.value("console-socket");
+  o.no_pivot = args.has("no-pivot");
+  std::string n = args.value("preserve-fds", "0");
+  char* end;
+  long v = std::strtol(n.c_str(), &end, 10);
+  if (*end || v < 0 || v > 1000) return fail("--preserve-fds: must be a number from 0 to 1000, not " + quote(n));
+  o.preserve_fds = static_cast<int>(v);
+  return o;
+}
+
+namespace {
+Result<int> run(const Globals& g, const Args& args) {
+  auto opts = create_options(g, args, create_verb().usage);
+  if (!opts) return std::unexpected(opts.error());
+  auto created = runtime::create_container(*opts);
+  if (!created) return std::unexpected(std::move(created.error()).context("create " + opts->id));
+  return 0;
+}
+}  // namespace
+
+const Verb& create_verb() {
+  static const Verb v{"create", "create a container from a bundle; its process waits for 'start'",
+                      "create [options] ID", create_flags(), run};
+  return v;
+}
+}  // namespace mcrun::cli

@@ -1,0 +1,136 @@
+// mcrun: the CLI. This file holds the verb table and the global flags; each
+// verb lives in its own file and only parses its flags and calls the library.
+// Errors are printed once, here: "mcrun: <context>: <reason>", exit 1.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "runtime/cli/args.hpp"
+#include "runtime/cli/log.hpp"
+#include "runtime/state_store.hpp"
+#include "spec/config.hpp"
+
+namespace mcrun::cli {
+namespace {
+
+const std::vector<const Verb*>& verbs() {
+  static const std::vector<const Verb*> v = {&create_verb(), &start_verb(),  &state_verb(), &kill_verb(),
+                                             &delete_verb(), &run_verb(),    &list_verb(),  &spec_verb(),
+                                             &check_verb(),  &convert_verb(), &features_verb()};
+  return v;
+}
+
+const std::vector<FlagSpec>& global_flags() {
+  static const std::vector<FlagSpec> f = {
+      {"root", {}, true, "DIR  state directory (default: /run/mcrun)"},
+      {"log", {}, true, "FILE  append log lines (errors, --debug) to FILE"},
+      {"log-format", {}, true, "FORMAT  text or json (one {\"level\",\"msg\",\"time\"} object per line)"},
+      {"debug", {}, false, "log debug messages"},
+      {"systemd-cgroup", {}, false, "use systemd to manage cgroups (needs a running systemd)"},
+      {"rootless", {}, true, "VALUE  accepted for runc compatibility; mcrun runs as root"},
+      {"criu", {}, true, "PATH  accepted for runc compatibility; checkpointing is not supported"},
+      {"help", {"h"}, false, "show help"},
+      {"version", {"v"}, false, "print the version"},
+  };
+  return f;
+}
+
+void print_version() {
+  std::printf("mcrun version %s\nspec: %s\n", MCRUN_VERSION, spec::kOciVersion);
+}
+
+void print_help() {
+  std::printf(
+      "mcrun: an OCI container runtime with Mesos ContainerInfo conversion\n\n"
+      "usage: mcrun [global options] COMMAND [options] [arguments]\n\ncommands:\n");
+  for (const Verb* v : verbs()) std::printf("  %-10s %s\n", v->name.c_str(), v->summary.c_str());
+  std::printf("\nglobal options:\n%s\n'mcrun COMMAND --help' describes a command.\n",
+              describe_flags(global_flags()).c_str());
+}
+
+int dispatch(const std::vector<std::string>& argv) {
+  // Global flags come before the verb.
+  size_t i = 0;
+  std::vector<std::string> global;
+  while (i < argv.size() && argv[i].size() > 1 && argv[i][0] == '-') {
+    global.push_back(argv[i]);
+    const std::string& a = argv[i];
+    std::string name = a.substr(a[1] == '-' ? 2 : 1);
+    ++i;
+    bool takes_value = false;
+    for (const auto& f : global_flags())
+      if (f.name == name) takes_value = f.takes_value;
+    if (takes_value && name.find('=') == std::string::npos && i < argv.size()) global.push_back(argv[i++]);
+  }
+  auto g = Args::parse(global, global_flags(), false);
+  if (!g) {
+    log_error(g.error().what());
+    return 1;
+  }
+  Globals globals;
+  globals.root = g->value("root", runtime::kDefaultStateRoot);
+  globals.log = g->value("log");
+  globals.log_format = g->value("log-format", "text");
+  globals.debug = g->has("debug");
+  globals.systemd_cgroup = g->has("systemd-cgroup");
+  log_open(globals.log, globals.log_format, globals.debug);
+  if (globals.log_format != "text" && globals.log_format != "json") {
+    log_error("--log-format must be text or json, not " + quote(globals.log_format));
+    return 1;
+  }
+  if (g->has("version")) return print_version(), 0;
+  if (i >= argv.size() || g->has("help")) return print_help(), i >= argv.size() && !g->has("help") ? 1 : 0;
+
+  const std::string& name = argv[i];
+  const Verb* verb = nullptr;
+  for (const Verb* v : verbs())
+    if (v->name == name) verb = v;
+  if (!verb) {
+    log_error("unknown command " + quote(name) + " (see 'mcrun --help')");
+    return 1;
+  }
+  std::vector<std::string> rest(argv.begin() + static_cast<long>(i) + 1, argv.end());
+  std::vector<FlagSpec> flags = verb->flags;
+  flags.push_back({"help", {"h"}, false, "show help"});
+  auto args = Args::parse(rest, flags);
+  if (!args) {
+    log_error(name + ": " + args.error().what());
+    return 1;
+  }
+  if (args->has("help")) {
+    std::printf("usage: mcrun %s\n\n%s\n\noptions:\n%s", verb->usage.c_str(), verb->summary.c_str(),
+                describe_flags(flags).c_str());
+    return 0;
+  }
+  if (globals.systemd_cgroup) {
+    bool systemd = ::access("/run/systemd/system", F_OK) == 0;
+    log_error(systemd ? "--systemd-cgroup: systemd cgroup management is not supported; use cgroupfs paths"
+                      : "--systemd-cgroup: systemd is not running on this machine (use cgroupfs paths)");
+    return 1;
+  }
+  auto code = verb->run(globals, *args);
+  if (!code) {
+    log_error(code.error().what());
+    return 1;
+  }
+  return *code;
+}
+
+}  // namespace
+}  // namespace mcrun::cli
+
+int main(int argc, char** argv) {
+  // A closed pipe is an error to report (EPIPE), not a reason to die.
+  ::signal(SIGPIPE, SIG_IGN);
+  try {
+    return mcrun::cli::dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mcrun: internal error: %s\n", e.what());
+    return 1;
+  }
+}

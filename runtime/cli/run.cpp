@@ -1,0 +1,76 @@
+// mcrun run: create + start, then (unless --detach) forward signals to the
+// container, wait for it and exit with its status; the container is deleted
+// afterwards unless --keep.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "runtime/cli/args.hpp"
+#include "runtime/container.hpp"
+#include "runtime/create.hpp"
+#include "runtime/sys/raw.hpp"
+#include "runtime/sys/syscalls.hpp"
+
+namespace mcrun::cli {
+
+std::vector<FlagSpec> create_flags();
+Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args, const std::string& usage);
+
+namespace {
+
+int g_init_pidfd = -1;
+
+void forward(int sig) {
+  if (g_init_pidfd >= 0) (void)sys::pidfd_send_signal(g_init_pidfd, sig);
+}
+
+void forward_signals(int pidfd) {
+  g_init_pidfd = pidfd;
+  struct sigaction sa{};
+  sa.sa_handler = forward;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT})
+    ::sigaction(sig, &sa, nullptr);
+}
+
+Result<int> run(const Globals& g, const Args& args) {
+  auto opts = create_options(g, args, run_verb().usage);
+  if (!opts) return std::unexpected(opts.error());
+  auto created = runtime::create_container(*opts);
+  if (!created) {
+    // A program that is not there: 127, as a shell reports it.
+    if (created.error().code == ENOENT && created.error().message.starts_with("exec: ")) {
+      Error e = std::move(created.error()).context("run " + opts->id);
+      std::fprintf(stderr, "mcrun: %s\n", e.what().c_str());
+      return 127;
+    }
+    return std::unexpected(std::move(created.error()).context("run " + opts->id));
+  }
+  forward_signals(created->pidfd.get());
+  auto started = runtime::start_container(g.root, opts->id);
+  if (!started) {
+    (void)runtime::delete_container(g.root, opts->id, true);
+    (void)sys::wait_pid(created->pid);
+    return std::unexpected(std::move(started.error()).context("run " + opts->id));
+  }
+  if (args.has("detach")) return 0;
+  auto status = sys::wait_pid(created->pid);
+  g_init_pidfd = -1;
+  if (!status) return std::unexpected(status.error());
+  if (!args.has("keep")) MCRUN_CHECK_CTX(runtime::delete_container(g.root, opts->id, false), "delete " + opts->id);
+  return sys::exit_code_of(*status);
+}
+
+std::vector<FlagSpec> run_flags() {
+  auto f = create_flags();
+  f.push_back({"detach", {"d"}, false, "return once the container is started"});
+  f.push_back({"keep", {}, false, "do not delete the container when it exits"});
+  return f;
+}
+}  // namespace
+
+const Verb& run_verb() {
+  static const Verb v{"run", "create and start a container; wait for it and exit with its status",
+                      "run [options] ID", run_flags(), run};
+  return v;
+}
+}  // namespace mcrun::cli

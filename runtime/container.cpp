@@ -1,0 +1,214 @@
+#include "runtime/container.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "hooks/hook.hpp"
+#include "runtime/sync.hpp"
+#include "runtime/sys/proc.hpp"
+#include "runtime/sys/raw.hpp"
+#include "runtime/sys/syscalls.hpp"
+
+namespace mcrun::runtime {
+namespace {
+
+using sys::UniqueFd;
+
+std::string status_error(const std::string& id, spec::Status s, std::string_view verb, std::string_view needs) {
+  return "cannot " + std::string(verb) + " container " + quote(id) + ": it is " + spec::status_name(s) + " (" +
+         std::string(needs) + ")";
+}
+
+struct Loaded {
+  ContainerDir dir;
+  spec::Record record;
+  spec::Status status;
+};
+
+Result<Loaded> load_locked(const std::string& root, const std::string& id) {
+  auto dir = ContainerDir::open(root, id);
+  if (!dir) return std::unexpected(dir.error());
+  if (!dir->has_record()) {
+    // A create that died before writing state: nothing of it runs any more
+    // (its init dies with it), only the directory is left for delete.
+    spec::Record r;
+    r.state.id = id;
+    r.state.status = spec::Status::Stopped;
+    return Loaded{std::move(*dir), std::move(r), spec::Status::Stopped};
+  }
+  auto record = dir->load();
+  if (!record) return std::unexpected(record.error());
+  auto status = derive_status(*dir, *record);
+  return Loaded{std::move(*dir), std::move(*record), status};
+}
+
+// A pidfd for the init, or nothing if that pid now names another process.
+Result<UniqueFd> open_init(const spec::Record& r) {
+  auto fd = sys::pidfd_open(r.state.pid);
+  if (!fd) return fd;
+  // Checked after pidfd_open: if the start time still matches, the pidfd is
+  // bound to our init, and no later pid reuse can redirect a signal.
+  if (!sys::process_alive(r.state.pid, r.init_start_time)) return fail("the container init has exited", ESRCH);
+  return fd;
+}
+
+bool wait_exit(int pidfd, int timeout_ms) {
+  pollfd p{pidfd, POLLIN, 0};
+  int n;
+  do n = ::poll(&p, 1, timeout_ms);
+  while (n < 0 && errno == EINTR);
+  return n > 0;
+}
+
+Result<> signal_all(const spec::Record& r, int sig) {
+  auto pids = r.own_pid_namespace ? sys::pids_in_pid_namespace_of(r.state.pid) : sys::descendants_of(r.state.pid);
+  for (pid_t p : pids)
+    if (::kill(p, sig) < 0 && errno != ESRCH) return fail_errno("kill " + std::to_string(p));
+  return {};
+}
+
+void run_poststop(const spec::Record& r) {
+  if (!r.config.hooks) return;
+  spec::State s = r.state;
+  s.status = spec::Status::Stopped;
+  s.pid = 0;
+  auto res = hooks::run_phase(r.config.hooks->of(spec::HookPhase::Poststop), spec::HookPhase::Poststop,
+                              spec::emit_state(s).dump());
+  if (!res) std::fprintf(stderr, "mcrun: warning: %s\n", res.error().what().c_str());
+}
+
+}  // namespace
+
+spec::Status derive_status(const ContainerDir& dir, const spec::Record& record) {
+  if (!sys::process_alive(record.state.pid, record.init_start_time)) return spec::Status::Stopped;
+  if (dir.start_socket_exists()) return spec::Status::Created;
+  return spec::Status::Running;
+}
+
+Result<spec::State> container_state(const std::string& root, const std::string& id) {
+  auto dir = ContainerDir::open_unlocked(root, id);
+  if (!dir) return std::unexpected(dir.error());
+  spec::State s;
+  s.id = id;
+  if (!dir->has_record()) {
+    s.status = dir->busy() ? spec::Status::Creating : spec::Status::Stopped;
+    return s;
+  }
+  auto record = dir->load();
+  if (!record) return std::unexpected(record.error());
+  s = record->state;
+  s.status = derive_status(*dir, *record);
+  if (s.status == spec::Status::Stopped) s.pid = 0;
+  return s;
+}
+
+Result<std::vector<spec::State>> list_containers(const std::string& root) {
+  auto ids = list_ids(root);
+  if (!ids) return std::unexpected(ids.error());
+  std::vector<spec::State> out;
+  for (const auto& id : *ids) {
+    auto s = container_state(root, id);
+    if (s) out.push_back(std::move(*s));
+    else {
+      spec::State broken;  // a damaged record is listed, not hidden
+      broken.id = id;
+      broken.status = spec::Status::Stopped;
+      out.push_back(std::move(broken));
+    }
+  }
+  return out;
+}
+
+Result<> start_container(const std::string& root, const std::string& id) {
+  auto c = load_locked(root, id);
+  if (!c) return std::unexpected(c.error());
+  if (!spec::can_start(c->status)) return fail(status_error(id, c->status, "start", "start needs a created container"));
+  auto sock = sys::socket(AF_UNIX, SOCK_SEQPACKET);
+  if (!sock) return std::unexpected(sock.error());
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string path = sys::fd_path(c->dir.fd()) + "/" + kStartSocket;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  if (::connect(sock->get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+    return fail_errno("connect to the container init");
+  // From here on the container counts as started, whatever the exec does.
+  (void)sys::unlink_at(c->dir.fd(), kStartSocket);
+  spec::State s = c->record.state;
+  s.status = spec::Status::Created;
+  MCRUN_CHECK(sync_send(sock->get(), SyncMessage{SyncType::Go, 0, 0, spec::emit_state(s).dump()}));
+  // EOF: the exec succeeded (the init's end is close-on-exec). A message: it failed.
+  auto reply = sync_recv(sock->get());
+  if (!reply) return std::unexpected(reply.error());
+  if (*reply) return std::unexpected(Error{(*reply)->code, (*reply)->text});
+  c->record.state.status = spec::Status::Running;
+  MCRUN_CHECK_CTX(c->dir.save(c->record), "save the state");
+  if (c->record.config.hooks) {
+    s.status = spec::Status::Running;
+    auto hooks_ok = hooks::run_phase(c->record.config.hooks->of(spec::HookPhase::Poststart),
+                                     spec::HookPhase::Poststart, spec::emit_state(s).dump());
+    if (!hooks_ok) {
+      // runtime-spec 1.3: a failed poststart hook stops the container.
+      if (auto fd = open_init(c->record)) (void)sys::pidfd_send_signal(fd->get(), SIGKILL);
+      return std::unexpected(hooks_ok.error());
+    }
+  }
+  return {};
+}
+
+Result<> kill_container(const std::string& root, const std::string& id, int sig, bool all) {
+  auto c = load_locked(root, id);
+  if (!c) return std::unexpected(c.error());
+  if (!spec::can_kill(c->status)) return fail(status_error(id, c->status, "kill", "it must be created or running"));
+  auto fd = open_init(c->record);
+  if (!fd) return std::unexpected(fd.error());
+  if (all) MCRUN_CHECK(signal_all(c->record, sig));
+  return sys::pidfd_send_signal(fd->get(), sig);
+}
+
+Result<> delete_container(const std::string& root, const std::string& id, bool force) {
+  auto c = load_locked(root, id);
+  if (!c) {
+    if (force && c.error().code == ENOENT) return {};  // clients always follow delete with delete --force
+    return std::unexpected(c.error());
+  }
+  if (!spec::can_delete(c->status)) {
+    if (!force) return fail(status_error(id, c->status, "delete", "stop it first, or use --force"));
+    auto fd = open_init(c->record);
+    if (fd) {
+      // Without its own pid namespace nothing kills the init's children for us.
+      if (!c->record.own_pid_namespace) (void)signal_all(c->record, SIGKILL);
+      MCRUN_CHECK(sys::pidfd_send_signal(fd->get(), SIGKILL));
+      // The pidfd turns readable only after the kernel has killed and reaped
+      // every other process of the pid namespace (zap_pid_ns_processes).
+      if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
+    }
+  }
+  if (c->record.state.pid > 0) run_poststop(c->record);
+  return c->dir.remove();
+}
+
+Result<int> parse_signal(const std::string& text) {
+  if (text.empty()) return fail("empty signal");
+  if (std::isdigit(static_cast<unsigned char>(text[0]))) {
+    char* end;
+    long v = std::strtol(text.c_str(), &end, 10);
+    if (*end || v <= 0 || v >= NSIG) return fail("invalid signal " + quote(text));
+    return static_cast<int>(v);
+  }
+  std::string name = text.starts_with("SIG") ? text.substr(3) : text;
+  for (int s = 1; s < NSIG; ++s) {
+    const char* abbrev = ::sigabbrev_np(s);
+    if (abbrev && strcasecmp(abbrev, name.c_str()) == 0) return s;
+  }
+  return fail("unknown signal " + quote(text));
+}
+
+}  // namespace mcrun::runtime

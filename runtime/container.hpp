@@ -1,0 +1,35 @@
+// Operations on an existing container (runtime.md "Operations"). Status is
+// always derived from the live process, never trusted from disk.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/state_store.hpp"
+#include "spec/error.hpp"
+#include "spec/state.hpp"
+
+namespace mcrun::runtime {
+
+// The status a record really has now: its init is gone (or the pid was
+// reused: start time differs) => stopped; the start socket still exists =>
+// created; otherwise running.
+spec::Status derive_status(const ContainerDir& dir, const spec::Record& record);
+
+// The public state (status derived; pid 0 once stopped).
+Result<spec::State> container_state(const std::string& root, const std::string& id);
+Result<std::vector<spec::State>> list_containers(const std::string& root);
+
+Result<> start_container(const std::string& root, const std::string& id);
+
+// sig to the init (or, with `all`, to every process of the container).
+Result<> kill_container(const std::string& root, const std::string& id, int sig, bool all);
+
+// Removes a stopped container; `force` kills a live one first. poststop hooks
+// run (their failure is only a warning, per runtime.md).
+Result<> delete_container(const std::string& root, const std::string& id, bool force);
+
+// Parses "9", "KILL", "SIGKILL" (runc's forms).
+Result<int> parse_signal(const std::string& text);
+
+}  // namespace mcrun::runtime

@@ -1,0 +1,248 @@
+#include "runtime/create.hpp"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "hooks/hook.hpp"
+#include "runtime/bundle.hpp"
+#include "runtime/init.hpp"
+#include "runtime/mount_plan.hpp"
+#include "runtime/state_store.hpp"
+#include "runtime/sync.hpp"
+#include "runtime/sys/proc.hpp"
+#include "runtime/sys/raw.hpp"
+#include "runtime/sys/syscalls.hpp"
+
+namespace mcrun::runtime {
+namespace {
+
+using sys::UniqueFd;
+
+int clone_flag(std::string_view type) {
+  if (type == "pid") return CLONE_NEWPID;
+  if (type == "network") return CLONE_NEWNET;
+  if (type == "mount") return CLONE_NEWNS;
+  if (type == "ipc") return CLONE_NEWIPC;
+  if (type == "uts") return CLONE_NEWUTS;
+  if (type == "user") return CLONE_NEWUSER;
+  if (type == "cgroup") return CLONE_NEWCGROUP;
+  if (type == "time") return CLONE_NEWTIME;
+  return 0;
+}
+
+Result<UniqueFd> listen_unix(int dir_fd, const char* name) {
+  auto sock = sys::socket(AF_UNIX, SOCK_SEQPACKET);
+  if (!sock) return sock;
+  // Through the directory fd, so the state root's length never matters.
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string path = sys::fd_path(dir_fd) + "/" + name;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  if (::bind(sock->get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+    return fail_errno("bind the start socket");
+  if (::listen(sock->get(), 4) < 0) return fail_errno("listen on the start socket");
+  return sock;
+}
+
+Result<UniqueFd> connect_unix(const std::string& path, int type) {
+  auto sock = sys::socket(AF_UNIX, type);
+  if (!sock) return sock;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return fail("socket path too long: " + quote(path), ENAMETOOLONG);
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  int rc;
+  do rc = ::connect(sock->get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  while (rc < 0 && errno == EINTR);
+  if (rc < 0) return fail_errno("connect to " + quote(path));
+  return sock;
+}
+
+Result<> write_id_map(pid_t pid, const char* file, const std::vector<spec::IdMapping>& maps) {
+  if (maps.empty()) return {};
+  std::string text;
+  for (const auto& m : maps)
+    text += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " + std::to_string(m.size) + "\n";
+  return sys::write_file("/proc/" + std::to_string(pid) + "/" + file, text);
+}
+
+std::string owner_name() {
+  passwd* pw = ::getpwuid(::geteuid());
+  return pw ? pw->pw_name : std::to_string(::geteuid());
+}
+
+// Undoes a half-made container: the init (and with it every mount it made in
+// its namespace) dies, the state directory goes.
+struct Rollback {
+  const ContainerDir* dir = nullptr;
+  pid_t pid = 0;
+  int pidfd = -1;
+  bool armed = true;
+  ~Rollback() {
+    if (!armed) return;
+    if (pidfd >= 0) {
+      (void)sys::pidfd_send_signal(pidfd, SIGKILL);
+      (void)sys::wait_pid(pid);
+    }
+    if (dir) (void)dir->remove();
+  }
+};
+
+}  // namespace
+
+std::string now_rfc3339() {
+  timespec ts;
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  tm t;
+  ::gmtime_r(&ts.tv_sec, &t);
+  char buf[64];
+  size_t n = ::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
+  std::snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+  return buf;
+}
+
+Result<CreatedContainer> create_container(const CreateOptions& opts) {
+  MCRUN_CHECK(validate_id(opts.id));
+  // Everything that can be checked without side effects is checked first.
+  auto bundle = load_bundle(opts.bundle);
+  if (!bundle) return std::unexpected(bundle.error());
+  const spec::Config& config = bundle->config;
+  if (!config.process) return fail("config.json: /process: is required to create a container");
+  if (config.process->terminal && opts.console_socket.empty())
+    return fail("config.json: /process/terminal: is true, which needs --console-socket");
+  auto mounts = plan_mounts(config, bundle->dir);
+  if (!mounts) return std::unexpected(mounts.error());
+
+  uint64_t clone_flags = 0;
+  std::vector<UniqueFd> ns_fds;
+  std::vector<std::pair<int, int>> join;
+  UniqueFd pid_ns_fd;
+  if (config.linux) {
+    for (const auto& ns : config.linux->namespaces) {
+      int flag = clone_flag(ns.type);
+      if (flag == CLONE_NEWTIME) return fail("the time namespace is not supported by mcrun", ENOTSUP);
+      if (!ns.path) {
+        clone_flags |= flag;
+        continue;
+      }
+      auto fd = sys::open_path(*ns.path, O_RDONLY);
+      if (!fd) return std::unexpected(std::move(fd.error()).context(ns.type + " namespace"));
+      // A pid namespace is entered by the children of the caller only, so the
+      // parent joins it just before clone; the others the child joins itself,
+      // the user namespace first (it decides what the others may do).
+      if (flag == CLONE_NEWPID) pid_ns_fd = std::move(*fd);
+      else {
+        if (flag == CLONE_NEWUSER) join.insert(join.begin(), {flag, fd->get()});
+        else join.push_back({flag, fd->get()});
+        ns_fds.push_back(std::move(*fd));
+      }
+    }
+  }
+
+  auto dir = ContainerDir::create(opts.state_root, opts.id);
+  if (!dir) return std::unexpected(dir.error());
+  Rollback rollback{&*dir};
+
+  auto listener = listen_unix(dir->fd(), kStartSocket);
+  if (!listener) return std::unexpected(listener.error());
+  auto sync = sys::socketpair(SOCK_SEQPACKET);
+  if (!sync) return std::unexpected(sync.error());
+  UniqueFd console;
+  if (!opts.console_socket.empty()) {
+    auto c = connect_unix(opts.console_socket, SOCK_STREAM);
+    if (!c) return std::unexpected(std::move(c.error()).context("--console-socket"));
+    console = std::move(*c);
+  }
+  if (pid_ns_fd && ::setns(pid_ns_fd.get(), CLONE_NEWPID) < 0) return fail_errno("setns pid namespace");
+
+  InitContext ctx;
+  ctx.config = &config;
+  ctx.rootfs = bundle->rootfs;
+  ctx.host_root = bundle->host_root;
+  ctx.no_pivot = opts.no_pivot;
+  ctx.mounts = std::move(*mounts);
+  ctx.sync_fd = sync->second.get();
+  ctx.listen_fd = listener->get();
+  ctx.console_fd = console.get();
+  ctx.preserve_fds = opts.preserve_fds;
+  ctx.join_namespaces = join;
+  ctx.close_fds = {sync->first.get(), dir->fd()};  // the flock must stay the parent's alone
+
+  auto child = sys::clone3_fork(clone_flags);
+  if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));
+  if (child->pid == 0) container_init(ctx);
+
+  rollback.pid = child->pid;
+  rollback.pidfd = child->pidfd.get();
+  sync->second.reset();
+  listener->reset();
+  console.reset();
+  ns_fds.clear();
+
+  if (config.linux) {
+    MCRUN_CHECK_CTX(write_id_map(child->pid, "uid_map", config.linux->uid_mappings), "uidMappings");
+    MCRUN_CHECK_CTX(write_id_map(child->pid, "gid_map", config.linux->gid_mappings), "gidMappings");
+  }
+  if (config.process->oom_score_adj)
+    MCRUN_CHECK_CTX(sys::write_file("/proc/" + std::to_string(child->pid) + "/oom_score_adj",
+                                    std::to_string(*config.process->oom_score_adj)),
+                    "oomScoreAdj");
+
+  spec::Record record;
+  record.state.id = opts.id;
+  record.state.status = spec::Status::Creating;
+  record.state.pid = child->pid;
+  record.state.bundle = bundle->dir;
+  record.state.annotations = config.annotations;
+  record.state.rootfs = bundle->rootfs;
+  record.state.created = now_rfc3339();
+  record.state.owner = owner_name();
+  auto st = sys::proc_stat(child->pid);
+  if (!st) return fail("the container init exited before it could be set up");
+  record.init_start_time = st->start_time;
+  record.own_pid_namespace = (clone_flags & CLONE_NEWPID) || pid_ns_fd;
+  record.config = config;
+
+  std::string state_json = spec::emit_state(record.state).dump();
+  if (config.hooks) {
+    // prestart is deprecated but still honoured: runtime namespace, during create, like runc.
+    MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::Prestart), spec::HookPhase::Prestart, state_json));
+    MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::CreateRuntime), spec::HookPhase::CreateRuntime,
+                                 state_json));
+  }
+  MCRUN_CHECK(sync_send(sync->first.get(), SyncMessage{SyncType::Go, 0, child->pid, state_json}));
+  auto ready = sync_expect(sync->first.get(), SyncType::Ready, "the container init");
+  if (!ready) {
+    // The init reported why (or died): reap it so its status can be told.
+    if (ready.error().message.ends_with("exited before it reported")) {
+      auto status = sys::wait_pid(child->pid);
+      rollback.pidfd = -1;
+      if (status) ready.error().message += " (exit status " + std::to_string(sys::exit_code_of(*status)) + ")";
+    }
+    return std::unexpected(ready.error());
+  }
+
+  record.state.status = spec::Status::Created;
+  MCRUN_CHECK_CTX(dir->save(record), "save the state");
+  if (!opts.pid_file.empty()) {
+    std::string pid_file = absolute_path(opts.pid_file);
+    std::string tmp = pid_file + ".mcrun-tmp";
+    MCRUN_CHECK_CTX(sys::write_file(tmp, std::to_string(child->pid), 0644), "--pid-file");
+    if (::rename(tmp.c_str(), pid_file.c_str()) < 0) return fail_errno("rename to " + quote(pid_file));
+  }
+  MCRUN_CHECK(sync_send(sync->first.get(), SyncMessage{SyncType::Commit, 0, 0, {}}));
+  rollback.armed = false;
+  return CreatedContainer{child->pid, std::move(child->pidfd)};
+}
+
+}  // namespace mcrun::runtime

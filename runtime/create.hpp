@@ -1,0 +1,33 @@
+// `create`: from a bundle to a container in the "created" state, or to
+// nothing at all. Every step after the state directory exists is undone by a
+// rollback guard if a later one fails.
+#pragma once
+
+#include <string>
+
+#include "runtime/sys/fd.hpp"
+#include "spec/error.hpp"
+
+namespace mcrun::runtime {
+
+struct CreateOptions {
+  std::string state_root;
+  std::string id;
+  std::string bundle = ".";
+  std::string pid_file;
+  std::string console_socket;
+  bool no_pivot = false;
+  int preserve_fds = 0;
+};
+
+struct CreatedContainer {
+  pid_t pid = 0;        // host pid of the container init
+  sys::UniqueFd pidfd;  // refers to that process and no other, ever
+};
+
+Result<CreatedContainer> create_container(const CreateOptions& opts);
+
+// RFC 3339 UTC timestamp with nanoseconds, as runc writes "created".
+std::string now_rfc3339();
+
+}  // namespace mcrun::runtime

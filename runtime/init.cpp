@@ -1,0 +1,176 @@
+#include "runtime/init.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "hooks/hook.hpp"
+#include "runtime/devices.hpp"
+#include "runtime/mount_apply.hpp"
+#include "runtime/path_in_root.hpp"
+#include "runtime/process_setup.hpp"
+#include "runtime/sync.hpp"
+#include "runtime/sys/syscalls.hpp"
+#include "runtime/terminal.hpp"
+
+namespace mcrun::runtime {
+namespace {
+
+using sys::UniqueFd;
+
+bool has_namespace(const spec::Config& c, std::string_view type) {
+  return c.linux && c.linux->find_namespace(type);
+}
+
+bool dev_is_tmpfs(const spec::Config& c) {
+  for (const auto& m : c.mounts)
+    if (m.destination == "/dev" && m.type == "tmpfs") return true;
+  return false;
+}
+
+Result<> set_names(const spec::Config& c) {
+  if (c.hostname && ::sethostname(c.hostname->data(), c.hostname->size()) < 0) return fail_errno("sethostname");
+  if (c.domainname && ::setdomainname(c.domainname->data(), c.domainname->size()) < 0)
+    return fail_errno("setdomainname");
+  return {};
+}
+
+Result<> write_sysctls(const std::map<std::string, std::string>& sysctl) {
+  for (const auto& [key, value] : sysctl) {
+    std::string path = "/proc/sys/" + key;
+    for (size_t i = 10; i < path.size(); ++i)
+      if (path[i] == '.') path[i] = '/';
+    MCRUN_CHECK_CTX(sys::write_file(path, value), "sysctl " + key);
+  }
+  return {};
+}
+
+// Everything up to "Ready": namespaces joined, rootfs built and entered,
+// the program found. Returns the resolved executable.
+Result<std::string> prepare(const InitContext& ctx, const std::string& state_json) {
+  const spec::Config& c = *ctx.config;
+  const spec::Process& p = *c.process;
+  for (auto [type, fd] : ctx.join_namespaces)
+    if (::setns(fd, type) < 0) return fail_errno("setns");
+  if (has_namespace(c, "uts")) MCRUN_CHECK(set_names(c));
+  // Nodes and directories get exactly the modes asked for; the process's own
+  // umask is set just before exec.
+  ::umask(0);
+
+  const spec::Linux* l = c.linux ? &*c.linux : nullptr;
+  unsigned long propagation = l && l->rootfs_propagation ? propagation_flags(*l->rootfs_propagation) : 0;
+  // Slave first, whatever is asked: nothing mounted below may propagate to the
+  // host. Only an explicit "shared"/"rshared" keeps the host's peer groups.
+  unsigned long first = (propagation & MS_SHARED) ? propagation : MS_SLAVE | MS_REC;
+  if (has_namespace(c, "mount")) MCRUN_CHECK_CTX(isolate_mount_tree(first), "make the mount tree private");
+  if (!ctx.host_root) MCRUN_CHECK_CTX(bind_rootfs(ctx.rootfs), "bind the rootfs");
+  auto root_fd = sys::open_path(ctx.host_root ? "/" : ctx.rootfs, O_PATH | O_DIRECTORY);
+  if (!root_fd) return std::unexpected(root_fd.error());
+  for (const auto& op : ctx.mounts) MCRUN_CHECK(apply_mount(op, root_fd->get(), !ctx.host_root));
+  if (!ctx.host_root) {
+    if (dev_is_tmpfs(c)) MCRUN_CHECK_CTX(populate_dev(root_fd->get()), "populate /dev");
+    if (l) MCRUN_CHECK_CTX(create_devices(root_fd->get(), l->devices), "linux.devices");
+    auto cwd = open_or_create_in_root(root_fd->get(), p.cwd, Create::Directory);
+    if (!cwd) return std::unexpected(std::move(cwd.error()).context("process.cwd"));
+  }
+  if (c.hooks)
+    MCRUN_CHECK(hooks::run_phase(c.hooks->of(spec::HookPhase::CreateContainer), spec::HookPhase::CreateContainer,
+                                 state_json));
+  root_fd->reset();
+  if (!ctx.host_root) MCRUN_CHECK_CTX(enter_rootfs(ctx.rootfs, ctx.no_pivot), "enter the rootfs");
+  if (l) {
+    MCRUN_CHECK(write_sysctls(l->sysctl));
+    MCRUN_CHECK(mask_paths(l->masked_paths));
+    MCRUN_CHECK(readonly_paths(l->readonly_paths));
+  }
+  if (c.root->readonly) MCRUN_CHECK_CTX(make_root_readonly(), "make the root read-only");
+  if (propagation && has_namespace(c, "mount"))
+    MCRUN_CHECK_CTX(set_root_propagation(propagation), "rootfsPropagation");
+  MCRUN_CHECK_CTX(sys::chdir(p.cwd), "process.cwd");
+  auto exe = find_executable(p.args[0], p.env);
+  if (!exe) return std::unexpected(exe.error());
+  if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size), "terminal");
+  MCRUN_CHECK(set_rlimits(p.rlimits));
+  return exe;
+}
+
+// After `start`: startContainer hooks, the identity switch, seccomp, exec.
+// seccomp goes last so the filter does not have to allow the setup syscalls;
+// without no_new_privs it must be loaded while still privileged, so then it
+// goes before the identity switch.
+Result<> exec_process(const InitContext& ctx, const std::string& exe, const std::string& state_json) {
+  const spec::Config& c = *ctx.config;
+  const spec::Process& p = *c.process;
+  if (c.hooks)
+    MCRUN_CHECK(hooks::run_phase(c.hooks->of(spec::HookPhase::StartContainer), spec::HookPhase::StartContainer,
+                                 state_json));
+  const spec::Seccomp* seccomp = c.linux && c.linux->seccomp ? &*c.linux->seccomp : nullptr;
+  if (seccomp && !p.no_new_privileges) MCRUN_CHECK(install_seccomp(*seccomp));
+  MCRUN_CHECK(switch_identity(p));
+  ::umask(p.user.umask.value_or(022));
+  if (p.no_new_privileges) MCRUN_CHECK(set_no_new_privileges());
+  if (seccomp && p.no_new_privileges) MCRUN_CHECK(install_seccomp(*seccomp));
+
+  // Descriptors the caller asked to pass stay open; everything else mcrun or
+  // the caller left open is closed by exec.
+  for (int fd = 3; fd < 3 + ctx.preserve_fds; ++fd) ::fcntl(fd, F_SETFD, 0);
+  ::close_range(3 + ctx.preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+
+  std::vector<char*> argv, envp;
+  std::vector<std::string> args = p.args, env = p.env;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  ::execve(exe.c_str(), argv.data(), envp.data());
+  return fail_errno("exec " + quote(exe));
+}
+
+[[noreturn]] void report_and_exit(int fd, const Error& e, int code) {
+  (void)sync_send(fd, error_message(e));
+  _exit(code);
+}
+
+}  // namespace
+
+void container_init(const InitContext& ctx) {
+  for (int fd : ctx.close_fds) UniqueFd close_it(fd);
+  // If `mcrun create` dies before the container exists, so does its init.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The runtime's own signal dispositions must not leak into the container.
+  for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+
+  auto go = sync_expect(ctx.sync_fd, SyncType::Go, "mcrun create");
+  if (!go) _exit(1);
+  auto exe = prepare(ctx, go->text);
+  if (!exe) report_and_exit(ctx.sync_fd, exe.error(), 1);
+  if (!sync_send(ctx.sync_fd, SyncMessage{SyncType::Ready, 0, 0, {}})) _exit(1);
+  if (!sync_expect(ctx.sync_fd, SyncType::Commit, "mcrun create")) _exit(1);
+  // The container exists now: outlive `mcrun create`.
+  ::prctl(PR_SET_PDEATHSIG, 0);
+  { UniqueFd sync(ctx.sync_fd); }
+
+  int conn_fd;
+  do conn_fd = ::accept4(ctx.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  while (conn_fd < 0 && errno == EINTR);
+  if (conn_fd < 0) _exit(1);
+  UniqueFd conn(conn_fd);
+  { UniqueFd listener(ctx.listen_fd); }
+  auto start = sync_expect(conn.get(), SyncType::Go, "mcrun start");
+  if (!start) _exit(1);
+  // On success exec closes `conn` (O_CLOEXEC): `mcrun start` reads EOF.
+  auto r = exec_process(ctx, *exe, start->text);
+  report_and_exit(conn.get(), r.error(), r.error().code == ENOENT ? 127 : 1);
+}
+
+}  // namespace mcrun::runtime

@@ -1,0 +1,37 @@
+// The container init: the child cloned into the new namespaces. It prepares
+// the rootfs and the process, reports Ready, then waits on the start socket;
+// `mcrun start` connects, and the init execs the user process in place, so
+// the user process is PID 1 of the container and its death ends the pid
+// namespace. The init never throws and never returns: it reports failures as
+// {errno, message} to whoever is waiting (create over the sync socket, start
+// over its connection) and _exits.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/mount_plan.hpp"
+#include "spec/config.hpp"
+
+namespace mcrun::runtime {
+
+struct InitContext {
+  const spec::Config* config = nullptr;
+  std::string rootfs;
+  bool host_root = false;
+  bool no_pivot = false;
+  std::vector<MountOp> mounts;
+  int sync_fd = -1;     // the child's end of the sync socketpair
+  int listen_fd = -1;   // the start socket, already listening
+  int console_fd = -1;  // connected --console-socket, or -1
+  int preserve_fds = 0; // fds 3 .. 3+N-1 stay open across exec
+  std::vector<std::pair<int, int>> join_namespaces;  // (CLONE_NEW*, fd) to setns, in order
+  std::vector<int> close_fds;  // the parent's descriptors this child must not keep
+};
+
+[[noreturn]] void container_init(const InitContext& ctx);
+
+}  // namespace mcrun::runtime

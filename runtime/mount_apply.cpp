@@ -1,0 +1,200 @@
+#include "runtime/mount_apply.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "runtime/path_in_root.hpp"
+#include "runtime/sys/raw.hpp"
+#include "runtime/sys/syscalls.hpp"
+
+namespace mcrun::runtime {
+namespace {
+
+using sys::UniqueFd;
+
+std::string describe(const MountOp& op) {
+  std::string s = "mount " + quote(op.destination);
+  if (op.kind == MountKind::Bind) s += " (bind from " + quote(op.source) + ")";
+  else if (!op.fstype.empty()) s += " (" + op.fstype + ")";
+  return s;
+}
+
+// Sets attributes on a mount (an O_PATH fd of its root, or a detached tree).
+Result<> set_attrs(int fd, uint64_t set, uint64_t clr, bool recursive) {
+  if (!set && !clr) return {};
+  mount_attr attr{};
+  attr.attr_set = set;
+  attr.attr_clr = clr;
+  return sys::mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), attr);
+}
+
+Result<> set_propagation(int fd, unsigned long propagation, bool recursive) {
+  if (!propagation) return {};
+  mount_attr attr{};
+  attr.propagation = propagation;
+  return sys::mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), attr);
+}
+
+// Clone a host path as a detached mount tree, set its attributes while it is
+// still detached (so it is never visible writable), and attach it at target.
+Result<> bind_tree(const std::string& source, int target_fd, bool recursive, uint64_t set, uint64_t clr,
+                   unsigned long propagation, bool propagation_recursive) {
+  auto tree = sys::open_tree(AT_FDCWD, source.c_str(), OPEN_TREE_CLONE | (recursive ? AT_RECURSIVE : 0));
+  if (!tree) return std::unexpected(tree.error());
+  // AT_RECURSIVE: "ro" on an rbind must hold for every submount too, since a
+  // read-only top mount alone leaves the submounts below it writable.
+  MCRUN_CHECK(set_attrs(tree->get(), set, clr, true));
+  MCRUN_CHECK(set_propagation(tree->get(), propagation, propagation_recursive));
+  return sys::move_mount(tree->get(), target_fd);
+}
+
+Result<> apply_bind(const MountOp& op, int root_fd, bool create) {
+  auto st = sys::stat_at(AT_FDCWD, op.source, 0);
+  if (!st) return std::unexpected(st.error());
+  Create what = !create ? Create::No : S_ISDIR(st->st_mode) ? Create::Directory : Create::File;
+  auto target = open_or_create_in_root(root_fd, op.destination, what);
+  if (!target) return std::unexpected(target.error());
+  return bind_tree(op.source, target->get(), op.recursive, op.attr_set, op.attr_clr, op.propagation,
+                   op.propagation_recursive);
+}
+
+// Mount flags apply at mount time; propagation and recursive attributes need
+// the new mount itself, so the destination is resolved again (in-root).
+Result<> after_mount(const MountOp& op, int root_fd) {
+  if (!op.propagation && !op.attr_set && !op.attr_clr) return {};
+  auto mounted = open_in_root(root_fd, op.destination);
+  if (!mounted) return std::unexpected(mounted.error());
+  MCRUN_CHECK(set_attrs(mounted->get(), op.attr_set, op.attr_clr, true));
+  return set_propagation(mounted->get(), op.propagation, op.propagation_recursive);
+}
+
+Result<> apply_filesystem(const MountOp& op, int root_fd, bool create) {
+  auto target = open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);
+  if (!target) return std::unexpected(target.error());
+  const char* source = op.source.empty() ? op.fstype.c_str() : op.source.c_str();
+  MCRUN_CHECK(sys::mount(source, sys::fd_path(target->get()), op.fstype.c_str(), op.flags,
+                         op.data.empty() ? nullptr : op.data.c_str()));
+  return after_mount(op, root_fd);
+}
+
+bool is_cgroup2(const char* path) {
+  struct statfs fs;
+  return ::statfs(path, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+// cgroup v2: mount cgroup2 (inside a cgroup namespace it shows the
+// container's own subtree). v1/hybrid: a tmpfs holding read-only binds of each
+// host hierarchy, the layout runc gives a container.
+Result<> apply_cgroup(const MountOp& op, int root_fd, bool create) {
+  const unsigned long fs_flags = op.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY);
+  auto target = open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);
+  if (!target) return std::unexpected(target.error());
+  if (op.fstype == "cgroup2" || is_cgroup2("/sys/fs/cgroup"))
+    return sys::mount("cgroup2", sys::fd_path(target->get()), "cgroup2", fs_flags, nullptr);
+
+  MCRUN_CHECK(sys::mount("tmpfs", sys::fd_path(target->get()), "tmpfs", fs_flags & ~MS_RDONLY, "mode=755"));
+  auto top = open_in_root(root_fd, op.destination);
+  if (!top) return std::unexpected(top.error());
+  DIR* dir = ::opendir("/sys/fs/cgroup");
+  if (!dir) return fail_errno("opendir \"/sys/fs/cgroup\"");
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(dir))
+    if (e->d_type == DT_DIR && e->d_name[0] != '.') names.push_back(e->d_name);
+  ::closedir(dir);
+  uint64_t ro = (op.flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0;
+  for (const auto& name : names) {
+    std::string host = "/sys/fs/cgroup/" + name;
+    auto sub = open_or_create_in_root(root_fd, op.destination + "/" + name, Create::Directory);
+    if (!sub) return std::unexpected(sub.error());
+    MCRUN_CHECK(bind_tree(host, sub->get(), false, ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                          0, 0, false));
+  }
+  return set_attrs(top->get(), ro, 0, false);
+}
+
+}  // namespace
+
+Result<> isolate_mount_tree(unsigned long propagation) {
+  return sys::mount(nullptr, "/", nullptr, propagation ? propagation : MS_SLAVE | MS_REC, nullptr);
+}
+
+Result<> bind_rootfs(const std::string& rootfs) {
+  return sys::mount(rootfs.c_str(), rootfs, nullptr, MS_BIND | MS_REC, nullptr);
+}
+
+Result<> apply_mount(const MountOp& op, int root_fd, bool create) {
+  Result<> r;
+  switch (op.kind) {
+    case MountKind::Bind: r = apply_bind(op, root_fd, create); break;
+    case MountKind::Filesystem: r = apply_filesystem(op, root_fd, create); break;
+    case MountKind::Cgroup: r = apply_cgroup(op, root_fd, create); break;
+  }
+  if (!r) return std::unexpected(Error{r.error().code, describe(op) + ": " + r.error().message});
+  return {};
+}
+
+Result<> enter_rootfs(const std::string& rootfs, bool no_pivot) {
+  MCRUN_CHECK(sys::chdir(rootfs));
+  if (no_pivot) {
+    MCRUN_CHECK(sys::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr));
+    MCRUN_CHECK(sys::chroot("."));
+    return sys::chdir("/");
+  }
+  // pivot_root(".", ".") stacks the old root on top of the new one at "/";
+  // it is then made a slave (so the lazy unmount cannot propagate to the host)
+  // and detached. No directory for the old root is needed inside the rootfs.
+  MCRUN_CHECK(sys::pivot_root(".", "."));
+  MCRUN_CHECK(sys::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr));
+  MCRUN_CHECK(sys::umount(".", MNT_DETACH));
+  return sys::chdir("/");
+}
+
+Result<> mask_paths(const std::vector<std::string>& paths) {
+  for (const auto& p : paths) {
+    auto st = sys::stat_at(AT_FDCWD, p, AT_SYMLINK_NOFOLLOW);
+    if (!st) {
+      if (st.error().code == ENOENT) continue;
+      return std::unexpected(std::move(st.error()).context("mask"));
+    }
+    auto target = sys::open_path(p, O_PATH | O_NOFOLLOW);
+    if (!target) return std::unexpected(std::move(target.error()).context("mask"));
+    if (S_ISDIR(st->st_mode))
+      MCRUN_CHECK_CTX(sys::mount("tmpfs", sys::fd_path(target->get()), "tmpfs", MS_RDONLY, "size=0"), "mask " + quote(p));
+    else
+      MCRUN_CHECK_CTX(bind_tree("/dev/null", target->get(), false, 0, 0, 0, false), "mask " + quote(p));
+  }
+  return {};
+}
+
+Result<> readonly_paths(const std::vector<std::string>& paths) {
+  for (const auto& p : paths) {
+    auto target = sys::open_path(p, O_PATH | O_NOFOLLOW);
+    if (!target) {
+      if (target.error().code == ENOENT) continue;
+      return std::unexpected(std::move(target.error()).context("read-only path"));
+    }
+    MCRUN_CHECK_CTX(bind_tree(p, target->get(), true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                                         MOUNT_ATTR_NOEXEC, 0, 0, false),
+                    "read-only path " + quote(p));
+  }
+  return {};
+}
+
+Result<> make_root_readonly() {
+  auto root = sys::open_path("/", O_PATH | O_DIRECTORY);
+  if (!root) return std::unexpected(root.error());
+  return set_attrs(root->get(), MOUNT_ATTR_RDONLY, 0, false);
+}
+
+Result<> set_root_propagation(unsigned long propagation) {
+  return sys::mount(nullptr, "/", nullptr, propagation, nullptr);
+}
+
+}  // namespace mcrun::runtime

@@ -1,0 +1,38 @@
+// Applying a mount plan inside the container's mount namespace, and the
+// steps around it: make the tree private, pivot_root, masked/read-only paths.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/mount_plan.hpp"
+#include "spec/error.hpp"
+
+namespace mcrun::runtime {
+
+// Make every mount in this (new) namespace a slave/private copy, so nothing
+// the container mounts can propagate back to the host. `propagation` = MS_* | MS_REC.
+Result<> isolate_mount_tree(unsigned long propagation);
+
+// Bind the rootfs onto itself so it is a mount point pivot_root accepts.
+Result<> bind_rootfs(const std::string& rootfs);
+
+// Performs one planned mount beneath root_fd. `create` lets it create missing
+// mount points inside the rootfs (false for the host's shared root "/").
+Result<> apply_mount(const MountOp& op, int root_fd, bool create);
+
+// pivot_root into rootfs and detach the old root (or MS_MOVE + chroot).
+Result<> enter_rootfs(const std::string& rootfs, bool no_pivot);
+
+// After the pivot: maskedPaths (bind /dev/null, or an empty read-only tmpfs
+// over directories) and readonlyPaths (recursive read-only bind onto itself).
+Result<> mask_paths(const std::vector<std::string>& paths);
+Result<> readonly_paths(const std::vector<std::string>& paths);
+
+// Make "/" read-only (the top mount only, like runc: /proc, /dev stay writable).
+Result<> make_root_readonly();
+
+// Final propagation of "/" for rootfsPropagation (e.g. "shared").
+Result<> set_root_propagation(unsigned long propagation);
+
+}  // namespace mcrun::runtime

@@ -1,0 +1,153 @@
+#include "runtime/mount_plan.hpp"
+
+#include <linux/mount.h>
+#include <sys/mount.h>
+
+#include <map>
+
+namespace mcrun::runtime {
+namespace {
+
+struct FlagOption {
+  unsigned long set, clear;
+  uint64_t attr_set, attr_clr;  // the mount_setattr equivalent
+};
+
+// mount(8) flag options. atime options also clear the other atime modes.
+const std::map<std::string, FlagOption, std::less<>>& flag_options() {
+  static const std::map<std::string, FlagOption, std::less<>> m = {
+      {"ro", {MS_RDONLY, 0, MOUNT_ATTR_RDONLY, 0}},
+      {"rw", {0, MS_RDONLY, 0, MOUNT_ATTR_RDONLY}},
+      {"nosuid", {MS_NOSUID, 0, MOUNT_ATTR_NOSUID, 0}},
+      {"suid", {0, MS_NOSUID, 0, MOUNT_ATTR_NOSUID}},
+      {"nodev", {MS_NODEV, 0, MOUNT_ATTR_NODEV, 0}},
+      {"dev", {0, MS_NODEV, 0, MOUNT_ATTR_NODEV}},
+      {"noexec", {MS_NOEXEC, 0, MOUNT_ATTR_NOEXEC, 0}},
+      {"exec", {0, MS_NOEXEC, 0, MOUNT_ATTR_NOEXEC}},
+      {"sync", {MS_SYNCHRONOUS, 0, 0, 0}},
+      {"async", {0, MS_SYNCHRONOUS, 0, 0}},
+      {"dirsync", {MS_DIRSYNC, 0, 0, 0}},
+      {"mand", {MS_MANDLOCK, 0, 0, 0}},
+      {"nomand", {0, MS_MANDLOCK, 0, 0}},
+      {"noatime", {MS_NOATIME, MS_RELATIME | MS_STRICTATIME, MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME}},
+      {"atime", {0, MS_NOATIME, 0, MOUNT_ATTR_NOATIME}},
+      {"nodiratime", {MS_NODIRATIME, 0, MOUNT_ATTR_NODIRATIME, 0}},
+      {"diratime", {0, MS_NODIRATIME, 0, MOUNT_ATTR_NODIRATIME}},
+      {"relatime", {MS_RELATIME, MS_NOATIME | MS_STRICTATIME, MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME}},
+      {"norelatime", {0, MS_RELATIME, 0, 0}},
+      {"strictatime", {MS_STRICTATIME, MS_NOATIME | MS_RELATIME, MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME}},
+      {"nostrictatime", {0, MS_STRICTATIME, 0, 0}},
+      {"silent", {MS_SILENT, 0, 0, 0}},
+      {"loud", {0, MS_SILENT, 0, 0}},
+      {"lazytime", {MS_LAZYTIME, 0, 0, 0}},
+      {"nolazytime", {0, MS_LAZYTIME, 0, 0}},
+  };
+  return m;
+}
+
+const std::map<std::string, std::pair<unsigned long, bool>, std::less<>>& propagation_options() {
+  static const std::map<std::string, std::pair<unsigned long, bool>, std::less<>> m = {
+      {"private", {MS_PRIVATE, false}},       {"rprivate", {MS_PRIVATE, true}},
+      {"shared", {MS_SHARED, false}},         {"rshared", {MS_SHARED, true}},
+      {"slave", {MS_SLAVE, false}},           {"rslave", {MS_SLAVE, true}},
+      {"unbindable", {MS_UNBINDABLE, false}}, {"runbindable", {MS_UNBINDABLE, true}},
+  };
+  return m;
+}
+
+}  // namespace
+
+unsigned long propagation_flags(const std::string& mode) {
+  auto it = propagation_options().find(mode);
+  if (it == propagation_options().end()) return 0;
+  return it->second.first | (it->second.second ? MS_REC : 0);
+}
+
+Result<MountOptions> parse_mount_options(const std::vector<std::string>& options) {
+  MountOptions out;
+  uint64_t attr_set = 0, attr_clr = 0;  // only used for the r* recursive variants
+  for (const auto& o : options) {
+    if (o == "bind") { out.bind = true; continue; }
+    if (o == "rbind") { out.bind = out.rbind = true; continue; }
+    if (o == "defaults" || o == "remount") continue;
+    if (o == "idmap" || o == "ridmap")
+      return fail("mount option " + quote(o) + " (id-mapped mounts) is not supported by mcrun");
+    if (auto it = flag_options().find(o); it != flag_options().end()) {
+      out.flags = (out.flags & ~it->second.clear) | it->second.set;
+      out.clear = (out.clear & ~it->second.set) | it->second.clear;
+      continue;
+    }
+    if (auto it = propagation_options().find(o); it != propagation_options().end()) {
+      out.propagation = it->second.first;
+      out.propagation_recursive = it->second.second;
+      continue;
+    }
+    // "rro", "rnosuid", ...: the option applied to every submount (mount_setattr AT_RECURSIVE).
+    if (o.size() > 1 && o[0] == 'r') {
+      if (auto it = flag_options().find(std::string_view(o).substr(1));
+          it != flag_options().end() && (it->second.attr_set || it->second.attr_clr)) {
+        attr_set = (attr_set & ~it->second.attr_clr) | it->second.attr_set;
+        attr_clr = (attr_clr & ~it->second.attr_set) | it->second.attr_clr;
+        continue;
+      }
+    }
+    if (!out.data.empty()) out.data += ',';
+    out.data += o;
+  }
+  out.rec_attr_set = attr_set;
+  out.rec_attr_clr = attr_clr;
+  return out;
+}
+
+namespace {
+// The mount_setattr form of the MS_* flag options that were given.
+void bind_attrs(const std::vector<std::string>& options, uint64_t& set, uint64_t& clr) {
+  for (const auto& o : options) {
+    auto it = flag_options().find(o);
+    if (it == flag_options().end()) continue;
+    set = (set & ~it->second.attr_clr) | it->second.attr_set;
+    clr = (clr & ~it->second.attr_set) | it->second.attr_clr;
+  }
+}
+}  // namespace
+
+Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::string& bundle) {
+  std::vector<MountOp> ops;
+  for (size_t i = 0; i < config.mounts.size(); ++i) {
+    const spec::Mount& m = config.mounts[i];
+    std::string where = "mount " + quote(m.destination);
+    auto opts = parse_mount_options(m.options);
+    if (!opts) return std::unexpected(std::move(opts.error()).context(where));
+    MountOp op;
+    op.index = i;
+    op.destination = m.destination;
+    op.fstype = m.type.value_or("");
+    op.source = m.source.value_or("");
+    op.propagation = opts->propagation;
+    op.propagation_recursive = opts->propagation_recursive;
+    if (op.fstype == "bind" || opts->bind) {
+      op.kind = MountKind::Bind;
+      op.recursive = opts->rbind;
+      if (op.source.empty()) return fail(where + ": a bind mount needs a source");
+      if (op.source[0] != '/') op.source = bundle + "/" + op.source;
+      bind_attrs(m.options, op.attr_set, op.attr_clr);
+      op.attr_set |= opts->rec_attr_set;
+      op.attr_clr |= opts->rec_attr_clr;
+      if (!opts->data.empty()) return fail(where + ": unknown bind mount option(s) " + quote(opts->data));
+    } else if (op.fstype == "cgroup" || op.fstype == "cgroup2") {
+      op.kind = MountKind::Cgroup;
+      op.flags = opts->flags;
+    } else {
+      if (op.fstype.empty()) return fail(where + ": needs a type (or the \"bind\" option)");
+      op.kind = MountKind::Filesystem;
+      op.flags = opts->flags;
+      op.data = opts->data;
+      op.attr_set = opts->rec_attr_set;
+      op.attr_clr = opts->rec_attr_clr;
+    }
+    ops.push_back(std::move(op));
+  }
+  return ops;
+}
+
+}  // namespace mcrun::runtime

@@ -1,0 +1,55 @@
+// Plan, then apply: config mounts become a list of MountOps. Pure (no
+// syscalls), so the interpretation of every option is unit-tested.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "spec/config.hpp"
+#include "spec/error.hpp"
+
+namespace mcrun::runtime {
+
+enum class MountKind {
+  Bind,        // open_tree(CLONE) + mount_setattr + move_mount: never writable, even for an instant
+  Filesystem,  // mount(2) of proc, tmpfs, sysfs, devpts, mqueue, ...
+  Cgroup,      // the host's cgroup hierarchies, read-only, under a tmpfs (v1) or cgroup2 (v2)
+};
+
+struct MountOp {
+  size_t index = 0;  // position in config.mounts, for messages
+  MountKind kind = MountKind::Filesystem;
+  std::string source;       // bind: absolute host path (relative ones resolved against the bundle)
+  std::string destination;  // absolute, inside the root
+  std::string fstype;
+  unsigned long flags = 0;  // MS_* for Filesystem
+  std::string data;         // filesystem options that are not flags ("mode=755")
+  bool recursive = false;   // rbind
+  uint64_t attr_set = 0;    // MOUNT_ATTR_* for Bind
+  uint64_t attr_clr = 0;
+  unsigned long propagation = 0;  // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, 0 = leave
+  bool propagation_recursive = false;
+  bool operator==(const MountOp&) const = default;
+};
+
+struct MountOptions {
+  unsigned long flags = 0;  // MS_* to set
+  unsigned long clear = 0;  // MS_* explicitly cleared (rw, suid, ...)
+  unsigned long propagation = 0;
+  bool propagation_recursive = false;
+  bool bind = false, rbind = false;
+  uint64_t rec_attr_set = 0, rec_attr_clr = 0;  // "rro", "rnosuid", ... (mount_setattr AT_RECURSIVE)
+  std::string data;
+};
+
+// Interprets mount(8)-style options the way runc does; unknown ones are data.
+Result<MountOptions> parse_mount_options(const std::vector<std::string>& options);
+
+// The operations for config.mounts, in order. `bundle` resolves relative bind sources.
+Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::string& bundle);
+
+// MS_* propagation for a rootfsPropagation value ("rslave" -> MS_SLAVE|MS_REC).
+unsigned long propagation_flags(const std::string& mode);
+
+}  // namespace mcrun::runtime

@@ -1,0 +1,116 @@
+#include "runtime/process_setup.hpp"
+
+#include <grp.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "spec/names.hpp"
+
+namespace mcrun::runtime {
+
+Result<std::string> find_executable(const std::string& arg0, const std::vector<std::string>& env) {
+  auto executable = [](const std::string& p) {
+    struct stat st;
+    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (arg0.find('/') != std::string::npos) {
+    if (executable(arg0)) return arg0;
+    return fail("exec: " + quote(arg0) + ": no such executable file in the container", ENOENT);
+  }
+  std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (const auto& e : env)
+    if (e.starts_with("PATH=")) path = e.substr(5);
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t end = path.find(':', pos);
+    if (end == std::string::npos) end = path.size();
+    std::string dir = path.substr(pos, end - pos);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + arg0;
+    if (executable(candidate)) return candidate;
+    pos = end + 1;
+  }
+  return fail("exec: " + quote(arg0) + ": executable file not found in $PATH", ENOENT);
+}
+
+Result<> set_rlimits(const std::vector<spec::Rlimit>& rlimits) {
+  for (const auto& r : rlimits) {
+    auto resource = spec::rlimit_resource(r.type);
+    if (!resource) return fail("unknown rlimit " + r.type, EINVAL);
+    rlimit lim{r.soft, r.hard};
+    if (::setrlimit(static_cast<__rlimit_resource>(*resource), &lim) < 0)
+      return fail_errno("setrlimit " + r.type + " soft=" + std::to_string(r.soft) + " hard=" + std::to_string(r.hard));
+  }
+  return {};
+}
+
+namespace {
+
+std::vector<cap_value_t> cap_values(const std::optional<std::vector<std::string>>& names) {
+  std::vector<cap_value_t> out;
+  if (!names) return out;
+  for (const auto& n : *names)
+    if (auto v = spec::capability_number(n); v && *v <= CAP_LAST_CAP) out.push_back(*v);
+  return out;
+}
+
+Result<> apply_capabilities(const spec::Capabilities& caps) {
+  cap_t c = cap_init();
+  if (!c) return fail_errno("cap_init");
+  auto set = [&](cap_flag_t flag, const std::optional<std::vector<std::string>>& names) {
+    auto values = cap_values(names);
+    return values.empty() || cap_set_flag(c, flag, static_cast<int>(values.size()), values.data(), CAP_SET) == 0;
+  };
+  bool ok = set(CAP_EFFECTIVE, caps.effective) && set(CAP_PERMITTED, caps.permitted) &&
+            set(CAP_INHERITABLE, caps.inheritable);
+  int rc = ok ? cap_set_proc(c) : -1;
+  int saved = errno;
+  cap_free(c);
+  if (rc < 0) return errno = saved, fail_errno("capset");
+  // Ambient capabilities need to be both permitted and inheritable.
+  if (cap_reset_ambient() < 0 && errno != EINVAL) return fail_errno("reset ambient capabilities");
+  for (cap_value_t v : cap_values(caps.ambient))
+    if (cap_set_ambient(v, CAP_SET) < 0) return fail_errno("raise ambient capability " + std::to_string(v));
+  return {};
+}
+
+Result<> drop_bounding(const spec::Capabilities& caps) {
+  auto keep = cap_values(caps.bounding);
+  int last = CAP_LAST_CAP;
+  // The running kernel may know more capabilities than this libcap build.
+  for (int v = 0; v <= 63 && prctl(PR_CAPBSET_READ, v) >= 0; ++v) last = v;
+  for (int v = 0; v <= last; ++v) {
+    if (std::find(keep.begin(), keep.end(), v) != keep.end()) continue;
+    if (prctl(PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
+      return fail_errno("drop capability " + std::to_string(v) + " from the bounding set");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<> switch_identity(const spec::Process& p) {
+  const spec::Capabilities* caps = p.capabilities ? &*p.capabilities : nullptr;
+  // The bounding set can only shrink, and only with CAP_SETPCAP: drop first.
+  if (caps) MCRUN_CHECK(drop_bounding(*caps));
+  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) return fail_errno("prctl PR_SET_KEEPCAPS");
+  std::vector<gid_t> groups(p.user.additional_gids.begin(), p.user.additional_gids.end());
+  if (::setgroups(groups.size(), groups.data()) < 0 && errno != EPERM) return fail_errno("setgroups");
+  if (::setresgid(p.user.gid, p.user.gid, p.user.gid) < 0) return fail_errno("setresgid " + std::to_string(p.user.gid));
+  if (::setresuid(p.user.uid, p.user.uid, p.user.uid) < 0) return fail_errno("setresuid " + std::to_string(p.user.uid));
+  if (caps) MCRUN_CHECK(apply_capabilities(*caps));
+  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) return fail_errno("prctl PR_SET_KEEPCAPS");
+  return {};
+}
+
+Result<> set_no_new_privileges() {
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return fail_errno("prctl PR_SET_NO_NEW_PRIVS");
+  return {};
+}
+
+}  // namespace mcrun::runtime

@@ -1,0 +1,56 @@
+#include "runtime/sync.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace mcrun::runtime {
+namespace {
+struct Header {
+  uint32_t type;
+  int32_t code;
+  int64_t value;
+};
+constexpr size_t kMaxText = 60000;
+}  // namespace
+
+Result<> sync_send(int fd, const SyncMessage& m) {
+  std::string buf(sizeof(Header), '\0');
+  Header h{static_cast<uint32_t>(m.type), m.code, m.value};
+  std::memcpy(buf.data(), &h, sizeof h);
+  buf += m.text.substr(0, kMaxText);
+  ssize_t n;
+  do n = ::send(fd, buf.data(), buf.size(), MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return fail_errno("send to sync socket");
+  return {};
+}
+
+Result<std::optional<SyncMessage>> sync_recv(int fd) {
+  std::string buf(sizeof(Header) + kMaxText, '\0');
+  ssize_t n;
+  do n = ::recv(fd, buf.data(), buf.size(), 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    if (errno == ECONNRESET) return std::nullopt;
+    return fail_errno("receive from sync socket");
+  }
+  if (n == 0) return std::nullopt;
+  if (static_cast<size_t>(n) < sizeof(Header)) return fail("sync socket: short message");
+  Header h;
+  std::memcpy(&h, buf.data(), sizeof h);
+  return SyncMessage{static_cast<SyncType>(h.type), h.code, h.value,
+                     buf.substr(sizeof h, static_cast<size_t>(n) - sizeof h)};
+}
+
+Result<SyncMessage> sync_expect(int fd, SyncType type, std::string_view peer) {
+  auto m = sync_recv(fd);
+  if (!m) return std::unexpected(m.error());
+  if (!*m) return fail(std::string(peer) + " exited before it reported");
+  if ((*m)->type == SyncType::Error) return std::unexpected(Error{(*m)->code, (*m)->text});
+  if ((*m)->type != type) return fail(std::string(peer) + " sent an unexpected message");
+  return std::move(**m);
+}
+
+}  // namespace mcrun::runtime

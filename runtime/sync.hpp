@@ -1,0 +1,38 @@
+// Messages between `mcrun create` (parent) and the container init (child) over
+// a SOCK_SEQPACKET pair: one send is one message, and EOF means the peer died.
+// The child never dies silently: it sends Error{errno, message} first.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "spec/error.hpp"
+
+namespace mcrun::runtime {
+
+enum class SyncType : uint32_t {
+  Go = 1,      // parent -> child: namespaces are set up on the host side; value = host pid
+  Ready = 2,   // child -> parent: rootfs and process are prepared, waiting for start
+  Commit = 3,  // parent -> child: state.json is written; the container exists
+  Error = 4,   // child -> parent (or init -> start): code = errno, text = message
+};
+
+struct SyncMessage {
+  SyncType type = SyncType::Error;
+  int32_t code = 0;
+  int64_t value = 0;
+  std::string text;
+};
+
+Result<> sync_send(int fd, const SyncMessage& m);
+// nullopt on EOF (the peer closed or died).
+Result<std::optional<SyncMessage>> sync_recv(int fd);
+// Expects exactly `type`: an Error message becomes this side's Error, EOF too.
+Result<SyncMessage> sync_expect(int fd, SyncType type, std::string_view peer);
+
+inline SyncMessage error_message(const Error& e) {
+  return SyncMessage{SyncType::Error, e.code, 0, e.message};
+}
+
+}  // namespace mcrun::runtime

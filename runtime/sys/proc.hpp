@@ -1,0 +1,31 @@
+// Reading /proc about a process: its start time (to tell a recycled pid from
+// the container's init) and whether it is alive or a zombie.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mcrun::sys {
+
+struct ProcStat {
+  char state = '?';  // R, S, D, Z, T, ...
+  pid_t ppid = 0;
+  uint64_t start_time = 0;  // clock ticks since boot
+};
+
+// nullopt when the process does not exist.
+std::optional<ProcStat> proc_stat(pid_t pid);
+
+// Alive = exists, not a zombie, and (when expected_start != 0) started when we think.
+bool process_alive(pid_t pid, uint64_t expected_start);
+
+// Host pids of every process whose pid namespace is that of `pid`.
+std::vector<pid_t> pids_in_pid_namespace_of(pid_t pid);
+// `pid` and all its descendants (for containers that share the host pid ns).
+std::vector<pid_t> descendants_of(pid_t pid);
+
+}  // namespace mcrun::sys

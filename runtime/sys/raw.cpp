@@ -1,0 +1,75 @@
+#include "runtime/sys/raw.hpp"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace mcrun::sys {
+
+Result<CloneResult> clone3_fork(uint64_t flags) {
+  int pidfd = -1;
+  struct clone_args args;
+  std::memset(&args, 0, sizeof args);
+  args.flags = flags | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
+  args.exit_signal = SIGCHLD;
+  long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0) return fail_errno("clone3");
+  if (pid == 0) return CloneResult{0, UniqueFd()};
+  return CloneResult{static_cast<pid_t>(pid), UniqueFd(pidfd)};  // pidfds are O_CLOEXEC
+}
+
+Result<UniqueFd> pidfd_open(pid_t pid) {
+  long fd = ::syscall(SYS_pidfd_open, pid, 0);
+  if (fd < 0) return fail_errno("pidfd_open " + std::to_string(pid));
+  return UniqueFd(static_cast<int>(fd));
+}
+
+Result<> pidfd_send_signal(int pidfd, int sig) {
+  if (::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) < 0)
+    return fail_errno("pidfd_send_signal " + std::to_string(sig));
+  return {};
+}
+
+Result<UniqueFd> openat2(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint64_t resolve) {
+  struct open_how how;
+  std::memset(&how, 0, sizeof how);
+  how.flags = flags | O_CLOEXEC;
+  how.mode = mode;
+  how.resolve = resolve;
+  long fd;
+  do fd = ::syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+  while (fd < 0 && (errno == EINTR || errno == EAGAIN));  // EAGAIN: a concurrent rename raced the walk
+  if (fd < 0) return fail_errno("open " + quote(path));
+  return UniqueFd(static_cast<int>(fd));
+}
+
+Result<> pivot_root(const char* new_root, const char* put_old) {
+  if (::syscall(SYS_pivot_root, new_root, put_old) < 0) return fail_errno("pivot_root");
+  return {};
+}
+
+Result<UniqueFd> open_tree(int dirfd, const char* path, unsigned flags) {
+  long fd = ::syscall(SYS_open_tree, dirfd, path, flags | OPEN_TREE_CLOEXEC);
+  if (fd < 0) return fail_errno("open_tree " + quote(path));
+  return UniqueFd(static_cast<int>(fd));
+}
+
+Result<> move_mount(int from_fd, int to_fd) {
+  if (::syscall(SYS_move_mount, from_fd, "", to_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return fail_errno("move_mount");
+  return {};
+}
+
+Result<> mount_setattr(int dirfd, const char* path, unsigned flags, const mount_attr& attr) {
+  if (::syscall(SYS_mount_setattr, dirfd, path, flags, &attr, sizeof attr) < 0)
+    return fail_errno("mount_setattr " + quote(path));
+  return {};
+}
+
+}  // namespace mcrun::sys

@@ -1,0 +1,56 @@
+// Thin wrappers: one per syscall, each naming the call and its path in the
+// error. Every fd comes back as a UniqueFd with O_CLOEXEC set. EINTR is retried.
+#pragma once
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "runtime/sys/fd.hpp"
+#include "spec/error.hpp"
+
+namespace mcrun::sys {
+
+Result<UniqueFd> open_at(int dirfd, const std::string& path, int flags, mode_t mode = 0);
+Result<UniqueFd> open_path(const std::string& path, int flags, mode_t mode = 0);  // AT_FDCWD
+Result<> mkdir_at(int dirfd, const std::string& path, mode_t mode);
+Result<> mkdir_p(const std::string& path, mode_t mode);  // host paths only (state root)
+Result<> unlink_at(int dirfd, const std::string& path, int flags = 0);
+Result<struct stat> stat_at(int dirfd, const std::string& path, int flags = 0);
+Result<struct stat> stat_fd(int fd);
+
+Result<std::string> read_file(const std::string& path, size_t limit = 16 << 20);
+Result<std::string> read_fd(int fd, size_t limit = 16 << 20);
+Result<> write_all(int fd, std::string_view data);
+Result<> write_file(const std::string& path, std::string_view data, mode_t mode = 0644);
+// Write to "<path>.tmp" in the same directory, fsync-free rename over path:
+// readers see the old or the new file, never half of one.
+Result<> write_file_atomic(int dirfd, const std::string& name, std::string_view data, mode_t mode = 0600);
+
+// mount(2) with a message that names source, target and type.
+Result<> mount(const char* source, const std::string& target, const char* fstype, unsigned long flags,
+               const char* data);
+Result<> umount(const std::string& target, int flags);
+Result<> chdir(const std::string& path);
+Result<> fchdir(int fd);
+Result<> chroot(const std::string& path);
+
+std::string fd_path(int fd);  // "/proc/self/fd/N": for mount(2) onto a resolved fd
+
+Result<UniqueFd> socket(int domain, int type);
+Result<std::pair<UniqueFd, UniqueFd>> socketpair(int type);
+Result<> flock(int fd, int op);  // op LOCK_EX / LOCK_SH (| LOCK_NB)
+
+// Remove a directory tree that mcrun made (state dirs); does not cross mounts.
+Result<> remove_tree(const std::string& path);
+
+// Wait for a child; returns the raw wait status.
+Result<int> wait_pid(pid_t pid, int options = 0);
+
+// Exit code as a shell reports it: status, or 128+signal.
+int exit_code_of(int wait_status);
+
+}  // namespace mcrun::sys

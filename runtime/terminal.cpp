@@ -1,0 +1,61 @@
+#include "runtime/terminal.hpp"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "runtime/sys/syscalls.hpp"
+
+namespace mcrun::runtime {
+
+Result<> send_fd(int sock, int fd, const std::string& name) {
+  char control[CMSG_SPACE(sizeof(int))] = {};
+  iovec iov{const_cast<char*>(name.data()), name.size()};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  ssize_t n;
+  do n = ::sendmsg(sock, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return fail_errno("send the terminal to the console socket");
+  return {};
+}
+
+Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize>& size) {
+  int m = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (m < 0) return fail_errno("open /dev/ptmx");
+  sys::UniqueFd master(m);
+  if (::grantpt(m) < 0 || ::unlockpt(m) < 0) return fail_errno("unlock the pty");
+  char name[128];
+  if (::ptsname_r(m, name, sizeof name) != 0) return fail_errno("ptsname");
+  auto slave = sys::open_path(name, O_RDWR | O_NOCTTY);
+  if (!slave) return std::unexpected(slave.error());
+  if (size) {
+    winsize ws{};
+    ws.ws_row = static_cast<unsigned short>(size->height);
+    ws.ws_col = static_cast<unsigned short>(size->width);
+    if (::ioctl(m, TIOCSWINSZ, &ws) < 0) return fail_errno("set the terminal size");
+  }
+  // A new session, with the slave as its controlling terminal.
+  if (::setsid() < 0) return fail_errno("setsid");
+  if (::ioctl(slave->get(), TIOCSCTTY, 0) < 0) return fail_errno("ioctl TIOCSCTTY");
+  MCRUN_CHECK(send_fd(console_socket, m, name));
+  for (int fd = 0; fd <= 2; ++fd)
+    if (::dup2(slave->get(), fd) < 0) return fail_errno("dup2 the terminal");
+  return {};
+}
+
+}  // namespace mcrun::runtime

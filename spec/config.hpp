@@ -1,0 +1,235 @@
+// The OCI runtime-spec v1.3 config.json model. Fields the runtime acts on are
+// typed; every object keeps the properties it does not know in `extra`, so
+// emit(parse(x)) preserves them as the spec requires.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spec/error.hpp"
+#include "spec/json.hpp"
+#include "spec/json_reader.hpp"
+
+namespace mcrun::spec {
+
+inline constexpr const char* kOciVersion = "1.3.0";
+
+struct ConsoleSize {
+  uint32_t height = 0;
+  uint32_t width = 0;
+  bool operator==(const ConsoleSize&) const = default;
+};
+
+struct User {
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  std::optional<uint32_t> umask;
+  std::vector<uint32_t> additional_gids;
+  Json extra = Json::object();  // e.g. "username" (Windows)
+  bool operator==(const User&) const = default;
+};
+
+struct Capabilities {
+  std::optional<std::vector<std::string>> bounding, effective, inheritable, permitted, ambient;
+  Json extra = Json::object();
+  bool operator==(const Capabilities&) const = default;
+};
+
+struct Rlimit {
+  std::string type;  // "RLIMIT_NOFILE"
+  uint64_t soft = 0;
+  uint64_t hard = 0;
+  bool operator==(const Rlimit&) const = default;
+};
+
+struct Process {
+  bool terminal = false;
+  std::optional<ConsoleSize> console_size;
+  User user;
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::string cwd;
+  std::optional<Capabilities> capabilities;
+  std::vector<Rlimit> rlimits;
+  bool no_new_privileges = false;
+  std::optional<std::string> apparmor_profile;
+  std::optional<int32_t> oom_score_adj;
+  std::optional<std::string> selinux_label;
+  Json extra = Json::object();  // ioPriority, scheduler, execCPUAffinity, ...
+  bool operator==(const Process&) const = default;
+};
+
+struct Root {
+  std::string path;
+  bool readonly = false;
+  Json extra = Json::object();
+  bool operator==(const Root&) const = default;
+};
+
+struct Mount {
+  std::string destination;
+  std::optional<std::string> type;
+  std::optional<std::string> source;
+  std::vector<std::string> options;
+  Json extra = Json::object();  // uidMappings, gidMappings
+  bool operator==(const Mount&) const = default;
+};
+
+struct Hook {
+  std::string path;
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::optional<int64_t> timeout;  // seconds, > 0
+  Json extra = Json::object();
+  bool operator==(const Hook&) const = default;
+};
+
+enum class HookPhase { Prestart, CreateRuntime, CreateContainer, StartContainer, Poststart, Poststop };
+inline constexpr HookPhase kHookPhases[] = {HookPhase::Prestart,       HookPhase::CreateRuntime,
+                                            HookPhase::CreateContainer, HookPhase::StartContainer,
+                                            HookPhase::Poststart,       HookPhase::Poststop};
+const char* hook_phase_name(HookPhase phase);  // the config.json key, "createRuntime"
+
+struct Hooks {
+  std::map<HookPhase, std::vector<Hook>> phases;
+  Json extra = Json::object();
+  const std::vector<Hook>& of(HookPhase phase) const;
+  bool operator==(const Hooks&) const = default;
+};
+
+struct Namespace {
+  std::string type;  // "pid", "network", ...
+  std::optional<std::string> path;
+  bool operator==(const Namespace&) const = default;
+};
+
+struct IdMapping {
+  uint32_t container_id = 0;
+  uint32_t host_id = 0;
+  uint32_t size = 0;
+  bool operator==(const IdMapping&) const = default;
+};
+
+struct Device {
+  std::string type;  // c, b, u, p
+  std::string path;
+  std::optional<int64_t> major, minor;
+  std::optional<uint32_t> file_mode, uid, gid;
+  bool operator==(const Device&) const = default;
+};
+
+struct DeviceRule {
+  bool allow = false;
+  std::optional<std::string> type;
+  std::optional<int64_t> major, minor;
+  std::optional<std::string> access;
+  bool operator==(const DeviceRule&) const = default;
+};
+
+struct Memory {
+  std::optional<int64_t> limit, reservation, swap, kernel, kernel_tcp;
+  std::optional<uint64_t> swappiness;
+  std::optional<bool> disable_oom_killer, use_hierarchy, check_before_update;
+  bool operator==(const Memory&) const = default;
+};
+
+struct Cpu {
+  std::optional<uint64_t> shares;
+  std::optional<int64_t> quota;
+  std::optional<uint64_t> burst;
+  std::optional<uint64_t> period;
+  std::optional<int64_t> realtime_runtime;
+  std::optional<uint64_t> realtime_period;
+  std::optional<std::string> cpus, mems;
+  std::optional<bool> idle;
+  bool operator==(const Cpu&) const = default;
+};
+
+struct Resources {
+  std::vector<DeviceRule> devices;
+  std::optional<Memory> memory;
+  std::optional<Cpu> cpu;
+  std::optional<int64_t> pids_limit;
+  std::optional<uint16_t> block_io_weight;
+  std::map<std::string, std::string> unified;
+  Json extra = Json::object();  // hugepageLimits, network, rdma, blockIO details
+  bool operator==(const Resources&) const = default;
+};
+
+struct SeccompArg {
+  uint32_t index = 0;
+  uint64_t value = 0;
+  std::optional<uint64_t> value_two;
+  std::string op;
+  bool operator==(const SeccompArg&) const = default;
+};
+
+struct SeccompSyscall {
+  std::vector<std::string> names;
+  std::string action;
+  std::optional<uint32_t> errno_ret;
+  std::vector<SeccompArg> args;
+  bool operator==(const SeccompSyscall&) const = default;
+};
+
+struct Seccomp {
+  std::string default_action;
+  std::optional<uint32_t> default_errno_ret;
+  std::vector<std::string> architectures;
+  std::vector<std::string> flags;
+  std::optional<std::string> listener_path, listener_metadata;
+  std::vector<SeccompSyscall> syscalls;
+  bool operator==(const Seccomp&) const = default;
+};
+
+struct Linux {
+  std::vector<Namespace> namespaces;
+  std::vector<IdMapping> uid_mappings, gid_mappings;
+  std::vector<Device> devices;
+  std::optional<std::string> cgroups_path;
+  std::optional<Resources> resources;
+  std::optional<std::string> rootfs_propagation;
+  std::optional<Seccomp> seccomp;
+  std::map<std::string, std::string> sysctl;
+  std::vector<std::string> masked_paths, readonly_paths;
+  std::optional<std::string> mount_label;
+  Json extra = Json::object();  // intelRdt, personality, timeOffsets, memoryPolicy, ...
+
+  const Namespace* find_namespace(std::string_view type) const;
+  bool operator==(const Linux&) const = default;
+};
+
+struct Config {
+  std::string oci_version;
+  std::optional<Process> process;
+  std::optional<Root> root;
+  std::optional<std::string> hostname, domainname;
+  std::vector<Mount> mounts;
+  std::optional<Hooks> hooks;
+  std::map<std::string, std::string> annotations;
+  std::optional<Linux> linux;
+  Json extra = Json::object();
+  bool operator==(const Config&) const = default;
+};
+
+// parse: JSON -> model. Records type problems (wrong JSON types, missing
+// required members) with their pointers; returns the model read so far.
+Config parse_config(const Json& j, Problems& problems);
+
+// validate: semantic rules of config.md / config-linux.md on a parsed model.
+Problems validate_config(const Config& c);
+
+// emit: model -> JSON (known members in spec order, then unknown ones).
+Json emit_config(const Config& c);
+
+// Text -> model, with every parse and validation problem as one error:
+// lines "config.json: /pointer: message".
+Result<Config> load_config_text(std::string_view text, std::string_view file = "config.json");
+
+// runc spec's default config (busybox-friendly, rootfs "rootfs").
+Config default_config();
+
+}  // namespace mcrun::spec

@@ -1,0 +1,193 @@
+// Semantic rules from config.md and config-linux.md. Every problem is kept.
+#include <regex>
+#include <set>
+
+#include "spec/config.hpp"
+#include "spec/names.hpp"
+
+namespace mcrun::spec {
+namespace {
+
+class Validator {
+ public:
+  Problems run(const Config& c) {
+    version(c.oci_version);
+    if (!c.root) add("/root", "is required");
+    else if (c.root->path.empty()) add("/root/path", "must not be empty");
+    if (c.process) process(*c.process);
+    for (size_t i = 0; i < c.mounts.size(); ++i) mount(c.mounts[i], child_pointer("/mounts", i));
+    if (c.hooks) hooks(*c.hooks);
+    if (c.linux) linux(*c.linux);
+    const Linux* l = c.linux ? &*c.linux : nullptr;
+    bool uts = l && l->find_namespace("uts");
+    // Without a mount namespace every mount would land on the host itself.
+    if (!(l && l->find_namespace("mount"))) {
+      const char* why = "needs a mount namespace (add {\"type\": \"mount\"} to /linux/namespaces)";
+      if (!c.mounts.empty()) add("/mounts", why);
+      if (c.root && !c.root->path.empty() && c.root->path != "/") add("/root/path", std::string("a root other than \"/\" ") + why);
+      if (l && !l->masked_paths.empty()) add("/linux/maskedPaths", why);
+      if (l && !l->readonly_paths.empty()) add("/linux/readonlyPaths", why);
+      if (c.root && c.root->readonly) add("/root/readonly", why);
+    }
+    if (c.hostname && !c.hostname->empty() && !uts)
+      add("/hostname", "needs a private uts namespace (add {\"type\": \"uts\"} to /linux/namespaces)");
+    if (c.domainname && !c.domainname->empty() && !uts)
+      add("/domainname", "needs a private uts namespace (add {\"type\": \"uts\"} to /linux/namespaces)");
+    return std::move(problems_);
+  }
+
+ private:
+  void add(std::string pointer, std::string message) {
+    problems_.push_back({std::move(pointer), std::move(message)});
+  }
+
+  void absolute(const std::string& path, const std::string& ptr) {
+    if (path.empty()) add(ptr, "must not be empty");
+    else if (path[0] != '/') add(ptr, "must be an absolute path");
+  }
+
+  void version(const std::string& v) {
+    static const std::regex semver(R"(^(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.+-]+)?(\+[0-9A-Za-z.-]+)?$)");
+    std::smatch m;
+    if (!std::regex_match(v, m, semver)) add("/ociVersion", "must be a SemVer 2.0.0 version like \"1.3.0\", not \"" + v + "\"");
+    else if (m[1] != "1") add("/ociVersion", "version " + v + " is not supported (mcrun implements 1.x)");
+  }
+
+  void process(const Process& p) {
+    if (p.args.empty()) add("/process/args", "must have at least one entry (the program to run)");
+    absolute(p.cwd, "/process/cwd");
+    for (size_t i = 0; i < p.env.size(); ++i)
+      if (p.env[i].find('=') == std::string::npos || p.env[i][0] == '=')
+        add(child_pointer("/process/env", i), "must have the form KEY=VALUE");
+    if (p.console_size && !p.terminal) add("/process/consoleSize", "is only meaningful with \"terminal\": true");
+    if (p.user.umask && *p.user.umask > 07777) add("/process/user/umask", "must be a file mode bit mask (at most 07777)");
+    if (p.oom_score_adj && (*p.oom_score_adj < -1000 || *p.oom_score_adj > 1000))
+      add("/process/oomScoreAdj", "must be between -1000 and 1000");
+    std::set<std::string> seen;
+    for (size_t i = 0; i < p.rlimits.size(); ++i) {
+      const auto& r = p.rlimits[i];
+      std::string ptr = child_pointer("/process/rlimits", i);
+      if (!rlimit_resource(r.type))
+        add(ptr + "/type", "unknown rlimit \"" + r.type + "\" (known: " + join_names(rlimit_names()) + ")");
+      else if (!seen.insert(r.type).second) add(ptr, "duplicate rlimit " + r.type);
+      if (r.soft > r.hard) add(ptr + "/soft", "must not exceed hard (" + std::to_string(r.hard) + ")");
+    }
+    if (p.capabilities) {
+      const Capabilities& c = *p.capabilities;
+      auto check = [&](const std::optional<std::vector<std::string>>& set, const char* key) {
+        if (!set) return;
+        for (size_t i = 0; i < set->size(); ++i)
+          if (!capability_number((*set)[i]))
+            add(child_pointer(child_pointer("/process/capabilities", key), i),
+                "unknown capability \"" + (*set)[i] + "\"");
+      };
+      check(c.bounding, "bounding");
+      check(c.effective, "effective");
+      check(c.inheritable, "inheritable");
+      check(c.permitted, "permitted");
+      check(c.ambient, "ambient");
+    }
+  }
+
+  void mount(const Mount& m, const std::string& ptr) {
+    absolute(m.destination, ptr + "/destination");
+    for (size_t i = 0; i < m.options.size(); ++i)
+      if (m.options[i].empty()) add(child_pointer(ptr + "/options", i), "must not be empty");
+  }
+
+  void hooks(const Hooks& h) {
+    for (const auto& [phase, list] : h.phases) {
+      std::string base = child_pointer("/hooks", hook_phase_name(phase));
+      for (size_t i = 0; i < list.size(); ++i) {
+        std::string ptr = child_pointer(base, i);
+        absolute(list[i].path, ptr + "/path");
+        if (list[i].timeout && *list[i].timeout <= 0) add(ptr + "/timeout", "must be greater than zero");
+      }
+    }
+  }
+
+  void mappings(const std::vector<IdMapping>& ms, const std::string& ptr, bool userns) {
+    if (!ms.empty() && !userns) add(ptr, "needs a user namespace (add {\"type\": \"user\"} to /linux/namespaces)");
+    for (size_t i = 0; i < ms.size(); ++i)
+      if (ms[i].size == 0) add(child_pointer(ptr, i) + "/size", "must be greater than zero");
+  }
+
+  void linux(const Linux& l) {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < l.namespaces.size(); ++i) {
+      const auto& n = l.namespaces[i];
+      std::string ptr = child_pointer("/linux/namespaces", i);
+      if (!contains(namespace_types(), n.type))
+        add(ptr + "/type", "unknown namespace \"" + n.type + "\" (known: " + join_names(namespace_types()) + ")");
+      else if (!seen.insert(n.type).second) add(ptr, "duplicate namespace \"" + n.type + "\"");
+      if (n.path) absolute(*n.path, ptr + "/path");
+    }
+    bool userns = seen.contains("user");
+    mappings(l.uid_mappings, "/linux/uidMappings", userns);
+    mappings(l.gid_mappings, "/linux/gidMappings", userns);
+    for (size_t i = 0; i < l.devices.size(); ++i) {
+      const auto& d = l.devices[i];
+      std::string ptr = child_pointer("/linux/devices", i);
+      if (d.type != "c" && d.type != "b" && d.type != "u" && d.type != "p")
+        add(ptr + "/type", "must be one of c, b, u, p, not \"" + d.type + "\"");
+      else if (d.type != "p" && (!d.major || !d.minor))
+        add(ptr, "major and minor are required for a \"" + d.type + "\" device");
+      absolute(d.path, ptr + "/path");
+    }
+    if (l.rootfs_propagation && !contains(propagation_modes(), *l.rootfs_propagation))
+      add("/linux/rootfsPropagation", "must be one of " + join_names(propagation_modes()));
+    for (size_t i = 0; i < l.masked_paths.size(); ++i)
+      absolute(l.masked_paths[i], child_pointer("/linux/maskedPaths", i));
+    for (size_t i = 0; i < l.readonly_paths.size(); ++i)
+      absolute(l.readonly_paths[i], child_pointer("/linux/readonlyPaths", i));
+    if (l.resources) resources(*l.resources);
+    if (l.seccomp) seccomp(*l.seccomp);
+  }
+
+  void resources(const Resources& r) {
+    for (size_t i = 0; i < r.devices.size(); ++i) {
+      const auto& d = r.devices[i];
+      std::string ptr = child_pointer("/linux/resources/devices", i);
+      if (d.type && *d.type != "a" && *d.type != "c" && *d.type != "b")
+        add(ptr + "/type", "must be one of a, c, b");
+      if (d.access && d.access->find_first_not_of("rwm") != std::string::npos)
+        add(ptr + "/access", "must be a combination of r, w and m");
+    }
+    if (r.cpu && r.cpu->period && *r.cpu->period == 0) add("/linux/resources/cpu/period", "must be greater than zero");
+    if (r.pids_limit && *r.pids_limit == 0) add("/linux/resources/pids/limit", "must be positive, or -1 for no limit");
+  }
+
+  void seccomp(const Seccomp& s) {
+    auto action = [&](const std::string& a, const std::string& ptr) {
+      if (!contains(seccomp_actions(), a))
+        add(ptr, "unknown seccomp action \"" + a + "\" (known: " + join_names(seccomp_actions()) + ")");
+    };
+    action(s.default_action, "/linux/seccomp/defaultAction");
+    for (size_t i = 0; i < s.architectures.size(); ++i)
+      if (!contains(seccomp_arches(), s.architectures[i]))
+        add(child_pointer("/linux/seccomp/architectures", i), "unknown architecture \"" + s.architectures[i] + "\"");
+    for (size_t i = 0; i < s.flags.size(); ++i)
+      if (!contains(seccomp_flags(), s.flags[i]))
+        add(child_pointer("/linux/seccomp/flags", i), "unknown seccomp flag \"" + s.flags[i] + "\"");
+    for (size_t i = 0; i < s.syscalls.size(); ++i) {
+      const auto& sc = s.syscalls[i];
+      std::string ptr = child_pointer("/linux/seccomp/syscalls", i);
+      if (sc.names.empty()) add(ptr + "/names", "must name at least one syscall");
+      action(sc.action, ptr + "/action");
+      for (size_t k = 0; k < sc.args.size(); ++k) {
+        std::string aptr = child_pointer(ptr + "/args", k);
+        if (sc.args[k].index > 5) add(aptr + "/index", "must be between 0 and 5");
+        if (!contains(seccomp_operators(), sc.args[k].op))
+          add(aptr + "/op", "unknown operator \"" + sc.args[k].op + "\" (known: " + join_names(seccomp_operators()) + ")");
+      }
+    }
+  }
+
+  Problems problems_;
+};
+
+}  // namespace
+
+Problems validate_config(const Config& c) { return Validator().run(c); }
+
+}  // namespace mcrun::spec

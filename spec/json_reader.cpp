@@ -1,0 +1,156 @@
+#include "spec/json_reader.hpp"
+
+namespace mcrun::spec {
+
+std::string child_pointer(std::string_view parent, std::string_view key) {
+  std::string out(parent);
+  out += '/';
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+std::string child_pointer(std::string_view parent, size_t index) {
+  return std::string(parent) + "/" + std::to_string(index);
+}
+
+std::string json_type_name(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::object: return "an object";
+    case Json::value_t::array: return "an array";
+    case Json::value_t::string: return "a string";
+    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::number_float: return "a fractional number";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "an integer";
+    default: return "an unsupported value";
+  }
+}
+
+std::string format_problems(std::string_view file, const Problems& problems) {
+  std::string out;
+  for (const auto& p : problems) {
+    if (!out.empty()) out += '\n';
+    out += std::string(file) + ": " + (p.pointer.empty() ? "/" : p.pointer) + ": " + p.message;
+  }
+  return out;
+}
+
+ObjectReader::ObjectReader(const Json& j, std::string pointer, Problems& problems)
+    : pointer_(std::move(pointer)), problems_(problems) {
+  if (j.is_object()) object_ = &j;
+  else problems_.push_back({pointer_, "must be an object, not " + json_type_name(j)});
+}
+
+const Json* ObjectReader::member(std::string_view key, bool required) {
+  if (!object_) return nullptr;
+  known_.emplace(key);
+  auto it = object_->find(key);
+  // A JSON null reads as "absent", as Go-based runtimes treat it.
+  if (it == object_->end() || it->is_null()) {
+    if (required) problems_.push_back({at(key), "is required"});
+    return nullptr;
+  }
+  return &*it;
+}
+
+void ObjectReader::wrong_type(std::string_view key, const Json& j, std::string_view expected) {
+  problems_.push_back({at(key), "must be " + std::string(expected) + ", not " + json_type_name(j)});
+}
+
+std::optional<std::string> ObjectReader::string(std::string_view key, bool required) {
+  const Json* j = member(key, required);
+  if (!j) return std::nullopt;
+  if (!j->is_string()) return wrong_type(key, *j, "a string"), std::nullopt;
+  return j->get<std::string>();
+}
+
+std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
+  const Json* j = member(key, required);
+  if (!j) return std::nullopt;
+  if (!j->is_boolean()) return wrong_type(key, *j, "a boolean"), std::nullopt;
+  return j->get<bool>();
+}
+
+template <class Int>
+std::optional<Int> ObjectReader::integer(std::string_view key, bool required) {
+  const Json* j = member(key, required);
+  if (!j) return std::nullopt;
+  return read_integer<Int>(*j, at(key), problems_);
+}
+
+std::optional<uint32_t> ObjectReader::u32(std::string_view key, bool required) {
+  return integer<uint32_t>(key, required);
+}
+std::optional<int32_t> ObjectReader::i32(std::string_view key, bool required) {
+  return integer<int32_t>(key, required);
+}
+std::optional<int64_t> ObjectReader::i64(std::string_view key, bool required) {
+  return integer<int64_t>(key, required);
+}
+std::optional<uint64_t> ObjectReader::u64(std::string_view key, bool required) {
+  return integer<uint64_t>(key, required);
+}
+
+std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view key, bool required) {
+  const Json* j = member(key, required);
+  if (!j) return std::nullopt;
+  if (!j->is_array()) return wrong_type(key, *j, "an array of strings"), std::nullopt;
+  std::vector<std::string> out;
+  bool ok = true;
+  for (size_t i = 0; i < j->size(); ++i) {
+    const Json& e = (*j)[i];
+    if (e.is_string()) out.push_back(e.get<std::string>());
+    else {
+      problems_.push_back({child_pointer(at(key), i), "must be a string, not " + json_type_name(e)});
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<std::map<std::string, std::string>> ObjectReader::string_map(std::string_view key) {
+  const Json* j = member(key, false);
+  if (!j) return std::nullopt;
+  if (!j->is_object()) return wrong_type(key, *j, "an object of strings"), std::nullopt;
+  std::map<std::string, std::string> out;
+  bool ok = true;
+  for (const auto& [k, v] : j->items()) {
+    if (v.is_string()) out.emplace(k, v.get<std::string>());
+    else {
+      problems_.push_back({child_pointer(at(key), k), "must be a string, not " + json_type_name(v)});
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+const Json* ObjectReader::object(std::string_view key, bool required) {
+  const Json* j = member(key, required);
+  if (!j) return nullptr;
+  if (!j->is_object()) return wrong_type(key, *j, "an object"), nullptr;
+  return j;
+}
+
+const Json* ObjectReader::array(std::string_view key, bool required) {
+  const Json* j = member(key, required);
+  if (!j) return nullptr;
+  if (!j->is_array()) return wrong_type(key, *j, "an array"), nullptr;
+  return j;
+}
+
+Json ObjectReader::extra() const {
+  Json out = Json::object();
+  if (!object_) return out;
+  for (const auto& [k, v] : object_->items())
+    if (!known_.contains(k)) out[k] = v;
+  return out;
+}
+
+}  // namespace mcrun::spec

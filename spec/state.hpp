@@ -1,0 +1,57 @@
+// state.json: the OCI state (runtime.md "State") plus runc's extra fields, and
+// the record mcrun keeps per container (the OCI state + what later verbs need).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "spec/config.hpp"
+#include "spec/error.hpp"
+#include "spec/json.hpp"
+
+namespace mcrun::spec {
+
+enum class Status { Creating, Created, Running, Paused, Stopped };
+
+const char* status_name(Status s);  // "created"
+std::optional<Status> status_from_name(std::string_view name);
+
+// What each verb may do in each status (runtime.md "Operations").
+inline bool can_start(Status s) { return s == Status::Created; }
+inline bool can_kill(Status s) { return s == Status::Created || s == Status::Running || s == Status::Paused; }
+inline bool can_delete(Status s) { return s == Status::Stopped; }
+inline bool can_exec(Status s) { return s == Status::Created || s == Status::Running; }
+
+struct State {
+  std::string oci_version = kOciVersion;
+  std::string id;
+  Status status = Status::Creating;
+  int pid = 0;  // 0 when stopped
+  std::string bundle;
+  std::map<std::string, std::string> annotations;
+  // runc's additions, which clients print.
+  std::string rootfs;
+  std::string created;  // RFC 3339, UTC
+  std::string owner;
+  bool operator==(const State&) const = default;
+};
+
+Json emit_state(const State& s);
+
+// What mcrun stores in <root>/<id>/state.json.
+struct Record {
+  State state;
+  uint64_t init_start_time = 0;  // /proc/<pid>/stat field 22: guards against pid reuse
+  bool own_pid_namespace = false;  // init death kills every process in it
+  std::string cgroup_path;          // relative to each hierarchy's root; empty if none
+  Config config;                    // for hooks at start/delete and for exec
+  bool operator==(const Record&) const = default;
+};
+
+Json emit_record(const Record& r);
+// A damaged record is an error naming the file, never a crash.
+Result<Record> parse_record(std::string_view text);
+
+}  // namespace mcrun::spec
