@@ -237,6 +237,11 @@ Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts
     }
     auto comps = components(cp);
     dests.emplace_back(comps, i);
+    // On the shared filesystem the sandbox is the work dir itself: a volume
+    // mounted over it (or over a parent) would hide it from the container.
+    if (!image && is_within(components(work_dir), comps))
+      p.push_back({ptr + "/container_path", quote(cp) + " would hide the work dir " + quote(work_dir) +
+                                                " from the container; choose a --work-dir outside it"});
     if (image && is_within(comps, components(kSandboxInImage)))
       p.push_back({ptr + "/container_path", quote(cp) + " is inside the sandbox mount " + quote(kSandboxInImage)});
     std::string dest = normalize(cp);

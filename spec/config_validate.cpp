@@ -22,12 +22,18 @@ class Validator {
     bool uts = l && l->find_namespace("uts");
     // Without a mount namespace every mount would land on the host itself.
     if (!(l && l->find_namespace("mount"))) {
-      const char* why = "needs a mount namespace (add {\"type\": \"mount\"} to /linux/namespaces)";
-      if (!c.mounts.empty()) add("/mounts", why);
-      if (c.root && !c.root->path.empty() && c.root->path != "/") add("/root/path", std::string("a root other than \"/\" ") + why);
-      if (l && !l->masked_paths.empty()) add("/linux/maskedPaths", why);
-      if (l && !l->readonly_paths.empty()) add("/linux/readonlyPaths", why);
-      if (c.root && c.root->readonly) add("/root/readonly", why);
+      std::vector<std::string> need;
+      if (!c.mounts.empty()) need.push_back("/mounts");
+      if (c.root && !c.root->path.empty() && c.root->path != "/") need.push_back("/root/path");
+      if (c.root && c.root->readonly) need.push_back("/root/readonly");
+      if (l && !l->masked_paths.empty()) need.push_back("/linux/maskedPaths");
+      if (l && !l->readonly_paths.empty()) need.push_back("/linux/readonlyPaths");
+      if (!need.empty()) {
+        std::string list;
+        for (const auto& n : need) list += (list.empty() ? "" : ", ") + n;
+        add("/linux/namespaces", "must include {\"type\": \"mount\"}: " + list +
+                                     " need a mount namespace (without one they would change the host)");
+      }
     }
     if (c.hostname && !c.hostname->empty() && !uts)
       add("/hostname", "needs a private uts namespace (add {\"type\": \"uts\"} to /linux/namespaces)");

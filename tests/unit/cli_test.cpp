@@ -1,1 +1,106 @@
+// The CLI as a user meets it: version, help, spec + check, and error format.
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "spec/config.hpp"
+#include "test_util.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+CommandResult mcrun(std::vector<std::string> args) {
+  args.insert(args.begin(), MCRUN_BINARY);
+  return run_command(args);
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/mcrun-cli-XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string dir_;
+};
+
+TEST_F(Cli, VersionInRuncShape) {
+  auto r = mcrun({"--version"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(r.out.starts_with("mcrun version ")) << r.out;
+  EXPECT_NE(r.out.find("\nspec: 1.3.0\n"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, HelpListsVerbsAndVerbHelpListsFlags) {
+  auto r = mcrun({"--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* verb : {"create", "start", "state", "kill", "delete", "run", "list", "spec", "check", "convert"})
+    EXPECT_NE(r.out.find(std::string("  ") + verb + " "), std::string::npos) << verb;
+  auto c = mcrun({"create", "--help"});
+  EXPECT_EQ(c.code, 0);
+  EXPECT_NE(c.out.find("--console-socket PATH"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("--pid-file FILE"), std::string::npos);
+}
+
+TEST_F(Cli, SpecThenCheckRoundTrips) {
+  ASSERT_EQ(mcrun({"spec", "--bundle", dir_}).code, 0);
+  fs::create_directory(dir_ + "/rootfs");
+  auto r = mcrun({"check", "--bundle", dir_});
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto again = mcrun({"spec", "--bundle", dir_});
+  EXPECT_EQ(again.code, 1);
+  EXPECT_EQ(again.err, "mcrun: file \"" + dir_ + "/config.json\" exists; remove it first\n");
+}
+
+TEST_F(Cli, CheckPrintsEveryProblemOnItsOwnLine) {
+  std::ofstream(dir_ + "/config.json") << R"({"ociVersion":"1.3.0","root":{"path":"rootfs"},
+    "process":{"user":{"uid":0,"gid":0},"args":["sh"],"cwd":"x"},
+    "mounts":[{"destination":"/a","type":"tmpfs"},{"destination":"/b","type":"tmpfs"},{"destination":"c","type":"tmpfs"}],
+    "linux":{"namespaces":[{"type":"mount"},{"type":"mount"}]}})";
+  auto r = mcrun({"check", "--bundle", dir_});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err,
+            "mcrun: config.json: /process/cwd: must be an absolute path\n"
+            "mcrun: config.json: /mounts/2/destination: must be an absolute path\n"
+            "mcrun: config.json: /linux/namespaces/1: duplicate namespace \"mount\"\n");
+}
+
+TEST_F(Cli, UnknownVerbAndFlag) {
+  auto r = mcrun({"frobnicate"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "mcrun: unknown command \"frobnicate\" (see 'mcrun --help')\n");
+  auto f = mcrun({"create", "--frob", "x"});
+  EXPECT_EQ(f.code, 1);
+  EXPECT_EQ(f.err, "mcrun: create: unknown flag \"--frob\"\n");
+}
+
+TEST_F(Cli, JsonLogForContainerd) {
+  std::string log = dir_ + "/log.json";
+  auto r = mcrun({"--root", dir_ + "/state", "--log", log, "--log-format", "json", "state", "nope"});
+  EXPECT_EQ(r.code, 1);
+  auto line = mcrun::Json::parse(read_text(log));
+  EXPECT_EQ(line["level"], "error");
+  EXPECT_EQ(line["msg"], "container \"nope\" does not exist: ENOENT");
+  EXPECT_TRUE(line.contains("time"));
+}
+
+TEST_F(Cli, InvalidIdsAreRejected) {
+  for (const char* id : {"..", "a/b", "a b"}) {
+    auto r = mcrun({"--root", dir_ + "/state", "state", id});
+    EXPECT_EQ(r.code, 1) << id;
+    EXPECT_NE(r.err.find("invalid container id"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(Cli, FeaturesIsJson) {
+  auto r = mcrun({"features"});
+  ASSERT_EQ(r.code, 0);
+  auto j = mcrun::Json::parse(r.out);
+  EXPECT_EQ(j["ociVersionMax"], "1.3.0");
+  EXPECT_EQ(j["hooks"].size(), 6u);
+  EXPECT_TRUE(j["linux"]["seccomp"]["enabled"]);
+}
+
+}  // namespace

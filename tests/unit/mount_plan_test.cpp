@@ -1,1 +1,106 @@
+// Mount options and plans: pure, so every interpretation is pinned here.
 #include <gtest/gtest.h>
+#include <linux/mount.h>
+#include <sys/mount.h>
+
+#include "runtime/mount_plan.hpp"
+
+using namespace mcrun;
+using namespace mcrun::runtime;
+
+namespace {
+
+spec::Config with_mounts(std::vector<spec::Mount> mounts) {
+  spec::Config c = spec::default_config();
+  c.mounts = std::move(mounts);
+  return c;
+}
+
+TEST(MountOptions, FlagsSetAndClear) {
+  auto o = parse_mount_options({"nosuid", "nodev", "ro", "rw", "noexec", "strictatime"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->flags, static_cast<unsigned long>(MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_STRICTATIME));
+  EXPECT_TRUE(o->clear & MS_RDONLY);  // "rw" after "ro" wins
+  EXPECT_TRUE(o->data.empty());
+}
+
+TEST(MountOptions, UnknownOptionsBecomeData) {
+  auto o = parse_mount_options({"mode=755", "nosuid", "size=65536k"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->data, "mode=755,size=65536k");
+  EXPECT_EQ(o->flags, static_cast<unsigned long>(MS_NOSUID));
+}
+
+TEST(MountOptions, Propagation) {
+  auto o = parse_mount_options({"rbind", "rprivate"});
+  ASSERT_TRUE(o);
+  EXPECT_TRUE(o->rbind && o->bind);
+  EXPECT_EQ(o->propagation, static_cast<unsigned long>(MS_PRIVATE));
+  EXPECT_TRUE(o->propagation_recursive);
+  EXPECT_EQ(propagation_flags("rslave"), static_cast<unsigned long>(MS_SLAVE | MS_REC));
+  EXPECT_EQ(propagation_flags("shared"), static_cast<unsigned long>(MS_SHARED));
+}
+
+TEST(MountOptions, RecursiveAttributeVariants) {
+  auto o = parse_mount_options({"rro", "rnosuid"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->rec_attr_set, static_cast<uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID));
+  EXPECT_TRUE(o->data.empty());
+}
+
+TEST(MountOptions, IdmapIsRefusedClearly) {
+  auto o = parse_mount_options({"idmap"});
+  ASSERT_FALSE(o);
+  EXPECT_EQ(o.error().message, "mount option \"idmap\" (id-mapped mounts) is not supported by mcrun");
+}
+
+TEST(MountPlan, BindReadOnlyIsAnAttributeOfTheWholeTree) {
+  auto plan = plan_mounts(with_mounts({{"/data", "bind", "/srv/data", {"rbind", "ro", "nosuid"}}}), "/bundle");
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(plan->size(), 1u);
+  const MountOp& op = plan->front();
+  EXPECT_EQ(op.kind, MountKind::Bind);
+  EXPECT_TRUE(op.recursive);
+  EXPECT_EQ(op.attr_set, static_cast<uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID));
+  EXPECT_EQ(op.source, "/srv/data");
+}
+
+TEST(MountPlan, BindTypeWithoutOptionIsNotRecursive) {
+  auto plan = plan_mounts(with_mounts({{"/data", "bind", "/srv/data", {}}}), "/bundle");
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->front().kind, MountKind::Bind);
+  EXPECT_FALSE(plan->front().recursive);
+}
+
+TEST(MountPlan, RelativeBindSourceIsInTheBundle) {
+  auto plan = plan_mounts(with_mounts({{"/data", std::nullopt, "data", {"bind"}}}), "/bundle");
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->front().source, "/bundle/data");
+}
+
+TEST(MountPlan, FilesystemsKeepFlagsAndData) {
+  auto plan = plan_mounts(with_mounts({{"/dev", "tmpfs", "tmpfs", {"nosuid", "mode=755"}},
+                                       {"/sys/fs/cgroup", "cgroup", "cgroup", {"ro"}}}),
+                          "/b");
+  ASSERT_TRUE(plan);
+  EXPECT_EQ((*plan)[0].kind, MountKind::Filesystem);
+  EXPECT_EQ((*plan)[0].fstype, "tmpfs");
+  EXPECT_EQ((*plan)[0].flags, static_cast<unsigned long>(MS_NOSUID));
+  EXPECT_EQ((*plan)[0].data, "mode=755");
+  EXPECT_EQ((*plan)[1].kind, MountKind::Cgroup);
+  EXPECT_EQ((*plan)[1].index, 1u);
+}
+
+TEST(MountPlan, Errors) {
+  auto no_source = plan_mounts(with_mounts({{"/data", "bind", std::nullopt, {"rbind"}}}), "/b");
+  ASSERT_FALSE(no_source);
+  EXPECT_EQ(no_source.error().message, "mount \"/data\": a bind mount needs a source");
+  auto no_type = plan_mounts(with_mounts({{"/x", std::nullopt, "x", {}}}), "/b");
+  ASSERT_FALSE(no_type);
+  EXPECT_EQ(no_type.error().message, "mount \"/x\": needs a type (or the \"bind\" option)");
+  auto bad_bind = plan_mounts(with_mounts({{"/x", "bind", "/y", {"rbind", "mode=1"}}}), "/b");
+  ASSERT_FALSE(bad_bind);
+  EXPECT_EQ(bad_bind.error().message, "mount \"/x\": unknown bind mount option(s) \"mode=1\"");
+}
+
+}  // namespace

@@ -1,1 +1,136 @@
+// config.json and state.json: parse -> emit -> parse round trips, and
+// preservation of properties mcrun does not know.
 #include <gtest/gtest.h>
+
+#include "spec/config.hpp"
+#include "spec/state.hpp"
+#include "test_util.hpp"
+
+using namespace mcrun;
+using namespace mcrun::spec;
+
+namespace {
+
+Config load(const std::string& rel) {
+  auto c = load_config_text(read_text(source_path(rel)));
+  EXPECT_TRUE(c) << (c ? "" : c.error().what());
+  return c ? *c : Config{};
+}
+
+class RoundTrip : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RoundTrip, ParseEmitParseIsIdentity) {
+  Config first = load(GetParam());
+  Json emitted = emit_config(first);
+  Problems problems;
+  Config second = parse_config(emitted, problems);
+  EXPECT_TRUE(problems.empty());
+  EXPECT_EQ(first, second);
+  // And emitting again is byte-for-byte stable.
+  EXPECT_EQ(emitted.dump(), emit_config(second).dump());
+}
+
+INSTANTIATE_TEST_SUITE_P(Bundles, RoundTrip,
+                         ::testing::Values("bundles/spec/minimal/config.json", "bundles/spec/runc-default/config.json",
+                                           "bundles/spec/maximal/config.json"));
+
+TEST(Spec, MaximalKeepsEveryField) {
+  Config c = load("bundles/spec/maximal/config.json");
+  ASSERT_TRUE(c.process && c.linux && c.hooks && c.root);
+  EXPECT_EQ(c.process->console_size, (ConsoleSize{25, 80}));
+  EXPECT_EQ(c.process->user.umask, 18u);
+  EXPECT_EQ(c.process->user.additional_gids, (std::vector<uint32_t>{5, 6}));
+  EXPECT_EQ(c.process->rlimits.size(), 2u);
+  EXPECT_EQ(c.process->oom_score_adj, 100);
+  EXPECT_TRUE(c.root->readonly);
+  EXPECT_EQ(c.domainname, "example.org");
+  EXPECT_EQ(c.mounts.size(), 4u);
+  EXPECT_EQ(c.hooks->of(HookPhase::CreateRuntime).at(0).timeout, 5);
+  EXPECT_EQ(c.hooks->of(HookPhase::Poststop).size(), 1u);
+  EXPECT_EQ(c.linux->namespaces.size(), 7u);
+  EXPECT_EQ(c.linux->namespaces[1].path, "/var/run/netns/n1");
+  EXPECT_EQ(c.linux->resources->memory->limit, 536870912);
+  EXPECT_EQ(c.linux->resources->cpu->cpus, "0-1");
+  EXPECT_EQ(c.linux->resources->pids_limit, 100);
+  EXPECT_EQ(c.linux->resources->block_io_weight, 500);
+  EXPECT_EQ(c.linux->seccomp->syscalls.at(1).args.at(1).value_two, 8u);
+  EXPECT_EQ(c.linux->devices.at(0).file_mode, 438u);
+  EXPECT_EQ(c.linux->sysctl.at("net.ipv4.ip_forward"), "1");
+  EXPECT_EQ(c.annotations.at("org.example/key"), "value");
+}
+
+TEST(Spec, UnknownPropertiesArePreservedWhereTheyWere) {
+  Config c = load("bundles/spec/maximal/config.json");
+  Json j = emit_config(c);
+  EXPECT_EQ(j["vendorExtension"]["kept"], true);
+  EXPECT_EQ(j["process"]["user"]["username"], "kept-unknown");
+  EXPECT_EQ(j["process"]["ioPriority"]["priority"], 4);
+  EXPECT_EQ(j["mounts"][3]["uidMappings"][0]["hostID"], 100000);
+  EXPECT_EQ(j["linux"]["intelRdt"]["closID"], "c1");
+  EXPECT_EQ(j["linux"]["resources"]["blockIO"]["weightDevice"][0]["weight"], 500);
+  EXPECT_EQ(j["linux"]["resources"]["hugepageLimits"][0]["pageSize"], "2MB");
+}
+
+TEST(Spec, DefaultConfigIsValidAndRoundTrips) {
+  Config c = default_config();
+  EXPECT_TRUE(validate_config(c).empty());
+  auto again = load_config_text(emit_config(c).dump());
+  ASSERT_TRUE(again) << again.error().what();
+  EXPECT_EQ(c, *again);
+  EXPECT_EQ(c.oci_version, kOciVersion);
+}
+
+TEST(Spec, NullReadsAsAbsent) {
+  auto c = load_config_text(R"({"ociVersion":"1.0.0","root":{"path":"/"},"hostname":null,"mounts":null})");
+  ASSERT_TRUE(c) << c.error().what();
+  EXPECT_FALSE(c->hostname);
+  EXPECT_TRUE(c->mounts.empty());
+}
+
+TEST(State, RecordRoundTrips) {
+  Record r;
+  r.state.id = "c1";
+  r.state.status = Status::Running;
+  r.state.pid = 42;
+  r.state.bundle = "/b";
+  r.state.rootfs = "/b/rootfs";
+  r.state.created = "2026-01-01T00:00:00.000000000Z";
+  r.state.owner = "root";
+  r.state.annotations = {{"a", "b"}};
+  r.init_start_time = 12345;
+  r.own_pid_namespace = true;
+  r.config = default_config();
+  auto back = parse_record(emit_record(r).dump());
+  ASSERT_TRUE(back) << back.error().what();
+  EXPECT_EQ(r, *back);
+}
+
+TEST(State, PublicStateHasTheSpecFields) {
+  State s;
+  s.id = "c1";
+  s.status = Status::Created;
+  s.pid = 7;
+  s.bundle = "/b";
+  Json j = emit_state(s);
+  EXPECT_EQ(j["ociVersion"], kOciVersion);
+  EXPECT_EQ(j["id"], "c1");
+  EXPECT_EQ(j["status"], "created");
+  EXPECT_EQ(j["pid"], 7);
+  EXPECT_EQ(j["bundle"], "/b");
+  s.status = Status::Stopped;
+  s.pid = 0;
+  EXPECT_FALSE(emit_state(s).contains("pid"));
+}
+
+TEST(State, DamagedRecordsAreErrorsNotCrashes) {
+  for (const char* text : {"", "{", "[]", "{\"id\":1}", "{\"ociVersion\":\"1\",\"id\":\"x\",\"status\":\"bogus\"}",
+                           "\x01\x02", "{\"mcrun\":{}}"}) {
+    auto r = parse_record(text);
+    EXPECT_FALSE(r) << text;
+    if (!r) {
+      EXPECT_TRUE(r.error().message.starts_with("state.json")) << r.error().message;
+    }
+  }
+}
+
+}  // namespace

@@ -1,1 +1,167 @@
+// Every validation message, exactly: "config.json: <pointer>: <sentence>".
 #include <gtest/gtest.h>
+
+#include <functional>
+
+#include "spec/config.hpp"
+
+using namespace mcrun;
+using namespace mcrun::spec;
+
+namespace {
+
+Json base() {
+  return Json::parse(R"({
+    "ociVersion": "1.3.0",
+    "root": {"path": "rootfs"},
+    "process": {"user": {"uid": 0, "gid": 0}, "args": ["sh"], "cwd": "/"},
+    "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}],
+    "linux": {"namespaces": [{"type": "pid"}, {"type": "mount"}]}
+  })");
+}
+
+struct Case {
+  const char* name;
+  std::function<void(Json&)> mutate;
+  std::string expected;  // the whole error text
+};
+
+class Validation : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Validation, ReportsExactly) {
+  Json j = base();
+  GetParam().mutate(j);
+  auto c = load_config_text(j.dump());
+  ASSERT_FALSE(c) << "accepted: " << j.dump();
+  EXPECT_EQ(c.error().message, GetParam().expected);
+}
+
+const Case kCases[] = {
+    {"relative_mount_destination", [](Json& j) { j["mounts"][0]["destination"] = "proc"; },
+     "config.json: /mounts/0/destination: must be an absolute path"},
+    {"third_mount", [](Json& j) {
+       j["mounts"].push_back({{"destination", "/a"}, {"type", "tmpfs"}});
+       j["mounts"].push_back({{"destination", "data"}, {"type", "bind"}, {"source", "/x"}});
+     },
+     "config.json: /mounts/2/destination: must be an absolute path"},
+    {"duplicate_namespace", [](Json& j) { j["linux"]["namespaces"].push_back({{"type", "pid"}}); },
+     "config.json: /linux/namespaces/2: duplicate namespace \"pid\""},
+    {"unknown_namespace", [](Json& j) { j["linux"]["namespaces"][0]["type"] = "pidd"; },
+     "config.json: /linux/namespaces/0/type: unknown namespace \"pidd\" (known: pid, network, mount, ipc, uts, user, cgroup, time)"},
+    {"relative_namespace_path", [](Json& j) { j["linux"]["namespaces"][0]["path"] = "proc/1/ns/pid"; },
+     "config.json: /linux/namespaces/0/path: must be an absolute path"},
+    {"duplicate_rlimit", [](Json& j) {
+       j["process"]["rlimits"] = Json::parse(R"([{"type":"RLIMIT_CORE","soft":0,"hard":0},{"type":"RLIMIT_NOFILE","soft":1,"hard":2},{"type":"RLIMIT_NOFILE","soft":1,"hard":2}])");
+     },
+     "config.json: /process/rlimits/2: duplicate rlimit RLIMIT_NOFILE"},
+    {"unknown_rlimit", [](Json& j) { j["process"]["rlimits"] = Json::parse(R"([{"type":"RLIMIT_FOO","soft":0,"hard":0}])"); },
+     "config.json: /process/rlimits/0/type: unknown rlimit \"RLIMIT_FOO\" (known: RLIMIT_AS, RLIMIT_CORE, RLIMIT_CPU, "
+     "RLIMIT_DATA, RLIMIT_FSIZE, RLIMIT_LOCKS, RLIMIT_MEMLOCK, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_NOFILE, "
+     "RLIMIT_NPROC, RLIMIT_RSS, RLIMIT_RTPRIO, RLIMIT_RTTIME, RLIMIT_SIGPENDING, RLIMIT_STACK)"},
+    {"soft_above_hard", [](Json& j) { j["process"]["rlimits"] = Json::parse(R"([{"type":"RLIMIT_NOFILE","soft":10,"hard":5}])"); },
+     "config.json: /process/rlimits/0/soft: must not exceed hard (5)"},
+    {"unknown_capability", [](Json& j) { j["process"]["capabilities"]["bounding"] = {"CAP_KILL", "CAP_FLY"}; },
+     "config.json: /process/capabilities/bounding/1: unknown capability \"CAP_FLY\""},
+    {"missing_oci_version", [](Json& j) { j.erase("ociVersion"); }, "config.json: /ociVersion: is required"},
+    {"bad_oci_version", [](Json& j) { j["ociVersion"] = "one"; },
+     "config.json: /ociVersion: must be a SemVer 2.0.0 version like \"1.3.0\", not \"one\""},
+    {"unsupported_major", [](Json& j) { j["ociVersion"] = "2.0.0"; },
+     "config.json: /ociVersion: version 2.0.0 is not supported (mcrun implements 1.x)"},
+    {"missing_root", [](Json& j) { j.erase("root"); }, "config.json: /root: is required"},
+    {"missing_root_path", [](Json& j) { j["root"].erase("path"); }, "config.json: /root/path: is required"},
+    {"missing_cwd", [](Json& j) { j["process"].erase("cwd"); }, "config.json: /process/cwd: is required"},
+    {"relative_cwd", [](Json& j) { j["process"]["cwd"] = "work"; }, "config.json: /process/cwd: must be an absolute path"},
+    {"missing_user", [](Json& j) { j["process"].erase("user"); }, "config.json: /process/user: is required"},
+    {"missing_uid", [](Json& j) { j["process"]["user"].erase("uid"); }, "config.json: /process/user/uid: is required"},
+    {"no_args", [](Json& j) { j["process"]["args"] = Json::array(); },
+     "config.json: /process/args: must have at least one entry (the program to run)"},
+    {"bad_env", [](Json& j) { j["process"]["env"] = {"A=1", "NOVALUE"}; },
+     "config.json: /process/env/1: must have the form KEY=VALUE"},
+    {"wrong_type_terminal", [](Json& j) { j["process"]["terminal"] = "yes"; },
+     "config.json: /process/terminal: must be a boolean, not a string"},
+    {"wrong_type_args", [](Json& j) { j["process"]["args"] = "sh"; },
+     "config.json: /process/args: must be an array of strings, not a string"},
+    {"wrong_type_arg", [](Json& j) { j["process"]["args"] = {"sh", 1}; },
+     "config.json: /process/args/1: must be a string, not an integer"},
+    {"wrong_type_mounts", [](Json& j) { j["mounts"] = Json::object(); },
+     "config.json: /mounts: must be an array, not an object"},
+    {"wrong_type_linux", [](Json& j) { j["linux"] = 3; }, "config.json: /linux: must be an object, not an integer"},
+    {"uid_out_of_range", [](Json& j) { j["process"]["user"]["uid"] = 4294967296LL; },
+     "config.json: /process/user/uid: must be an integer between 0 and 4294967295"},
+    {"uid_negative", [](Json& j) { j["process"]["user"]["uid"] = -1; },
+     "config.json: /process/user/uid: must be an integer between 0 and 4294967295"},
+    {"uid_fraction", [](Json& j) { j["process"]["user"]["uid"] = 1.5; },
+     "config.json: /process/user/uid: must be an integer between 0 and 4294967295"},
+    {"oom_range", [](Json& j) { j["process"]["oomScoreAdj"] = 1001; },
+     "config.json: /process/oomScoreAdj: must be between -1000 and 1000"},
+    {"hostname_without_uts", [](Json& j) { j["hostname"] = "h"; },
+     "config.json: /hostname: needs a private uts namespace (add {\"type\": \"uts\"} to /linux/namespaces)"},
+    {"mounts_without_mount_ns", [](Json& j) { j["linux"]["namespaces"] = Json::parse(R"([{"type":"pid"}])"); },
+     "config.json: /linux/namespaces: must include {\"type\": \"mount\"}: /mounts, /root/path need a mount namespace "
+     "(without one they would change the host)"},
+    {"relative_hook", [](Json& j) { j["hooks"]["poststop"] = Json::parse(R"([{"path":"cleanup"}])"); },
+     "config.json: /hooks/poststop/0/path: must be an absolute path"},
+    {"zero_hook_timeout", [](Json& j) { j["hooks"]["createRuntime"] = Json::parse(R"([{"path":"/x","timeout":0}])"); },
+     "config.json: /hooks/createRuntime/0/timeout: must be greater than zero"},
+    {"negative_hook_timeout", [](Json& j) { j["hooks"]["prestart"] = Json::parse(R"([{"path":"/x","timeout":-3}])"); },
+     "config.json: /hooks/prestart/0/timeout: must be greater than zero"},
+    {"mappings_without_userns", [](Json& j) { j["linux"]["uidMappings"] = Json::parse(R"([{"containerID":0,"hostID":1000,"size":1}])"); },
+     "config.json: /linux/uidMappings: needs a user namespace (add {\"type\": \"user\"} to /linux/namespaces)"},
+    {"bad_device_type", [](Json& j) { j["linux"]["devices"] = Json::parse(R"([{"type":"x","path":"/dev/x"}])"); },
+     "config.json: /linux/devices/0/type: must be one of c, b, u, p, not \"x\""},
+    {"device_without_numbers", [](Json& j) { j["linux"]["devices"] = Json::parse(R"([{"type":"c","path":"/dev/x"}])"); },
+     "config.json: /linux/devices/0: major and minor are required for a \"c\" device"},
+    {"bad_propagation", [](Json& j) { j["linux"]["rootfsPropagation"] = "sideways"; },
+     "config.json: /linux/rootfsPropagation: must be one of shared, slave, private, unbindable, rshared, rslave, "
+     "rprivate, runbindable"},
+    {"relative_masked", [](Json& j) { j["linux"]["maskedPaths"] = {"proc/kcore"}; },
+     "config.json: /linux/maskedPaths/0: must be an absolute path"},
+    {"bad_seccomp_action", [](Json& j) { j["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_MAYBE"})"); },
+     "config.json: /linux/seccomp/defaultAction: unknown seccomp action \"SCMP_ACT_MAYBE\" (known: SCMP_ACT_KILL, "
+     "SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, "
+     "SCMP_ACT_LOG, SCMP_ACT_NOTIFY)"},
+    {"bad_seccomp_op", [](Json& j) {
+       j["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","args":[{"index":7,"value":1,"op":"SCMP_CMP_SOMETIMES"}]}]})");
+     },
+     "config.json: /linux/seccomp/syscalls/0/args/0/index: must be between 0 and 5\n"
+     "config.json: /linux/seccomp/syscalls/0/args/0/op: unknown operator \"SCMP_CMP_SOMETIMES\" (known: SCMP_CMP_NE, "
+     "SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ)"},
+    {"bad_seccomp_arch", [](Json& j) { j["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_Z80"]})"); },
+     "config.json: /linux/seccomp/architectures/0: unknown architecture \"SCMP_ARCH_Z80\""},
+    {"annotation_not_string", [](Json& j) { j["annotations"] = Json::parse(R"({"a/b": 1})"); },
+     "config.json: /annotations/a~1b: must be a string, not an integer"},
+    {"not_an_object", [](Json& j) { j = Json::array(); }, "config.json: /: must be an object, not an array"},
+    {"all_problems_at_once", [](Json& j) {
+       j["mounts"][0]["destination"] = "proc";
+       j["process"]["cwd"] = "x";
+       j["linux"]["namespaces"].push_back({{"type", "mount"}});
+     },
+     "config.json: /process/cwd: must be an absolute path\n"
+     "config.json: /mounts/0/destination: must be an absolute path\n"
+     "config.json: /linux/namespaces/2: duplicate namespace \"mount\""},
+};
+
+INSTANTIATE_TEST_SUITE_P(Messages, Validation, ::testing::ValuesIn(kCases),
+                         [](const auto& p) { return std::string(p.param.name); });
+
+TEST(Validation, InvalidJsonNamesTheFile) {
+  auto c = load_config_text("{\"ociVersion\": ", "config.json");
+  ASSERT_FALSE(c);
+  EXPECT_TRUE(c.error().message.starts_with("config.json: invalid JSON: ")) << c.error().message;
+}
+
+TEST(Validation, DeepNestingIsRefusedNotRecursedInto) {
+  std::string deep(100000, '[');
+  auto c = load_config_text(deep);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message, "config.json: nested deeper than 64 levels");
+}
+
+TEST(Validation, UnknownPropertiesAreNotErrors) {
+  Json j = base();
+  j["somethingNew"] = {{"x", 1}};
+  j["process"]["futureField"] = true;
+  EXPECT_TRUE(load_config_text(j.dump()));
+}
+
+}  // namespace
