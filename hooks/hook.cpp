@@ -94,7 +94,7 @@ Result<> run_hook(const spec::Hook& hook, std::string_view state_json, std::stri
   }
   auto status = sys::wait_pid(child->pid);
   if (!status) return std::unexpected(std::move(status.error()).context(who));
-  if (timed_out) return fail(who + " timed out after " + std::to_string(*hook.timeout) + "s", ETIMEDOUT);
+  if (timed_out) return fail(who + " timed out after " + std::to_string(*hook.timeout) + "s");
   // Collect what it printed just before exiting.
   if (out->first) {
     char buf[4096];

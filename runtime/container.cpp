@@ -173,10 +173,26 @@ Result<> kill_container(const std::string& root, const std::string& id, int sig,
   return sys::pidfd_send_signal(fd->get(), sig);
 }
 
+// delete --force of a container whose state.json is damaged: the init is
+// found through the separate "init" file, killed, and the directory goes.
+Result<> force_delete_damaged(const std::string& root, const std::string& id) {
+  auto dir = ContainerDir::open(root, id);
+  if (!dir) return std::unexpected(dir.error());
+  if (auto init = dir->load_init()) {
+    auto fd = sys::pidfd_open(init->first);
+    if (fd && sys::process_alive(init->first, init->second)) {
+      (void)sys::pidfd_send_signal(fd->get(), SIGKILL);
+      if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
+    }
+  }
+  return dir->remove();
+}
+
 Result<> delete_container(const std::string& root, const std::string& id, bool force) {
   auto c = load_locked(root, id);
   if (!c) {
     if (force && c.error().code == ENOENT) return {};  // clients always follow delete with delete --force
+    if (force && c.error().message.find("state.json") != std::string::npos) return force_delete_damaged(root, id);
     return std::unexpected(c.error());
   }
   if (!spec::can_delete(c->status)) {

@@ -210,6 +210,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   auto st = sys::proc_stat(child->pid);
   if (!st) return fail("the container init exited before it could be set up");
   record.init_start_time = st->start_time;
+  MCRUN_CHECK_CTX(dir->save_init(child->pid, st->start_time), "save the state");
   record.own_pid_namespace = (clone_flags & CLONE_NEWPID) || pid_ns_fd;
   record.config = config;
 
@@ -241,6 +242,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
     if (::rename(tmp.c_str(), pid_file.c_str()) < 0) return fail_errno("rename to " + quote(pid_file));
   }
   MCRUN_CHECK(sync_send(sync->first.get(), SyncMessage{SyncType::Commit, 0, 0, {}}));
+  MCRUN_CHECK(sync_expect(sync->first.get(), SyncType::Ack, "the container init"));
   rollback.armed = false;
   return CreatedContainer{child->pid, std::move(child->pidfd)};
 }

@@ -156,8 +156,10 @@ void container_init(const InitContext& ctx) {
   if (!exe) report_and_exit(ctx.sync_fd, exe.error(), 1);
   if (!sync_send(ctx.sync_fd, SyncMessage{SyncType::Ready, 0, 0, {}})) _exit(1);
   if (!sync_expect(ctx.sync_fd, SyncType::Commit, "mcrun create")) _exit(1);
-  // The container exists now: outlive `mcrun create`.
+  // The container exists now: outlive `mcrun create`. The parent waits for
+  // the Ack, so it cannot exit (and fire PDEATHSIG) before this line ran.
   ::prctl(PR_SET_PDEATHSIG, 0);
+  if (!sync_send(ctx.sync_fd, SyncMessage{SyncType::Ack, 0, 0, {}})) _exit(1);
   { UniqueFd sync(ctx.sync_fd); }
 
   int conn_fd;

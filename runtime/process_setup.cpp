@@ -21,7 +21,7 @@ Result<std::string> find_executable(const std::string& arg0, const std::vector<s
   };
   if (arg0.find('/') != std::string::npos) {
     if (executable(arg0)) return arg0;
-    return fail("exec: " + quote(arg0) + ": no such executable file in the container", ENOENT);
+    return fail("exec: " + quote(arg0) + ": no such executable file in the container");
   }
   std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   for (const auto& e : env)
@@ -35,7 +35,12 @@ Result<std::string> find_executable(const std::string& arg0, const std::vector<s
     if (executable(candidate)) return candidate;
     pos = end + 1;
   }
-  return fail("exec: " + quote(arg0) + ": executable file not found in $PATH", ENOENT);
+  return fail("exec: " + quote(arg0) + ": executable file not found in $PATH");
+}
+
+bool is_missing_program(const Error& e) {
+  return e.code == 0 && e.message.starts_with("exec: ") &&
+         (e.message.ends_with("not found in $PATH") || e.message.ends_with("in the container"));
 }
 
 Result<> set_rlimits(const std::vector<spec::Rlimit>& rlimits) {

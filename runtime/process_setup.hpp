@@ -11,8 +11,11 @@
 namespace mcrun::runtime {
 
 // args[0] looked up in the PATH of the process env (like a shell), inside the
-// container. ENOENT error: `exec: "foo": executable file not found in $PATH`.
+// container. Error: `exec: "foo": executable file not found in $PATH`
+// (is_missing_program() tells it apart, so `run` can exit 127 like a shell).
 Result<std::string> find_executable(const std::string& arg0, const std::vector<std::string>& env);
+
+bool is_missing_program(const Error& e);
 
 Result<> set_rlimits(const std::vector<spec::Rlimit>& rlimits);
 

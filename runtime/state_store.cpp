@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "runtime/sys/syscalls.hpp"
 
@@ -84,6 +85,21 @@ Result<spec::Record> ContainerDir::load() const {
 
 Result<> ContainerDir::save(const spec::Record& r) const {
   return sys::write_file_atomic(fd_.get(), "state.json", spec::emit_record(r).dump());
+}
+
+Result<> ContainerDir::save_init(pid_t pid, uint64_t start_time) const {
+  return sys::write_file_atomic(fd_.get(), "init", std::to_string(pid) + " " + std::to_string(start_time));
+}
+
+std::optional<std::pair<pid_t, uint64_t>> ContainerDir::load_init() const {
+  auto fd = sys::open_at(fd_.get(), "init", O_RDONLY);
+  if (!fd) return std::nullopt;
+  auto text = sys::read_fd(fd->get(), 64);
+  if (!text) return std::nullopt;
+  long long pid = 0;
+  unsigned long long start = 0;
+  if (std::sscanf(text->c_str(), "%lld %llu", &pid, &start) != 2 || pid <= 0) return std::nullopt;
+  return std::pair{static_cast<pid_t>(pid), static_cast<uint64_t>(start)};
 }
 
 Result<> ContainerDir::remove() const { return sys::remove_tree(path_); }

@@ -3,6 +3,7 @@
 // two commands on one id never interleave.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ class ContainerDir {
   Result<spec::Record> load() const;
   Result<> save(const spec::Record& r) const;
   bool start_socket_exists() const;
+  // "<pid> <start time>" of the init, kept apart from state.json so a damaged
+  // record never leaves an unkillable container behind.
+  Result<> save_init(pid_t pid, uint64_t start_time) const;
+  std::optional<std::pair<pid_t, uint64_t>> load_init() const;
   Result<> remove() const;  // the whole directory
 
  private:

@@ -16,6 +16,7 @@ enum class SyncType : uint32_t {
   Ready = 2,   // child -> parent: rootfs and process are prepared, waiting for start
   Commit = 3,  // parent -> child: state.json is written; the container exists
   Error = 4,   // child -> parent (or init -> start): code = errno, text = message
+  Ack = 5,     // child -> parent: Commit seen, no longer tied to the parent's life
 };
 
 struct SyncMessage {

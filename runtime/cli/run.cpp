@@ -7,6 +7,7 @@
 #include "runtime/cli/args.hpp"
 #include "runtime/container.hpp"
 #include "runtime/create.hpp"
+#include "runtime/process_setup.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 
@@ -38,7 +39,7 @@ Result<int> run(const Globals& g, const Args& args) {
   auto created = runtime::create_container(*opts);
   if (!created) {
     // A program that is not there: 127, as a shell reports it.
-    if (created.error().code == ENOENT && created.error().message.starts_with("exec: ")) {
+    if (runtime::is_missing_program(created.error())) {
       Error e = std::move(created.error()).context("run " + opts->id);
       std::fprintf(stderr, "mcrun: %s\n", e.what().c_str());
       return 127;

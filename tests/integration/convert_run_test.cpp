@@ -1,1 +1,86 @@
-#include <gtest/gtest.h>
+// Convert a Mesos ContainerInfo, then run the bundle: the Mesos isolation a
+// task would see, and (with --rootfs) a bundle runc runs unchanged.
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mcrun::it {
+namespace {
+
+class ConvertRun : public Container {
+ protected:
+  Output convert(std::vector<std::string> args) {
+    std::vector<std::string> all = {"convert", "--work-dir", tmp_ + "/sandbox", "--bundle", tmp_ + "/mesos-bundle"};
+    all.insert(all.end(), args.begin(), args.end());
+    return mcrun(all);
+  }
+  Output run_converted(const std::string& id = "task") {
+    return mcrun({"run", "--bundle", tmp_ + "/mesos-bundle", id});
+  }
+};
+
+TEST_F(ConvertRun, SharedFilesystemPrivateTmpReadOnlyVolumeAndPid1) {
+  std::string marker = "mcrun-task-" + std::to_string(::getpid());
+  fs::create_directories(tmp_ + "/shared-ro");
+  auto c = convert({"--container-info",
+                    R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"},)"
+                    R"({"host_path":")" + tmp_ + R"(/shared-ro","container_path":"/srv","mode":"RO"}]})",
+                    "--", "/bin/sh", "-c",
+                    "touch /tmp/" + marker + "; touch /srv/x 2>/dev/null && echo srv-rw || echo srv-ro; "
+                    "ps -e -o pid= -o comm= | head -1; stat -c %a /tmp; echo $MESOS_SANDBOX; pwd"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  auto r = run_converted();
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string sandbox = tmp_ + "/sandbox";
+  EXPECT_EQ(r.out, "srv-ro\n      1 sh\n1777\n" + sandbox + "\n" + sandbox + "\n");
+  EXPECT_TRUE(exists(sandbox + "/tmp/" + marker));  // the sandbox's tmp
+  EXPECT_FALSE(exists("/tmp/" + marker));           // not the host's
+  EXPECT_FALSE(exists(tmp_ + "/shared-ro/x"));
+}
+
+TEST_F(ConvertRun, PosixModeRunsWithoutNamespaces) {
+  ASSERT_EQ(convert({"--isolation", "posix/cpu,posix/mem", "--", "/bin/sh", "-c", "readlink /proc/self/ns/pid /proc/self/ns/mnt"}).code, 0);
+  auto r = run_converted();
+  ASSERT_EQ(r.code, 0) << r.err;
+  char host_pid[64] = {}, host_mnt[64] = {};
+  ::readlink("/proc/self/ns/pid", host_pid, sizeof host_pid - 1);
+  ::readlink("/proc/self/ns/mnt", host_mnt, sizeof host_mnt - 1);
+  EXPECT_EQ(r.out, std::string(host_pid) + "\n" + host_mnt + "\n");
+}
+
+TEST_F(ConvertRun, ImageRootfsRunsOnMcrunAndOnRunc) {
+  ASSERT_EQ(convert({"--container-info", R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"}]})",
+                     "--rootfs", rootfs_, "--", "sh", "-c", "echo hi > /tmp/from-task; ls /mnt/mesos/sandbox; echo $MESOS_SANDBOX"})
+                .code,
+            0);
+  auto r = run_converted();
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "tmp\n/mnt/mesos/sandbox\n");
+  EXPECT_EQ(read_file(tmp_ + "/sandbox/tmp/from-task"), "hi\n");
+  fs::remove(tmp_ + "/sandbox/tmp/from-task");
+
+  // The same bundle, unchanged, under runc: it is real OCI.
+  ASSERT_EQ(::access("/usr/sbin/runc", X_OK), 0) << "runc is needed (apt-get install runc)";
+  std::string runc = "cd " + tmp_ + "/mesos-bundle && /usr/sbin/runc --root " + tmp_ + "/runc-state run mcrun-it-" +
+                     std::to_string(::getpid()) + " > " + tmp_ + "/runc.out 2>&1 < /dev/null";
+  EXPECT_EQ(::system(runc.c_str()), 0) << read_file(tmp_ + "/runc.out");
+  EXPECT_EQ(read_file(tmp_ + "/runc.out"), "tmp\n/mnt/mesos/sandbox\n");
+  EXPECT_EQ(read_file(tmp_ + "/sandbox/tmp/from-task"), "hi\n");
+}
+
+TEST_F(ConvertRun, SharePidNamespaceSeesTheHost) {
+  ASSERT_EQ(convert({"--container-info", R"({"type":"MESOS","linux_info":{"share_pid_namespace":true}})", "--",
+                     "/bin/sh", "-c", "test -d /proc/1 && readlink /proc/self/ns/pid"}).code,
+            0);
+  auto r = run_converted();
+  char host_pid[64] = {};
+  ::readlink("/proc/self/ns/pid", host_pid, sizeof host_pid - 1);
+  EXPECT_EQ(r.out, std::string(host_pid) + "\n");
+}
+
+}  // namespace
+}  // namespace mcrun::it

@@ -1,1 +1,182 @@
-#include <gtest/gtest.h>
+#include "fixture.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "spec/config.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mcrun::it {
+namespace {
+
+// The test binary is the subreaper for every container init it creates
+// (like conmon and containerd-shim), so dead inits are reaped, not left as
+// zombies of the host's PID 1.
+struct Subreaper : ::testing::Environment {
+  void SetUp() override {
+    ASSERT_EQ(::geteuid(), 0u) << "integration tests create real containers and must run as root";
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  }
+};
+const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new Subreaper);
+
+void reap_all() {
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+}
+
+std::string busybox() {
+  for (const char* p : {"/bin/busybox", "/usr/bin/busybox"})
+    if (exists(p)) return p;
+  return "";
+}
+
+void make_rootfs(const std::string& root) {
+  fs::create_directories(root + "/bin");
+  for (const char* d : {"proc", "sys", "dev", "tmp", "etc", "root", "data", "mnt"}) fs::create_directories(root + "/" + d);
+  ::chmod((root + "/tmp").c_str(), 01777);
+  fs::copy_file(busybox(), root + "/bin/busybox");
+  for (const char* app : {"sh", "ls", "cat", "echo", "ps", "sleep", "touch", "mkdir", "id", "hostname", "grep",
+                          "readlink", "stat", "true", "false", "kill", "ulimit", "wc", "head", "setsid", "env",
+                          "pwd", "rm", "mount", "umask", "tr", "nohup", "test", "umount"})
+    fs::create_symlink("busybox", root + "/bin/" + app);
+  write_file(root + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
+  write_file(root + "/etc/group", "root:x:0:\n");
+}
+
+std::vector<std::string> lines_of(const std::string& path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+bool eventually(const std::function<bool()>& pred, int ms) {
+  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    reap_all();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return pred();
+}
+
+void Container::SetUp() {
+  ASSERT_FALSE(busybox().empty()) << "busybox-static is needed (apt-get install busybox-static)";
+  char tmpl[] = "/var/tmp/mcrun-it-XXXXXX";
+  tmp_ = ::mkdtemp(tmpl);
+  state_ = tmp_ + "/state";
+  bundle_ = tmp_ + "/bundle";
+  rootfs_ = bundle_ + "/rootfs";
+  fs::create_directories(bundle_);
+  make_rootfs(rootfs_);
+}
+
+void Container::TearDown() {
+  // Whatever the test left running goes now; then nothing may remain.
+  if (fs::exists(state_))
+    for (const auto& e : fs::directory_iterator(state_)) mcrun({"delete", "--force", e.path().filename()});
+  reap_all();
+  if (fs::exists(state_)) {
+    EXPECT_TRUE(fs::is_empty(state_)) << "state directories left in " << state_;
+  }
+  for (const auto& l : lines_of("/proc/self/mountinfo"))
+    EXPECT_EQ(l.find(tmp_), std::string::npos) << "leaked mount: " << l;
+  // A process whose root or cwd is inside this test's directory outlived it.
+  EXPECT_TRUE(eventually([&] {
+    for (const auto& e : fs::directory_iterator("/proc")) {
+      std::string pid = e.path().filename();
+      if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      char buf[4096];
+      for (const char* link : {"/root", "/cwd"}) {
+        ssize_t n = ::readlink(("/proc/" + pid + link).c_str(), buf, sizeof buf - 1);
+        if (n > 0 && std::string(buf, static_cast<size_t>(n)).starts_with(tmp_)) return false;
+      }
+    }
+    return true;
+  })) << "a process of this test's containers is still alive";
+  fs::remove_all(tmp_);
+}
+
+Output Container::mcrun(std::vector<std::string> args, const std::string& stdin_text) {
+  args.insert(args.begin(), {MCRUN_BINARY, "--root", state_});
+  std::string out_path = tmp_ + "/.out", err_path = tmp_ + "/.err", in_path = tmp_ + "/.in";
+  write_file(in_path, stdin_text);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int in = ::open(in_path.c_str(), O_RDONLY);
+    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::close_range(3, ~0U, 0);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  Output o;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  o.out = read_file(out_path);
+  o.err = read_file(err_path);
+  return o;
+}
+
+Json Container::config(std::vector<std::string> args) {
+  Json c = spec::emit_config(spec::default_config());
+  c["process"]["args"] = args;
+  c["root"]["readonly"] = false;
+  return c;
+}
+
+void Container::write_config(const Json& c, const std::string& bundle) {
+  write_file((bundle.empty() ? bundle_ : bundle) + "/config.json", c.dump(2));
+}
+
+Output Container::run(const Json& c, const std::string& id) {
+  write_config(c);
+  return mcrun({"run", "--bundle", bundle_, id});
+}
+
+std::string Container::status(const std::string& id) {
+  auto o = mcrun({"state", id});
+  if (o.code != 0) return "error: " + o.err;
+  return Json::parse(o.out)["status"];
+}
+
+int Container::pid_of(const std::string& id) {
+  auto o = mcrun({"state", id});
+  if (o.code != 0) return 0;
+  auto j = Json::parse(o.out);
+  return j.contains("pid") ? j["pid"].get<int>() : 0;
+}
+
+}  // namespace mcrun::it

@@ -1,1 +1,276 @@
-#include <gtest/gtest.h>
+// What a user sees inside: pid 1, mounts, read-only really read-only, no
+// escape through symlinks, clean termination, the process's identity.
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mcrun::it {
+namespace {
+
+using Isolation = Container;
+
+Json bind(const std::string& dest, const std::string& src, std::vector<std::string> opts) {
+  return {{"destination", dest}, {"type", "bind"}, {"source", src}, {"options", opts}};
+}
+
+std::vector<pid_t> pids_in_ns(ino_t ns) {
+  std::vector<pid_t> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::string pid = e.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    struct stat st;
+    if (::stat(("/proc/" + pid + "/ns/pid").c_str(), &st) == 0 && st.st_ino == ns) out.push_back(std::stoi(pid));
+  }
+  return out;
+}
+
+TEST_F(Isolation, PsShowsOnlyTheContainerWithTheCommandAsPid1) {
+  auto r = run(config({"sh", "-c", "ps -o pid,args; exit 0"}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  // "PID COMMAND", then pid 1 (sh) and pid of ps itself: nothing of the host.
+  EXPECT_NE(r.out.find("    1 sh -c ps -o pid,args; exit 0"), std::string::npos) << r.out;
+  int lines = 0;
+  for (char ch : r.out) lines += ch == '\n';
+  EXPECT_EQ(lines, 3) << r.out;
+}
+
+TEST_F(Isolation, ReadOnlyBindRejectsWritesAndReadWriteReachesTheHost) {
+  fs::create_directories(tmp_ + "/ro");
+  fs::create_directories(tmp_ + "/rw");
+  write_file(tmp_ + "/ro/file", "original");
+  Json c = config({"sh", "-c", "echo changed > /ro/file; echo $? > /rw/ro-status; echo written > /rw/new"});
+  c["mounts"].push_back(bind("/ro", tmp_ + "/ro", {"rbind", "ro"}));
+  c["mounts"].push_back(bind("/rw", tmp_ + "/rw", {"rbind", "rw"}));
+  ASSERT_EQ(run(c).code, 0);
+  EXPECT_EQ(read_file(tmp_ + "/ro/file"), "original");
+  EXPECT_NE(read_file(tmp_ + "/rw/ro-status"), "0\n");
+  EXPECT_EQ(read_file(tmp_ + "/rw/new"), "written\n");
+}
+
+TEST_F(Isolation, ReadOnlyHoldsForSubmountsOfAnRbind) {
+  // A tmpfs mounted below the source must be read-only inside too.
+  fs::create_directories(tmp_ + "/tree/sub");
+  ASSERT_EQ(::system(("mount -t tmpfs tmpfs " + tmp_ + "/tree/sub").c_str()), 0);
+  Json c = config({"sh", "-c", "touch /tree/sub/x 2>/dev/null && echo writable || echo readonly"});
+  c["mounts"].push_back(bind("/tree", tmp_ + "/tree", {"rbind", "ro"}));
+  auto r = run(c);
+  ::system(("umount " + tmp_ + "/tree/sub").c_str());
+  EXPECT_EQ(r.out, "readonly\n");
+}
+
+TEST_F(Isolation, ReadOnlyRoot) {
+  Json c = config({"sh", "-c", "touch /x 2>/dev/null && echo writable || echo readonly; touch /tmp/ok || true"});
+  c["root"]["readonly"] = true;
+  EXPECT_EQ(run(c).out, "readonly\n");
+}
+
+TEST_F(Isolation, SymlinkedDestinationsStayInsideTheRootfs) {
+  // CVE-2021-30465 style: destinations that are symlinks out of the rootfs.
+  fs::create_directories(tmp_ + "/payload");
+  write_file(tmp_ + "/payload/mcrun-escape-marker", "x");
+  fs::create_symlink("/etc", rootfs_ + "/abs-link");
+  fs::create_symlink("../../../../../../../etc", rootfs_ + "/rel-link");
+  Json c = config({"sh", "-c", "ls /etc/sub/mcrun-escape-marker /etc/sub2/mcrun-escape-marker /etc/sub3/mcrun-escape-marker"});
+  c["mounts"].push_back(bind("/abs-link/sub", tmp_ + "/payload", {"rbind"}));
+  c["mounts"].push_back(bind("/rel-link/sub2", tmp_ + "/payload", {"rbind"}));
+  c["mounts"].push_back(bind("/data/../../../etc/sub3", tmp_ + "/payload", {"rbind"}));
+  auto r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  // The binds landed in <rootfs>/etc/..., never in the host's /etc.
+  EXPECT_FALSE(exists("/etc/sub"));
+  EXPECT_FALSE(exists("/etc/sub2"));
+  EXPECT_FALSE(exists("/etc/sub3"));
+  EXPECT_TRUE(exists(rootfs_ + "/etc/sub"));
+  EXPECT_TRUE(exists(rootfs_ + "/etc/sub2"));
+  EXPECT_TRUE(exists(rootfs_ + "/etc/sub3"));
+}
+
+TEST_F(Isolation, KillingInitKillsDaemonsAndOrphans) {
+  write_config(config({"sh", "-c", "setsid sleep 1001 & (sleep 1002 &) ; nohup sleep 1003 & exec sleep 1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  int pid = pid_of("c1");
+  struct stat ns;
+  ASSERT_EQ(::stat(("/proc/" + std::to_string(pid) + "/ns/pid").c_str(), &ns), 0);
+  ASSERT_TRUE(eventually([&] { return pids_in_ns(ns.st_ino).size() == 4; }));
+  ASSERT_EQ(mcrun({"kill", "c1", "KILL"}).code, 0);
+  EXPECT_TRUE(eventually([&] { return pids_in_ns(ns.st_ino).empty(); }));
+  EXPECT_EQ(status("c1"), "stopped");
+  EXPECT_EQ(mcrun({"delete", "c1"}).code, 0);
+}
+
+TEST_F(Isolation, KillAllSignalsEveryProcess) {
+  write_config(config({"sh", "-c", "sleep 1001 & sleep 1002 & trap '' TERM; while true; do sleep 1; done"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  int pid = pid_of("c1");
+  struct stat ns;
+  ASSERT_EQ(::stat(("/proc/" + std::to_string(pid) + "/ns/pid").c_str(), &ns), 0);
+  ASSERT_TRUE(eventually([&] { return pids_in_ns(ns.st_ino).size() >= 3; }));
+  ASSERT_EQ(mcrun({"kill", "--all", "c1", "TERM"}).code, 0);
+  // The sleeps die of TERM; PID 1 ignores it and keeps running.
+  EXPECT_TRUE(eventually([&] {
+    auto left = pids_in_ns(ns.st_ino);
+    return std::find(left.begin(), left.end(), pid) != left.end() && left.size() <= 2;
+  }));
+  EXPECT_EQ(status("c1"), "running");
+  EXPECT_EQ(mcrun({"kill", "--all", "c1", "KILL"}).code, 0);
+  EXPECT_TRUE(eventually([&] { return pids_in_ns(ns.st_ino).empty(); }));
+}
+
+TEST_F(Isolation, HostRootSharedFilesystemWithPrivateTmp) {
+  // Mesos filesystem/shared: root "/", a private mount namespace, /tmp from the sandbox.
+  std::string sandbox = tmp_ + "/sandbox";
+  fs::create_directories(sandbox + "/tmp");
+  ::chmod((sandbox + "/tmp").c_str(), 01777);
+  std::string marker = "mcrun-shared-" + std::to_string(::getpid());
+  Json c = config({"sh", "-c", "touch /tmp/" + marker + " && stat -c %a /tmp && cat /proc/1/cmdline | tr '\\0' ' '"});
+  c["root"] = {{"path", "/"}};
+  c.erase("hostname");
+  c["process"]["cwd"] = sandbox;
+  c["process"].erase("capabilities");
+  c["process"]["args"][0] = "/bin/sh";
+  c["mounts"] = Json::array({{{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"}},
+                             bind("/tmp", sandbox + "/tmp", {"rbind", "rw"})});
+  c["linux"] = {{"namespaces", Json::array({{{"type", "mount"}}, {{"type", "pid"}}})}};
+  auto r = run(c);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("1777\n/bin/sh -c touch")) << r.out;
+  EXPECT_TRUE(exists(sandbox + "/tmp/" + marker));
+  EXPECT_FALSE(exists("/tmp/" + marker));
+}
+
+TEST_F(Isolation, HostRootDoesNotCreateMissingDestinations) {
+  Json c = config({"/bin/true"});
+  c["root"] = {{"path", "/"}};
+  c.erase("hostname");
+  c["process"].erase("capabilities");
+  c["mounts"] = Json::array({bind("/nonexistent-mcrun-dest", tmp_, {"rbind"})});
+  c["linux"] = {{"namespaces", Json::array({{{"type", "mount"}}})}};
+  auto r = run(c);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("open \"/nonexistent-mcrun-dest\" in the rootfs: ENOENT"), std::string::npos) << r.err;
+  EXPECT_FALSE(exists("/nonexistent-mcrun-dest"));
+}
+
+TEST_F(Isolation, CapabilitiesAreExactlyTheConfigs) {
+  auto r = run(config({"sh", "-c", "grep -E 'Cap(Eff|Bnd|Amb|Prm)' /proc/1/status"}));
+  // CAP_KILL (5), CAP_NET_BIND_SERVICE (10), CAP_AUDIT_WRITE (29).
+  EXPECT_EQ(r.out,
+            "CapPrm:\t0000000020000420\nCapEff:\t0000000020000420\nCapBnd:\t0000000020000420\nCapAmb:\t0000000000000000\n");
+}
+
+TEST_F(Isolation, UserRlimitsHostnameEnvCwd) {
+  Json c = config({"sh", "-c", "id -u; id -g; id -G; ulimit -n; hostname; echo $GREETING; pwd; umask"});
+  c["process"]["user"] = {{"uid", 1000}, {"gid", 1001}, {"additionalGids", {1002}}, {"umask", 077}};
+  c["process"]["rlimits"] = Json::array({{{"type", "RLIMIT_NOFILE"}, {"soft", 100}, {"hard", 200}}});
+  c["process"]["env"].push_back("GREETING=hi");
+  c["process"]["cwd"] = "/work/dir";
+  c["hostname"] = "box";
+  auto r = run(c);
+  EXPECT_EQ(r.out, "1000\n1001\n1001 1002\n100\nbox\nhi\n/work/dir\n0077\n") << r.err;
+}
+
+TEST_F(Isolation, NonRootCannotRegainCapabilities) {
+  Json c = config({"sh", "-c", "grep CapEff /proc/self/status; mount -t tmpfs none /mnt 2>/dev/null && echo mounted || echo denied"});
+  c["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
+  auto r = run(c);
+  EXPECT_EQ(r.out, "CapEff:\t0000000000000000\ndenied\n");
+}
+
+TEST_F(Isolation, SeccompDeniesMkdirWithEperm) {
+  Json c = config({"sh", "-c", "mkdir /tmp/d 2>&1; echo fine > /tmp/f && cat /tmp/f"});
+  c["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+    "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]})");
+  auto r = run(c);
+  EXPECT_NE(r.out.find("Operation not permitted"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("fine"), std::string::npos) << r.out;
+}
+
+TEST_F(Isolation, MaskedAndReadonlyPaths) {
+  auto r = run(config({"sh", "-c", "cat /proc/kcore | wc -c; echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo rw || echo ro"}));
+  EXPECT_EQ(r.out, "0\nro\n");
+}
+
+TEST_F(Isolation, DevHasTheStandardNodes) {
+  auto r = run(config({"sh", "-c", "ls /dev; echo x > /dev/null && echo ok; readlink /dev/ptmx"}));
+  for (const char* n : {"null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "mqueue", "fd", "stdin"})
+    EXPECT_NE(r.out.find(std::string(n) + "\n"), std::string::npos) << n << " missing in " << r.out;
+  EXPECT_NE(r.out.find("ok\npts/ptmx\n"), std::string::npos) << r.out;
+}
+
+TEST_F(Isolation, ConsoleSocketReceivesThePty) {
+  std::string sock_path = tmp_ + "/console.sock";
+  int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, sock_path.c_str(), sizeof addr.sun_path - 1);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  Json c = config({"sh", "-c", "test -t 0 && echo tty-ok; stty size 2>/dev/null || true"});
+  c["process"]["terminal"] = true;
+  c["process"]["consoleSize"] = {{"height", 30}, {"width", 100}};
+  write_config(c);
+  int master = -1;
+  std::thread receiver([&] {
+    int conn = ::accept(listener, nullptr, nullptr);
+    char name[256];
+    char control[CMSG_SPACE(sizeof(int))];
+    iovec iov{name, sizeof name};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    if (::recvmsg(conn, &msg, 0) > 0) std::memcpy(&master, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof master);
+    ::close(conn);
+  });
+  auto cr = mcrun({"create", "--bundle", bundle_, "--console-socket", sock_path, "c1"});
+  receiver.join();
+  ::close(listener);
+  ASSERT_EQ(cr.code, 0) << cr.err;
+  ASSERT_GE(master, 0);
+  ASSERT_EQ(mcrun({"start", "c1"}).code, 0);
+  std::string seen;
+  char buf[256];
+  while (seen.find("tty-ok") == std::string::npos) {
+    ssize_t n = ::read(master, buf, sizeof buf);
+    if (n <= 0) break;
+    seen.append(buf, static_cast<size_t>(n));
+  }
+  ::close(master);
+  EXPECT_NE(seen.find("tty-ok"), std::string::npos) << seen;
+  EXPECT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
+  EXPECT_EQ(mcrun({"delete", "c1"}).code, 0);
+}
+
+TEST_F(Isolation, PreservedFdsReachTheProcess) {
+  write_file(tmp_ + "/passed", "through fd 3\n");
+  write_config(config({"sh", "-c", "cat <&3"}));
+  pid_t child = ::fork();
+  if (child == 0) {
+    int fd = ::open((tmp_ + "/passed").c_str(), O_RDONLY);
+    ::dup2(fd, 3);
+    int out = ::open((tmp_ + "/out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out, 1);
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--preserve-fds", "1", "--bundle",
+            bundle_.c_str(), "c1", nullptr);
+    _exit(126);
+  }
+  int st;
+  ::waitpid(child, &st, 0);
+  EXPECT_EQ(read_file(tmp_ + "/out"), "through fd 3\n");
+}
+
+}  // namespace
+}  // namespace mcrun::it

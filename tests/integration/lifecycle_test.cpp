@@ -1,1 +1,220 @@
-#include <gtest/gtest.h>
+// The lifecycle verbs against real containers (runtime.md "Operations").
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mcrun::it {
+namespace {
+
+using Lifecycle = Container;
+
+TEST_F(Lifecycle, CreateStartKillDelete) {
+  write_config(config({"sh", "-c", "touch /started; exec sleep 1000"}));
+  auto c = mcrun({"create", "--bundle", bundle_, "--pid-file", tmp_ + "/pid", "c1"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(status("c1"), "created");
+  int pid = pid_of("c1");
+  ASSERT_GT(pid, 0);
+  EXPECT_EQ(read_file(tmp_ + "/pid"), std::to_string(pid));  // written before create returned
+  // The user process does not run before start.
+  EXPECT_FALSE(exists(rootfs_ + "/started"));
+  auto state = Json::parse(mcrun({"state", "c1"}).out);
+  EXPECT_EQ(state["id"], "c1");
+  EXPECT_EQ(state["bundle"], bundle_);
+  EXPECT_EQ(state["ociVersion"], "1.3.0");
+  EXPECT_TRUE(state.contains("created") && state.contains("rootfs") && state.contains("owner"));
+
+  auto s = mcrun({"start", "c1"});
+  ASSERT_EQ(s.code, 0) << s.err;
+  EXPECT_EQ(status("c1"), "running");
+  EXPECT_TRUE(eventually([&] { return exists(rootfs_ + "/started"); }));
+  EXPECT_EQ(pid_of("c1"), pid);  // the user process is the init, exec'd in place
+
+  EXPECT_EQ(mcrun({"kill", "c1", "KILL"}).code, 0);
+  EXPECT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
+  auto d = mcrun({"delete", "c1"});
+  EXPECT_EQ(d.code, 0) << d.err;
+  EXPECT_FALSE(exists(state_ + "/c1"));
+  EXPECT_EQ(mcrun({"state", "c1"}).code, 1);
+}
+
+TEST_F(Lifecycle, VerbsRefuseTheWrongStatus) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "c1"}).code, 0);
+  auto del = mcrun({"delete", "c1"});
+  EXPECT_EQ(del.code, 1);
+  EXPECT_EQ(del.err, "mcrun: delete c1: cannot delete container \"c1\": it is created (stop it first, or use --force)\n");
+  ASSERT_EQ(mcrun({"start", "c1"}).code, 0);
+  auto again = mcrun({"start", "c1"});
+  EXPECT_EQ(again.code, 1);
+  EXPECT_EQ(again.err, "mcrun: start c1: cannot start container \"c1\": it is running (start needs a created container)\n");
+  ASSERT_EQ(mcrun({"kill", "c1", "9"}).code, 0);
+  ASSERT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
+  auto kill = mcrun({"kill", "c1"});
+  EXPECT_EQ(kill.code, 1);
+  EXPECT_EQ(kill.err, "mcrun: kill c1: cannot kill container \"c1\": it is stopped (it must be created or running)\n");
+  auto start = mcrun({"start", "c1"});
+  EXPECT_EQ(start.code, 1);
+  EXPECT_EQ(mcrun({"delete", "c1"}).code, 0);
+}
+
+TEST_F(Lifecycle, UnknownIds) {
+  EXPECT_EQ(mcrun({"state", "nope"}).err, "mcrun: container \"nope\" does not exist: ENOENT\n");
+  EXPECT_EQ(mcrun({"start", "nope"}).code, 1);
+  EXPECT_EQ(mcrun({"kill", "nope"}).code, 1);
+  EXPECT_EQ(mcrun({"delete", "nope"}).code, 1);
+  EXPECT_EQ(mcrun({"delete", "--force", "nope"}).code, 0);  // clients always call it after delete
+  for (const char* bad : {"", "..", "a/b", "../x"}) {
+    auto r = mcrun({"create", "--bundle", bundle_, bad});
+    EXPECT_EQ(r.code, 1) << bad;
+  }
+}
+
+TEST_F(Lifecycle, DuplicateIdFails) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "c1"}).code, 0);
+  auto dup = mcrun({"create", "--bundle", bundle_, "c1"});
+  EXPECT_EQ(dup.code, 1);
+  EXPECT_EQ(dup.err, "mcrun: create c1: container \"c1\" already exists\n");
+  EXPECT_EQ(status("c1"), "created");  // the first one is untouched
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+}
+
+TEST_F(Lifecycle, MalformedConfigFailsAndLeavesNothing) {
+  Json c = config({"true"});
+  c["mounts"][1]["destination"] = "dev";
+  write_config(c);
+  auto r = mcrun({"create", "--bundle", bundle_, "c1"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "mcrun: create c1: config.json: /mounts/1/destination: must be an absolute path\n");
+  EXPECT_FALSE(exists(state_ + "/c1"));
+}
+
+TEST_F(Lifecycle, FailedSetupReportsTheChildsErrorAndLeavesNothing) {
+  Json c = config({"true"});
+  c["mounts"].push_back({{"destination", "/data"}, {"type", "bind"}, {"source", "/nonexistent-mcrun-src"}, {"options", {"rbind"}}});
+  write_config(c);
+  auto r = mcrun({"create", "--bundle", bundle_, "c1"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "mcrun: create c1: mount \"/data\" (bind from \"/nonexistent-mcrun-src\"): stat \"/nonexistent-mcrun-src\": ENOENT\n");
+  EXPECT_FALSE(exists(state_ + "/c1"));
+}
+
+TEST_F(Lifecycle, ProgramNotFound) {
+  auto r = run(config({"no-such-program"}));
+  EXPECT_EQ(r.code, 127);
+  EXPECT_EQ(r.err, "mcrun: run c1: exec: \"no-such-program\": executable file not found in $PATH\n");
+  EXPECT_FALSE(exists(state_ + "/c1"));
+}
+
+TEST_F(Lifecycle, RunPropagatesTheExitStatus) {
+  EXPECT_EQ(run(config({"sh", "-c", "exit 7"})).code, 7);
+  EXPECT_EQ(run(config({"true"})).code, 0);
+  EXPECT_FALSE(exists(state_ + "/c1"));  // deleted after run
+}
+
+TEST_F(Lifecycle, RunReportsDeathBySignal) {
+  write_config(config({"sleep", "1000"}));
+  pid_t runner = ::fork();
+  if (runner == 0) {
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle", bundle_.c_str(), "c1", nullptr);
+    _exit(126);
+  }
+  ASSERT_TRUE(eventually([&] { return status("c1") == "running"; }));
+  ASSERT_EQ(mcrun({"kill", "c1", "KILL"}).code, 0);
+  int st = 0;
+  ::waitpid(runner, &st, 0);
+  EXPECT_EQ(WEXITSTATUS(st), 128 + SIGKILL);
+}
+
+TEST_F(Lifecycle, RunForwardsSignals) {
+  // sh as PID 1 only receives signals it handles: trap TERM and exit 3.
+  write_config(config({"sh", "-c", "trap 'exit 3' TERM; while true; do sleep 0.05; done"}));
+  pid_t runner = ::fork();
+  if (runner == 0) {
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle", bundle_.c_str(), "c1", nullptr);
+    _exit(126);
+  }
+  ASSERT_TRUE(eventually([&] { return status("c1") == "running"; }));
+  ::usleep(100000);
+  ::kill(runner, SIGTERM);
+  int st = 0;
+  ::waitpid(runner, &st, 0);
+  EXPECT_EQ(WEXITSTATUS(st), 3);
+}
+
+TEST_F(Lifecycle, RunDetached) {
+  write_config(config({"sleep", "1000"}));
+  auto r = mcrun({"run", "--detach", "--bundle", bundle_, "c1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(status("c1"), "running");
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+  EXPECT_FALSE(exists(state_ + "/c1"));
+}
+
+TEST_F(Lifecycle, ListShowsEveryContainer) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "a"}).code, 0);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "b"}).code, 0);
+  auto json = Json::parse(mcrun({"list", "--format", "json"}).out);
+  ASSERT_EQ(json.size(), 2u);
+  EXPECT_EQ(json[0]["id"], "a");
+  EXPECT_EQ(json[0]["status"], "created");
+  EXPECT_EQ(json[1]["status"], "running");
+  auto table = mcrun({"list"}).out;
+  EXPECT_TRUE(table.starts_with("ID ")) << table;
+  EXPECT_EQ(mcrun({"list", "-q"}).out, "a\nb\n");
+}
+
+TEST_F(Lifecycle, DeleteForceKillsACreatedOrRunningContainer) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "a"}).code, 0);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "b"}).code, 0);
+  int a = pid_of("a"), b = pid_of("b");
+  EXPECT_EQ(mcrun({"delete", "--force", "a"}).code, 0);
+  EXPECT_EQ(mcrun({"delete", "-f", "b"}).code, 0);
+  EXPECT_TRUE(eventually([&] { return !exists("/proc/" + std::to_string(a) + "/ns") &&
+                                      !exists("/proc/" + std::to_string(b) + "/ns"); }));
+}
+
+TEST_F(Lifecycle, StatusIsDerivedFromTheLiveProcess) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  ::kill(pid_of("c1"), SIGKILL);  // behind mcrun's back
+  EXPECT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
+  auto st = Json::parse(mcrun({"state", "c1"}).out);
+  EXPECT_FALSE(st.contains("pid"));
+  EXPECT_EQ(mcrun({"delete", "c1"}).code, 0);
+}
+
+TEST_F(Lifecycle, CrashedCreateIsCleanedByDeleteForce) {
+  // What a create killed before it wrote its state leaves: the directory.
+  fs::create_directories(state_ + "/c1");
+  EXPECT_EQ(status("c1"), "stopped");
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+  EXPECT_FALSE(exists(state_ + "/c1"));
+}
+
+TEST_F(Lifecycle, CorruptStateIsAClearErrorAndDeleteForceCleans) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "c1"}).code, 0);
+  int pid = pid_of("c1");
+  write_file(state_ + "/c1/state.json", "{\"truncated");
+  auto st = mcrun({"state", "c1"});
+  EXPECT_EQ(st.code, 1);
+  EXPECT_TRUE(st.err.find("state.json: invalid JSON") != std::string::npos) << st.err;
+  EXPECT_EQ(mcrun({"delete", "c1"}).code, 1);
+  auto d = mcrun({"delete", "--force", "c1"});
+  EXPECT_EQ(d.code, 0) << d.err;
+  EXPECT_FALSE(exists(state_ + "/c1"));
+  EXPECT_TRUE(eventually([&] { return !exists("/proc/" + std::to_string(pid) + "/ns"); }));
+}
+
+}  // namespace
+}  // namespace mcrun::it

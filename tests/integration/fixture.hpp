@@ -1,0 +1,49 @@
+// Integration fixture: real containers, as root, on a busybox-static rootfs.
+// Every test gets its own state root, bundle and rootfs under one temporary
+// directory; TearDown force-deletes whatever is left and then fails the test
+// if anything outlived it: a mount, a process, a state directory.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "spec/json.hpp"
+
+namespace mcrun::it {
+
+struct Output {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text);
+bool exists(const std::string& path);
+// Polls pred every 10ms until it holds or `ms` pass.
+bool eventually(const std::function<bool()>& pred, int ms = 5000);
+
+class Container : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // mcrun --root <state> ARGS...
+  Output mcrun(std::vector<std::string> args, const std::string& stdin_text = "");
+  // A config for the test's rootfs (mcrun spec's default, args replaced).
+  Json config(std::vector<std::string> args);
+  void write_config(const Json& c, const std::string& bundle = "");
+  // `run` of a config: its exit code and output.
+  Output run(const Json& c, const std::string& id = "c1");
+  std::string status(const std::string& id);
+  int pid_of(const std::string& id);
+
+  std::string tmp_;     // everything of this test lives here
+  std::string state_;   // --root
+  std::string bundle_;  // with config.json
+  std::string rootfs_;  // busybox
+};
+
+}  // namespace mcrun::it
