@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every Debian package mcrun's build, tests and demo need, then
+# configures and builds. Idempotent; run as root on Debian 12.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake g++ make pkg-config          # build
+  nlohmann-json3-dev libyaml-cpp-dev libseccomp-dev libcap-dev  # libraries
+  libgtest-dev googletest            # tests
+  busybox-static                     # the integration tests' rootfs
+  runc                               # the converted bundle must also run under runc
+  procps                             # ps, for the demo
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMCRUN_WERROR="${MCRUN_WERROR:-ON}" >/dev/null
+cmake --build build -j"$(nproc)"
