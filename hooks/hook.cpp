@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,7 +51,9 @@ std::string tidy(std::string out) {
 
 Result<> run_hook(const spec::Hook& hook, std::string_view state_json, std::string_view label) {
   std::string who = "hook " + std::string(label) + " " + hook.path;
-  auto in = make_pipe();
+  // stdin is a socket, not a pipe, so writing to a hook that already exited
+  // is EPIPE (MSG_NOSIGNAL), never a SIGPIPE that would kill the caller.
+  auto in = sys::socketpair(SOCK_STREAM);
   auto out = make_pipe();
   if (!in || !out) return std::unexpected((in ? out.error() : in.error()).context(who));
   auto child = sys::clone3_fork(0);
@@ -61,9 +64,14 @@ Result<> run_hook(const spec::Hook& hook, std::string_view state_json, std::stri
   out->second.reset();
   // Non-blocking: a daemon the hook left behind may hold the pipe open forever.
   ::fcntl(out->first.get(), F_SETFL, O_NONBLOCK);
-  // The state is far below a pipe's capacity, so this write cannot block on a
-  // hook that never reads stdin; EPIPE from a hook that exited early is fine.
-  (void)sys::write_all(in->second.get(), state_json);
+  // The state is far below a socket buffer, so this cannot block on a hook
+  // that never reads stdin; EPIPE from a hook that exited early is fine.
+  for (std::string_view rest = state_json; !rest.empty();) {
+    ssize_t n = ::send(in->second.get(), rest.data(), rest.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
   in->second.reset();
 
   using Clock = std::chrono::steady_clock;
