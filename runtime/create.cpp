@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "hooks/hook.hpp"
 #include "runtime/bundle.hpp"
@@ -82,12 +84,16 @@ std::string owner_name() {
 }
 
 // Undoes a half-made container: the init (and with it every mount it made in
-// its namespace) dies, the state directory goes.
+// its namespace) dies, the state directory goes. Once create-phase hooks have
+// run, the lifecycle continues as for a deleted container (runtime.md): the
+// poststop hooks run too, so what createRuntime set up gets torn down.
 struct Rollback {
   const ContainerDir* dir = nullptr;
   pid_t pid = 0;
   int pidfd = -1;
   bool armed = true;
+  const spec::Config* config = nullptr;
+  std::optional<spec::State> hooks_started;
   ~Rollback() {
     if (!armed) return;
     if (pidfd >= 0) {
@@ -95,6 +101,14 @@ struct Rollback {
       (void)sys::wait_pid(pid);
     }
     if (dir) (void)dir->remove();
+    if (hooks_started && config && config->hooks) {
+      spec::State s = *hooks_started;
+      s.status = spec::Status::Stopped;
+      s.pid = 0;
+      auto r = hooks::run_phase(config->hooks->of(spec::HookPhase::Poststop), spec::HookPhase::Poststop,
+                                spec::emit_state(s).dump());
+      if (!r) std::fprintf(stderr, "mcrun: warning: %s\n", r.error().what().c_str());
+    }
   }
 };
 
@@ -215,6 +229,8 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   record.config = config;
 
   std::string state_json = spec::emit_state(record.state).dump();
+  rollback.config = &config;
+  rollback.hooks_started = record.state;
   if (config.hooks) {
     // prestart is deprecated but still honoured: runtime namespace, during create, like runc.
     MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::Prestart), spec::HookPhase::Prestart, state_json));

@@ -144,6 +144,10 @@ void container_init(const InitContext& ctx) {
   for (int fd : ctx.close_fds) UniqueFd close_it(fd);
   // If `mcrun create` dies before the container exists, so does its init.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Until it execs the user program this process is the mcrun binary: keep
+  // /proc/<pid>/exe and ptrace out of reach of anything without
+  // CAP_SYS_PTRACE (part of the CVE-2019-5736 defence). execve resets it.
+  ::prctl(PR_SET_DUMPABLE, 0);
   // The runtime's own signal dispositions must not leak into the container.
   for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
   sigset_t none;

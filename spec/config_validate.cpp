@@ -148,6 +148,26 @@ class Validator {
       absolute(l.readonly_paths[i], child_pointer("/linux/readonlyPaths", i));
     if (l.resources) resources(*l.resources);
     if (l.seccomp) seccomp(*l.seccomp);
+    for (const auto& [key, value] : l.sysctl) sysctl(key, seen);
+  }
+
+  // Only sysctls that live in a namespace the container has of its own may be
+  // set: any other would change the host (runc applies the same rule).
+  void sysctl(const std::string& key, const std::set<std::string>& ns) {
+    static const std::set<std::string> ipc_keys = {"kernel.msgmax", "kernel.msgmnb",  "kernel.msgmni",
+                                                   "kernel.sem",    "kernel.shmall",  "kernel.shmmax",
+                                                   "kernel.shmmni", "kernel.shm_rmid_forced"};
+    std::string ptr = child_pointer("/linux/sysctl", key);
+    auto need = [&](const char* type) {
+      if (!ns.contains(type))
+        add(ptr, std::string("needs a private ") + type + " namespace (add {\"type\": \"" + type +
+                     "\"} to /linux/namespaces)");
+    };
+    if (ipc_keys.contains(key) || key.starts_with("fs.mqueue.")) need("ipc");
+    else if (key.starts_with("net.")) need("network");
+    else if (key == "kernel.domainname") need("uts");
+    else if (key == "kernel.hostname") add(ptr, "is set with the \"hostname\" field, not as a sysctl");
+    else add(ptr, "is not in a separate kernel namespace: setting it would change the host");
   }
 
   void resources(const Resources& r) {

@@ -100,14 +100,17 @@ TEST_F(Hooks, FailingCreateRuntimeHookAbortsCreateAndLeavesNothing) {
   EXPECT_FALSE(exists(state_ + "/c1"));
 }
 
-TEST_F(Hooks, FailingCreateContainerHookAbortsCreate) {
+TEST_F(Hooks, FailingCreateContainerHookAbortsCreateAndRunsPoststop) {
   Json c = config({"sleep", "1000"});
   c["hooks"]["createContainer"] = {{{"path", "/bin/false"}}};
+  c["hooks"]["poststop"] = {hook("poststop")};
   write_config(c);
   auto r = mcrun({"create", "--bundle", bundle_, "c1"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "mcrun: create c1: hook createContainer[0] /bin/false exited with status 1\n");
   EXPECT_FALSE(exists(state_ + "/c1"));
+  // runtime.md: a failed create-phase hook continues the lifecycle at destroy + poststop.
+  EXPECT_EQ(state_of("poststop")["status"], "stopped");
 }
 
 TEST_F(Hooks, TimedOutHookIsKilledAndFailsCreate) {

@@ -202,6 +202,24 @@ TEST_F(Isolation, MaskedAndReadonlyPaths) {
   EXPECT_EQ(r.out, "0\nro\n");
 }
 
+TEST_F(Isolation, NamespacedSysctlsAreSetInsideOnly) {
+  std::string host = read_file("/proc/sys/net/ipv4/ip_forward");
+  std::string want = host == "1\n" ? "0" : "1";
+  Json c = config({"cat", "/proc/sys/net/ipv4/ip_forward", "/proc/sys/kernel/shmmni"});
+  c["linux"]["sysctl"] = {{"net.ipv4.ip_forward", want}, {"kernel.shmmni", "1234"}};
+  auto r = run(c);
+  EXPECT_EQ(r.out, want + "\n1234\n") << r.err;
+  EXPECT_EQ(read_file("/proc/sys/net/ipv4/ip_forward"), host);
+}
+
+TEST_F(Isolation, TheRuntimeBinaryIsOutOfReach) {
+  // CVE-2019-5736: the init execs the user program in place, so once the
+  // workload runs no process of the container is mcrun; /proc/1/exe is the
+  // program, and nothing maps the runtime binary.
+  auto r = run(config({"sh", "-c", "readlink /proc/1/exe; cat /proc/*/maps 2>/dev/null | grep -c mcrun || true"}));
+  EXPECT_EQ(r.out, "/bin/busybox\n0\n") << r.err;
+}
+
 TEST_F(Isolation, DevHasTheStandardNodes) {
   auto r = run(config({"sh", "-c", "ls /dev; echo x > /dev/null && echo ok; readlink /dev/ptmx"}));
   for (const char* n : {"null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "mqueue", "fd", "stdin"})

@@ -128,6 +128,21 @@ const Case kCases[] = {
      "SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ)"},
     {"bad_seccomp_arch", [](Json& j) { j["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_Z80"]})"); },
      "config.json: /linux/seccomp/architectures/0: unknown architecture \"SCMP_ARCH_Z80\""},
+    {"sysctl_not_namespaced", [](Json& j) { j["linux"]["sysctl"] = {{"vm.swappiness", "10"}}; },
+     "config.json: /linux/sysctl/vm.swappiness: is not in a separate kernel namespace: setting it would change the host"},
+    {"sysctl_needs_netns", [](Json& j) { j["linux"]["sysctl"] = {{"net.ipv4.ip_forward", "1"}}; },
+     "config.json: /linux/sysctl/net.ipv4.ip_forward: needs a private network namespace (add {\"type\": \"network\"} "
+     "to /linux/namespaces)"},
+    {"sysctl_needs_ipc", [](Json& j) { j["linux"]["sysctl"] = {{"kernel.shmmax", "1"}, {"fs.mqueue.msg_max", "5"}}; },
+     "config.json: /linux/sysctl/fs.mqueue.msg_max: needs a private ipc namespace (add {\"type\": \"ipc\"} to "
+     "/linux/namespaces)\n"
+     "config.json: /linux/sysctl/kernel.shmmax: needs a private ipc namespace (add {\"type\": \"ipc\"} to "
+     "/linux/namespaces)"},
+    {"sysctl_hostname", [](Json& j) {
+       j["linux"]["sysctl"] = {{"kernel.hostname", "x"}};
+       j["linux"]["namespaces"].push_back({{"type", "uts"}});
+     },
+     "config.json: /linux/sysctl/kernel.hostname: is set with the \"hostname\" field, not as a sysctl"},
     {"annotation_not_string", [](Json& j) { j["annotations"] = Json::parse(R"({"a/b": 1})"); },
      "config.json: /annotations/a~1b: must be a string, not an integer"},
     {"not_an_object", [](Json& j) { j = Json::array(); }, "config.json: /: must be an object, not an array"},
