@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "hooks/hook.hpp"
+#include "runtime/cgroups.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
@@ -68,8 +69,17 @@ bool wait_exit(int pidfd, int timeout_ms) {
   return n > 0;
 }
 
+// Every process of the container: its pid namespace when it has its own, else
+// its cgroup, else (POSIX mode) the init's descendants.
+std::vector<pid_t> container_pids(const spec::Record& r) {
+  if (r.own_pid_namespace) return sys::pids_in_pid_namespace_of(r.state.pid);
+  if (!r.cgroup_path.empty())
+    if (auto pids = Cgroup(r.cgroup_path).pids()) return *pids;
+  return sys::descendants_of(r.state.pid);
+}
+
 Result<> signal_all(const spec::Record& r, int sig) {
-  auto pids = r.own_pid_namespace ? sys::pids_in_pid_namespace_of(r.state.pid) : sys::descendants_of(r.state.pid);
+  auto pids = container_pids(r);
   for (pid_t p : pids)
     if (::kill(p, sig) < 0 && errno != ESRCH) return fail_errno("kill " + std::to_string(p));
   return {};
@@ -90,6 +100,7 @@ void run_poststop(const spec::Record& r) {
 spec::Status derive_status(const ContainerDir& dir, const spec::Record& record) {
   if (!sys::process_alive(record.state.pid, record.init_start_time)) return spec::Status::Stopped;
   if (dir.start_socket_exists()) return spec::Status::Created;
+  if (!record.cgroup_path.empty() && Cgroup(record.cgroup_path).frozen()) return spec::Status::Paused;
   return spec::Status::Running;
 }
 
@@ -179,10 +190,18 @@ Result<> force_delete_damaged(const std::string& root, const std::string& id) {
   auto dir = ContainerDir::open(root, id);
   if (!dir) return std::unexpected(dir.error());
   if (auto init = dir->load_init()) {
-    auto fd = sys::pidfd_open(init->first);
-    if (fd && sys::process_alive(init->first, init->second)) {
+    std::optional<Cgroup> cg;
+    if (!init->cgroup_path.empty()) cg.emplace(init->cgroup_path);
+    if (cg && cg->frozen()) (void)cg->set_frozen(false);
+    auto fd = sys::pidfd_open(init->pid);
+    if (fd && sys::process_alive(init->pid, init->start_time)) {
       (void)sys::pidfd_send_signal(fd->get(), SIGKILL);
       if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
+    }
+    if (cg) {
+      if (auto pids = cg->pids())
+        for (pid_t p : *pids) ::kill(p, SIGKILL);
+      MCRUN_CHECK(cg->destroy());
     }
   }
   return dir->remove();
@@ -197,6 +216,8 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
   }
   if (!spec::can_delete(c->status)) {
     if (!force) return fail(status_error(id, c->status, "delete", "stop it first, or use --force"));
+    // Frozen tasks cannot act on SIGKILL: thaw a paused container first.
+    if (c->status == spec::Status::Paused) (void)Cgroup(c->record.cgroup_path).set_frozen(false);
     auto fd = open_init(c->record);
     if (fd) {
       // Without its own pid namespace nothing kills the init's children for us.
@@ -207,8 +228,79 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
       if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
     }
   }
+  if (!c->record.cgroup_path.empty()) {
+    Cgroup cg(c->record.cgroup_path);
+    // Stragglers of a container without its own pid namespace; a frozen
+    // cgroup is thawed so SIGKILL can be delivered.
+    if (cg.frozen()) (void)cg.set_frozen(false);
+    if (auto pids = cg.pids())
+      for (pid_t p : *pids) ::kill(p, SIGKILL);
+    MCRUN_CHECK_CTX(cg.destroy(), "delete " + id);
+  }
   if (c->record.state.pid > 0) run_poststop(c->record);
   return c->dir.remove();
+}
+
+Result<> pause_container(const std::string& root, const std::string& id, bool pause) {
+  auto c = load_locked(root, id);
+  if (!c) return std::unexpected(c.error());
+  if (c->record.cgroup_path.empty())
+    return fail("container " + quote(id) + " has no cgroup (POSIX mode): it cannot be " + (pause ? "paused" : "resumed"));
+  auto want = pause ? spec::Status::Running : spec::Status::Paused;
+  if (c->status != want)
+    return fail(status_error(id, c->status, pause ? "pause" : "resume", pause ? "it must be running" : "it must be paused"));
+  return Cgroup(c->record.cgroup_path).set_frozen(pause);
+}
+
+Result<std::vector<pid_t>> container_processes(const std::string& root, const std::string& id) {
+  auto c = load_locked(root, id);
+  if (!c) return std::unexpected(c.error());
+  if (c->status == spec::Status::Stopped) return std::vector<pid_t>{};
+  return container_pids(c->record);
+}
+
+Result<Usage> container_usage(const std::string& root, const std::string& id) {
+  auto c = load_locked(root, id);
+  if (!c) return std::unexpected(c.error());
+  if (c->status == spec::Status::Stopped) return fail("container " + quote(id) + " is stopped");
+  Usage u;
+  u.status = c->status;
+  if (!c->record.cgroup_path.empty()) {
+    u.stats = Cgroup(c->record.cgroup_path).stats();
+    return u;
+  }
+  // POSIX mode: no cgroup, so add up the processes themselves from /proc.
+  u.from_proc = true;
+  auto pids = container_pids(c->record);
+  u.stats.pids_current = pids.size();
+  long tick_ns = 1000000000L / ::sysconf(_SC_CLK_TCK);
+  for (pid_t p : pids) {
+    if (auto t = sys::proc_times(p)) {
+      u.stats.cpu_user_ns += t->user_ticks * static_cast<uint64_t>(tick_ns);
+      u.stats.cpu_kernel_ns += t->system_ticks * static_cast<uint64_t>(tick_ns);
+      u.stats.memory_usage += t->rss_bytes;
+    }
+  }
+  u.stats.cpu_total_ns = u.stats.cpu_user_ns + u.stats.cpu_kernel_ns;
+  return u;
+}
+
+Result<> update_container(const std::string& root, const std::string& id, const spec::Resources& resources) {
+  auto c = load_locked(root, id);
+  if (!c) return std::unexpected(c.error());
+  if (c->status == spec::Status::Stopped) return fail(status_error(id, c->status, "update", "it must be created or running"));
+  if (c->record.cgroup_path.empty()) return fail("container " + quote(id) + " has no cgroup (POSIX mode): nothing to update");
+  MCRUN_CHECK(Cgroup(c->record.cgroup_path).apply(resources));
+  if (!c->record.config.linux) c->record.config.linux = spec::Linux{};
+  c->record.config.linux->resources = resources;
+  return c->dir.save(c->record);
+}
+
+Result<spec::Resources> container_resources(const std::string& root, const std::string& id) {
+  auto c = load_locked(root, id);
+  if (!c) return std::unexpected(c.error());
+  if (c->record.config.linux && c->record.config.linux->resources) return *c->record.config.linux->resources;
+  return spec::Resources{};
 }
 
 Result<int> parse_signal(const std::string& text) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/cgroups.hpp"
 #include "runtime/state_store.hpp"
 #include "spec/error.hpp"
 #include "spec/state.hpp"
@@ -28,6 +29,24 @@ Result<> kill_container(const std::string& root, const std::string& id, int sig,
 // Removes a stopped container; `force` kills a live one first. poststop hooks
 // run (their failure is only a warning, per runtime.md).
 Result<> delete_container(const std::string& root, const std::string& id, bool force);
+
+// Freezes (pause) or thaws (resume) the container's cgroup. Never used by
+// kill or delete: a paused container is thawed before it is killed.
+Result<> pause_container(const std::string& root, const std::string& id, bool pause);
+
+// Host pids of every process of the container.
+Result<std::vector<pid_t>> container_processes(const std::string& root, const std::string& id);
+
+struct Usage {
+  spec::Status status;
+  CgroupStats stats;
+  bool from_proc = false;  // POSIX mode: summed from /proc, not a cgroup
+};
+Result<Usage> container_usage(const std::string& root, const std::string& id);
+
+// Applies new limits to a live container and records them.
+Result<> update_container(const std::string& root, const std::string& id, const spec::Resources& resources);
+Result<spec::Resources> container_resources(const std::string& root, const std::string& id);
 
 // Parses "9", "KILL", "SIGKILL" (runc's forms).
 Result<int> parse_signal(const std::string& text);

@@ -17,6 +17,7 @@
 
 #include "hooks/hook.hpp"
 #include "runtime/bundle.hpp"
+#include "runtime/cgroups.hpp"
 #include "runtime/init.hpp"
 #include "runtime/mount_plan.hpp"
 #include "runtime/state_store.hpp"
@@ -93,6 +94,7 @@ struct Rollback {
   int pidfd = -1;
   bool armed = true;
   const spec::Config* config = nullptr;
+  const Cgroup* cgroup = nullptr;
   std::optional<spec::State> hooks_started;
   ~Rollback() {
     if (!armed) return;
@@ -100,6 +102,7 @@ struct Rollback {
       (void)sys::pidfd_send_signal(pidfd, SIGKILL);
       (void)sys::wait_pid(pid);
     }
+    if (cgroup) (void)cgroup->destroy();
     if (dir) (void)dir->remove();
     if (hooks_started && config && config->hooks) {
       spec::State s = *hooks_started;
@@ -138,6 +141,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   if (!mounts) return std::unexpected(mounts.error());
 
   uint64_t clone_flags = 0;
+  bool new_cgroup_ns = false;
   std::vector<UniqueFd> ns_fds;
   std::vector<std::pair<int, int>> join;
   UniqueFd pid_ns_fd;
@@ -146,7 +150,10 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
       int flag = clone_flag(ns.type);
       if (flag == CLONE_NEWTIME) return fail("the time namespace is not supported by mcrun", ENOTSUP);
       if (!ns.path) {
-        clone_flags |= flag;
+        // A new cgroup namespace is made by the init itself, after it was
+        // moved into its cgroup, so that cgroup is the namespace's root.
+        if (flag == CLONE_NEWCGROUP) new_cgroup_ns = true;
+        else clone_flags |= flag;
         continue;
       }
       auto fd = sys::open_path(*ns.path, O_RDONLY);
@@ -161,6 +168,13 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
         ns_fds.push_back(std::move(*fd));
       }
     }
+  }
+
+  std::optional<Cgroup> cgroup;
+  if (wants_cgroup(config)) {
+    auto path = cgroup_path(config, opts.id);
+    if (!path) return std::unexpected(path.error());
+    cgroup.emplace(*path);
   }
 
   auto dir = ContainerDir::create(opts.state_root, opts.id);
@@ -190,6 +204,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   ctx.console_fd = console.get();
   ctx.preserve_fds = opts.preserve_fds;
   ctx.join_namespaces = join;
+  ctx.new_cgroup_namespace = new_cgroup_ns;
   ctx.close_fds = {sync->first.get(), dir->fd()};  // the flock must stay the parent's alone
 
   auto child = sys::clone3_fork(clone_flags);
@@ -203,6 +218,15 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   console.reset();
   ns_fds.clear();
 
+  // Into its cgroup before it does anything: every byte and cycle it uses
+  // from here on is accounted and limited.
+  if (cgroup) {
+    rollback.cgroup = &*cgroup;
+    MCRUN_CHECK(cgroup->create());
+    if (config.linux->resources) MCRUN_CHECK(cgroup->apply(*config.linux->resources));
+    else MCRUN_CHECK(cgroup->apply(spec::Resources{}));  // the device allowlist still applies
+    MCRUN_CHECK_CTX(cgroup->add(child->pid), "join the cgroup");
+  }
   if (config.linux) {
     MCRUN_CHECK_CTX(write_id_map(child->pid, "uid_map", config.linux->uid_mappings), "uidMappings");
     MCRUN_CHECK_CTX(write_id_map(child->pid, "gid_map", config.linux->gid_mappings), "gidMappings");
@@ -224,8 +248,9 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   auto st = sys::proc_stat(child->pid);
   if (!st) return fail("the container init exited before it could be set up");
   record.init_start_time = st->start_time;
-  MCRUN_CHECK_CTX(dir->save_init(child->pid, st->start_time), "save the state");
+  MCRUN_CHECK_CTX(dir->save_init({child->pid, st->start_time, cgroup ? cgroup->path() : ""}), "save the state");
   record.own_pid_namespace = (clone_flags & CLONE_NEWPID) || pid_ns_fd;
+  record.cgroup_path = cgroup ? cgroup->path() : "";
   record.config = config;
 
   std::string state_json = spec::emit_state(record.state).dump();

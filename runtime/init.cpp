@@ -59,6 +59,7 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
   const spec::Process& p = *c.process;
   for (auto [type, fd] : ctx.join_namespaces)
     if (::setns(fd, type) < 0) return fail_errno("setns");
+  if (ctx.new_cgroup_namespace && ::unshare(CLONE_NEWCGROUP) < 0) return fail_errno("unshare the cgroup namespace");
   if (has_namespace(c, "uts")) MCRUN_CHECK(set_names(c));
   // Nodes and directories get exactly the modes asked for; the process's own
   // umask is set just before exec.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <sstream>
 
 #include "runtime/sys/syscalls.hpp"
 
@@ -87,19 +88,21 @@ Result<> ContainerDir::save(const spec::Record& r) const {
   return sys::write_file_atomic(fd_.get(), "state.json", spec::emit_record(r).dump());
 }
 
-Result<> ContainerDir::save_init(pid_t pid, uint64_t start_time) const {
-  return sys::write_file_atomic(fd_.get(), "init", std::to_string(pid) + " " + std::to_string(start_time));
+Result<> ContainerDir::save_init(const Init& init) const {
+  return sys::write_file_atomic(fd_.get(), "init", std::to_string(init.pid) + " " + std::to_string(init.start_time) +
+                                                     " " + init.cgroup_path);
 }
 
-std::optional<std::pair<pid_t, uint64_t>> ContainerDir::load_init() const {
+std::optional<ContainerDir::Init> ContainerDir::load_init() const {
   auto fd = sys::open_at(fd_.get(), "init", O_RDONLY);
   if (!fd) return std::nullopt;
-  auto text = sys::read_fd(fd->get(), 64);
+  auto text = sys::read_fd(fd->get(), 8192);
   if (!text) return std::nullopt;
-  long long pid = 0;
-  unsigned long long start = 0;
-  if (std::sscanf(text->c_str(), "%lld %llu", &pid, &start) != 2 || pid <= 0) return std::nullopt;
-  return std::pair{static_cast<pid_t>(pid), static_cast<uint64_t>(start)};
+  std::istringstream in(*text);
+  Init init;
+  if (!(in >> init.pid >> init.start_time) || init.pid <= 0) return std::nullopt;
+  in >> init.cgroup_path;
+  return init;
 }
 
 Result<> ContainerDir::remove() const { return sys::remove_tree(path_); }

@@ -39,10 +39,15 @@ class ContainerDir {
   Result<spec::Record> load() const;
   Result<> save(const spec::Record& r) const;
   bool start_socket_exists() const;
-  // "<pid> <start time>" of the init, kept apart from state.json so a damaged
-  // record never leaves an unkillable container behind.
-  Result<> save_init(pid_t pid, uint64_t start_time) const;
-  std::optional<std::pair<pid_t, uint64_t>> load_init() const;
+  // "<pid> <start time> <cgroup>" of the init, kept apart from state.json so
+  // a damaged record never leaves an unkillable container or its cgroup behind.
+  struct Init {
+    pid_t pid = 0;
+    uint64_t start_time = 0;
+    std::string cgroup_path;
+  };
+  Result<> save_init(const Init& init) const;
+  std::optional<Init> load_init() const;
   Result<> remove() const;  // the whole directory
 
  private:

@@ -65,6 +65,11 @@ const Verb& delete_verb();
 const Verb& run_verb();
 const Verb& list_verb();
 const Verb& features_verb();
+const Verb& ps_verb();
+const Verb& pause_verb();
+const Verb& resume_verb();
+const Verb& update_verb();
+const Verb& events_verb();
 
 // Needs exactly `n` positionals, else a usage error naming the verb.
 Result<> expect_positionals(const Args& args, size_t n, const std::string& usage);

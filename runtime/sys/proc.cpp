@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <map>
 
@@ -30,6 +31,28 @@ std::optional<ProcStat> proc_stat(pid_t pid) {
   st.ppid = static_cast<pid_t>(std::stol(fields[1]));
   st.start_time = std::stoull(fields[19]);  // field 22
   return st;
+}
+
+std::optional<ProcTimes> proc_times(pid_t pid) {
+  auto text = read_file("/proc/" + std::to_string(pid) + "/stat", 4096);
+  if (!text) return std::nullopt;
+  auto close = text->rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::vector<std::string> f;
+  size_t pos = close + 2;
+  while (pos < text->size()) {
+    size_t end = text->find(' ', pos);
+    if (end == std::string::npos) end = text->size();
+    f.push_back(text->substr(pos, end - pos));
+    pos = end + 1;
+  }
+  if (f.size() < 22) return std::nullopt;
+  // Fields 14-17 (utime stime cutime cstime) and 24 (rss, in pages); f[0] is field 3.
+  ProcTimes t;
+  t.user_ticks = std::stoull(f[11]) + std::stoull(f[13]);
+  t.system_ticks = std::stoull(f[12]) + std::stoull(f[14]);
+  t.rss_bytes = std::stoull(f[21]) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  return t;
 }
 
 bool process_alive(pid_t pid, uint64_t expected_start) {

@@ -17,6 +17,12 @@ struct ProcStat {
   uint64_t start_time = 0;  // clock ticks since boot
 };
 
+struct ProcTimes {
+  uint64_t user_ticks = 0, system_ticks = 0;  // utime + cutime, stime + cstime
+  uint64_t rss_bytes = 0;
+};
+std::optional<ProcTimes> proc_times(pid_t pid);
+
 // nullopt when the process does not exist.
 std::optional<ProcStat> proc_stat(pid_t pid);
 

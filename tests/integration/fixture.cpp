@@ -49,7 +49,7 @@ void make_rootfs(const std::string& root) {
   fs::copy_file(busybox(), root + "/bin/busybox");
   for (const char* app : {"sh", "ls", "cat", "echo", "ps", "sleep", "touch", "mkdir", "id", "hostname", "grep",
                           "readlink", "stat", "true", "false", "kill", "ulimit", "wc", "head", "setsid", "env",
-                          "pwd", "rm", "mount", "umask", "tr", "nohup", "test", "umount"})
+                          "pwd", "rm", "mount", "umask", "tr", "nohup", "test", "umount", "dd", "seq"})
     fs::create_symlink("busybox", root + "/bin/" + app);
   write_file(root + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
   write_file(root + "/etc/group", "root:x:0:\n");
@@ -103,6 +103,13 @@ void Container::TearDown() {
   reap_all();
   if (fs::exists(state_)) {
     EXPECT_TRUE(fs::is_empty(state_)) << "state directories left in " << state_;
+  }
+  // No cgroup of a container outlives it.
+  for (const char* ctl : {"memory", "pids", "cpu", "freezer", "devices"}) {
+    std::string parent = std::string("/sys/fs/cgroup/") + ctl + "/mcrun";
+    if (!fs::exists(parent)) continue;
+    for (const auto& e : fs::directory_iterator(parent))
+      EXPECT_FALSE(e.is_directory()) << "leaked cgroup: " << e.path();
   }
   for (const auto& l : lines_of("/proc/self/mountinfo"))
     EXPECT_EQ(l.find(tmp_), std::string::npos) << "leaked mount: " << l;

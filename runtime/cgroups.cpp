@@ -1,0 +1,217 @@
+#include "runtime/cgroups.hpp"
+
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "runtime/sys/syscalls.hpp"
+
+namespace mcrun::runtime {
+namespace {
+
+// v1 hierarchies mcrun places containers in (those mounted on this host).
+constexpr const char* kV1Controllers[] = {"cpu", "cpuacct", "cpuset", "memory", "devices",
+                                          "freezer", "blkio", "pids", "hugetlb"};
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+uint64_t read_u64(const std::string& path) {
+  auto text = sys::read_file(path, 4096);
+  if (!text) return 0;
+  try {
+    return std::stoull(*text);
+  } catch (...) {
+    return 0;  // "max"
+  }
+}
+
+uint64_t read_key(const std::string& path, const std::string& key) {
+  auto text = sys::read_file(path, 1 << 16);
+  if (!text) return 0;
+  std::istringstream in(*text);
+  std::string k;
+  uint64_t v;
+  while (in >> k >> v)
+    if (k == key) return v;
+  return 0;
+}
+
+}  // namespace
+
+Cgroup::Cgroup(std::string path, std::string root) : path_(std::move(path)), root_(std::move(root)) {
+  struct statfs fs;
+  bool v2 = ::statfs(root_.c_str(), &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+  // A test root laid out like cgroupfs is v2 if it has cgroup.controllers.
+  if (!v2 && root_ != kRoot) v2 = ::access((root_ + "/cgroup.controllers").c_str(), F_OK) == 0;
+  layout_ = v2 ? CgroupLayout::V2 : CgroupLayout::V1;
+}
+
+std::string Cgroup::dir(const std::string& controller) const {
+  return layout_ == CgroupLayout::V2 ? root_ + path_ : root_ + "/" + controller + path_;
+}
+
+std::vector<std::string> Cgroup::hierarchies() const {
+  if (layout_ == CgroupLayout::V2) return {""};
+  std::vector<std::string> out;
+  for (const char* c : kV1Controllers)
+    if (::access((root_ + "/" + c).c_str(), F_OK) == 0) out.push_back(c);
+  return out;
+}
+
+Result<> Cgroup::create() const {
+  for (const auto& h : hierarchies()) {
+    std::string base = layout_ == CgroupLayout::V2 ? root_ : root_ + "/" + h;
+    // Walk down, creating levels; on v1 cpuset a new level starts empty and
+    // must inherit cpus/mems from its parent before anything can join it.
+    std::string cur = base;
+    size_t pos = 1;
+    while (pos <= path_.size()) {
+      size_t end = path_.find('/', pos);
+      if (end == std::string::npos) end = path_.size();
+      if (end > pos) {
+        std::string parent = cur;
+        cur += "/" + path_.substr(pos, end - pos);
+        if (::mkdir(cur.c_str(), 0755) == 0 && h == "cpuset") {
+          for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
+            auto v = sys::read_file(parent + "/" + f, 4096);
+            if (v) MCRUN_CHECK_CTX(sys::write_file(cur + "/" + f, *v), "cgroup " + quote(cur));
+          }
+        } else if (errno != EEXIST && ::access(cur.c_str(), F_OK) != 0) {
+          return fail_errno("mkdir cgroup " + quote(cur));
+        }
+        if (layout_ == CgroupLayout::V2 && cur != base + path_) {
+          // Delegate the controllers the parent has to the next level.
+          auto avail = sys::read_file(cur + "/cgroup.controllers", 4096);
+          if (avail) {
+            std::istringstream in(*avail);
+            std::string c, enable;
+            while (in >> c) enable += (enable.empty() ? "+" : " +") + c;
+            if (!enable.empty()) (void)sys::write_file(cur + "/cgroup.subtree_control", enable);
+          }
+        }
+      }
+      pos = end + 1;
+    }
+  }
+  // An existing cgroup is reused only if nothing lives in it, and never
+  // frozen: a leftover FROZEN state would freeze the new init mid-setup.
+  if (auto pids = this->pids(); pids && !pids->empty())
+    return fail("cgroup " + quote(path_) + " is in use by " + std::to_string(pids->size()) + " process(es)", EBUSY);
+  if (frozen()) MCRUN_CHECK(set_frozen(false));
+  return {};
+}
+
+Result<> Cgroup::write(const CgroupWrite& w) const {
+  std::string file = dir(w.controller) + "/" + w.file;
+  if (::access(file.c_str(), F_OK) != 0) {
+    // Optional knobs this kernel lacks (memsw without swap accounting, rt,
+    // blkio.weight under BFQ) are skipped only if nothing was asked of them.
+    if (w.controller == "devices") return fail("cgroup devices controller is missing: " + quote(file), ENOENT);
+    return fail("cgroup: " + w.file + " is not available on this kernel (" + quote(file) + ")", ENOENT);
+  }
+  auto r = sys::write_file(file, w.value);
+  if (!r) return std::unexpected(Error{r.error().code, "cgroup: write " + quote(w.value) + " to " + quote(file)});
+  return {};
+}
+
+Result<> Cgroup::apply(const spec::Resources& r) const {
+  auto writes = layout_ == CgroupLayout::V2 ? plan_v2(r) : plan_v1(r);
+  for (const auto& w : writes) {
+    if (w.file == "blkio.weight" && ::access(dir("blkio").c_str(), F_OK) == 0 &&
+        ::access((dir("blkio") + "/blkio.weight").c_str(), F_OK) != 0) {
+      MCRUN_CHECK(write({"blkio", "blkio.bfq.weight", w.value}));  // BFQ names it differently
+      continue;
+    }
+    MCRUN_CHECK(write(w));
+  }
+  return {};
+}
+
+Result<> Cgroup::add(pid_t pid) const {
+  for (const auto& h : hierarchies()) MCRUN_CHECK(sys::write_file(dir(h) + "/cgroup.procs", std::to_string(pid)));
+  return {};
+}
+
+Result<std::vector<pid_t>> Cgroup::pids() const {
+  std::string controller = layout_ == CgroupLayout::V2 ? "" : "pids";
+  if (layout_ == CgroupLayout::V1 && ::access(dir("pids").c_str(), F_OK) != 0) controller = "memory";
+  auto text = sys::read_file(dir(controller) + "/cgroup.procs", 16 << 20);
+  if (!text) return std::unexpected(text.error());
+  std::vector<pid_t> out;
+  std::istringstream in(*text);
+  for (pid_t p; in >> p;) out.push_back(p);
+  return out;
+}
+
+Result<> Cgroup::set_frozen(bool frozen) const {
+  if (layout_ == CgroupLayout::V2) return sys::write_file(dir("") + "/cgroup.freeze", frozen ? "1" : "0");
+  MCRUN_CHECK(sys::write_file(dir("freezer") + "/freezer.state", frozen ? "FROZEN" : "THAWED"));
+  // FREEZING is transitional: wait until the kernel says FROZEN.
+  for (int i = 0; frozen && i < 1000; ++i) {
+    auto s = sys::read_file(dir("freezer") + "/freezer.state", 64);
+    if (s && trim(*s) == "FROZEN") return {};
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return {};
+}
+
+bool Cgroup::frozen() const {
+  if (layout_ == CgroupLayout::V2) {
+    auto s = sys::read_file(dir("") + "/cgroup.freeze", 64);
+    return s && trim(*s) == "1";
+  }
+  auto s = sys::read_file(dir("freezer") + "/freezer.state", 64);
+  return s && trim(*s) == "FROZEN";
+}
+
+CgroupStats Cgroup::stats() const {
+  CgroupStats s;
+  long tick_ns = 1000000000L / ::sysconf(_SC_CLK_TCK);
+  if (layout_ == CgroupLayout::V2) {
+    std::string d = dir("");
+    s.cpu_total_ns = read_key(d + "/cpu.stat", "usage_usec") * 1000;
+    s.cpu_user_ns = read_key(d + "/cpu.stat", "user_usec") * 1000;
+    s.cpu_kernel_ns = read_key(d + "/cpu.stat", "system_usec") * 1000;
+    s.memory_usage = read_u64(d + "/memory.current");
+    s.memory_max_usage = read_u64(d + "/memory.peak");
+    s.memory_limit = read_u64(d + "/memory.max");
+    s.pids_current = read_u64(d + "/pids.current");
+    s.pids_limit = read_u64(d + "/pids.max");
+    s.oom_kills = read_key(d + "/memory.events", "oom_kill");
+    return s;
+  }
+  s.cpu_total_ns = read_u64(dir("cpuacct") + "/cpuacct.usage");
+  s.cpu_user_ns = read_key(dir("cpuacct") + "/cpuacct.stat", "user") * static_cast<uint64_t>(tick_ns);
+  s.cpu_kernel_ns = read_key(dir("cpuacct") + "/cpuacct.stat", "system") * static_cast<uint64_t>(tick_ns);
+  s.memory_usage = read_u64(dir("memory") + "/memory.usage_in_bytes");
+  s.memory_max_usage = read_u64(dir("memory") + "/memory.max_usage_in_bytes");
+  s.memory_limit = read_u64(dir("memory") + "/memory.limit_in_bytes");
+  s.pids_current = read_u64(dir("pids") + "/pids.current");
+  s.pids_limit = read_u64(dir("pids") + "/pids.max");
+  s.oom_kills = read_key(dir("memory") + "/memory.oom_control", "oom_kill");
+  return s;
+}
+
+Result<> Cgroup::destroy() const {
+  for (const auto& h : hierarchies()) {
+    std::string d = dir(h);
+    for (int attempt = 0;; ++attempt) {
+      if (::rmdir(d.c_str()) == 0 || errno == ENOENT) break;
+      // The last tasks may still be exiting: the kernel keeps the cgroup busy briefly.
+      if (errno != EBUSY || attempt >= 500) return fail_errno("rmdir cgroup " + quote(d));
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
+  return {};
+}
+
+}  // namespace mcrun::runtime

@@ -1,0 +1,63 @@
+// A container's cgroup on cgroup v1 (a directory in each controller's
+// hierarchy, as on these hybrid machines) or v2 (one directory in the
+// unified tree). The layout is detected at run time; the root is a
+// parameter so v2 writes can be tested against a directory laid out like
+// cgroupfs.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/cgroup_plan.hpp"
+#include "spec/config.hpp"
+#include "spec/error.hpp"
+
+namespace mcrun::runtime {
+
+enum class CgroupLayout { V1, V2 };
+
+struct CgroupStats {
+  uint64_t cpu_total_ns = 0, cpu_user_ns = 0, cpu_kernel_ns = 0;
+  uint64_t memory_usage = 0, memory_max_usage = 0, memory_limit = 0;
+  uint64_t pids_current = 0, pids_limit = 0;  // 0 = no limit
+  uint64_t oom_kills = 0;
+};
+
+class Cgroup {
+ public:
+  static constexpr const char* kRoot = "/sys/fs/cgroup";
+
+  // `path` is the container's cgroup ("/mcrun/c1").
+  Cgroup(std::string path, std::string root = kRoot);
+
+  CgroupLayout layout() const { return layout_; }
+  const std::string& path() const { return path_; }
+
+  // mkdir -p in every hierarchy (v1: cpuset values copied down, or tasks
+  // could not join), then the limits, then the pid.
+  Result<> create() const;
+  Result<> apply(const spec::Resources& r) const;
+  Result<> add(pid_t pid) const;
+  Result<std::vector<pid_t>> pids() const;
+  Result<> set_frozen(bool frozen) const;
+  bool frozen() const;
+  CgroupStats stats() const;
+  // rmdir of the container's directories (EBUSY retried while the kernel
+  // finishes tearing down the last tasks). A missing one is not an error.
+  Result<> destroy() const;
+
+  // The directory of a v1 controller ("memory"), or of the v2 cgroup.
+  std::string dir(const std::string& controller) const;
+
+ private:
+  std::vector<std::string> hierarchies() const;  // v1 controller dirs to use
+  Result<> write(const CgroupWrite& w) const;
+
+  std::string path_, root_;
+  CgroupLayout layout_;
+};
+
+}  // namespace mcrun::runtime

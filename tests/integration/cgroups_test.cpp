@@ -1,0 +1,154 @@
+// Cgroups for real (cgroup v1 on these machines): limits, OOM, pids, update,
+// stats, pause/resume, and POSIX mode's usage without cgroups.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mcrun::it {
+namespace {
+
+using Cgroups = Container;
+
+std::string cg(const std::string& controller, const std::string& id, const std::string& file) {
+  return read_file("/sys/fs/cgroup/" + controller + "/mcrun/" + id + "/" + file);
+}
+
+Json stats(Container& t, const std::function<Output(std::vector<std::string>)>& mcrun, const std::string& id) {
+  (void)t;
+  auto o = mcrun({"events", "--stats", id});
+  return o.code == 0 ? Json::parse(o.out) : Json{{"error", o.err}};
+}
+
+TEST_F(Cgroups, LimitsAreAppliedAndTheCgroupGoesWithDelete) {
+  Json c = config({"sleep", "1000"});
+  c["linux"]["resources"]["memory"] = {{"limit", 67108864}};
+  c["linux"]["resources"]["pids"] = {{"limit", 50}};
+  c["linux"]["resources"]["cpu"] = {{"shares", 512}, {"quota", 50000}, {"period", 100000}};
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  EXPECT_EQ(cg("memory", "c1", "memory.limit_in_bytes"), "67108864\n");
+  EXPECT_EQ(cg("pids", "c1", "pids.max"), "50\n");
+  EXPECT_EQ(cg("cpu", "c1", "cpu.shares"), "512\n");
+  EXPECT_EQ(cg("cpu", "c1", "cpu.cfs_quota_us"), "50000\n");
+  EXPECT_EQ(cg("pids", "c1", "cgroup.procs"), std::to_string(pid_of("c1")) + "\n");
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+  for (const char* ctl : {"memory", "pids", "cpu", "devices", "freezer"})
+    EXPECT_FALSE(exists(std::string("/sys/fs/cgroup/") + ctl + "/mcrun/c1")) << ctl;
+}
+
+TEST_F(Cgroups, CgroupsPathIsHonoured) {
+  Json c = config({"sleep", "1000"});
+  c["linux"]["cgroupsPath"] = "/mcrun-test-parent/inner";
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  EXPECT_TRUE(exists("/sys/fs/cgroup/memory/mcrun-test-parent/inner/cgroup.procs"));
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+  EXPECT_FALSE(exists("/sys/fs/cgroup/memory/mcrun-test-parent/inner"));
+  for (const char* ctl : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids"})
+    ::rmdir((std::string("/sys/fs/cgroup/") + ctl + "/mcrun-test-parent").c_str());
+}
+
+TEST_F(Cgroups, OverTheMemoryLimitIsOomKilledAndReported) {
+  // dd's 64 MiB buffer is touched as it reads: far over a 16 MiB limit.
+  Json c = config({"sh", "-c", "sleep 0.3; dd if=/dev/zero of=/dev/null bs=64M count=1; exec sleep 1000"});
+  c["linux"]["resources"]["memory"] = {{"limit", 16777216}};
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  std::string events_out = tmp_ + "/events";
+  pid_t ev = ::fork();
+  if (ev == 0) {
+    int fd = ::open(events_out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "events", "--interval", "10s", "c1", nullptr);
+    _exit(126);
+  }
+  bool oom = eventually([&] { return read_file(events_out).find(R"({"type":"oom","id":"c1"})") != std::string::npos; }, 10000);
+  ::kill(ev, SIGKILL);
+  ::waitpid(ev, nullptr, 0);
+  EXPECT_TRUE(oom) << read_file(events_out);
+  EXPECT_GE(stats(*this, [&](auto a) { return mcrun(a); }, "c1")["data"]["memory"]["oom_kills"].get<int>(), 1);
+  EXPECT_EQ(status("c1"), "running");  // only the allocating child died
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+}
+
+TEST_F(Cgroups, PidsLimitStopsAForkBomb) {
+  // Bounded: 200 attempts, each a sleeping child; the limit is 20.
+  Json c = config({"sh", "-c", "i=0; while [ $i -lt 200 ]; do sleep 1000 & i=$((i+1)); done 2>/dev/null; sleep 1000"});
+  c["linux"]["resources"]["pids"] = {{"limit", 20}};
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  EXPECT_TRUE(eventually([&] { return cg("pids", "c1", "pids.events").find("max 0") == std::string::npos; }));
+  EXPECT_LE(std::stoi(cg("pids", "c1", "pids.current")), 20);
+  // Whether the shell gave up (fork failed) or still waits, the container
+  // ends cleanly: delete --force kills what is left and removes the cgroup.
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+  EXPECT_FALSE(exists("/sys/fs/cgroup/pids/mcrun/c1"));
+}
+
+TEST_F(Cgroups, UpdateChangesALiveLimit) {
+  Json c = config({"sleep", "1000"});
+  c["linux"]["resources"]["memory"] = {{"limit", 67108864}};
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  ASSERT_EQ(mcrun({"update", "--memory", "33554432", "--pids-limit", "7", "c1"}).code, 0);
+  EXPECT_EQ(cg("memory", "c1", "memory.limit_in_bytes"), "33554432\n");
+  EXPECT_EQ(cg("pids", "c1", "pids.max"), "7\n");
+  auto r = mcrun({"update", "--resources", "-", "c1"}, R"({"cpu":{"shares":256}})");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(cg("cpu", "c1", "cpu.shares"), "256\n");
+  EXPECT_EQ(mcrun({"update", "--memory", "lots", "c1"}).err, "mcrun: --memory: \"lots\" is not a number\n");
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+}
+
+TEST_F(Cgroups, StatsArePlausible) {
+  write_config(config({"sh", "-c", "i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; sleep 1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  ASSERT_TRUE(eventually([&] { return mcrun({"ps", "--format", "json", "c1"}).out.find(',') == std::string::npos &&
+                                      stats(*this, [&](auto a) { return mcrun(a); }, "c1")["data"]["cpu"]["usage"]["total"] > 10000000; }));
+  Json s = stats(*this, [&](auto a) { return mcrun(a); }, "c1");
+  EXPECT_EQ(s["type"], "stats");
+  EXPECT_EQ(s["id"], "c1");
+  EXPECT_GT(s["data"]["memory"]["usage"]["usage"].get<uint64_t>(), 100000u);
+  EXPECT_LT(s["data"]["memory"]["usage"]["usage"].get<uint64_t>(), 1ull << 32);
+  EXPECT_GE(s["data"]["pids"]["current"].get<int>(), 1);
+  auto ps = Json::parse(mcrun({"ps", "--format", "json", "c1"}).out);
+  EXPECT_EQ(ps, Json::array({pid_of("c1")}));
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+}
+
+TEST_F(Cgroups, PauseAndResume) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  ASSERT_EQ(mcrun({"pause", "c1"}).code, 0);
+  EXPECT_EQ(status("c1"), "paused");
+  EXPECT_EQ(cg("freezer", "c1", "freezer.state"), "FROZEN\n");
+  EXPECT_EQ(mcrun({"pause", "c1"}).code, 1);
+  ASSERT_EQ(mcrun({"resume", "c1"}).code, 0);
+  EXPECT_EQ(status("c1"), "running");
+  ASSERT_EQ(mcrun({"pause", "c1"}).code, 0);
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);  // a paused container still deletes cleanly
+}
+
+TEST_F(Cgroups, PosixModeReportsUsageWithoutCgroups) {
+  auto conv = mcrun({"convert", "--isolation", "posix/cpu,posix/mem", "--work-dir", tmp_ + "/sandbox", "--bundle",
+                     tmp_ + "/posix", "--", "/bin/sh", "-c", "i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; exec sleep 1000"});
+  ASSERT_EQ(conv.code, 0) << conv.err;
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", tmp_ + "/posix", "p1"}).code, 0);
+  EXPECT_FALSE(exists("/sys/fs/cgroup/memory/mcrun/p1"));
+  ASSERT_TRUE(eventually([&] { return stats(*this, [&](auto a) { return mcrun(a); }, "p1")["data"]["cpu"]["usage"]["total"] > 0; }));
+  Json s = stats(*this, [&](auto a) { return mcrun(a); }, "p1");
+  EXPECT_EQ(s["data"]["source"], "proc");
+  EXPECT_GT(s["data"]["memory"]["usage"]["usage"].get<uint64_t>(), 0u);
+  EXPECT_EQ(mcrun({"pause", "p1"}).code, 1);
+  EXPECT_EQ(mcrun({"delete", "--force", "p1"}).code, 0);
+}
+
+}  // namespace
+}  // namespace mcrun::it

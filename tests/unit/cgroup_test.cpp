@@ -1,0 +1,114 @@
+// linux.resources -> cgroup files, v1 and v2; v2 also written for real into a
+// directory laid out like cgroupfs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "runtime/cgroups.hpp"
+#include "test_util.hpp"
+
+namespace fs = std::filesystem;
+using namespace mcrun;
+using namespace mcrun::runtime;
+
+namespace {
+
+spec::Resources sample() {
+  spec::Resources r;
+  r.memory = spec::Memory{};
+  r.memory->limit = 268435456;
+  r.memory->swap = 536870912;
+  r.cpu = spec::Cpu{};
+  r.cpu->shares = 1536;
+  r.cpu->quota = 150000;
+  r.cpu->period = 100000;
+  r.pids_limit = 64;
+  r.devices = {{false, std::nullopt, std::nullopt, std::nullopt, "rwm"}, {true, "c", 10, 229, "rw"}};
+  return r;
+}
+
+bool has(const std::vector<CgroupWrite>& w, const CgroupWrite& x) { return std::find(w.begin(), w.end(), x) != w.end(); }
+
+TEST(CgroupPlan, V1) {
+  auto w = plan_v1(sample());
+  EXPECT_TRUE(has(w, {"memory", "memory.limit_in_bytes", "268435456"}));
+  EXPECT_TRUE(has(w, {"memory", "memory.memsw.limit_in_bytes", "536870912"}));
+  EXPECT_TRUE(has(w, {"cpu", "cpu.shares", "1536"}));
+  EXPECT_TRUE(has(w, {"pids", "pids.max", "64"}));
+  // Period before quota: a quota above the old period would be refused.
+  auto period = std::find(w.begin(), w.end(), CgroupWrite{"cpu", "cpu.cfs_period_us", "100000"});
+  auto quota = std::find(w.begin(), w.end(), CgroupWrite{"cpu", "cpu.cfs_quota_us", "150000"});
+  EXPECT_LT(period, quota);
+  // Deny all first, then the config's rules, then the standard nodes.
+  auto deny = std::find(w.begin(), w.end(), CgroupWrite{"devices", "devices.deny", "a"});
+  auto fuse = std::find(w.begin(), w.end(), CgroupWrite{"devices", "devices.allow", "c 10:229 rw"});
+  auto null = std::find(w.begin(), w.end(), CgroupWrite{"devices", "devices.allow", "c 1:3 rwm"});
+  ASSERT_NE(deny, w.end());
+  EXPECT_LT(deny, fuse);
+  EXPECT_LT(fuse, null);
+  EXPECT_EQ(std::count(w.begin(), w.end(), CgroupWrite{"devices", "devices.deny", "a"}), 1);
+  EXPECT_TRUE(has(w, {"devices", "devices.allow", "c 136:* rwm"}));
+}
+
+TEST(CgroupPlan, V2) {
+  auto r = sample();
+  r.unified = {{"memory.high", "200000000"}};
+  auto w = plan_v2(r);
+  EXPECT_TRUE(has(w, {"", "memory.max", "268435456"}));
+  EXPECT_TRUE(has(w, {"", "memory.swap.max", "268435456"}));  // v1 memsw minus the limit
+  EXPECT_TRUE(has(w, {"", "cpu.max", "150000 100000"}));
+  EXPECT_TRUE(has(w, {"", "cpu.weight", std::to_string(shares_to_weight(1536))}));
+  EXPECT_TRUE(has(w, {"", "pids.max", "64"}));
+  EXPECT_TRUE(has(w, {"", "memory.high", "200000000"}));
+  spec::Resources unlimited;
+  unlimited.pids_limit = -1;
+  EXPECT_TRUE(has(plan_v2(unlimited), {"", "pids.max", "max"}));
+}
+
+TEST(CgroupPlan, SharesToWeight) {
+  EXPECT_EQ(shares_to_weight(2), 1u);
+  EXPECT_EQ(shares_to_weight(262144), 10000u);
+  EXPECT_EQ(shares_to_weight(1024), 39u);
+}
+
+TEST(CgroupPlan, Paths) {
+  spec::Config c = spec::default_config();
+  EXPECT_EQ(cgroup_path(c, "c1"), "/mcrun/c1");
+  c.linux->cgroups_path = "/libpod_parent/libpod-abc";
+  EXPECT_EQ(cgroup_path(c, "c1"), "/libpod_parent/libpod-abc");
+  c.linux->cgroups_path = "default/c1";
+  EXPECT_EQ(cgroup_path(c, "c1"), "/default/c1");
+  c.linux->cgroups_path = "system.slice:docker:abc";
+  EXPECT_FALSE(cgroup_path(c, "c1"));
+  EXPECT_TRUE(wants_cgroup(c));
+  c.linux->namespaces.clear();
+  EXPECT_FALSE(wants_cgroup(c));  // POSIX mode
+}
+
+TEST(CgroupV2, WritesIntoACgroupfsLikeTree) {
+  char tmpl[] = "/tmp/mcrun-cgv2-XXXXXX";
+  std::string root = ::mkdtemp(tmpl);
+  std::ofstream(root + "/cgroup.controllers") << "cpu memory pids\n";
+  Cgroup cg("/mcrun/c1", root);
+  ASSERT_EQ(cg.layout(), CgroupLayout::V2);
+  ASSERT_TRUE(cg.create());
+  EXPECT_TRUE(fs::is_directory(root + "/mcrun/c1"));
+  // cgroupfs makes the files on mkdir; here the test does.
+  for (const char* f : {"memory.max", "memory.swap.max", "cpu.max", "cpu.weight", "pids.max", "cgroup.procs"})
+    std::ofstream(root + "/mcrun/c1/" + f) << "";
+  ASSERT_TRUE(cg.apply(sample())) << cg.apply(sample()).error().what();
+  EXPECT_EQ(read_text(root + "/mcrun/c1/memory.max"), "268435456");
+  EXPECT_EQ(read_text(root + "/mcrun/c1/cpu.max"), "150000 100000");
+  EXPECT_EQ(read_text(root + "/mcrun/c1/pids.max"), "64");
+  ASSERT_TRUE(cg.add(4242));
+  EXPECT_EQ(read_text(root + "/mcrun/c1/cgroup.procs"), "4242");
+  spec::Resources r;
+  r.unified = {{"io.nonexistent", "1"}};
+  auto missing = cg.apply(r);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("io.nonexistent is not available"), std::string::npos);
+  fs::remove_all(root);
+}
+
+}  // namespace
