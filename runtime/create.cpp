@@ -135,7 +135,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   if (!bundle) return std::unexpected(bundle.error());
   const spec::Config& config = bundle->config;
   if (!config.process) return fail("config.json: /process: is required to create a container");
-  if (config.process->terminal && opts.console_socket.empty())
+  if (config.process->terminal && opts.console_socket.empty() && opts.console_fd < 0)
     return fail("config.json: /process/terminal: is true, which needs --console-socket");
   auto mounts = plan_mounts(config, bundle->dir);
   if (!mounts) return std::unexpected(mounts.error());
@@ -201,7 +201,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   ctx.mounts = std::move(*mounts);
   ctx.sync_fd = sync->second.get();
   ctx.listen_fd = listener->get();
-  ctx.console_fd = console.get();
+  ctx.console_fd = console ? console.get() : opts.console_fd;
   ctx.preserve_fds = opts.preserve_fds;
   ctx.join_namespaces = join;
   ctx.new_cgroup_namespace = new_cgroup_ns;

@@ -16,6 +16,7 @@ struct CreateOptions {
   std::string bundle = ".";
   std::string pid_file;
   std::string console_socket;
+  int console_fd = -1;  // instead of console_socket: a connected socket (foreground `run`)
   bool no_pivot = false;
   int preserve_fds = 0;
 };

@@ -102,10 +102,7 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
   return exe;
 }
 
-// After `start`: startContainer hooks, the identity switch, seccomp, exec.
-// seccomp goes last so the filter does not have to allow the setup syscalls;
-// without no_new_privs it must be loaded while still privileged, so then it
-// goes before the identity switch.
+// After `start`: startContainer hooks, then the identity switch, seccomp, exec.
 Result<> exec_process(const InitContext& ctx, const std::string& exe, const std::string& state_json) {
   const spec::Config& c = *ctx.config;
   const spec::Process& p = *c.process;
@@ -113,25 +110,7 @@ Result<> exec_process(const InitContext& ctx, const std::string& exe, const std:
     MCRUN_CHECK(hooks::run_phase(c.hooks->of(spec::HookPhase::StartContainer), spec::HookPhase::StartContainer,
                                  state_json));
   const spec::Seccomp* seccomp = c.linux && c.linux->seccomp ? &*c.linux->seccomp : nullptr;
-  if (seccomp && !p.no_new_privileges) MCRUN_CHECK(install_seccomp(*seccomp));
-  MCRUN_CHECK(switch_identity(p));
-  ::umask(p.user.umask.value_or(022));
-  if (p.no_new_privileges) MCRUN_CHECK(set_no_new_privileges());
-  if (seccomp && p.no_new_privileges) MCRUN_CHECK(install_seccomp(*seccomp));
-
-  // Descriptors the caller asked to pass stay open; everything else mcrun or
-  // the caller left open is closed by exec.
-  for (int fd = 3; fd < 3 + ctx.preserve_fds; ++fd) ::fcntl(fd, F_SETFD, 0);
-  ::close_range(3 + ctx.preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-
-  std::vector<char*> argv, envp;
-  std::vector<std::string> args = p.args, env = p.env;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  ::execve(exe.c_str(), argv.data(), envp.data());
-  return fail_errno("exec " + quote(exe));
+  return drop_privileges_and_exec(p, seccomp, ctx.preserve_fds, exe);
 }
 
 [[noreturn]] void report_and_exit(int fd, const Error& e, int code) {

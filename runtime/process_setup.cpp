@@ -1,5 +1,6 @@
 #include "runtime/process_setup.hpp"
 
+#include <fcntl.h>
 #include <grp.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -116,6 +117,33 @@ Result<> switch_identity(const spec::Process& p) {
 Result<> set_no_new_privileges() {
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return fail_errno("prctl PR_SET_NO_NEW_PRIVS");
   return {};
+}
+
+}  // namespace mcrun::runtime
+
+namespace mcrun::runtime {
+
+Result<> drop_privileges_and_exec(const spec::Process& p, const spec::Seccomp* seccomp, int preserve_fds,
+                                  const std::string& exe) {
+  if (seccomp && !p.no_new_privileges) MCRUN_CHECK(install_seccomp(*seccomp));
+  MCRUN_CHECK(switch_identity(p));
+  ::umask(p.user.umask.value_or(022));
+  if (p.no_new_privileges) MCRUN_CHECK(set_no_new_privileges());
+  if (seccomp && p.no_new_privileges) MCRUN_CHECK(install_seccomp(*seccomp));
+
+  // Descriptors the caller asked to pass stay open; everything else mcrun or
+  // the caller left open is closed by exec.
+  for (int fd = 3; fd < 3 + preserve_fds; ++fd) ::fcntl(fd, F_SETFD, 0);
+  ::close_range(3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+
+  std::vector<char*> argv, envp;
+  std::vector<std::string> args = p.args, env = p.env;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  ::execve(exe.c_str(), argv.data(), envp.data());
+  return fail_errno("exec " + quote(exe));
 }
 
 }  // namespace mcrun::runtime

@@ -25,7 +25,15 @@ Result<> switch_identity(const spec::Process& process);
 
 Result<> set_no_new_privileges();
 
-// Loads the filter; `nnp` tells whether no_new_privs is (or will be) set.
+// Loads the filter (no_new_privs is the caller's business).
 Result<> install_seccomp(const spec::Seccomp& seccomp);
+
+// The last steps before the user program, shared by the container's init and
+// `exec`: identity and capabilities, umask, no_new_privs, seccomp, fds, execve.
+// seccomp goes last so the filter need not allow the setup syscalls; without
+// no_new_privs it must be loaded while still privileged, so then it goes
+// before the identity switch. Returns only on failure.
+Result<> drop_privileges_and_exec(const spec::Process& p, const spec::Seccomp* seccomp, int preserve_fds,
+                                  const std::string& exe);
 
 }  // namespace mcrun::runtime

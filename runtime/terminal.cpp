@@ -1,6 +1,7 @@
 #include "runtime/terminal.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -32,6 +33,59 @@ Result<> send_fd(int sock, int fd, const std::string& name) {
   while (n < 0 && errno == EINTR);
   if (n < 0) return fail_errno("send the terminal to the console socket");
   return {};
+}
+
+Result<sys::UniqueFd> receive_fd(int sock) {
+  char name[256];
+  char control[CMSG_SPACE(sizeof(int))] = {};
+  iovec iov{name, sizeof name};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  do n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  if (n <= 0 || !c || c->cmsg_type != SCM_RIGHTS) return fail("no terminal was received");
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return sys::UniqueFd(fd);
+}
+
+void proxy_pty(int master, int pidfd) {
+  termios saved{};
+  bool raw = ::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (raw) {
+    termios t = saved;
+    ::cfmakeraw(&t);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &t);
+    winsize ws{};
+    if (::ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) ::ioctl(master, TIOCSWINSZ, &ws);
+  }
+  bool stdin_open = true;
+  char buf[8192];
+  for (;;) {
+    pollfd fds[3] = {{master, POLLIN, 0}, {pidfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+    int n = ::poll(fds, stdin_open ? 3 : 2, -1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    if (fds[0].revents & POLLIN) {
+      ssize_t r = ::read(master, buf, sizeof buf);
+      if (r > 0) (void)sys::write_all(STDOUT_FILENO, std::string_view(buf, static_cast<size_t>(r)));
+    } else if (fds[0].revents & (POLLHUP | POLLERR)) {
+      if (fds[1].revents) break;
+    }
+    if (stdin_open && fds[2].revents) {
+      ssize_t r = ::read(STDIN_FILENO, buf, sizeof buf);
+      if (r > 0) (void)sys::write_all(master, std::string_view(buf, static_cast<size_t>(r)));
+      else stdin_open = false;
+    }
+    // Exited: take what the program still wrote, then stop.
+    if ((fds[1].revents & POLLIN) && !(fds[0].revents & POLLIN)) break;
+  }
+  if (raw) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 }
 
 Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize>& size) {

@@ -5,12 +5,21 @@
 
 #include <optional>
 
+#include "runtime/sys/fd.hpp"
 #include "spec/config.hpp"
 #include "spec/error.hpp"
 
 namespace mcrun::runtime {
 
 Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize>& size);
+
+// The foreground side of a terminal (`run`/`exec` without --console-socket):
+// our stdin (raw, if it is a terminal) goes to the pty master, the master's
+// output to our stdout, until the process behind `pidfd` exits.
+void proxy_pty(int master, int pidfd);
+
+// Receives one fd sent with send_fd().
+Result<sys::UniqueFd> receive_fd(int sock);
 
 // Sends one fd with a name over a unix socket (SCM_RIGHTS).
 Result<> send_fd(int sock, int fd, const std::string& name);

@@ -229,6 +229,9 @@ Json emit_config(const Config& c);
 // lines "config.json: /pointer: message".
 Result<Config> load_config_text(std::string_view text, std::string_view file = "config.json");
 
+// A process.json (what `exec --process` takes): validated like /process.
+Result<Process> load_process_text(std::string_view text, std::string_view file = "process.json");
+
 // runc spec's default config (busybox-friendly, rootfs "rootfs").
 Config default_config();
 

@@ -307,3 +307,26 @@ Result<Config> load_config_text(std::string_view text, std::string_view file) {
 }
 
 }  // namespace mcrun::spec
+
+namespace mcrun::spec {
+
+Result<Process> load_process_text(std::string_view text, std::string_view file) {
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::exception& e) {
+    return fail(std::string(file) + ": invalid JSON: " + e.what());
+  }
+  Problems problems;
+  if (!j.is_object()) return fail(std::string(file) + ": /: must be an object, not " + json_type_name(j));
+  Json wrapper = {{"ociVersion", kOciVersion}, {"root", {{"path", "/"}}}, {"process", j}};
+  Config c = parse_config(wrapper, problems);
+  if (problems.empty())
+    for (auto& p : validate_config(c))
+      if (p.pointer.starts_with("/process")) problems.push_back(p);
+  for (auto& p : problems) p.pointer = p.pointer.substr(std::min<size_t>(p.pointer.size(), 8));  // drop "/process"
+  if (!problems.empty()) return fail(format_problems(file, problems));
+  return *c.process;
+}
+
+}  // namespace mcrun::spec

@@ -70,6 +70,7 @@ const Verb& pause_verb();
 const Verb& resume_verb();
 const Verb& update_verb();
 const Verb& events_verb();
+const Verb& exec_verb();
 
 // Needs exactly `n` positionals, else a usage error naming the verb.
 Result<> expect_positionals(const Args& args, size_t n, const std::string& usage);

@@ -22,7 +22,7 @@ const std::vector<const Verb*>& verbs() {
   static const std::vector<const Verb*> v = {&create_verb(), &start_verb(),  &state_verb(), &kill_verb(),
                                              &delete_verb(), &run_verb(),    &list_verb(),  &spec_verb(),
                                              &check_verb(),  &convert_verb(), &features_verb(), &ps_verb(),
-                                             &pause_verb(),  &resume_verb(), &update_verb(), &events_verb()};
+                                             &pause_verb(),  &resume_verb(), &update_verb(), &events_verb(), &exec_verb()};
   return v;
 }
 

@@ -2,11 +2,14 @@
 // container, wait for it and exit with its status; the container is deleted
 // afterwards unless --keep.
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "runtime/cli/args.hpp"
 #include "runtime/container.hpp"
+#include "runtime/bundle.hpp"
 #include "runtime/create.hpp"
+#include "runtime/terminal.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
@@ -19,6 +22,11 @@ Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args
 namespace {
 
 int g_init_pidfd = -1;
+
+bool wants_terminal(const std::string& bundle) {
+  auto b = runtime::load_bundle(bundle);
+  return b && b->config.process && b->config.process->terminal;
+}
 
 void forward(int sig) {
   if (g_init_pidfd >= 0) (void)sys::pidfd_send_signal(g_init_pidfd, sig);
@@ -36,7 +44,18 @@ void forward_signals(int pidfd) {
 Result<int> run(const Globals& g, const Args& args) {
   auto opts = create_options(g, args, run_verb().usage);
   if (!opts) return std::unexpected(opts.error());
+  // A terminal with no console socket in the foreground: the pty comes back
+  // to us over a socketpair and we wire it to our own stdio.
+  sys::UniqueFd pty_receiver, pty_sender;
+  if (opts->console_socket.empty() && !args.has("detach") && wants_terminal(opts->bundle)) {
+    auto pair = sys::socketpair(SOCK_STREAM);
+    if (!pair) return std::unexpected(pair.error());
+    pty_receiver = std::move(pair->first);
+    pty_sender = std::move(pair->second);
+    opts->console_fd = pty_sender.get();
+  }
   auto created = runtime::create_container(*opts);
+  pty_sender.reset();
   if (!created) {
     // A program that is not there: 127, as a shell reports it.
     if (runtime::is_missing_program(created.error())) {
@@ -47,6 +66,12 @@ Result<int> run(const Globals& g, const Args& args) {
     return std::unexpected(std::move(created.error()).context("run " + opts->id));
   }
   forward_signals(created->pidfd.get());
+  sys::UniqueFd master;
+  if (pty_receiver) {
+    auto m = runtime::receive_fd(pty_receiver.get());
+    if (!m) return std::unexpected(m.error());
+    master = std::move(*m);
+  }
   auto started = runtime::start_container(g.root, opts->id);
   if (!started) {
     (void)runtime::delete_container(g.root, opts->id, true);
@@ -54,6 +79,7 @@ Result<int> run(const Globals& g, const Args& args) {
     return std::unexpected(std::move(started.error()).context("run " + opts->id));
   }
   if (args.has("detach")) return 0;
+  if (master) runtime::proxy_pty(master.get(), created->pidfd.get());
   auto status = sys::wait_pid(created->pid);
   g_init_pidfd = -1;
   if (!status) return std::unexpected(status.error());

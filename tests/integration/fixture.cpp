@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -148,8 +149,19 @@ Output Container::mcrun(std::vector<std::string> args, const std::string& stdin_
     ::execv(argv[0], argv.data());
     _exit(127);
   }
+  // Reap every child while waiting, as conmon and containerd-shim do: as the
+  // subreaper, orphans of detached execs are ours, and a pid namespace cannot
+  // finish dying while one of its zombies waits for its reaper.
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  for (;;) {
+    int st = 0;
+    pid_t r = ::waitpid(-1, &st, 0);
+    if (r == pid) {
+      status = st;
+      break;
+    }
+    if (r < 0 && errno != EINTR) break;
+  }
   Output o;
   o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   o.out = read_file(out_path);

@@ -1,0 +1,124 @@
+// mcrun exec: run another process in a running container.
+#include <signal.h>
+
+#include <cstdlib>
+
+#include "runtime/cli/args.hpp"
+#include "runtime/bundle.hpp"
+#include "runtime/exec.hpp"
+#include "runtime/process_setup.hpp"
+#include "runtime/sys/raw.hpp"
+#include "runtime/sys/syscalls.hpp"
+#include "runtime/terminal.hpp"
+#include "spec/names.hpp"
+
+namespace mcrun::cli {
+namespace {
+
+int g_pidfd = -1;
+void forward(int sig) {
+  if (g_pidfd >= 0) (void)sys::pidfd_send_signal(g_pidfd, sig);
+}
+
+Result<> apply_user(spec::Process& p, const std::string& text) {
+  // UID[:GID], numeric (names would need the container's /etc/passwd).
+  char* end;
+  unsigned long uid = std::strtoul(text.c_str(), &end, 10);
+  if (end == text.c_str() || (*end && *end != ':')) return fail("--user: " + quote(text) + " is not UID[:GID]");
+  p.user.uid = static_cast<uint32_t>(uid);
+  if (*end == ':') {
+    char* gend;
+    unsigned long gid = std::strtoul(end + 1, &gend, 10);
+    if (gend == end + 1 || *gend) return fail("--user: " + quote(text) + " is not UID[:GID]");
+    p.user.gid = static_cast<uint32_t>(gid);
+  }
+  return {};
+}
+
+Result<int> run(const Globals& g, const Args& args) {
+  const auto& pos = args.positionals();
+  if (pos.empty()) return fail("expected ID [COMMAND...] (usage: mcrun " + exec_verb().usage + ")");
+  runtime::ExecOptions opts;
+  opts.state_root = g.root;
+  opts.id = pos[0];
+  if (args.has("process")) {
+    auto text = sys::read_file(args.value("process"));
+    if (!text) return std::unexpected(std::move(text.error()).context("--process"));
+    auto p = spec::load_process_text(*text, "process.json");
+    if (!p) return std::unexpected(p.error());
+    opts.process = std::move(*p);
+  } else {
+    if (pos.size() < 2) return fail("exec: no command given (mcrun exec ID COMMAND [ARG...], or --process FILE)");
+    auto base = runtime::container_process(g.root, opts.id);
+    if (!base) return std::unexpected(base.error());
+    opts.process = std::move(*base);
+    opts.process.args.assign(pos.begin() + 1, pos.end());
+    opts.process.terminal = args.has("tty");
+    opts.process.console_size.reset();
+  }
+  for (const auto& e : args.all("env")) {
+    auto key = e.substr(0, e.find('='));
+    std::erase_if(opts.process.env, [&](const std::string& x) { return x.substr(0, x.find('=')) == key; });
+    opts.process.env.push_back(e);
+  }
+  if (args.has("cwd")) opts.process.cwd = args.value("cwd");
+  if (args.has("user")) MCRUN_CHECK(apply_user(opts.process, args.value("user")));
+  if (args.has("no-new-privs")) opts.process.no_new_privileges = true;
+  for (const auto& cap : args.all("cap")) {
+    std::string name = cap.starts_with("CAP_") ? cap : "CAP_" + cap;
+    if (!spec::capability_number(name)) return fail("--cap: unknown capability " + quote(cap));
+    if (!opts.process.capabilities) opts.process.capabilities = spec::Capabilities{};
+    for (auto* set : {&opts.process.capabilities->bounding, &opts.process.capabilities->effective,
+                      &opts.process.capabilities->permitted}) {
+      if (!*set) *set = std::vector<std::string>{};
+      (*set)->push_back(name);
+    }
+  }
+  opts.console_socket = args.value("console-socket");
+  opts.detach = args.has("detach");
+  if (args.has("pid-file")) opts.pid_file = runtime::absolute_path(args.value("pid-file"));
+  opts.preserve_fds = std::atoi(args.value("preserve-fds", "0").c_str());
+
+  auto proc = runtime::exec_in_container(opts);
+  if (!proc) {
+    bool missing = runtime::is_missing_program(proc.error());
+    Error e = std::move(proc.error()).context("exec " + opts.id);
+    if (missing) {
+      std::fprintf(stderr, "mcrun: %s\n", e.what().c_str());
+      return 127;
+    }
+    return std::unexpected(e);
+  }
+  if (opts.detach) return 0;
+  g_pidfd = proc->pidfd.get();
+  struct sigaction sa{};
+  sa.sa_handler = forward;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH}) ::sigaction(sig, &sa, nullptr);
+  if (proc->pty_master) runtime::proxy_pty(proc->pty_master.get(), proc->pidfd.get());
+  auto status = sys::wait_pid(proc->pid);
+  g_pidfd = -1;
+  if (!status) return std::unexpected(status.error());
+  return sys::exit_code_of(*status);
+}
+}  // namespace
+
+const Verb& exec_verb() {
+  static const Verb v{"exec", "run a new process inside a running container", "exec [options] ID [COMMAND [ARG...]]",
+                      {{"process", {"p"}, true, "FILE  the process as JSON (config.json's process object)"},
+                       {"tty", {"t"}, false, "give the process a terminal"},
+                       {"console-socket", {}, true, "PATH  unix socket that receives the pty master"},
+                       {"detach", {"d"}, false, "return once the process runs"},
+                       {"pid-file", {}, true, "FILE  write the process's pid here"},
+                       {"env", {"e"}, true, "KEY=VALUE  set an environment variable (repeatable)"},
+                       {"cwd", {}, true, "DIR  working directory in the container"},
+                       {"user", {"u"}, true, "UID[:GID]  run as this user"},
+                       {"cap", {"c"}, true, "CAP  add a capability (repeatable)"},
+                       {"no-new-privs", {}, false, "set no_new_privs"},
+                       {"preserve-fds", {}, true, "N  pass fds 3 .. 3+N-1"},
+                       {"process-label", {}, true, "LABEL  accepted for runc compatibility (SELinux not applied)"},
+                       {"apparmor", {}, true, "PROFILE  accepted for runc compatibility (AppArmor not applied)"}},
+                      run};
+  return v;
+}
+}  // namespace mcrun::cli

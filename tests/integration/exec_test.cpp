@@ -1,0 +1,126 @@
+// exec: a second process in a running container, with the container's view.
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <thread>
+
+#include "fixture.hpp"
+
+namespace mcrun::it {
+namespace {
+
+class Exec : public Container {
+ protected:
+  void SetUp() override {
+    Container::SetUp();
+    Json c = config({"sleep", "1000"});
+    c["hostname"] = "inside";
+    write_config(c);
+    ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  }
+};
+
+TEST_F(Exec, JoinsTheContainersNamespacesAndRoot) {
+  auto r = mcrun({"exec", "c1", "sh", "-c", "hostname; cat /proc/1/comm; ls /bin/busybox; readlink /proc/1/ns/mnt"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  char mnt[64] = {};
+  ::readlink(("/proc/" + std::to_string(pid_of("c1")) + "/ns/mnt").c_str(), mnt, sizeof mnt - 1);
+  EXPECT_EQ(r.out, "inside\nsleep\n/bin/busybox\n" + std::string(mnt) + "\n");
+}
+
+TEST_F(Exec, ExitStatusPropagates) {
+  EXPECT_EQ(mcrun({"exec", "c1", "sh", "-c", "exit 5"}).code, 5);
+  auto missing = mcrun({"exec", "c1", "no-such-program"});
+  EXPECT_EQ(missing.code, 127);
+  EXPECT_EQ(missing.err, "mcrun: exec c1: exec: \"no-such-program\": executable file not found in $PATH\n");
+}
+
+TEST_F(Exec, OverridesEnvCwdUserAndCapabilities) {
+  auto r = mcrun({"exec", "--env", "A=1", "--cwd", "/tmp", "--user", "1000:1000", "c1", "sh", "-c",
+                  "echo $A; pwd; id -u; id -g; grep CapEff /proc/self/status"});
+  EXPECT_EQ(r.out, "1\n/tmp\n1000\n1000\nCapEff:\t0000000000000000\n") << r.err;
+  auto caps = mcrun({"exec", "--cap", "CAP_SYS_ADMIN", "c1", "sh", "-c", "grep CapBnd /proc/self/status"});
+  EXPECT_EQ(caps.out, "CapBnd:\t0000000020200420\n") << caps.err;
+}
+
+TEST_F(Exec, ProcessJsonAndItsErrors) {
+  write_file(tmp_ + "/process.json",
+             R"({"args":["sh","-c","echo from-json $X"],"env":["X=y","PATH=/bin"],"cwd":"/","user":{"uid":0,"gid":0}})");
+  auto r = mcrun({"exec", "--process", tmp_ + "/process.json", "c1"});
+  EXPECT_EQ(r.out, "from-json y\n") << r.err;
+  write_file(tmp_ + "/bad.json", R"({"args":[],"cwd":"relative","user":{"uid":0,"gid":0}})");
+  auto bad = mcrun({"exec", "--process", tmp_ + "/bad.json", "c1"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(bad.err,
+            "mcrun: process.json: /args: must have at least one entry (the program to run)\n"
+            "mcrun: process.json: /cwd: must be an absolute path\n");
+}
+
+TEST_F(Exec, DetachedWritesThePidFileAndTheProcessIsInTheContainer) {
+  auto r = mcrun({"exec", "--detach", "--pid-file", tmp_ + "/exec.pid", "c1", "sleep", "500"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  int pid = std::stoi(read_file(tmp_ + "/exec.pid"));
+  auto ps = Json::parse(mcrun({"ps", "--format", "json", "c1"}).out);
+  EXPECT_NE(std::find(ps.begin(), ps.end(), pid), ps.end()) << ps.dump();
+  // Kill the container's init: the exec'd process dies with the pid namespace.
+  ASSERT_EQ(mcrun({"kill", "c1", "KILL"}).code, 0);
+  EXPECT_TRUE(eventually([&] { return !exists("/proc/" + std::to_string(pid) + "/ns"); }));
+}
+
+TEST_F(Exec, RefusedWhenTheContainerIsNotRunning) {
+  ASSERT_EQ(mcrun({"kill", "c1", "KILL"}).code, 0);
+  ASSERT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
+  auto r = mcrun({"exec", "c1", "true"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "mcrun: exec c1: cannot exec in container \"c1\": it is stopped (it must be running)\n");
+}
+
+TEST_F(Exec, TtyThroughAConsoleSocket) {
+  std::string sock_path = tmp_ + "/console.sock";
+  int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, sock_path.c_str(), sizeof addr.sun_path - 1);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  int master = -1;
+  std::thread receiver([&] {
+    int conn = ::accept(listener, nullptr, nullptr);
+    char name[256], control[CMSG_SPACE(sizeof(int))];
+    iovec iov{name, sizeof name};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    if (::recvmsg(conn, &msg, 0) > 0) std::memcpy(&master, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof master);
+    ::close(conn);
+  });
+  auto r = mcrun({"exec", "--tty", "--detach", "--console-socket", sock_path, "c1", "sh", "-c", "test -t 1 && echo tty-ok"});
+  receiver.join();
+  ::close(listener);
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_GE(master, 0);
+  std::string seen;
+  char buf[256];
+  while (seen.find("tty-ok") == std::string::npos) {
+    ssize_t n = ::read(master, buf, sizeof buf);
+    if (n <= 0) break;
+    seen.append(buf, static_cast<size_t>(n));
+  }
+  ::close(master);
+  EXPECT_NE(seen.find("tty-ok"), std::string::npos);
+}
+
+TEST_F(Exec, ForegroundTtyIsProxiedToOurStdio) {
+  auto r = mcrun({"exec", "-t", "c1", "sh", "-c", "test -t 0 && echo tty-ok"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("tty-ok"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace mcrun::it
