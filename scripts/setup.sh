@@ -11,6 +11,8 @@ packages=(
   busybox-static                     # the integration tests' rootfs
   runc                               # the converted bundle must also run under runc
   procps                             # ps, for the demo
+  podman containerd                  # end-to-end tests: real clients driving mcrun
+  bsdutils                           # script(1): a terminal for the tty tests
 )
 missing=()
 for p in "${packages[@]}"; do

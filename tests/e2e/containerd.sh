@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# containerd (ctr, the runc v2 shim) drives mcrun (--runc-binary ABS_PATH),
+# and for comparison runc, through the same scenarios.
+# Usage: containerd.sh /abs/path/to/mcrun
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+mcrun=$(realpath "$1")
+work=$(mktemp -d /var/tmp/mcrun-containerd-XXXXXX)
+sock=$work/containerd.sock
+cleanup() {
+  for t in $(ctr -a "$sock" task ls -q 2>/dev/null); do ctr -a "$sock" task kill -s 9 "$t"; ctr -a "$sock" task rm -f "$t"; done >/dev/null 2>&1
+  for c in $(ctr -a "$sock" c ls -q 2>/dev/null); do ctr -a "$sock" c rm "$c"; done >/dev/null 2>&1
+  [ -n "${ctrd:-}" ] && kill "$ctrd" && wait "$ctrd" 2>/dev/null
+  grep "$work" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A private containerd: its own root, state and socket, the CRI plugin off.
+cat > "$work/config.toml" <<CONF
+version = 2
+root = "$work/root"
+state = "$work/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$sock"
+CONF
+containerd --config "$work/config.toml" > "$work/containerd.log" 2>&1 &
+ctrd=$!
+for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+c() { timeout 60 ctr -a "$sock" "$@"; }
+
+# No registry is reachable: an OCI image layout made by hand, imported.
+make_rootfs "$work/rootfs"
+mkdir -p "$work/img/blobs/sha256"
+tar -C "$work/rootfs" -cf "$work/layer.tar" .
+blob() { local d; d=$(sha256sum "$1" | cut -d' ' -f1); cp "$1" "$work/img/blobs/sha256/$d"; echo "$d"; }
+layer=$(blob "$work/layer.tar"); layer_size=$(stat -c %s "$work/layer.tar")
+printf '{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$layer" > "$work/config.json"
+config=$(blob "$work/config.json"); config_size=$(stat -c %s "$work/config.json")
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' \
+  "$config" "$config_size" "$layer" "$layer_size" > "$work/manifest.json"
+manifest=$(blob "$work/manifest.json"); manifest_size=$(stat -c %s "$work/manifest.json")
+printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"io.containerd.image.name":"localhost/busybox:e2e"},"platform":{"architecture":"amd64","os":"linux"}}]}' \
+  "$manifest" "$manifest_size" > "$work/img/index.json"
+echo '{"imageLayoutVersion":"1.0.0"}' > "$work/img/oci-layout"
+tar -C "$work/img" -cf "$work/img.tar" .
+c images import "$work/img.tar" >/dev/null || { echo "FAIL ctr images import"; exit 1; }
+mkdir -p "$work/vol" && echo original > "$work/vol/file"
+img=localhost/busybox:e2e
+
+for runtime in "$mcrun" /usr/sbin/runc; do
+  name=$(basename "$runtime")
+  r=(--runc-binary "$runtime")
+  check "$name: run --rm echo" "hello" "$(c run "${r[@]}" --rm $img t1 echo hello 2>&1)"
+  c run "${r[@]}" --rm $img t2 sh -c 'exit 7' >/dev/null 2>&1
+  check "$name: exit code" "7" "$?"
+  c run "${r[@]}" -d $img d1 sh -c 'trap "exit 3" TERM; while true; do sleep 0.1; done' >/dev/null
+  sleep 0.3
+  check "$name: detached task runs" "RUNNING" "$(c task ls | awk '$1=="d1"{print $3}')"
+  check "$name: exec" "exec-ok" "$(c task exec --exec-id e1 d1 echo exec-ok 2>&1)"
+  check "$name: exec sees pid 1" "sh" "$(c task exec --exec-id e2 d1 cat /proc/1/comm 2>&1)"
+  check "$name: exec with tty" "tty-ok" "$(script -qec "ctr -a $sock task exec -t --exec-id e3 d1 sh -c 'test -t 0 && echo tty-ok'" /dev/null 2>/dev/null | tr -d '\r' | grep -o tty-ok)"
+  task_pid=$(c task ls | awk '$1=="d1"{print $2}')
+  check "$name: task ps lists the init" "1" "$(c task ps d1 | awk -v p="$task_pid" '$1==p' | wc -l | tr -d ' ')"
+  c task pause d1
+  check "$name: pause" "PAUSED" "$(c task ls | awk '$1=="d1"{print $3}')"
+  c task resume d1
+  check "$name: resume" "RUNNING" "$(c task ls | awk '$1=="d1"{print $3}')"
+  c task kill d1
+  for _ in $(seq 50); do [ "$(c task ls | awk '$1=="d1"{print $3}')" = STOPPED ] && break; sleep 0.1; done
+  check "$name: kill (TERM) stops it" "STOPPED" "$(c task ls | awk '$1=="d1"{print $3}')"
+  c task rm d1 >/dev/null; c c rm d1
+  c run "${r[@]}" -d $img k1 sh -c 'sleep 1000 & sleep 1000' >/dev/null
+  sleep 0.3
+  c task kill -a -s 9 k1
+  for _ in $(seq 50); do [ "$(c task ls | awk '$1=="k1"{print $3}')" = STOPPED ] && break; sleep 0.1; done
+  check "$name: kill --all" "STOPPED" "$(c task ls | awk '$1=="k1"{print $3}')"
+  c task rm k1 >/dev/null; c c rm k1
+  check "$name: ro bind rejects writes" "Read-only file system" \
+    "$(c run "${r[@]}" --rm --mount "type=bind,src=$work/vol,dst=/vol,options=rbind:ro" $img r1 sh -c 'echo x > /vol/file' 2>&1 | grep -o 'Read-only file system')"
+  check "$name: ro bind unchanged" "original" "$(cat "$work/vol/file")"
+  check "$name: nothing left" "" "$(c c ls -q)"
+done
+finish
