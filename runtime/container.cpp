@@ -208,6 +208,10 @@ Result<> force_delete_damaged(const std::string& root, const std::string& id) {
 }
 
 Result<> delete_container(const std::string& root, const std::string& id, bool force) {
+  // A create that died before it wrote state.json: its init died with it
+  // (PDEATHSIG), what it made is found through the "init" note.
+  if (auto dir = ContainerDir::open_unlocked(root, id); dir && !dir->has_record() && !dir->busy())
+    return force_delete_damaged(root, id);
   auto c = load_locked(root, id);
   if (!c) {
     if (force && c.error().code == ENOENT) return {};  // clients always follow delete with delete --force

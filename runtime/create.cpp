@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
@@ -115,6 +116,13 @@ struct Rollback {
   }
 };
 
+// Fault injection for the crash-recovery tests: MCRUN_TEST_CRASH_AT=<point>
+// makes create die by SIGKILL there, as a user's kill -9 or an OOM would.
+void crash_point(const char* point) {
+  static const char* want = std::getenv("MCRUN_TEST_CRASH_AT");
+  if (want && std::strcmp(want, point) == 0) ::raise(SIGKILL);
+}
+
 }  // namespace
 
 std::string now_rfc3339() {
@@ -133,6 +141,12 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   // Everything that can be checked without side effects is checked first.
   auto bundle = load_bundle(opts.bundle);
   if (!bundle) return std::unexpected(bundle.error());
+  if (opts.listen_fds > 0 && bundle->config.process) {
+    auto& env = bundle->config.process->env;
+    std::erase_if(env, [](const std::string& e) { return e.starts_with("LISTEN_FDS=") || e.starts_with("LISTEN_PID="); });
+    env.push_back("LISTEN_FDS=" + std::to_string(opts.listen_fds));
+    env.push_back("LISTEN_PID=1");
+  }
   const spec::Config& config = bundle->config;
   if (!config.process) return fail("config.json: /process: is required to create a container");
   if (config.process->terminal && opts.console_socket.empty() && opts.console_fd < 0)
@@ -181,6 +195,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   if (!dir) return std::unexpected(dir.error());
   Rollback rollback{&*dir};
 
+  crash_point("before-clone");
   auto listener = listen_unix(dir->fd(), kStartSocket);
   if (!listener) return std::unexpected(listener.error());
   auto sync = sys::socketpair(SOCK_SEQPACKET);
@@ -218,6 +233,13 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   console.reset();
   ns_fds.clear();
 
+  // Before anything else can be left behind, note where the init and its
+  // cgroup are: a create killed from here on is still cleaned by delete.
+  auto st = sys::proc_stat(child->pid);
+  if (!st) return fail("the container init exited before it could be set up");
+  MCRUN_CHECK_CTX(dir->save_init({child->pid, st->start_time, cgroup ? cgroup->path() : ""}), "save the state");
+  crash_point("after-clone");
+
   // Into its cgroup before it does anything: every byte and cycle it uses
   // from here on is accounted and limited.
   if (cgroup) {
@@ -245,10 +267,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   record.state.rootfs = bundle->rootfs;
   record.state.created = now_rfc3339();
   record.state.owner = owner_name();
-  auto st = sys::proc_stat(child->pid);
-  if (!st) return fail("the container init exited before it could be set up");
   record.init_start_time = st->start_time;
-  MCRUN_CHECK_CTX(dir->save_init({child->pid, st->start_time, cgroup ? cgroup->path() : ""}), "save the state");
   record.own_pid_namespace = (clone_flags & CLONE_NEWPID) || pid_ns_fd;
   record.cgroup_path = cgroup ? cgroup->path() : "";
   record.config = config;
@@ -262,7 +281,9 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
     MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::CreateRuntime), spec::HookPhase::CreateRuntime,
                                  state_json));
   }
+  crash_point("before-go");
   MCRUN_CHECK(sync_send(sync->first.get(), SyncMessage{SyncType::Go, 0, child->pid, state_json}));
+  crash_point("after-go");  // the init is mounting
   auto ready = sync_expect(sync->first.get(), SyncType::Ready, "the container init");
   if (!ready) {
     // The init reported why (or died): reap it so its status can be told.
@@ -274,6 +295,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
     return std::unexpected(ready.error());
   }
 
+  crash_point("before-state");
   record.state.status = spec::Status::Created;
   MCRUN_CHECK_CTX(dir->save(record), "save the state");
   if (!opts.pid_file.empty()) {
@@ -282,6 +304,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
     MCRUN_CHECK_CTX(sys::write_file(tmp, std::to_string(child->pid), 0644), "--pid-file");
     if (::rename(tmp.c_str(), pid_file.c_str()) < 0) return fail_errno("rename to " + quote(pid_file));
   }
+  crash_point("before-commit");
   MCRUN_CHECK(sync_send(sync->first.get(), SyncMessage{SyncType::Commit, 0, 0, {}}));
   MCRUN_CHECK(sync_expect(sync->first.get(), SyncType::Ack, "the container init"));
   rollback.armed = false;

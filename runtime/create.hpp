@@ -19,6 +19,7 @@ struct CreateOptions {
   int console_fd = -1;  // instead of console_socket: a connected socket (foreground `run`)
   bool no_pivot = false;
   int preserve_fds = 0;
+  int listen_fds = 0;  // LISTEN_FDS from the caller: set LISTEN_FDS/LISTEN_PID for the process
 };
 
 struct CreatedContainer {

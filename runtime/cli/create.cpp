@@ -1,4 +1,5 @@
 // mcrun create: set up a container; its process waits for `start`.
+#include <algorithm>
 #include <cstdlib>
 
 #include "runtime/cli/args.hpp"
@@ -29,6 +30,15 @@ Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args
   long v = std::strtol(n.c_str(), &end, 10);
   if (*end || v < 0 || v > 1000) return fail("--preserve-fds: must be a number from 0 to 1000, not " + quote(n));
   o.preserve_fds = static_cast<int>(v);
+  // systemd socket activation, as runc does: LISTEN_FDS sockets at 3.. pass
+  // through, and the container's process learns of them (LISTEN_PID is 1 there).
+  if (const char* listen = std::getenv("LISTEN_FDS")) {
+    long count = std::strtol(listen, &end, 10);
+    if (!*end && count > 0 && count <= 1000) {
+      o.listen_fds = static_cast<int>(count);
+      o.preserve_fds = std::max(o.preserve_fds, o.listen_fds);
+    }
+  }
   return o;
 }
 

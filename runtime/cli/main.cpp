@@ -1,6 +1,7 @@
 // mcrun: the CLI. This file holds the verb table and the global flags; each
 // verb lives in its own file and only parses its flags and calls the library.
 // Errors are printed once, here: "mcrun: <context>: <reason>", exit 1.
+#include <seccomp.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -41,8 +42,11 @@ const std::vector<FlagSpec>& global_flags() {
   return f;
 }
 
+// runc's shape: "<name> version X", "commit: ...", "spec: ...".
 void print_version() {
-  std::printf("mcrun version %s\nspec: %s\n", MCRUN_VERSION, spec::kOciVersion);
+  const scmp_version* v = seccomp_version();
+  std::printf("mcrun version %s\ncommit: %s\nspec: %s\nlibseccomp: %u.%u.%u\n", MCRUN_VERSION, MCRUN_COMMIT,
+              spec::kOciVersion, v->major, v->minor, v->micro);
 }
 
 void print_help() {
