@@ -14,11 +14,39 @@ using spec::child_pointer;
 using spec::ObjectReader;
 using spec::Problems;
 
+// JSON strings must be UTF-8; YAML text (or its escapes) may not be.
+struct NotUtf8 {};
+
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string utf8(const std::string& s) {
+  if (!valid_utf8(s)) throw NotUtf8{};
+  return s;
+}
+
 Json yaml_node(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Map: {
       Json o = Json::object();
-      for (const auto& kv : n) o[kv.first.as<std::string>()] = yaml_node(kv.second);
+      for (const auto& kv : n) o[utf8(kv.first.as<std::string>())] = yaml_node(kv.second);
       return o;
     }
     case YAML::NodeType::Sequence: {
@@ -27,7 +55,7 @@ Json yaml_node(const YAML::Node& n) {
       return a;
     }
     case YAML::NodeType::Scalar: {
-      const std::string& s = n.Scalar();
+      const std::string s = utf8(n.Scalar());
       if (n.Tag() == "!") return s;  // quoted: a string, whatever it looks like
       if (s == "true" || s == "True") return true;
       if (s == "false" || s == "False") return false;
@@ -176,6 +204,8 @@ Result<Json> yaml_to_json(std::string_view text) {
     return yaml_node(YAML::Load(std::string(text)));
   } catch (const YAML::Exception& e) {
     return fail("invalid YAML: " + std::string(e.what()));
+  } catch (const NotUtf8&) {
+    return fail("invalid YAML: the text is not valid UTF-8");
   }
 }
 

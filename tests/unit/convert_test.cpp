@@ -153,3 +153,12 @@ TEST(ConvertLibrary, HookFlag) {
 }
 
 }  // namespace
+
+namespace {
+TEST(ConvertLibrary, YamlMustBeUtf8) {
+  auto bad = converters::parse_container_info("type: MESOS\nhostname: \"\xbc\xbc\"\n", converters::InputFormat::Yaml, "in.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "in.yaml: invalid YAML: the text is not valid UTF-8");
+  EXPECT_TRUE(converters::parse_container_info("type: MESOS\nhostname: \"h\xc3\xa9\"\n", converters::InputFormat::Yaml, "in.yaml"));
+}
+}  // namespace

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""mcrun against runc and crun, in one run, on one busybox bundle.
+
+Writes build/bench/results.md (medians, ratios, the floors) and
+build/bench/chart.png. Usage: python3 tests/bench/bench.py [--runs N] [--quick]
+
+crun 1.8 refuses this machine's hybrid cgroup layout, so it runs inside a
+private mount namespace with /sys/fs/cgroup/unified unmounted; that wrapper
+has a cost of its own, measured as "crun floor" beside the kernel's floor
+(unshare --pid --mount --fork --root=ROOTFS /bin/true).
+"""
+import argparse, json, os, shutil, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.path.join(ROOT, "build", "bench")
+MCRUN = os.path.join(ROOT, "build", "bin", "mcrun")
+
+
+def sh(cmd, check=True, **kw):
+    return subprocess.run(cmd, shell=isinstance(cmd, str), check=check, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+
+
+def make_bundle(path, args):
+    rootfs = os.path.join(path, "rootfs")
+    os.makedirs(os.path.join(rootfs, "bin"), exist_ok=True)
+    for d in ("proc", "sys", "dev", "tmp", "etc"):
+        os.makedirs(os.path.join(rootfs, d), exist_ok=True)
+    shutil.copy(shutil.which("busybox"), os.path.join(rootfs, "bin", "busybox"))
+    for app in ("sh", "true", "sleep", "seq"):
+        link = os.path.join(rootfs, "bin", app)
+        if not os.path.lexists(link):
+            os.symlink("busybox", link)
+    if os.path.exists(os.path.join(path, "config.json")):
+        os.remove(os.path.join(path, "config.json"))
+    sh([MCRUN, "spec", "--bundle", path])
+    cfg = json.load(open(os.path.join(path, "config.json")))
+    cfg["ociVersion"] = "1.0.2"          # crun 1.8 knows 1.0.x only
+    cfg["process"]["args"] = args
+    cfg["root"]["readonly"] = False
+    json.dump(cfg, open(os.path.join(path, "config.json"), "w"), indent=2)
+    return rootfs
+
+
+class Runtime:
+    def __init__(self, name, argv):
+        self.name, self.argv = name, argv
+
+    def cmd(self, *args):
+        return " ".join(self.argv + ["--root", os.path.join(OUT, "state-" + self.name)] + list(args))
+
+
+def hyperfine(commands, runs, prepare=None):
+    """Median seconds per command name."""
+    out = os.path.join(OUT, "hf.json")
+    argv = ["hyperfine", "-N" if prepare is None else "-S=bash", "--warmup", "3", "--runs", str(runs),
+            "--export-json", out]
+    if prepare:
+        argv += ["--prepare", prepare]
+    for name, c in commands:
+        argv += ["-n", name, c]
+    sh(argv)
+    return {r["command"]: statistics.median(r["times"]) for r in json.load(open(out))["results"]}
+
+
+def wall(fn, runs):
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--quick", action="store_true", help="fewer runs, for a smoke test")
+    opts = ap.parse_args()
+    runs = 5 if opts.quick else opts.runs
+    os.makedirs(OUT, exist_ok=True)
+    crun_wrap = os.path.join(OUT, "crun-wrap")
+    open(crun_wrap, "w").write("#!/bin/sh\nexec unshare -m --propagation private sh -c "
+                               "'umount /sys/fs/cgroup/unified && exec crun \"$@\"' crun \"$@\"\n")
+    os.chmod(crun_wrap, 0o755)
+    true_bundle = os.path.join(OUT, "true")
+    rootfs = make_bundle(true_bundle, ["/bin/true"])
+    sleep_bundle = os.path.join(OUT, "sleep")
+    make_bundle(sleep_bundle, ["sleep", "1000"])
+    many_bundle = os.path.join(OUT, "many")
+    make_bundle(many_bundle, ["sh", "-c", "for i in $(seq 499); do sleep 1000 & done; exec sleep 1000"])
+    rts = [Runtime("mcrun", [MCRUN]), Runtime("runc", ["runc"]), Runtime("crun", [crun_wrap])]
+    res = {}
+
+    # (a) run of /bin/true, and the floors.
+    cmds = [(r.name, f"{r.cmd('run', '--bundle', true_bundle, 'a-' + r.name)}") for r in rts]
+    cmds.append(("kernel floor", f"unshare --pid --mount --fork --root={rootfs} /bin/true"))
+    cmds.append(("crun floor", "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified && exec true'"))
+    res["a"] = hyperfine(cmds, runs)
+
+    # (b) create -> start -> wait -> delete.
+    def cycle(r):
+        i = r.name
+        return (f"{r.cmd('create', '--bundle', true_bundle, 'b-' + i)} && {r.cmd('start', 'b-' + i)} && "
+                f"while ! {r.cmd('state', 'b-' + i)} | grep -q stopped; do :; done && {r.cmd('delete', 'b-' + i)}")
+    res["b"] = hyperfine([(r.name, cycle(r)) for r in rts], runs)
+    res["b"]["shell floor"] = hyperfine([("shell floor", "true")], runs)["shell floor"]
+
+    # (c) 100 containers back to back; (d) 20 created concurrently.
+    res["c"] = {r.name: wall(lambda r=r: sh(" ; ".join(r.cmd("run", "--bundle", true_bundle, f"c{i}")
+                                                         for i in range(100))), 3 if not opts.quick else 1)
+                for r in rts}
+    res["d"] = {r.name: wall(lambda r=r: sh(" ".join(r.cmd("run", "--bundle", true_bundle, f"d{i}") + " &"
+                                                   for i in range(20)) + " wait"), 3 if not opts.quick else 1)
+                for r in rts}
+
+    # (e) exec of /bin/true into a running container.
+    for r in rts:
+        sh(r.cmd("run", "-d", "--bundle", sleep_bundle, "e-" + r.name))
+    res["e"] = hyperfine([(r.name, r.cmd("exec", "e-" + r.name, "/bin/true")) for r in rts], runs)
+    for r in rts:
+        sh(r.cmd("delete", "--force", "e-" + r.name), check=False)
+
+    # (f) peak RSS of the runtime process (KiB, GNU time).
+    res["f"] = {}
+    for r in rts:
+        rss = []
+        for i in range(5):
+            p = sh(f"/usr/bin/time -f %M {r.cmd('run', '--bundle', true_bundle, f'f{i}')}")
+            rss.append(int(p.stderr.strip().splitlines()[-1]))
+        res["f"][r.name] = statistics.median(rss)
+
+    # (g) kill KILL of a container with 500 processes until all are gone.
+    res["g"] = {}
+    for r in rts:
+        cid = "g-" + r.name
+        sh(r.cmd("run", "-d", "--bundle", many_bundle, cid))
+        pid = json.loads(sh(r.cmd("state", cid)).stdout)["pid"]
+        ns = os.stat(f"/proc/{pid}/ns/pid").st_ino
+
+        def in_ns():
+            n = 0
+            for p in os.listdir("/proc"):
+                if p.isdigit():
+                    try:
+                        n += os.stat(f"/proc/{p}/ns/pid").st_ino == ns
+                    except OSError:
+                        pass
+            return n
+        deadline = time.time() + 30
+        while in_ns() < 500 and time.time() < deadline:
+            time.sleep(0.05)
+        t = time.perf_counter()
+        sh(r.cmd("kill", cid, "KILL"))
+        while os.path.exists(f"/proc/{pid}/ns") and json.loads(sh(r.cmd("state", cid)).stdout)["status"] != "stopped":
+            pass
+        while in_ns() > 0:
+            pass
+        res["g"][r.name] = time.perf_counter() - t
+        sh(r.cmd("delete", "--force", cid), check=False)
+
+    # (h) mcrun convert with N volumes (absolute host paths, image rootfs).
+    res["h"] = {}
+    src = os.path.join(OUT, "volume-src")
+    os.makedirs(src, exist_ok=True)
+    for n in (10, 1000, 10000, 100000):
+        info = os.path.join(OUT, f"info-{n}.json")
+        json.dump({"type": "MESOS", "volumes": [{"host_path": src, "container_path": f"/v/{i}", "mode": "RO"}
+                                                for i in range(n)]}, open(info, "w"))
+        cmd = [MCRUN, "convert", "--container-info", info, "--rootfs", rootfs, "--work-dir",
+               os.path.join(OUT, "sandbox"), "--bundle", os.path.join(OUT, f"conv-{n}"), "--", "true"]
+        res["h"][n] = wall(lambda cmd=cmd: subprocess.run(cmd, check=True), 3)
+
+    report(res, rts)
+
+
+def report(res, rts):
+    ms = lambda s: f"{s * 1000:.1f} ms"
+    names = [r.name for r in rts]
+    lines = [f"Machine: {os.cpu_count()} cores, kernel {os.uname().release}. Versions: "
+             + "; ".join(sh(c).stdout.splitlines()[0] for c in (f"{MCRUN} --version", "runc --version", "crun --version")),
+             "", "| benchmark | mcrun | runc | crun | mcrun/runc | mcrun/crun | floor |", "|---|---|---|---|---|---|---|"]
+    def row(label, d, fmt, floor=""):
+        m, r, c = d["mcrun"], d["runc"], d["crun"]
+        lines.append(f"| {label} | {fmt(m)} | {fmt(r)} | {fmt(c)} | {m / r:.2f} | {m / c:.2f} | {floor} |")
+    row("(a) run /bin/true", res["a"], ms, f"kernel {ms(res['a']['kernel floor'])}, crun wrapper {ms(res['a']['crun floor'])}")
+    row("(b) create+start+wait+delete", res["b"], ms, f"shell {ms(res['b']['shell floor'])}")
+    row("(c) 100 runs back to back", res["c"], lambda s: f"{s:.2f} s")
+    row("(d) 20 concurrent runs", res["d"], lambda s: f"{s:.2f} s")
+    row("(e) exec /bin/true", res["e"], ms)
+    row("(f) peak RSS", res["f"], lambda k: f"{k / 1024:.1f} MiB")
+    row("(g) kill 500 processes", res["g"], ms)
+    lines += ["", "| (h) mcrun convert | " + " | ".join(f"{n} volumes" for n in res["h"]) + " |",
+              "|---|" + "---|" * len(res["h"]), "| time | " + " | ".join(ms(t) for t in res["h"].values()) + " |"]
+    text = "\n".join(lines) + "\n"
+    open(os.path.join(OUT, "results.md"), "w").write(text)
+    print(text)
+    data = os.path.join(OUT, "chart.dat")
+    with open(data, "w") as f:
+        for key, label in (("a", "run"), ("b", "cycle"), ("e", "exec")):
+            f.write(f'"{label}" ' + " ".join(f"{res[key][n] * 1000:.2f}" for n in names) + "\n")
+    if shutil.which("gnuplot"):
+        sh(["gnuplot", "-e", f"set terminal png size 800,450; set output '{OUT}/chart.png'; set style data histograms;"
+            f" set style fill solid; set ylabel 'ms (median)'; set title 'mcrun vs runc vs crun';"
+            f" plot '{data}' using 2:xtic(1) title 'mcrun', '' using 3 title 'runc', '' using 4 title 'crun'"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
