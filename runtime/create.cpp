@@ -206,7 +206,13 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
     if (!c) return std::unexpected(std::move(c.error()).context("--console-socket"));
     console = std::move(*c);
   }
-  if (pid_ns_fd && ::setns(pid_ns_fd.get(), CLONE_NEWPID) < 0) return fail_errno("setns pid namespace");
+  UniqueFd own_pid_ns;
+  if (pid_ns_fd) {
+    auto own = sys::open_path("/proc/self/ns/pid", O_RDONLY);
+    if (!own) return std::unexpected(own.error());
+    own_pid_ns = std::move(*own);
+    if (::setns(pid_ns_fd.get(), CLONE_NEWPID) < 0) return fail_errno("setns pid namespace");
+  }
 
   InitContext ctx;
   ctx.config = &config;
@@ -225,6 +231,8 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   auto child = sys::clone3_fork(clone_flags);
   if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));
   if (child->pid == 0) container_init(ctx);
+  // Our later children (hooks) run in our own pid namespace, as the spec says.
+  if (own_pid_ns && ::setns(own_pid_ns.get(), CLONE_NEWPID) < 0) return fail_errno("setns back to our pid namespace");
 
   rollback.pid = child->pid;
   rollback.pidfd = child->pidfd.get();

@@ -139,7 +139,10 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
       console = std::move(pair->second);
     }
   }
-  // Joining the pid namespace changes only where this process's children go.
+  // Joining the pid namespace changes only where this process's children go;
+  // it is undone right after the clone (see below).
+  auto own_pid_ns = sys::open_path("/proc/self/ns/pid", O_RDONLY);
+  if (!own_pid_ns) return std::unexpected(own_pid_ns.error());
   if (pid_ns && ::setns(init_fd->get(), CLONE_NEWPID) < 0) return fail_errno("setns into the container's pid namespace");
 
   ChildContext ctx{&opts, init_fd->get(), root_fd->get(), sync->second.get(), console.get(), flags,
@@ -148,6 +151,9 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
   auto child = sys::clone3_fork(0);
   if (!child) return std::unexpected(std::move(child.error()).context("clone the exec process"));
   if (child->pid == 0) exec_child(ctx);
+  // Later children of ours (a sanitizer's tracer, a hook) belong to our own
+  // pid namespace again.
+  if (pid_ns && ::setns(own_pid_ns->get(), CLONE_NEWPID) < 0) return fail_errno("setns back to our pid namespace");
 
   sync->second.reset();
   console.reset();
