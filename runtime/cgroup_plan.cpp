@@ -12,6 +12,19 @@ std::string device_rule(const spec::DeviceRule& d) {
 
 std::string limit_or_max(int64_t v) { return v < 0 ? "max" : std::to_string(v); }
 
+// linux.resources.hugepageLimits (kept as given in Resources::extra):
+// [{"pageSize": "2MB", "limit": N}] -> ("2MB", N). Malformed entries are skipped.
+std::vector<std::pair<std::string, uint64_t>> hugepage_limits(const spec::Resources& r) {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  auto it = r.extra.find("hugepageLimits");
+  if (it == r.extra.end() || !it->is_array()) return out;
+  for (const auto& e : *it)
+    if (e.is_object() && e.contains("pageSize") && e["pageSize"].is_string() && e.contains("limit") &&
+        e["limit"].is_number_unsigned())
+      out.emplace_back(e["pageSize"].get<std::string>(), e["limit"].get<uint64_t>());
+  return out;
+}
+
 }  // namespace
 
 const std::vector<spec::DeviceRule>& default_device_rules() {
@@ -46,6 +59,8 @@ std::vector<CgroupWrite> plan_v1(const spec::Resources& r) {
   }
   if (r.pids_limit) w.push_back({"pids", "pids.max", limit_or_max(*r.pids_limit)});
   if (r.block_io_weight) w.push_back({"blkio", "blkio.weight", std::to_string(*r.block_io_weight)});
+  for (const auto& [size, limit] : hugepage_limits(r))
+    w.push_back({"hugetlb", "hugetlb." + size + ".limit_in_bytes", std::to_string(limit)});
   // Devices: deny everything, then the config's rules in order, then the
   // standard nodes a container always needs.
   w.push_back({"devices", "devices.deny", "a"});
@@ -84,6 +99,8 @@ std::vector<CgroupWrite> plan_v2(const spec::Resources& r) {
   }
   if (r.pids_limit) w.push_back({"", "pids.max", limit_or_max(*r.pids_limit)});
   if (r.block_io_weight) w.push_back({"", "io.weight", std::to_string(1 + (*r.block_io_weight - 10) * 9999 / 990)});
+  for (const auto& [size, limit] : hugepage_limits(r))
+    w.push_back({"", "hugetlb." + size + ".max", std::to_string(limit)});
   for (const auto& [file, value] : r.unified) w.push_back({"", file, value});
   return w;
 }

@@ -1,5 +1,5 @@
 // Semantic rules from config.md and config-linux.md. Every problem is kept.
-#include <regex>
+#include <cctype>
 #include <set>
 
 #include "spec/config.hpp"
@@ -52,11 +52,26 @@ class Validator {
     else if (path[0] != '/') add(ptr, "must be an absolute path");
   }
 
+  // MAJOR.MINOR.PATCH, then an optional -prerelease and +build of [0-9A-Za-z.-].
+  static bool semver(const std::string& v, std::string& major) {
+    size_t pos = 0;
+    for (int part = 0; part < 3; ++part) {
+      size_t start = pos;
+      while (pos < v.size() && std::isdigit(static_cast<unsigned char>(v[pos]))) ++pos;
+      if (pos == start) return false;
+      if (part == 0) major = v.substr(start, pos - start);
+      if (part < 2 && (pos >= v.size() || v[pos++] != '.')) return false;
+    }
+    if (pos < v.size() && v[pos] != '-' && v[pos] != '+') return false;
+    for (size_t i = pos; i < v.size(); ++i)
+      if (!std::isalnum(static_cast<unsigned char>(v[i])) && v[i] != '.' && v[i] != '-' && v[i] != '+') return false;
+    return pos == v.size() || v.size() > pos + 1;
+  }
+
   void version(const std::string& v) {
-    static const std::regex semver(R"(^(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.+-]+)?(\+[0-9A-Za-z.-]+)?$)");
-    std::smatch m;
-    if (!std::regex_match(v, m, semver)) add("/ociVersion", "must be a SemVer 2.0.0 version like \"1.3.0\", not \"" + v + "\"");
-    else if (m[1] != "1") add("/ociVersion", "version " + v + " is not supported (mcrun implements 1.x)");
+    std::string major;
+    if (!semver(v, major)) add("/ociVersion", "must be a SemVer 2.0.0 version like \"1.3.0\", not \"" + v + "\"");
+    else if (major != "1") add("/ociVersion", "version " + v + " is not supported (mcrun implements 1.x)");
   }
 
   void process(const Process& p) {

@@ -1,4 +1,4 @@
-// mcrun pause / resume: freeze and thaw a container's cgroup.
+// mcrun pause: freeze every process of a container (its cgroup).
 #include "runtime/cli/args.hpp"
 #include "runtime/container.hpp"
 
@@ -9,19 +9,10 @@ Result<int> pause(const Globals& g, const Args& args) {
   MCRUN_CHECK_CTX(runtime::pause_container(g.root, args.positionals()[0], true), "pause " + args.positionals()[0]);
   return 0;
 }
-Result<int> resume(const Globals& g, const Args& args) {
-  MCRUN_CHECK(expect_positionals(args, 1, resume_verb().usage));
-  MCRUN_CHECK_CTX(runtime::pause_container(g.root, args.positionals()[0], false), "resume " + args.positionals()[0]);
-  return 0;
-}
 }  // namespace
 
 const Verb& pause_verb() {
   static const Verb v{"pause", "freeze every process of a container (cgroup freezer)", "pause ID", {}, pause};
-  return v;
-}
-const Verb& resume_verb() {
-  static const Verb v{"resume", "thaw a paused container", "resume ID", {}, resume};
   return v;
 }
 }  // namespace mcrun::cli

@@ -48,7 +48,7 @@ void make_rootfs(const std::string& root) {
   for (const char* d : {"proc", "sys", "dev", "tmp", "etc", "root", "data", "mnt"}) fs::create_directories(root + "/" + d);
   ::chmod((root + "/tmp").c_str(), 01777);
   fs::copy_file(busybox(), root + "/bin/busybox");
-  for (const char* app : {"sh", "ls", "cat", "echo", "ps", "sleep", "touch", "mkdir", "id", "hostname", "grep",
+  for (const char* app : {"mknod", "sh", "ls", "cat", "echo", "ps", "sleep", "touch", "mkdir", "id", "hostname", "grep",
                           "readlink", "stat", "true", "false", "kill", "ulimit", "wc", "head", "setsid", "env",
                           "pwd", "rm", "mount", "umask", "tr", "nohup", "test", "umount", "dd", "seq"})
     fs::create_symlink("busybox", root + "/bin/" + app);

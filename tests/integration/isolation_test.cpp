@@ -220,6 +220,31 @@ TEST_F(Isolation, TheRuntimeBinaryIsOutOfReach) {
   EXPECT_EQ(r.out, "/bin/busybox\n0\n") << r.err;
 }
 
+TEST_F(Isolation, DeviceCgroupAllowsOnlyTheListedDevices) {
+  // CAP_MKNOD makes the node; the device cgroup still refuses to open it.
+  Json c = config({"sh", "-c", "mknod /tmp/mem c 1 1 && head -c1 /tmp/mem >/dev/null 2>&1 && echo opened || echo denied; "
+                               "head -c1 /dev/zero | wc -c"});
+  c["process"]["capabilities"]["bounding"].push_back("CAP_MKNOD");
+  c["process"]["capabilities"]["effective"].push_back("CAP_MKNOD");
+  c["process"]["capabilities"]["permitted"].push_back("CAP_MKNOD");
+  auto r = run(c);
+  EXPECT_EQ(r.out, "denied\n1\n") << r.err;
+}
+
+TEST_F(Isolation, NoNewPrivilegesIsSet) {
+  EXPECT_EQ(run(config({"grep", "NoNewPrivs", "/proc/self/status"})).out, "NoNewPrivs:\t1\n");
+  Json c = config({"grep", "NoNewPrivs", "/proc/self/status"});
+  c["process"]["noNewPrivileges"] = false;
+  EXPECT_EQ(run(c).out, "NoNewPrivs:\t0\n");
+}
+
+TEST_F(Isolation, NoPivotUsesMoveAndChroot) {
+  write_config(config({"sh", "-c", "ls /bin/busybox && cat /proc/1/comm; exit 0"}));
+  auto r = mcrun({"run", "--no-pivot", "--bundle", bundle_, "c1"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "/bin/busybox\nsh\n");
+}
+
 TEST_F(Isolation, DevHasTheStandardNodes) {
   auto r = run(config({"sh", "-c", "ls /dev; echo x > /dev/null && echo ok; readlink /dev/ptmx"}));
   for (const char* n : {"null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "mqueue", "fd", "stdin"})

@@ -66,6 +66,14 @@ TEST(CgroupPlan, V2) {
   EXPECT_TRUE(has(plan_v2(unlimited), {"", "pids.max", "max"}));
 }
 
+TEST(CgroupPlan, HugepageLimits) {
+  spec::Resources r;
+  r.extra["hugepageLimits"] = Json::parse(R"([{"pageSize":"2MB","limit":209715200},{"pageSize":"1GB"}])");
+  EXPECT_TRUE(has(plan_v1(r), {"hugetlb", "hugetlb.2MB.limit_in_bytes", "209715200"}));
+  EXPECT_TRUE(has(plan_v2(r), {"", "hugetlb.2MB.max", "209715200"}));
+  EXPECT_EQ(std::count_if(plan_v2(r).begin(), plan_v2(r).end(), [](const auto& w) { return w.file.starts_with("hugetlb"); }), 1);
+}
+
 TEST(CgroupPlan, SharesToWeight) {
   EXPECT_EQ(shares_to_weight(2), 1u);
   EXPECT_EQ(shares_to_weight(262144), 10000u);
