@@ -71,7 +71,8 @@ TEST(CgroupPlan, HugepageLimits) {
   r.extra["hugepageLimits"] = Json::parse(R"([{"pageSize":"2MB","limit":209715200},{"pageSize":"1GB"}])");
   EXPECT_TRUE(has(plan_v1(r), {"hugetlb", "hugetlb.2MB.limit_in_bytes", "209715200"}));
   EXPECT_TRUE(has(plan_v2(r), {"", "hugetlb.2MB.max", "209715200"}));
-  EXPECT_EQ(std::count_if(plan_v2(r).begin(), plan_v2(r).end(), [](const auto& w) { return w.file.starts_with("hugetlb"); }), 1);
+  auto v2 = plan_v2(r);
+  EXPECT_EQ(std::count_if(v2.begin(), v2.end(), [](const auto& w) { return w.file.starts_with("hugetlb"); }), 1);
 }
 
 TEST(CgroupPlan, SharesToWeight) {
