@@ -138,9 +138,15 @@ std::string now_rfc3339() {
 
 Result<CreatedContainer> create_container(const CreateOptions& opts) {
   MCRUN_CHECK(validate_id(opts.id));
-  // Everything that can be checked without side effects is checked first.
   auto bundle = load_bundle(opts.bundle);
   if (!bundle) return std::unexpected(bundle.error());
+  return create_container(opts, std::move(*bundle));
+}
+
+Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle loaded) {
+  MCRUN_CHECK(validate_id(opts.id));
+  // Everything that can be checked without side effects is checked first.
+  Bundle* bundle = &loaded;
   if (opts.listen_fds > 0 && bundle->config.process) {
     auto& env = bundle->config.process->env;
     std::erase_if(env, [](const std::string& e) { return e.starts_with("LISTEN_FDS=") || e.starts_with("LISTEN_PID="); });

@@ -27,7 +27,11 @@ struct CreatedContainer {
   sys::UniqueFd pidfd;  // refers to that process and no other, ever
 };
 
+struct Bundle;
+
 Result<CreatedContainer> create_container(const CreateOptions& opts);
+// The same with the bundle already loaded (run reads it once, not twice).
+Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle bundle);
 
 // RFC 3339 UTC timestamp with nanoseconds, as runc writes "created".
 std::string now_rfc3339();

@@ -23,10 +23,7 @@ namespace {
 
 int g_init_pidfd = -1;
 
-bool wants_terminal(const std::string& bundle) {
-  auto b = runtime::load_bundle(bundle);
-  return b && b->config.process && b->config.process->terminal;
-}
+
 
 void forward(int sig) {
   if (g_init_pidfd >= 0) (void)sys::pidfd_send_signal(g_init_pidfd, sig);
@@ -46,15 +43,18 @@ Result<int> run(const Globals& g, const Args& args) {
   if (!opts) return std::unexpected(opts.error());
   // A terminal with no console socket in the foreground: the pty comes back
   // to us over a socketpair and we wire it to our own stdio.
+  auto bundle = runtime::load_bundle(opts->bundle);
+  if (!bundle) return std::unexpected(std::move(bundle.error()).context("run " + opts->id));
   sys::UniqueFd pty_receiver, pty_sender;
-  if (opts->console_socket.empty() && !args.has("detach") && wants_terminal(opts->bundle)) {
+  if (opts->console_socket.empty() && !args.has("detach") && bundle->config.process &&
+      bundle->config.process->terminal) {
     auto pair = sys::socketpair(SOCK_STREAM);
     if (!pair) return std::unexpected(pair.error());
     pty_receiver = std::move(pair->first);
     pty_sender = std::move(pair->second);
     opts->console_fd = pty_sender.get();
   }
-  auto created = runtime::create_container(*opts);
+  auto created = runtime::create_container(*opts, std::move(*bundle));
   pty_sender.reset();
   if (!created) {
     // A program that is not there: 127, as a shell reports it.
