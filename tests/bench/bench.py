@@ -9,7 +9,7 @@ private mount namespace with /sys/fs/cgroup/unified unmounted; that wrapper
 has a cost of its own, measured as "crun floor" beside the kernel's floor
 (unshare --pid --mount --fork --root=ROOTFS /bin/true).
 """
-import argparse, json, os, shutil, statistics, subprocess, sys, time
+import argparse, json, os, select, shutil, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "build", "bench")
@@ -19,6 +19,16 @@ MCRUN = os.path.join(ROOT, "build", "bin", "mcrun")
 def sh(cmd, check=True, **kw):
     return subprocess.run(cmd, shell=isinstance(cmd, str), check=check, text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+
+
+def detached(cmd):
+    """A detached container keeps its stdio: never give it our pipes."""
+    subprocess.run(cmd, shell=True, check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+def progress(what):
+    print(f"bench: {what}", file=sys.stderr, flush=True)
 
 
 def make_bundle(path, args):
@@ -50,13 +60,11 @@ class Runtime:
         return " ".join(self.argv + ["--root", os.path.join(OUT, "state-" + self.name)] + list(args))
 
 
-def hyperfine(commands, runs, prepare=None):
+def hyperfine(commands, runs, shell=False):
     """Median seconds per command name."""
     out = os.path.join(OUT, "hf.json")
-    argv = ["hyperfine", "-N" if prepare is None else "-S=bash", "--warmup", "3", "--runs", str(runs),
+    argv = ["hyperfine", "--shell=bash" if shell else "-N", "--warmup", "3", "--runs", str(runs),
             "--export-json", out]
-    if prepare:
-        argv += ["--prepare", prepare]
     for name, c in commands:
         argv += ["-n", name, c]
     sh(argv)
@@ -92,20 +100,23 @@ def main():
     rts = [Runtime("mcrun", [MCRUN]), Runtime("runc", ["runc"]), Runtime("crun", [crun_wrap])]
     res = {}
 
+    progress("# (a)")
     # (a) run of /bin/true, and the floors.
     cmds = [(r.name, f"{r.cmd('run', '--bundle', true_bundle, 'a-' + r.name)}") for r in rts]
     cmds.append(("kernel floor", f"unshare --pid --mount --fork --root={rootfs} /bin/true"))
     cmds.append(("crun floor", "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified && exec true'"))
     res["a"] = hyperfine(cmds, runs)
 
+    progress("# (b)")
     # (b) create -> start -> wait -> delete.
     def cycle(r):
         i = r.name
         return (f"{r.cmd('create', '--bundle', true_bundle, 'b-' + i)} && {r.cmd('start', 'b-' + i)} && "
                 f"while ! {r.cmd('state', 'b-' + i)} | grep -q stopped; do :; done && {r.cmd('delete', 'b-' + i)}")
-    res["b"] = hyperfine([(r.name, cycle(r)) for r in rts], runs)
-    res["b"]["shell floor"] = hyperfine([("shell floor", "true")], runs)["shell floor"]
+    res["b"] = hyperfine([(r.name, cycle(r)) for r in rts], runs, shell=True)
+    res["b"]["shell floor"] = hyperfine([("shell floor", "true")], runs, shell=True)["shell floor"]
 
+    progress("# (c)")
     # (c) 100 containers back to back; (d) 20 created concurrently.
     res["c"] = {r.name: wall(lambda r=r: sh(" ; ".join(r.cmd("run", "--bundle", true_bundle, f"c{i}")
                                                          for i in range(100))), 3 if not opts.quick else 1)
@@ -114,13 +125,15 @@ def main():
                                                    for i in range(20)) + " wait"), 3 if not opts.quick else 1)
                 for r in rts}
 
+    progress("# (e)")
     # (e) exec of /bin/true into a running container.
     for r in rts:
-        sh(r.cmd("run", "-d", "--bundle", sleep_bundle, "e-" + r.name))
+        detached(r.cmd("run", "-d", "--bundle", sleep_bundle, "e-" + r.name))
     res["e"] = hyperfine([(r.name, r.cmd("exec", "e-" + r.name, "/bin/true")) for r in rts], runs)
     for r in rts:
         sh(r.cmd("delete", "--force", "e-" + r.name), check=False)
 
+    progress("# (f)")
     # (f) peak RSS of the runtime process (KiB, GNU time).
     res["f"] = {}
     for r in rts:
@@ -130,11 +143,12 @@ def main():
             rss.append(int(p.stderr.strip().splitlines()[-1]))
         res["f"][r.name] = statistics.median(rss)
 
+    progress("# (g)")
     # (g) kill KILL of a container with 500 processes until all are gone.
     res["g"] = {}
     for r in rts:
         cid = "g-" + r.name
-        sh(r.cmd("run", "-d", "--bundle", many_bundle, cid))
+        detached(r.cmd("run", "-d", "--bundle", many_bundle, cid))
         pid = json.loads(sh(r.cmd("state", cid)).stdout)["pid"]
         ns = os.stat(f"/proc/{pid}/ns/pid").st_ino
 
@@ -150,15 +164,22 @@ def main():
         deadline = time.time() + 30
         while in_ns() < 500 and time.time() < deadline:
             time.sleep(0.05)
+        # The init's pidfd turns readable only once the kernel has killed and
+        # reaped every other process of its pid namespace: that is "all gone".
+        pidfd = os.pidfd_open(pid)
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
         t = time.perf_counter()
         sh(r.cmd("kill", cid, "KILL"))
-        while os.path.exists(f"/proc/{pid}/ns") and json.loads(sh(r.cmd("state", cid)).stdout)["status"] != "stopped":
-            pass
-        while in_ns() > 0:
-            pass
-        res["g"][r.name] = time.perf_counter() - t
+        poller.poll(30000)
+        elapsed = time.perf_counter() - t
+        os.close(pidfd)
+        if in_ns() > 1:  # the init itself may stay a zombie until its parent reaps it
+            progress(f"(g) {r.name}: processes survived the kill")
+        res["g"][r.name] = elapsed
         sh(r.cmd("delete", "--force", cid), check=False)
 
+    progress("# (h)")
     # (h) mcrun convert with N volumes (absolute host paths, image rootfs).
     res["h"] = {}
     src = os.path.join(OUT, "volume-src")
