@@ -142,14 +142,9 @@ Result<> start_container(const std::string& root, const std::string& id) {
   auto c = load_locked(root, id);
   if (!c) return std::unexpected(c.error());
   if (!spec::can_start(c->status)) return fail(status_error(id, c->status, "start", "start needs a created container"));
-  auto sock = sys::socket(AF_UNIX, SOCK_SEQPACKET);
-  if (!sock) return std::unexpected(sock.error());
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::string path = sys::fd_path(c->dir.fd()) + "/" + kStartSocket;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  if (::connect(sock->get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-    return fail_errno("connect to the container init");
+  // Through the directory fd, so the state root's length never matters.
+  auto sock = sys::connect_unix(sys::fd_path(c->dir.fd()) + "/" + kStartSocket, SOCK_SEQPACKET);
+  if (!sock) return std::unexpected(std::move(sock.error()).context("start the container init"));
   // From here on the container counts as started, whatever the exec does.
   (void)sys::unlink_at(c->dir.fd(), kStartSocket);
   spec::State s = c->record.state;

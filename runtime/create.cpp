@@ -21,6 +21,7 @@
 #include "runtime/cgroups.hpp"
 #include "runtime/init.hpp"
 #include "runtime/mount_plan.hpp"
+#include "runtime/namespaces.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/sys/proc.hpp"
@@ -31,18 +32,6 @@ namespace mcrun::runtime {
 namespace {
 
 using sys::UniqueFd;
-
-int clone_flag(std::string_view type) {
-  if (type == "pid") return CLONE_NEWPID;
-  if (type == "network") return CLONE_NEWNET;
-  if (type == "mount") return CLONE_NEWNS;
-  if (type == "ipc") return CLONE_NEWIPC;
-  if (type == "uts") return CLONE_NEWUTS;
-  if (type == "user") return CLONE_NEWUSER;
-  if (type == "cgroup") return CLONE_NEWCGROUP;
-  if (type == "time") return CLONE_NEWTIME;
-  return 0;
-}
 
 Result<UniqueFd> listen_unix(int dir_fd, const char* name) {
   auto sock = sys::socket(AF_UNIX, SOCK_SEQPACKET);
@@ -55,20 +44,6 @@ Result<UniqueFd> listen_unix(int dir_fd, const char* name) {
   if (::bind(sock->get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
     return fail_errno("bind the start socket");
   if (::listen(sock->get(), 4) < 0) return fail_errno("listen on the start socket");
-  return sock;
-}
-
-Result<UniqueFd> connect_unix(const std::string& path, int type) {
-  auto sock = sys::socket(AF_UNIX, type);
-  if (!sock) return sock;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) return fail("socket path too long: " + quote(path), ENAMETOOLONG);
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  int rc;
-  do rc = ::connect(sock->get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  while (rc < 0 && errno == EINTR);
-  if (rc < 0) return fail_errno("connect to " + quote(path));
   return sock;
 }
 
@@ -208,7 +183,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   if (!sync) return std::unexpected(sync.error());
   UniqueFd console;
   if (!opts.console_socket.empty()) {
-    auto c = connect_unix(opts.console_socket, SOCK_STREAM);
+    auto c = sys::connect_unix(opts.console_socket, SOCK_STREAM);
     if (!c) return std::unexpected(std::move(c.error()).context("--console-socket"));
     console = std::move(*c);
   }

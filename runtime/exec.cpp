@@ -13,6 +13,7 @@
 
 #include "runtime/cgroups.hpp"
 #include "runtime/container.hpp"
+#include "runtime/namespaces.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/sys/proc.hpp"
@@ -24,28 +25,6 @@ namespace mcrun::runtime {
 namespace {
 
 using sys::UniqueFd;
-
-int ns_flag(std::string_view type) {
-  if (type == "network") return CLONE_NEWNET;
-  if (type == "mount") return CLONE_NEWNS;
-  if (type == "ipc") return CLONE_NEWIPC;
-  if (type == "uts") return CLONE_NEWUTS;
-  if (type == "user") return CLONE_NEWUSER;
-  if (type == "cgroup") return CLONE_NEWCGROUP;
-  return 0;  // pid: joined by the parent, for its children
-}
-
-Result<UniqueFd> connect_stream(const std::string& path) {
-  auto sock = sys::socket(AF_UNIX, SOCK_STREAM);
-  if (!sock) return sock;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) return fail("socket path too long: " + quote(path));
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  if (::connect(sock->get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-    return fail_errno("connect to " + quote(path));
-  return sock;
-}
 
 struct ChildContext {
   const ExecOptions* opts;
@@ -119,7 +98,8 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
   bool pid_ns = false;
   if (config.linux)
     for (const auto& ns : config.linux->namespaces) {
-      flags |= ns_flag(ns.type);
+      // pid is joined by the parent (for its children); time cannot be joined late.
+      if (ns.type != "pid" && ns.type != "time") flags |= clone_flag(ns.type);
       pid_ns |= ns.type == "pid";
     }
   auto root_fd = sys::open_path("/proc/" + std::to_string(record->state.pid) + "/root", O_PATH | O_DIRECTORY);
@@ -129,7 +109,7 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
   UniqueFd console, pty_receiver;
   if (p.terminal) {
     if (!opts.console_socket.empty()) {
-      auto c = connect_stream(opts.console_socket);
+      auto c = sys::connect_unix(opts.console_socket, SOCK_STREAM);
       if (!c) return std::unexpected(std::move(c.error()).context("--console-socket"));
       console = std::move(*c);
     } else {

@@ -5,10 +5,12 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <vector>
 
 namespace mcrun::sys {
@@ -147,6 +149,20 @@ Result<std::pair<UniqueFd, UniqueFd>> socketpair(int type) {
   int fds[2];
   if (::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) < 0) return fail_errno("socketpair");
   return std::pair{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+Result<UniqueFd> connect_unix(const std::string& path, int type) {
+  auto sock = socket(AF_UNIX, type);
+  if (!sock) return sock;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return fail("socket path too long: " + quote(path), ENAMETOOLONG);
+  std::memcpy(addr.sun_path, path.data(), path.size());
+  int rc;
+  do rc = ::connect(sock->get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  while (rc < 0 && errno == EINTR);
+  if (rc < 0) return fail_errno("connect to " + quote(path));
+  return sock;
 }
 
 Result<> flock(int fd, int op) {
