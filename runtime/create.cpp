@@ -22,6 +22,7 @@
 #include "runtime/init.hpp"
 #include "runtime/mount_plan.hpp"
 #include "runtime/namespaces.hpp"
+#include "runtime/process_setup.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/sys/proc.hpp"
@@ -132,6 +133,9 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   if (!config.process) return fail("config.json: /process: is required to create a container");
   if (config.process->terminal && opts.console_socket.empty() && opts.console_fd < 0)
     return fail("config.json: /process/terminal: is true, which needs --console-socket");
+  if (opts.debug && config.linux && config.linux->seccomp)
+    for (const auto& name : unknown_syscalls(*config.linux->seccomp))
+      opts.debug("seccomp: syscall " + quote(name) + " is unknown on this architecture; its rule is skipped");
   auto mounts = plan_mounts(config, bundle->dir);
   if (!mounts) return std::unexpected(mounts.error());
 

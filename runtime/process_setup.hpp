@@ -25,6 +25,10 @@ Result<> switch_identity(const spec::Process& process);
 
 Result<> set_no_new_privileges();
 
+// Syscall names of the profile that this architecture does not know; the
+// filter skips them (like runc), and create reports them with --debug.
+std::vector<std::string> unknown_syscalls(const spec::Seccomp& seccomp);
+
 // Loads the filter (no_new_privs is the caller's business).
 Result<> install_seccomp(const spec::Seccomp& seccomp);
 

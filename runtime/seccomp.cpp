@@ -48,6 +48,14 @@ struct Filter {
 
 }  // namespace
 
+std::vector<std::string> unknown_syscalls(const spec::Seccomp& s) {
+  std::vector<std::string> out;
+  for (const auto& sc : s.syscalls)
+    for (const auto& name : sc.names)
+      if (seccomp_syscall_resolve_name(name.c_str()) == __NR_SCMP_ERROR) out.push_back(name);
+  return out;
+}
+
 Result<> install_seccomp(const spec::Seccomp& s) {
   auto def = action_value(s.default_action, s.default_errno_ret);
   if (!def) return std::unexpected(def.error());

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "runtime/cli/args.hpp"
+#include "runtime/cli/log.hpp"
 #include "runtime/create.hpp"
 
 namespace mcrun::cli {
@@ -25,6 +26,7 @@ Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args
   o.pid_file = args.value("pid-file");
   o.console_socket = args.value("console-socket");
   o.no_pivot = args.has("no-pivot");
+  if (g.debug) o.debug = [](const std::string& m) { log_debug(m); };
   std::string n = args.value("preserve-fds", "0");
   char* end;
   long v = std::strtol(n.c_str(), &end, 10);
