@@ -80,40 +80,11 @@ TEST_F(Exec, RefusedWhenTheContainerIsNotRunning) {
 }
 
 TEST_F(Exec, TtyThroughAConsoleSocket) {
-  std::string sock_path = tmp_ + "/console.sock";
-  int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, sock_path.c_str(), sizeof addr.sun_path - 1);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(listener, 1), 0);
-  int master = -1;
-  std::thread receiver([&] {
-    int conn = ::accept(listener, nullptr, nullptr);
-    char name[256], control[CMSG_SPACE(sizeof(int))];
-    iovec iov{name, sizeof name};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    if (::recvmsg(conn, &msg, 0) > 0) std::memcpy(&master, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof master);
-    ::close(conn);
-  });
-  auto r = mcrun({"exec", "--tty", "--detach", "--console-socket", sock_path, "c1", "sh", "-c", "test -t 1 && echo tty-ok"});
-  receiver.join();
-  ::close(listener);
+  ConsoleSocket console(tmp_ + "/console.sock");
+  auto r = mcrun({"exec", "--tty", "--detach", "--console-socket", console.path(), "c1", "sh", "-c",
+                  "test -t 1 && echo tty-ok"});
   ASSERT_EQ(r.code, 0) << r.err;
-  ASSERT_GE(master, 0);
-  std::string seen;
-  char buf[256];
-  while (seen.find("tty-ok") == std::string::npos) {
-    ssize_t n = ::read(master, buf, sizeof buf);
-    if (n <= 0) break;
-    seen.append(buf, static_cast<size_t>(n));
-  }
-  ::close(master);
-  EXPECT_NE(seen.find("tty-ok"), std::string::npos);
+  EXPECT_NE(console.read_until("tty-ok").find("tty-ok"), std::string::npos);
 }
 
 TEST_F(Exec, ForegroundTtyIsProxiedToOurStdio) {

@@ -3,17 +3,22 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "runtime/sys/fd.hpp"
+#include "runtime/terminal.hpp"
 #include "spec/config.hpp"
 
 namespace fs = std::filesystem;
@@ -84,6 +89,39 @@ bool eventually(const std::function<bool()>& pred, int ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return pred();
+}
+
+ConsoleSocket::ConsoleSocket(std::string path) : path_(std::move(path)) {
+  listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path_.c_str(), sizeof addr.sun_path - 1);
+  EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  EXPECT_EQ(::listen(listener_, 1), 0);
+  receiver_ = std::thread([this] {
+    sys::UniqueFd conn(::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC));
+    if (auto fd = runtime::receive_fd(conn.get())) master_ = fd->release();
+  });
+}
+
+ConsoleSocket::~ConsoleSocket() {
+  if (receiver_.joinable()) {
+    ::shutdown(listener_, SHUT_RDWR);  // unblocks accept if nobody connected
+    receiver_.join();
+  }
+  sys::UniqueFd close_listener(listener_), close_master(master_);
+}
+
+std::string ConsoleSocket::read_until(const std::string& needle) {
+  if (receiver_.joinable()) receiver_.join();
+  std::string seen;
+  char buf[256];
+  while (master_ >= 0 && seen.find(needle) == std::string::npos) {
+    ssize_t n = ::read(master_, buf, sizeof buf);
+    if (n <= 0) break;
+    seen.append(buf, static_cast<size_t>(n));
+  }
+  return seen;
 }
 
 void Container::SetUp() {

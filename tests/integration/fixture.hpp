@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "spec/json.hpp"
@@ -24,6 +25,23 @@ void write_file(const std::string& path, const std::string& text);
 bool exists(const std::string& path);
 // Polls pred every 10ms until it holds or `ms` pass.
 bool eventually(const std::function<bool()>& pred, int ms = 5000);
+
+// A --console-socket listener, as conmon and the containerd shim keep one: it
+// accepts one connection in a thread and receives the pty master from it.
+class ConsoleSocket {
+ public:
+  explicit ConsoleSocket(std::string path);
+  ~ConsoleSocket();
+  const std::string& path() const { return path_; }
+  // Waits for the master; reads from it until `needle` shows (or EOF).
+  std::string read_until(const std::string& needle);
+
+ private:
+  std::string path_;
+  int listener_ = -1;
+  int master_ = -1;
+  std::thread receiver_;
+};
 
 class Container : public ::testing::Test {
  protected:

@@ -253,45 +253,15 @@ TEST_F(Isolation, DevHasTheStandardNodes) {
 }
 
 TEST_F(Isolation, ConsoleSocketReceivesThePty) {
-  std::string sock_path = tmp_ + "/console.sock";
-  int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, sock_path.c_str(), sizeof addr.sun_path - 1);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(listener, 1), 0);
+  ConsoleSocket console(tmp_ + "/console.sock");
   Json c = config({"sh", "-c", "test -t 0 && echo tty-ok; stty size 2>/dev/null || true"});
   c["process"]["terminal"] = true;
   c["process"]["consoleSize"] = {{"height", 30}, {"width", 100}};
   write_config(c);
-  int master = -1;
-  std::thread receiver([&] {
-    int conn = ::accept(listener, nullptr, nullptr);
-    char name[256];
-    char control[CMSG_SPACE(sizeof(int))];
-    iovec iov{name, sizeof name};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    if (::recvmsg(conn, &msg, 0) > 0) std::memcpy(&master, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof master);
-    ::close(conn);
-  });
-  auto cr = mcrun({"create", "--bundle", bundle_, "--console-socket", sock_path, "c1"});
-  receiver.join();
-  ::close(listener);
+  auto cr = mcrun({"create", "--bundle", bundle_, "--console-socket", console.path(), "c1"});
   ASSERT_EQ(cr.code, 0) << cr.err;
-  ASSERT_GE(master, 0);
   ASSERT_EQ(mcrun({"start", "c1"}).code, 0);
-  std::string seen;
-  char buf[256];
-  while (seen.find("tty-ok") == std::string::npos) {
-    ssize_t n = ::read(master, buf, sizeof buf);
-    if (n <= 0) break;
-    seen.append(buf, static_cast<size_t>(n));
-  }
-  ::close(master);
+  std::string seen = console.read_until("tty-ok");
   EXPECT_NE(seen.find("tty-ok"), std::string::npos) << seen;
   EXPECT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
   EXPECT_EQ(mcrun({"delete", "c1"}).code, 0);
