@@ -1,7 +1,6 @@
 #include "runtime/create.hpp"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -15,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <string_view>
 
 #include "hooks/hook.hpp"
 #include "runtime/bundle.hpp"
@@ -56,9 +56,25 @@ Result<> write_id_map(pid_t pid, const char* file, const std::vector<spec::IdMap
   return sys::write_file("/proc/" + std::to_string(pid) + "/" + file, text);
 }
 
+// The name of our effective uid, as runc's list shows it. Read from
+// /etc/passwd directly, like runc: mcrun is a static executable, and glibc's
+// getpwuid would dlopen NSS modules of whatever glibc the host has.
 std::string owner_name() {
-  passwd* pw = ::getpwuid(::geteuid());
-  return pw ? pw->pw_name : std::to_string(::geteuid());
+  const std::string uid = std::to_string(::geteuid());
+  auto passwd = sys::read_file("/etc/passwd", 4 << 20);
+  if (!passwd) return uid;
+  std::string_view rest = *passwd;
+  while (!rest.empty()) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    // name:password:uid:gid:...
+    size_t c1 = line.find(':');
+    size_t c2 = c1 == std::string_view::npos ? c1 : line.find(':', c1 + 1);
+    size_t c3 = c2 == std::string_view::npos ? c2 : line.find(':', c2 + 1);
+    if (c3 != std::string_view::npos && line.substr(c2 + 1, c3 - c2 - 1) == uid) return std::string(line.substr(0, c1));
+  }
+  return uid;
 }
 
 // Undoes a half-made container: the init (and with it every mount it made in
