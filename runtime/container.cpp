@@ -258,19 +258,27 @@ Result<std::vector<pid_t>> container_processes(const std::string& root, const st
   return container_pids(c->record);
 }
 
-Result<Usage> container_usage(const std::string& root, const std::string& id) {
-  auto c = load_locked(root, id);
-  if (!c) return std::unexpected(c.error());
-  if (c->status == spec::Status::Stopped) return fail("container " + quote(id) + " is stopped");
+Result<UsageMonitor> UsageMonitor::open(const std::string& root, const std::string& id) {
+  auto dir = ContainerDir::open_unlocked(root, id);
+  if (!dir) return std::unexpected(dir.error());
+  if (!dir->has_record()) return fail("container " + quote(id) + " is stopped");
+  auto record = dir->load();
+  if (!record) return std::unexpected(record.error());
+  return UsageMonitor(std::move(*record));
+}
+
+Result<Usage> UsageMonitor::sample() const {
+  const std::string& id = record_.state.id;
+  if (!sys::process_alive(record_.state.pid, record_.init_start_time))
+    return fail("container " + quote(id) + " is stopped");
   Usage u;
-  u.status = c->status;
-  if (!c->record.cgroup_path.empty()) {
-    u.stats = Cgroup(c->record.cgroup_path).stats();
+  if (!record_.cgroup_path.empty()) {
+    u.stats = Cgroup(record_.cgroup_path).stats();
     return u;
   }
   // POSIX mode: no cgroup, so add up the processes themselves from /proc.
   u.from_proc = true;
-  auto pids = container_pids(c->record);
+  auto pids = container_pids(record_);
   u.stats.pids_current = pids.size();
   long tick_ns = 1000000000L / ::sysconf(_SC_CLK_TCK);
   for (pid_t p : pids) {

@@ -38,11 +38,24 @@ Result<> pause_container(const std::string& root, const std::string& id, bool pa
 Result<std::vector<pid_t>> container_processes(const std::string& root, const std::string& id);
 
 struct Usage {
-  spec::Status status;
   CgroupStats stats;
   bool from_proc = false;  // POSIX mode: summed from /proc, not a cgroup
 };
-Result<Usage> container_usage(const std::string& root, const std::string& id);
+
+// Samples one container's usage again and again without taking its lock (an
+// `events` stream must not hold up kill or delete): the record is read once,
+// as `state` reads it (state.json is only ever replaced whole), and each
+// sample first checks that the init is still the same process.
+class UsageMonitor {
+ public:
+  static Result<UsageMonitor> open(const std::string& root, const std::string& id);
+  // Fails once the container is stopped (or its id names another container).
+  Result<Usage> sample() const;
+
+ private:
+  explicit UsageMonitor(spec::Record record) : record_(std::move(record)) {}
+  spec::Record record_;
+};
 
 // Applies new limits to a live container and records them.
 Result<> update_container(const std::string& root, const std::string& id, const spec::Resources& resources);

@@ -38,7 +38,9 @@ Result<double> seconds(const std::string& text) {
 Result<int> run(const Globals& g, const Args& args) {
   MCRUN_CHECK(expect_positionals(args, 1, events_verb().usage));
   const std::string& id = args.positionals()[0];
-  auto first = runtime::container_usage(g.root, id);
+  auto monitor = runtime::UsageMonitor::open(g.root, id);
+  if (!monitor) return std::unexpected(monitor.error());
+  auto first = monitor->sample();
   if (!first) return std::unexpected(first.error());
   if (args.has("stats")) {
     std::printf("%s\n", stats_event(id, *first).dump().c_str());
@@ -49,7 +51,7 @@ Result<int> run(const Globals& g, const Args& args) {
   uint64_t ooms = first->stats.oom_kills;
   auto next_stats = std::chrono::steady_clock::now();
   for (;;) {
-    auto u = runtime::container_usage(g.root, id);
+    auto u = monitor->sample();
     if (!u) return 0;  // stopped (or deleted): the stream ends
     if (u->stats.oom_kills > ooms) {
       ooms = u->stats.oom_kills;

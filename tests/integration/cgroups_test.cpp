@@ -78,6 +78,32 @@ TEST_F(Cgroups, OverTheMemoryLimitIsOomKilledAndReported) {
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }
 
+TEST_F(Cgroups, EventsStreamHoldsNoLockAndEndsWithTheContainer) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  std::string events_out = tmp_ + "/events";
+  pid_t ev = ::fork();
+  if (ev == 0) {
+    int fd = ::open(events_out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "events", "--interval", "50ms", "c1", nullptr);
+    _exit(126);
+  }
+  ASSERT_TRUE(eventually([&] { return read_file(events_out).find(R"("type":"stats")") != std::string::npos; }));
+  // While the stream runs, the verbs that lock the container are not held up.
+  EXPECT_EQ(mcrun({"pause", "c1"}).code, 0);
+  EXPECT_EQ(mcrun({"resume", "c1"}).code, 0);
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+  int wstatus = 0;
+  bool ended = eventually([&] { return ::waitpid(ev, &wstatus, WNOHANG) == ev; }, 3000);
+  if (!ended) {
+    ::kill(ev, SIGKILL);
+    ::waitpid(ev, nullptr, 0);
+  }
+  EXPECT_TRUE(ended) << "the events stream outlived its container";
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+}
+
 TEST_F(Cgroups, PidsLimitStopsAForkBomb) {
   // Bounded: 200 attempts, each a sleeping child; the limit is 20.
   Json c = config({"sh", "-c", "i=0; while [ $i -lt 200 ]; do sleep 1000 & i=$((i+1)); done 2>/dev/null; sleep 1000"});
