@@ -84,9 +84,24 @@ Result<> install_seccomp(const spec::Seccomp& s) {
     std::vector<scmp_arg_cmp> args;
     for (const auto& a : sc.args)
       args.push_back(scmp_arg_cmp{a.index, op_value(a.op), a.value, a.value_two.value_or(0)});
+    // libseccomp ANDs the comparisons of one rule and refuses (EINVAL) two on
+    // the same argument, which could never both hold for EQ anyway. Profiles
+    // use that form to mean "any of these values" (personality(0), (8) or
+    // (0xffffffff) in the default profiles of docker and runtime-tools), so,
+    // as runc and crun do, each comparison then becomes a rule of its own.
+    bool same_arg_twice = false;
+    for (size_t i = 0; i < args.size(); ++i)
+      for (size_t j = i + 1; j < args.size(); ++j) same_arg_twice |= args[i].arg == args[j].arg;
     for (const auto& name : sc.names) {
       int nr = seccomp_syscall_resolve_name(name.c_str());
       if (nr == __NR_SCMP_ERROR) continue;  // unknown on this architecture
+      if (same_arg_twice) {
+        for (const auto& cmp : args) {
+          int rc = seccomp_rule_add_array(f.ctx, *act, nr, 1, &cmp);
+          if (rc < 0) return fail("seccomp: add rule for " + name, -rc);
+        }
+        continue;
+      }
       int rc = seccomp_rule_add_array(f.ctx, *act, nr, static_cast<unsigned>(args.size()), args.data());
       if (rc < 0) return fail("seccomp: add rule for " + name, -rc);
     }

@@ -55,7 +55,7 @@ void make_rootfs(const std::string& root) {
   fs::copy_file(busybox(), root + "/bin/busybox");
   for (const char* app : {"mknod", "sh", "ls", "cat", "echo", "ps", "sleep", "touch", "mkdir", "id", "hostname", "grep",
                           "readlink", "stat", "true", "false", "kill", "ulimit", "wc", "head", "setsid", "env",
-                          "pwd", "rm", "mount", "umask", "tr", "nohup", "test", "umount", "dd", "seq"})
+                          "pwd", "rm", "mount", "umask", "tr", "nohup", "test", "umount", "dd", "seq", "linux32", "linux64"})
     fs::create_symlink("busybox", root + "/bin/" + app);
   write_file(root + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
   write_file(root + "/etc/group", "root:x:0:\n");

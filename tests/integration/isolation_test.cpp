@@ -197,6 +197,18 @@ TEST_F(Isolation, SeccompDeniesMkdirWithEperm) {
   EXPECT_NE(r.out.find("fine"), std::string::npos) << r.out;
 }
 
+// Two comparisons on one argument mean "any of these values" (the form of the
+// default profiles of docker and runtime-tools for personality): each must
+// become a rule of its own, where libseccomp alone would refuse the pair.
+TEST_F(Isolation, SeccompComparisonsOnOneArgumentAreAlternatives) {
+  Json c = config({"sh", "-c", "linux32 true 2>/dev/null && echo 32 || echo no32; linux64 true && echo 64"});
+  c["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+    "syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","errnoRet":1,
+                 "args":[{"index":0,"value":8,"op":"SCMP_CMP_EQ"},{"index":0,"value":4294967295,"op":"SCMP_CMP_EQ"}]}]})");
+  auto r = run(c);
+  EXPECT_EQ(r.out, "no32\n64\n") << r.err;
+}
+
 TEST_F(Isolation, MaskedAndReadonlyPaths) {
   auto r = run(config({"sh", "-c", "cat /proc/kcore | wc -c; echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo rw || echo ro"}));
   EXPECT_EQ(r.out, "0\nro\n");
