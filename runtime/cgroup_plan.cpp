@@ -1,5 +1,7 @@
 #include "runtime/cgroup_plan.hpp"
 
+#include <algorithm>
+
 namespace mcrun::runtime {
 namespace {
 
@@ -12,18 +14,7 @@ std::string device_rule(const spec::DeviceRule& d) {
 
 std::string limit_or_max(int64_t v) { return v < 0 ? "max" : std::to_string(v); }
 
-// linux.resources.hugepageLimits (kept as given in Resources::extra):
-// [{"pageSize": "2MB", "limit": N}] -> ("2MB", N). Malformed entries are skipped.
-std::vector<std::pair<std::string, uint64_t>> hugepage_limits(const spec::Resources& r) {
-  std::vector<std::pair<std::string, uint64_t>> out;
-  auto it = r.extra.find("hugepageLimits");
-  if (it == r.extra.end() || !it->is_array()) return out;
-  for (const auto& e : *it)
-    if (e.is_object() && e.contains("pageSize") && e["pageSize"].is_string() && e.contains("limit") &&
-        e["limit"].is_number_unsigned())
-      out.emplace_back(e["pageSize"].get<std::string>(), e["limit"].get<uint64_t>());
-  return out;
-}
+std::string device_number(int64_t major, int64_t minor) { return std::to_string(major) + ":" + std::to_string(minor); }
 
 }  // namespace
 
@@ -47,6 +38,9 @@ std::vector<CgroupWrite> plan_v1(const spec::Resources& r) {
     if (m->swap) w.push_back({"memory", "memory.memsw.limit_in_bytes", std::to_string(*m->swap)});
     if (m->swappiness) w.push_back({"memory", "memory.swappiness", std::to_string(*m->swappiness)});
     if (m->disable_oom_killer) w.push_back({"memory", "memory.oom_control", *m->disable_oom_killer ? "1" : "0"});
+    // memory.kernel is not written: kernels since 5.16 accept and ignore it
+    // (runc ignores it too). kernelTCP still works.
+    if (m->kernel_tcp) w.push_back({"memory", "memory.kmem.tcp.limit_in_bytes", std::to_string(*m->kernel_tcp)});
   }
   if (const auto& c = r.cpu) {
     if (c->shares) w.push_back({"cpu", "cpu.shares", std::to_string(*c->shares)});
@@ -58,9 +52,32 @@ std::vector<CgroupWrite> plan_v1(const spec::Resources& r) {
     if (c->mems) w.push_back({"cpuset", "cpuset.mems", *c->mems});
   }
   if (r.pids_limit) w.push_back({"pids", "pids.max", limit_or_max(*r.pids_limit)});
-  if (r.block_io_weight) w.push_back({"blkio", "blkio.weight", std::to_string(*r.block_io_weight)});
-  for (const auto& [size, limit] : hugepage_limits(r))
-    w.push_back({"hugetlb", "hugetlb." + size + ".limit_in_bytes", std::to_string(limit)});
+  if (const auto& b = r.block_io) {
+    if (b->weight) w.push_back({"blkio", "blkio.weight", std::to_string(*b->weight)});
+    if (b->leaf_weight) w.push_back({"blkio", "blkio.leaf_weight", std::to_string(*b->leaf_weight)});
+    for (const auto& d : b->weight_devices) {
+      if (d.weight)
+        w.push_back({"blkio", "blkio.weight_device", device_number(d.major, d.minor) + " " + std::to_string(*d.weight)});
+      if (d.leaf_weight)
+        w.push_back({"blkio", "blkio.leaf_weight_device",
+                     device_number(d.major, d.minor) + " " + std::to_string(*d.leaf_weight)});
+    }
+    // One write per device: the kernel takes a single "major:minor rate" line.
+    auto rates = [&](const char* file, const std::vector<spec::BlockIoRate>& v) {
+      for (const auto& d : v) w.push_back({"blkio", file, device_number(d.major, d.minor) + " " + std::to_string(d.rate)});
+    };
+    rates("blkio.throttle.read_bps_device", b->throttle_read_bps);
+    rates("blkio.throttle.write_bps_device", b->throttle_write_bps);
+    rates("blkio.throttle.read_iops_device", b->throttle_read_iops);
+    rates("blkio.throttle.write_iops_device", b->throttle_write_iops);
+  }
+  for (const auto& h : r.hugepage_limits)
+    w.push_back({"hugetlb", "hugetlb." + h.page_size + ".limit_in_bytes", std::to_string(h.limit)});
+  if (const auto& n = r.network) {
+    if (n->class_id) w.push_back({"net_cls", "net_cls.classid", std::to_string(*n->class_id)});
+    for (const auto& p : n->priorities)
+      w.push_back({"net_prio", "net_prio.ifpriomap", p.name + " " + std::to_string(p.priority)});
+  }
   // Devices: deny everything, then the config's rules in order, then the
   // standard nodes a container always needs.
   w.push_back({"devices", "devices.deny", "a"});
@@ -98,9 +115,23 @@ std::vector<CgroupWrite> plan_v2(const spec::Resources& r) {
     if (c->mems) w.push_back({"", "cpuset.mems", *c->mems});
   }
   if (r.pids_limit) w.push_back({"", "pids.max", limit_or_max(*r.pids_limit)});
-  if (r.block_io_weight) w.push_back({"", "io.weight", std::to_string(1 + (*r.block_io_weight - 10) * 9999 / 990)});
-  for (const auto& [size, limit] : hugepage_limits(r))
-    w.push_back({"", "hugetlb." + size + ".max", std::to_string(limit)});
+  if (const auto& b = r.block_io) {
+    // v1's weights run 10..1000, v2's io.weight 1..10000.
+    auto v2_weight = [](uint16_t v1) { return std::to_string(1 + (std::max<uint16_t>(v1, 10) - 10) * 9999 / 990); };
+    if (b->weight) w.push_back({"", "io.weight", v2_weight(*b->weight)});
+    for (const auto& d : b->weight_devices)
+      if (d.weight) w.push_back({"", "io.weight", device_number(d.major, d.minor) + " " + v2_weight(*d.weight)});
+    auto rates = [&](const char* key, const std::vector<spec::BlockIoRate>& v) {
+      for (const auto& d : v) w.push_back({"", "io.max", device_number(d.major, d.minor) + " " + key + "=" + std::to_string(d.rate)});
+    };
+    rates("rbps", b->throttle_read_bps);
+    rates("wbps", b->throttle_write_bps);
+    rates("riops", b->throttle_read_iops);
+    rates("wiops", b->throttle_write_iops);
+  }
+  for (const auto& h : r.hugepage_limits) w.push_back({"", "hugetlb." + h.page_size + ".max", std::to_string(h.limit)});
+  // linux.resources.network has no v2 controller (net_cls/net_prio are v1
+  // only; v2 leaves it to eBPF): not applied there, as runc does.
   for (const auto& [file, value] : r.unified) w.push_back({"", file, value});
   return w;
 }

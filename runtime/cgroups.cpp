@@ -17,7 +17,7 @@ namespace {
 
 // v1 hierarchies mcrun places containers in (those mounted on this host).
 constexpr const char* kV1Controllers[] = {"cpu", "cpuacct", "cpuset", "memory", "devices",
-                                          "freezer", "blkio", "pids", "hugetlb"};
+                                          "freezer", "blkio", "pids", "hugetlb", "net_cls", "net_prio"};
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -126,9 +126,10 @@ Result<> Cgroup::write(const CgroupWrite& w) const {
 Result<> Cgroup::apply(const spec::Resources& r) const {
   auto writes = layout_ == CgroupLayout::V2 ? plan_v2(r) : plan_v1(r);
   for (const auto& w : writes) {
-    if (w.file == "blkio.weight" && ::access(dir("blkio").c_str(), F_OK) == 0 &&
-        ::access((dir("blkio") + "/blkio.weight").c_str(), F_OK) != 0) {
-      MCRUN_CHECK(write({"blkio", "blkio.bfq.weight", w.value}));  // BFQ names it differently
+    // Under the BFQ scheduler the weights are blkio.bfq.weight{,_device}.
+    if ((w.file == "blkio.weight" || w.file == "blkio.weight_device") && ::access(dir("blkio").c_str(), F_OK) == 0 &&
+        ::access((dir("blkio") + "/" + w.file).c_str(), F_OK) != 0) {
+      MCRUN_CHECK(write({"blkio", "blkio.bfq." + w.file.substr(std::string("blkio.").size()), w.value}));
       continue;
     }
     MCRUN_CHECK(write(w));

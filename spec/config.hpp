@@ -148,14 +148,57 @@ struct Cpu {
   bool operator==(const Cpu&) const = default;
 };
 
+// linux.resources.blockIO.weightDevice[]
+struct BlockIoWeightDevice {
+  int64_t major = 0, minor = 0;
+  std::optional<uint16_t> weight, leaf_weight;
+  bool operator==(const BlockIoWeightDevice&) const = default;
+};
+
+// linux.resources.blockIO.throttle*Device[]
+struct BlockIoRate {
+  int64_t major = 0, minor = 0;
+  uint64_t rate = 0;
+  bool operator==(const BlockIoRate&) const = default;
+};
+
+struct BlockIo {
+  std::optional<uint16_t> weight, leaf_weight;
+  std::vector<BlockIoWeightDevice> weight_devices;
+  std::vector<BlockIoRate> throttle_read_bps, throttle_write_bps, throttle_read_iops, throttle_write_iops;
+  Json extra = Json::object();
+  bool operator==(const BlockIo&) const = default;
+};
+
+struct HugepageLimit {
+  std::string page_size;  // "2MB", "1GB"
+  uint64_t limit = 0;
+  bool operator==(const HugepageLimit&) const = default;
+};
+
+struct InterfacePriority {
+  std::string name;
+  uint32_t priority = 0;
+  bool operator==(const InterfacePriority&) const = default;
+};
+
+struct Network {
+  std::optional<uint32_t> class_id;
+  std::vector<InterfacePriority> priorities;
+  Json extra = Json::object();
+  bool operator==(const Network&) const = default;
+};
+
 struct Resources {
   std::vector<DeviceRule> devices;
   std::optional<Memory> memory;
   std::optional<Cpu> cpu;
   std::optional<int64_t> pids_limit;
-  std::optional<uint16_t> block_io_weight;
+  std::optional<BlockIo> block_io;
+  std::vector<HugepageLimit> hugepage_limits;
+  std::optional<Network> network;
   std::map<std::string, std::string> unified;
-  Json extra = Json::object();  // hugepageLimits, network, rdma, blockIO details
+  Json extra = Json::object();  // rdma and unknown members, kept as given
   bool operator==(const Resources&) const = default;
 };
 

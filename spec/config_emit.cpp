@@ -117,9 +117,51 @@ Json emit_resources(const Resources& r) {
   }
   if (r.pids_limit) j["pids"] = {{"limit", *r.pids_limit}};
   put_map(j, "unified", r.unified);
-  // blockIO lives in extra (weight included) so its other fields survive.
+  if (r.block_io) {
+    const BlockIo& b = *r.block_io;
+    Json e = Json::object();
+    put(e, "weight", b.weight);
+    put(e, "leafWeight", b.leaf_weight);
+    if (!b.weight_devices.empty()) {
+      Json a = Json::array();
+      for (const auto& d : b.weight_devices) {
+        Json w = {{"major", d.major}, {"minor", d.minor}};
+        put(w, "weight", d.weight);
+        put(w, "leafWeight", d.leaf_weight);
+        a.push_back(std::move(w));
+      }
+      e["weightDevice"] = std::move(a);
+    }
+    auto rates = [&](const char* key, const std::vector<BlockIoRate>& v) {
+      if (v.empty()) return;
+      Json a = Json::array();
+      for (const auto& d : v) a.push_back({{"major", d.major}, {"minor", d.minor}, {"rate", d.rate}});
+      e[key] = std::move(a);
+    };
+    rates("throttleReadBpsDevice", b.throttle_read_bps);
+    rates("throttleWriteBpsDevice", b.throttle_write_bps);
+    rates("throttleReadIOPSDevice", b.throttle_read_iops);
+    rates("throttleWriteIOPSDevice", b.throttle_write_iops);
+    merge_extra(e, b.extra);
+    j["blockIO"] = std::move(e);
+  }
+  if (!r.hugepage_limits.empty()) {
+    Json a = Json::array();
+    for (const auto& h : r.hugepage_limits) a.push_back({{"pageSize", h.page_size}, {"limit", h.limit}});
+    j["hugepageLimits"] = std::move(a);
+  }
+  if (r.network) {
+    Json e = Json::object();
+    put(e, "classID", r.network->class_id);
+    if (!r.network->priorities.empty()) {
+      Json a = Json::array();
+      for (const auto& pr : r.network->priorities) a.push_back({{"name", pr.name}, {"priority", pr.priority}});
+      e["priorities"] = std::move(a);
+    }
+    merge_extra(e, r.network->extra);
+    j["network"] = std::move(e);
+  }
   merge_extra(j, r.extra);
-  if (r.block_io_weight) j["blockIO"]["weight"] = *r.block_io_weight;
   return j;
 }
 

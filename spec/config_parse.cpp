@@ -153,6 +153,45 @@ Cpu parse_cpu(const Json& j, const std::string& ptr, Problems& p) {
   return c;
 }
 
+std::vector<BlockIoRate> parse_rates(ObjectReader& r, std::string_view key, Problems& p) {
+  std::vector<BlockIoRate> out;
+  each(r, key, [&](const Json& e, const std::string& eptr) {
+    ObjectReader er(e, eptr, p);
+    out.push_back({er.i64("major", true).value_or(0), er.i64("minor", true).value_or(0), er.u64("rate", true).value_or(0)});
+  });
+  return out;
+}
+
+BlockIo parse_block_io(const Json& j, const std::string& ptr, Problems& p) {
+  ObjectReader r(j, ptr, p);
+  BlockIo b;
+  auto u16 = [&](ObjectReader& from, std::string_view key) -> std::optional<uint16_t> {
+    auto v = from.u32(key);
+    if (v && *v > 0xffff) {
+      p.push_back({from.at(key), "must be an integer between 0 and 65535"});
+      return std::nullopt;
+    }
+    return v ? std::optional<uint16_t>(static_cast<uint16_t>(*v)) : std::nullopt;
+  };
+  b.weight = u16(r, "weight");
+  b.leaf_weight = u16(r, "leafWeight");
+  each(r, "weightDevice", [&](const Json& e, const std::string& eptr) {
+    ObjectReader er(e, eptr, p);
+    BlockIoWeightDevice d;
+    d.major = er.i64("major", true).value_or(0);
+    d.minor = er.i64("minor", true).value_or(0);
+    d.weight = u16(er, "weight");
+    d.leaf_weight = u16(er, "leafWeight");
+    b.weight_devices.push_back(d);
+  });
+  b.throttle_read_bps = parse_rates(r, "throttleReadBpsDevice", p);
+  b.throttle_write_bps = parse_rates(r, "throttleWriteBpsDevice", p);
+  b.throttle_read_iops = parse_rates(r, "throttleReadIOPSDevice", p);
+  b.throttle_write_iops = parse_rates(r, "throttleWriteIOPSDevice", p);
+  b.extra = r.extra();
+  return b;
+}
+
 Resources parse_resources(const Json& j, const std::string& ptr, Problems& p) {
   ObjectReader r(j, ptr, p);
   Resources res;
@@ -173,13 +212,26 @@ Resources parse_resources(const Json& j, const std::string& ptr, Problems& p) {
     res.pids_limit = pr.i64("limit", true);
   }
   res.unified = r.string_map("unified").value_or(std::map<std::string, std::string>{});
-  res.extra = r.extra();  // blockIO, hugepageLimits, network, rdma: preserved as given
-  if (const Json* bio = res.extra.contains("blockIO") ? &res.extra["blockIO"] : nullptr) {
-    if (bio->is_object() && bio->contains("weight")) {
-      std::string wptr = child_pointer(r.at("blockIO"), "weight");
-      if (auto w = read_integer<uint16_t>((*bio)["weight"], wptr, p)) res.block_io_weight = *w;
-    }
+  if (const Json* b = r.object("blockIO")) res.block_io = parse_block_io(*b, r.at("blockIO"), p);
+  each(r, "hugepageLimits", [&](const Json& e, const std::string& eptr) {
+    ObjectReader er(e, eptr, p);
+    HugepageLimit h;
+    h.page_size = er.string("pageSize", true).value_or("");
+    h.limit = er.u64("limit", true).value_or(0);
+    res.hugepage_limits.push_back(std::move(h));
+  });
+  if (const Json* n = r.object("network")) {
+    ObjectReader nr(*n, r.at("network"), p);
+    Network net;
+    net.class_id = nr.u32("classID");
+    each(nr, "priorities", [&](const Json& e, const std::string& eptr) {
+      ObjectReader er(e, eptr, p);
+      net.priorities.push_back({er.string("name", true).value_or(""), er.u32("priority", true).value_or(0)});
+    });
+    net.extra = nr.extra();
+    res.network = std::move(net);
   }
+  res.extra = r.extra();  // rdma and anything newer: preserved as given
   return res;
 }
 

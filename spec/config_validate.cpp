@@ -196,6 +196,20 @@ class Validator {
     }
     if (r.cpu && r.cpu->period && *r.cpu->period == 0) add("/linux/resources/cpu/period", "must be greater than zero");
     if (r.pids_limit && *r.pids_limit == 0) add("/linux/resources/pids/limit", "must be positive, or -1 for no limit");
+    // Both become names of files in the container's cgroup directory: nothing
+    // that could name a file elsewhere.
+    for (size_t i = 0; i < r.hugepage_limits.size(); ++i) {
+      const std::string& size = r.hugepage_limits[i].page_size;
+      size_t digits = size.find_first_not_of("0123456789");
+      static const std::set<std::string> units = {"KB", "MB", "GB", "TB", "PB"};
+      if (digits == 0 || digits == std::string::npos || !units.contains(size.substr(digits)))
+        add(child_pointer("/linux/resources/hugepageLimits", i) + "/pageSize",
+            "must be a size like \"2MB\" or \"1GB\", not \"" + size + "\"");
+    }
+    for (const auto& [file, value] : r.unified)
+      if (file.find('/') != std::string::npos || file.find('.') == std::string::npos || file.starts_with("."))
+        add(child_pointer("/linux/resources/unified", file),
+            "must name a cgroup file like \"memory.high\", not \"" + file + "\"");
   }
 
   void seccomp(const Seccomp& s) {

@@ -57,7 +57,10 @@ Result<int> run(const Globals& g, const Args& args) {
   MCRUN_CHECK(set("cpu-shares", [&](int64_t n) { cpu().shares = static_cast<uint64_t>(n); }));
   MCRUN_CHECK(set("cpu-quota", [&](int64_t n) { cpu().quota = n; }));
   MCRUN_CHECK(set("cpu-period", [&](int64_t n) { cpu().period = static_cast<uint64_t>(n); }));
-  MCRUN_CHECK(set("blkio-weight", [&](int64_t n) { r.block_io_weight = static_cast<uint16_t>(n); }));
+  MCRUN_CHECK(set("blkio-weight", [&](int64_t n) {
+    if (!r.block_io) r.block_io = spec::BlockIo{};
+    r.block_io->weight = static_cast<uint16_t>(n);
+  }));
   if (args.has("cpuset-cpus")) cpu().cpus = args.value("cpuset-cpus");
   if (args.has("cpuset-mems")) cpu().mems = args.value("cpuset-mems");
   MCRUN_CHECK_CTX(runtime::update_container(g.root, id, r), "update " + id);

@@ -68,11 +68,36 @@ TEST(CgroupPlan, V2) {
 
 TEST(CgroupPlan, HugepageLimits) {
   spec::Resources r;
-  r.extra["hugepageLimits"] = Json::parse(R"([{"pageSize":"2MB","limit":209715200},{"pageSize":"1GB"}])");
+  r.hugepage_limits = {{"2MB", 209715200}};
   EXPECT_TRUE(has(plan_v1(r), {"hugetlb", "hugetlb.2MB.limit_in_bytes", "209715200"}));
   EXPECT_TRUE(has(plan_v2(r), {"", "hugetlb.2MB.max", "209715200"}));
+}
+
+TEST(CgroupPlan, BlockIoAndNetwork) {
+  spec::Resources r;
+  r.block_io = spec::BlockIo{};
+  r.block_io->weight = 500;
+  r.block_io->weight_devices = {{8, 0, 300, std::nullopt}};
+  r.block_io->throttle_read_bps = {{8, 0, 102400}, {8, 16, 204800}};
+  r.block_io->throttle_write_iops = {{8, 0, 1000}};
+  r.network = spec::Network{};
+  r.network->class_id = 0x100001;
+  r.network->priorities = {{"lo", 1}, {"eth0", 5}};
+  auto v1 = plan_v1(r);
+  EXPECT_TRUE(has(v1, {"blkio", "blkio.weight", "500"}));
+  EXPECT_TRUE(has(v1, {"blkio", "blkio.weight_device", "8:0 300"}));
+  EXPECT_TRUE(has(v1, {"blkio", "blkio.throttle.read_bps_device", "8:0 102400"}));
+  EXPECT_TRUE(has(v1, {"blkio", "blkio.throttle.read_bps_device", "8:16 204800"}));
+  EXPECT_TRUE(has(v1, {"blkio", "blkio.throttle.write_iops_device", "8:0 1000"}));
+  EXPECT_TRUE(has(v1, {"net_cls", "net_cls.classid", "1048577"}));
+  EXPECT_TRUE(has(v1, {"net_prio", "net_prio.ifpriomap", "lo 1"}));
+  EXPECT_TRUE(has(v1, {"net_prio", "net_prio.ifpriomap", "eth0 5"}));
   auto v2 = plan_v2(r);
-  EXPECT_EQ(std::count_if(v2.begin(), v2.end(), [](const auto& w) { return w.file.starts_with("hugetlb"); }), 1);
+  EXPECT_TRUE(has(v2, {"", "io.weight", "4950"}));
+  EXPECT_TRUE(has(v2, {"", "io.weight", "8:0 2930"}));
+  EXPECT_TRUE(has(v2, {"", "io.max", "8:0 rbps=102400"}));
+  EXPECT_TRUE(has(v2, {"", "io.max", "8:0 wiops=1000"}));
+  EXPECT_EQ(std::count_if(v2.begin(), v2.end(), [](const auto& w) { return w.file.starts_with("net"); }), 0);
 }
 
 TEST(CgroupPlan, SharesToWeight) {

@@ -52,7 +52,12 @@ TEST(Spec, MaximalKeepsEveryField) {
   EXPECT_EQ(c.linux->resources->memory->limit, 536870912);
   EXPECT_EQ(c.linux->resources->cpu->cpus, "0-1");
   EXPECT_EQ(c.linux->resources->pids_limit, 100);
-  EXPECT_EQ(c.linux->resources->block_io_weight, 500);
+  EXPECT_EQ(c.linux->resources->block_io->weight, 500);
+  EXPECT_EQ(c.linux->resources->block_io->leaf_weight, 300);
+  EXPECT_EQ(c.linux->resources->block_io->weight_devices.at(0), (BlockIoWeightDevice{8, 0, 500, std::nullopt}));
+  EXPECT_EQ(c.linux->resources->hugepage_limits.at(0), (HugepageLimit{"2MB", 209715200}));
+  EXPECT_EQ(c.linux->resources->network->class_id, 1048577u);
+  EXPECT_EQ(c.linux->resources->network->priorities.at(0), (InterfacePriority{"eth0", 500}));
   EXPECT_EQ(c.linux->seccomp->syscalls.at(1).args.at(1).value_two, 8u);
   EXPECT_EQ(c.linux->devices.at(0).file_mode, 438u);
   EXPECT_EQ(c.linux->sysctl.at("net.ipv4.ip_forward"), "1");

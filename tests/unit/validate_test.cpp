@@ -44,6 +44,17 @@ const Case kCases[] = {
        j["mounts"].push_back({{"destination", "data"}, {"type", "bind"}, {"source", "/x"}});
      },
      "config.json: /mounts/2/destination: must be an absolute path"},
+    {"hugepage_size_with_a_path", [](Json& j) {
+       j["linux"]["resources"]["hugepageLimits"] = Json::parse(R"([{"pageSize":"../../x","limit":1}])");
+     },
+     "config.json: /linux/resources/hugepageLimits/0/pageSize: must be a size like \"2MB\" or \"1GB\", not \"../../x\""},
+    {"unified_key_with_a_path", [](Json& j) { j["linux"]["resources"]["unified"] = {{"../cgroup.procs", "1"}}; },
+     "config.json: /linux/resources/unified/..~1cgroup.procs: must name a cgroup file like \"memory.high\", not "
+     "\"../cgroup.procs\""},
+    {"rate_without_major", [](Json& j) {
+       j["linux"]["resources"]["blockIO"] = Json::parse(R"({"throttleReadBpsDevice":[{"minor":0,"rate":1}]})");
+     },
+     "config.json: /linux/resources/blockIO/throttleReadBpsDevice/0/major: is required"},
     {"duplicate_namespace", [](Json& j) { j["linux"]["namespaces"].push_back({{"type", "pid"}}); },
      "config.json: /linux/namespaces/2: duplicate namespace \"pid\""},
     {"unknown_namespace", [](Json& j) { j["linux"]["namespaces"][0]["type"] = "pidd"; },
