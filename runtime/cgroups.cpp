@@ -124,6 +124,9 @@ Result<> Cgroup::write(const CgroupWrite& w) const {
 }
 
 Result<> Cgroup::apply(const spec::Resources& r) const {
+  // Raw v2 files have no meaning on a v1 hierarchy; runc refuses them too.
+  if (layout_ == CgroupLayout::V1 && !r.unified.empty())
+    return fail("config.json: /linux/resources/unified: needs cgroup v2, and this host uses cgroup v1");
   auto writes = layout_ == CgroupLayout::V2 ? plan_v2(r) : plan_v1(r);
   for (const auto& w : writes) {
     // Under the BFQ scheduler the weights are blkio.bfq.weight{,_device}.

@@ -89,6 +89,16 @@ TEST_F(Cgroups, ALimitThatCannotBeAppliedFailsTheCreateAndLeavesNothing) {
   EXPECT_NE(mcrun({"state", "c1"}).code, 0);
 }
 
+TEST_F(Cgroups, UnifiedResourcesAreRefusedOnCgroupV1) {
+  if (exists("/sys/fs/cgroup/cgroup.controllers")) GTEST_SKIP() << "a cgroup v2 host";
+  Json c = config({"sleep", "1000"});
+  c["linux"]["resources"]["unified"] = {{"memory.high", "100000000"}};
+  write_config(c);
+  auto r = mcrun({"run", "-d", "--bundle", bundle_, "c1"});
+  EXPECT_EQ(r.err, "mcrun: run c1: config.json: /linux/resources/unified: needs cgroup v2, and this host uses cgroup v1\n");
+  EXPECT_FALSE(exists("/sys/fs/cgroup/memory/mcrun/c1"));
+}
+
 TEST_F(Cgroups, CgroupsPathIsHonoured) {
   Json c = config({"sleep", "1000"});
   c["linux"]["cgroupsPath"] = "/mcrun-test-parent/inner";
