@@ -71,7 +71,7 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
   // host. Only an explicit "shared"/"rshared" keeps the host's peer groups.
   unsigned long first = (propagation & MS_SHARED) ? propagation : MS_SLAVE | MS_REC;
   if (has_namespace(c, "mount")) MCRUN_CHECK_CTX(isolate_mount_tree(first), "make the mount tree private");
-  if (!ctx.host_root) MCRUN_CHECK_CTX(bind_rootfs(ctx.rootfs), "bind the rootfs");
+  if (!ctx.host_root) MCRUN_CHECK_CTX(bind_rootfs(ctx.rootfs, first & MS_SHARED), "bind the rootfs");
   auto root_fd = sys::open_path(ctx.host_root ? "/" : ctx.rootfs, O_PATH | O_DIRECTORY);
   if (!root_fd) return std::unexpected(root_fd.error());
   for (const auto& op : ctx.mounts) MCRUN_CHECK(apply_mount(op, root_fd->get(), !ctx.host_root));

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string_view>
+#include <vector>
 
 #include "runtime/path_in_root.hpp"
 #include "runtime/sys/raw.hpp"
@@ -119,13 +121,65 @@ Result<> apply_cgroup(const MountOp& op, int root_fd, bool create) {
   return set_attrs(top->get(), ro, 0, false);
 }
 
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string unescape_mountinfo(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto octal = [&](size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '7'; };
+    if (s[i] == '\\' && octal(i + 1) && octal(i + 2) && octal(i + 3)) {
+      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<> isolate_mount_tree(unsigned long propagation) {
   return sys::mount(nullptr, "/", nullptr, propagation ? propagation : MS_SLAVE | MS_REC, nullptr);
 }
 
-Result<> bind_rootfs(const std::string& rootfs) {
+static Result<> make_parent_mount_private(const std::string& rootfs) {
+  auto info = sys::read_file("/proc/self/mountinfo");
+  if (!info) return std::unexpected(info.error());
+  // The mount holding the rootfs: the longest mount point that is a path
+  // prefix of it (later lines win a tie: they are mounted on top).
+  std::string best;
+  bool shared = false;
+  std::string_view rest = *info;
+  while (!rest.empty()) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    // id parent major:minor root mountpoint options [optional fields...] - ...
+    std::vector<std::string_view> f;
+    for (size_t pos = 0; pos <= line.size();) {
+      size_t sp = line.find(' ', pos);
+      if (sp == std::string_view::npos) sp = line.size();
+      f.push_back(line.substr(pos, sp - pos));
+      pos = sp + 1;
+    }
+    if (f.size() < 7) continue;
+    std::string mp = unescape_mountinfo(f[4]);
+    bool under = mp == "/" || rootfs == mp || rootfs.starts_with(mp + "/");
+    if (!under || mp.size() < best.size()) continue;
+    best = mp;
+    shared = false;
+    for (size_t i = 6; i < f.size() && f[i] != "-"; ++i) shared |= f[i].starts_with("shared:");
+  }
+  if (best.empty() || !shared) return {};
+  return sys::mount(nullptr, best, nullptr, MS_PRIVATE, nullptr);
+}
+
+Result<> bind_rootfs(const std::string& rootfs, bool parent_may_be_shared) {
+  // pivot_root(2) refuses (EINVAL) a new root whose parent mount is shared.
+  // The tree is only shared when rootfsPropagation asked for it; then the
+  // mount holding the rootfs alone turns private, as runc does, and "/" gets
+  // the asked propagation back once it is the container's root.
+  if (parent_may_be_shared) MCRUN_CHECK_CTX(make_parent_mount_private(rootfs), "make the rootfs parent private");
   return sys::mount(rootfs.c_str(), rootfs, nullptr, MS_BIND | MS_REC, nullptr);
 }
 

@@ -15,7 +15,7 @@ namespace mcrun::runtime {
 Result<> isolate_mount_tree(unsigned long propagation);
 
 // Bind the rootfs onto itself so it is a mount point pivot_root accepts.
-Result<> bind_rootfs(const std::string& rootfs);
+Result<> bind_rootfs(const std::string& rootfs, bool parent_may_be_shared);
 
 // Performs one planned mount beneath root_fd. `create` lets it create missing
 // mount points inside the rootfs (false for the host's shared root "/").

@@ -209,6 +209,20 @@ TEST_F(Isolation, SeccompComparisonsOnOneArgumentAreAlternatives) {
   EXPECT_EQ(r.out, "no32\n64\n") << r.err;
 }
 
+// pivot_root refuses a shared parent: "shared" must still work, and "/" must
+// end up with the propagation asked for, seen from inside.
+TEST_F(Isolation, RootfsPropagationIsAppliedToTheContainersRoot) {
+  for (auto [mode, expect] : {std::pair{"shared", "shared:"}, {"rshared", "shared:"}, {"unbindable", "unbindable"},
+                              {"private", ""}, {"rslave", ""}}) {
+    Json c = config({"grep", "-E", "^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / ", "/proc/self/mountinfo"});
+    c["linux"]["rootfsPropagation"] = mode;
+    auto r = run(c);
+    EXPECT_EQ(r.code, 0) << mode << ": " << r.err;
+    if (*expect) EXPECT_NE(r.out.find(expect), std::string::npos) << mode << ": " << r.out;
+    else EXPECT_TRUE(r.out.find("shared:") == std::string::npos && r.out.find("unbindable") == std::string::npos) << r.out;
+  }
+}
+
 TEST_F(Isolation, MaskedAndReadonlyPaths) {
   auto r = run(config({"sh", "-c", "cat /proc/kcore | wc -c; echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo rw || echo ro"}));
   EXPECT_EQ(r.out, "0\nro\n");
