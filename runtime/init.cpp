@@ -59,6 +59,15 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
   const spec::Process& p = *c.process;
   for (auto [type, fd] : ctx.join_namespaces)
     if (::setns(fd, type) < 0) return fail_errno("setns");
+  if (has_namespace(c, "user")) {
+    // Our host uid 0 is not mapped in the new (or joined) user namespace, so
+    // we are its overflow uid: every file we create there would fail with
+    // EOVERFLOW. The maps were written before Go; become the namespace's root
+    // (a nonzero -> 0 switch keeps our capabilities). Like runc, a mapping
+    // without container uid/gid 0 is refused here.
+    if (::setresgid(0, 0, 0) < 0) return fail_errno("become gid 0 in the user namespace (is gid 0 mapped?)");
+    if (::setresuid(0, 0, 0) < 0) return fail_errno("become uid 0 in the user namespace (is uid 0 mapped?)");
+  }
   if (ctx.new_cgroup_namespace && ::unshare(CLONE_NEWCGROUP) < 0) return fail_errno("unshare the cgroup namespace");
   if (has_namespace(c, "uts")) MCRUN_CHECK(set_names(c));
   // Nodes and directories get exactly the modes asked for; the process's own

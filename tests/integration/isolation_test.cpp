@@ -223,6 +223,36 @@ TEST_F(Isolation, RootfsPropagationIsAppliedToTheContainersRoot) {
   }
 }
 
+// In a user namespace the init must become the namespace's root before it
+// builds the rootfs (as host root it is unmapped there: EOVERFLOW on every
+// mkdir); device nodes, which it may not mknod, are bound from the host.
+TEST_F(Isolation, UserNamespaceWithMappings) {
+  Json c = config({"sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map; id -u; echo x > /dev/null && echo null-ok; "
+                               "grep CapEff /proc/self/status"});
+  c["linux"]["namespaces"].push_back({{"type", "user"}});
+  c["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+  c["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+  // The mapped root (host uid 100000) must be able to reach the rootfs, as
+  // with runc: the test's private directory is 0700.
+  ASSERT_EQ(::chmod(tmp_.c_str(), 0711), 0);
+  auto r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find("CapEff")),
+            "         0     100000      65536\n         0     100000      65536\n0\nnull-ok\n") << r.err;
+  // Outside, the container's root is host uid 100000.
+  EXPECT_EQ(r.out.find("CapEff:\t0000000000000000"), std::string::npos) << r.out;
+}
+
+TEST_F(Isolation, UserNamespaceWithoutRootMappedIsRefused) {
+  Json c = config({"true"});
+  c["linux"]["namespaces"].push_back({{"type", "user"}});
+  c["linux"]["uidMappings"] = {{{"containerID", 1000}, {"hostID", 100000}, {"size", 1}}};
+  c["linux"]["gidMappings"] = {{{"containerID", 1000}, {"hostID", 100000}, {"size", 1}}};
+  auto r = run(c);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("become gid 0 in the user namespace (is gid 0 mapped?)"), std::string::npos) << r.err;
+}
+
 TEST_F(Isolation, MaskedAndReadonlyPaths) {
   auto r = run(config({"sh", "-c", "cat /proc/kcore | wc -c; echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo rw || echo ro"}));
   EXPECT_EQ(r.out, "0\nro\n");
