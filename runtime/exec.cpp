@@ -43,7 +43,7 @@ Result<> child_steps(const ChildContext& ctx) {
   MCRUN_CHECK(sys::chroot("."));
   MCRUN_CHECK_CTX(sys::chdir(p.cwd), "process.cwd");
   MCRUN_CHECK(set_rlimits(p.rlimits));
-  if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size), "terminal");
+  if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, false), "terminal");
   auto exe = find_executable(p.args[0], p.env);
   if (!exe) return std::unexpected(exe.error());
   return drop_privileges_and_exec(p, ctx.seccomp, ctx.opts->preserve_fds, *exe);

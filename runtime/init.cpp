@@ -106,7 +106,9 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
   MCRUN_CHECK_CTX(sys::chdir(p.cwd), "process.cwd");
   auto exe = find_executable(p.args[0], p.env);
   if (!exe) return std::unexpected(exe.error());
-  if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size), "terminal");
+  if (p.terminal)
+    MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, !ctx.host_root && has_namespace(c, "mount")),
+                    "terminal");
   MCRUN_CHECK(set_rlimits(p.rlimits));
   return exe;
 }

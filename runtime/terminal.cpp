@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 
 namespace mcrun::runtime {
@@ -88,7 +89,25 @@ void proxy_pty(int master, int pidfd) {
   if (raw) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 }
 
-Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize>& size) {
+namespace {
+
+// /dev/console is created empty and the slave's mount placed on that very
+// inode (O_NOFOLLOW fd + move_mount), so a symlink at /dev/console cannot
+// send the mount elsewhere.
+Result<> bind_console(const char* slave) {
+  int f = ::open("/dev/console", O_CREAT | O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+  if (f < 0) return fail_errno("create /dev/console");
+  sys::UniqueFd file(f);
+  auto target = sys::open_path("/dev/console", O_PATH | O_NOFOLLOW);
+  if (!target) return std::unexpected(target.error());
+  auto tree = sys::open_tree(AT_FDCWD, slave, OPEN_TREE_CLONE);
+  if (!tree) return std::unexpected(tree.error());
+  return sys::move_mount(tree->get(), target->get());
+}
+
+}  // namespace
+
+Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize>& size, bool bind_dev_console) {
   int m = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (m < 0) return fail_errno("open /dev/ptmx");
   sys::UniqueFd master(m);
@@ -103,6 +122,7 @@ Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize
     ws.ws_col = static_cast<unsigned short>(size->width);
     if (::ioctl(m, TIOCSWINSZ, &ws) < 0) return fail_errno("set the terminal size");
   }
+  if (bind_dev_console) MCRUN_CHECK_CTX(bind_console(name), "/dev/console");
   // A new session, with the slave as its controlling terminal.
   if (::setsid() < 0) return fail_errno("setsid");
   if (::ioctl(slave->get(), TIOCSCTTY, 0) < 0) return fail_errno("ioctl TIOCSCTTY");

@@ -310,7 +310,9 @@ TEST_F(Isolation, DevHasTheStandardNodes) {
 
 TEST_F(Isolation, ConsoleSocketReceivesThePty) {
   ConsoleSocket console(tmp_ + "/console.sock");
-  Json c = config({"sh", "-c", "test -t 0 && echo tty-ok; stty size 2>/dev/null || true"});
+  // config-linux.md: with a terminal, /dev/console is the pty's slave (136:N).
+  Json c = config({"sh", "-c", "test -t 0 && test -c /dev/console && stat -c %t /dev/console | grep -qx 88 && "
+                               "echo tty-ok; stty size 2>/dev/null || true"});
   c["process"]["terminal"] = true;
   c["process"]["consoleSize"] = {{"height", 30}, {"width", 100}};
   write_config(c);
