@@ -20,6 +20,18 @@ std::string cg(const std::string& controller, const std::string& id, const std::
   return read_file("/sys/fs/cgroup/" + controller + "/mcrun/" + id + "/" + file);
 }
 
+// `mcrun events --interval I ID` in the background, its stdout into `out`.
+pid_t stream_events(const std::string& state, const char* interval, const char* id, const std::string& out) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    ::dup2(fd, 1);
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state.c_str(), "events", "--interval", interval, id, nullptr);
+    _exit(126);
+  }
+  return pid;
+}
+
 Json stats(Container& t, const std::function<Output(std::vector<std::string>)>& mcrun, const std::string& id) {
   (void)t;
   auto o = mcrun({"events", "--stats", id});
@@ -118,13 +130,7 @@ TEST_F(Cgroups, OverTheMemoryLimitIsOomKilledAndReported) {
   write_config(c);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   std::string events_out = tmp_ + "/events";
-  pid_t ev = ::fork();
-  if (ev == 0) {
-    int fd = ::open(events_out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "events", "--interval", "10s", "c1", nullptr);
-    _exit(126);
-  }
+  pid_t ev = stream_events(state_, "10s", "c1", events_out);
   bool oom = eventually([&] { return read_file(events_out).find(R"({"type":"oom","id":"c1"})") != std::string::npos; }, 10000);
   ::kill(ev, SIGKILL);
   ::waitpid(ev, nullptr, 0);
@@ -138,13 +144,7 @@ TEST_F(Cgroups, EventsStreamHoldsNoLockAndEndsWithTheContainer) {
   write_config(config({"sleep", "1000"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   std::string events_out = tmp_ + "/events";
-  pid_t ev = ::fork();
-  if (ev == 0) {
-    int fd = ::open(events_out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "events", "--interval", "50ms", "c1", nullptr);
-    _exit(126);
-  }
+  pid_t ev = stream_events(state_, "50ms", "c1", events_out);
   ASSERT_TRUE(eventually([&] { return read_file(events_out).find(R"("type":"stats")") != std::string::npos; }));
   // While the stream runs, the verbs that lock the container are not held up.
   EXPECT_EQ(mcrun({"pause", "c1"}).code, 0);
