@@ -68,7 +68,6 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
     if (::setresgid(0, 0, 0) < 0) return fail_errno("become gid 0 in the user namespace (is gid 0 mapped?)");
     if (::setresuid(0, 0, 0) < 0) return fail_errno("become uid 0 in the user namespace (is uid 0 mapped?)");
   }
-  if (ctx.new_cgroup_namespace && ::unshare(CLONE_NEWCGROUP) < 0) return fail_errno("unshare the cgroup namespace");
   if (has_namespace(c, "uts")) MCRUN_CHECK(set_names(c));
   // Nodes and directories get exactly the modes asked for; the process's own
   // umask is set just before exec.
@@ -84,6 +83,10 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
   auto root_fd = sys::open_path(ctx.host_root ? "/" : ctx.rootfs, O_PATH | O_DIRECTORY);
   if (!root_fd) return std::unexpected(root_fd.error());
   for (const auto& op : ctx.mounts) MCRUN_CHECK(apply_mount(op, root_fd->get(), !ctx.host_root));
+  // The cgroup namespace comes after the mounts: a v1 cgroup mount binds our
+  // cgroups by the paths /proc/self/cgroup shows, which a new namespace would
+  // turn into "/". Its root is our cgroup either way (create moved us there).
+  if (ctx.new_cgroup_namespace && ::unshare(CLONE_NEWCGROUP) < 0) return fail_errno("unshare the cgroup namespace");
   if (!ctx.host_root) {
     if (dev_is_tmpfs(c)) MCRUN_CHECK_CTX(populate_dev(root_fd->get()), "populate /dev");
     if (l) MCRUN_CHECK_CTX(create_devices(root_fd->get(), l->devices), "linux.devices");

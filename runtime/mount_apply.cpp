@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <map>
 #include <string_view>
 #include <vector>
 
@@ -94,6 +95,42 @@ bool is_cgroup2(const char* path) {
 // cgroup v2: mount cgroup2 (inside a cgroup namespace it shows the
 // container's own subtree). v1/hybrid: a tmpfs holding read-only binds of each
 // host hierarchy, the layout runc gives a container.
+// The init's own cgroup in every v1 hierarchy, from /proc/self/cgroup
+// ("4:cpu,cpuacct:/mcrun/c1", "1:name=systemd:/x", "0::/y"), keyed by the
+// directory name the hierarchy has under /sys/fs/cgroup ("cpu,cpuacct",
+// each controller alone, "systemd", and "unified" for the v2 line).
+std::map<std::string, std::string> own_cgroups() {
+  std::map<std::string, std::string> out;
+  auto text = sys::read_file("/proc/self/cgroup");
+  if (!text) return out;
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    size_t c1 = line.find(':'), c2 = c1 == std::string_view::npos ? c1 : line.find(':', c1 + 1);
+    if (c2 == std::string_view::npos) continue;
+    std::string controllers(line.substr(c1 + 1, c2 - c1 - 1));
+    std::string path(line.substr(c2 + 1));
+    if (controllers.empty()) {
+      out["unified"] = path;
+      continue;
+    }
+    if (controllers.starts_with("name=")) {
+      out[controllers.substr(5)] = path;
+      continue;
+    }
+    out[controllers] = path;
+    for (size_t pos = 0; pos <= controllers.size();) {
+      size_t comma = controllers.find(',', pos);
+      if (comma == std::string::npos) comma = controllers.size();
+      out[controllers.substr(pos, comma - pos)] = path;
+      pos = comma + 1;
+    }
+  }
+  return out;
+}
+
 Result<> apply_cgroup(const MountOp& op, int root_fd, bool create) {
   const unsigned long fs_flags = op.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY);
   auto target = open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);
@@ -101,21 +138,40 @@ Result<> apply_cgroup(const MountOp& op, int root_fd, bool create) {
   if (op.fstype == "cgroup2" || is_cgroup2("/sys/fs/cgroup"))
     return sys::mount("cgroup2", sys::fd_path(target->get()), "cgroup2", fs_flags, nullptr);
 
+  // v1: a tmpfs holding one directory per hierarchy, each a bind of the
+  // container's own cgroup there (as runc does), so the container sees its
+  // limits at /sys/fs/cgroup/memory/memory.limit_in_bytes and nothing of the
+  // host's other cgroups. Co-mount symlinks ("cpu" -> "cpu,cpuacct") are
+  // copied. The init is already in its cgroup: create moved it before Go.
   MCRUN_CHECK(sys::mount("tmpfs", sys::fd_path(target->get()), "tmpfs", fs_flags & ~MS_RDONLY, "mode=755"));
   auto top = open_in_root(root_fd, op.destination);
   if (!top) return std::unexpected(top.error());
+  auto own = own_cgroups();
   DIR* dir = ::opendir("/sys/fs/cgroup");
   if (!dir) return fail_errno("opendir \"/sys/fs/cgroup\"");
-  std::vector<std::string> names;
+  std::vector<std::pair<std::string, unsigned char>> entries;
   while (dirent* e = ::readdir(dir))
-    if (e->d_type == DT_DIR && e->d_name[0] != '.') names.push_back(e->d_name);
+    if (e->d_name[0] != '.') entries.emplace_back(e->d_name, e->d_type);
   ::closedir(dir);
   uint64_t ro = (op.flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0;
-  for (const auto& name : names) {
+  for (const auto& [name, type] : entries) {
     std::string host = "/sys/fs/cgroup/" + name;
+    if (type == DT_LNK) {
+      char link[256];
+      ssize_t n = ::readlink(host.c_str(), link, sizeof link - 1);
+      if (n <= 0 || std::string_view(link, static_cast<size_t>(n)).find('/') != std::string_view::npos) continue;
+      if (::symlinkat(std::string(link, static_cast<size_t>(n)).c_str(), top->get(), name.c_str()) < 0 && errno != EEXIST)
+        return fail_errno("symlink " + quote(op.destination + "/" + name));
+      continue;
+    }
+    if (type != DT_DIR) continue;
+    auto it = own.find(name);
+    if (it == own.end()) continue;  // a hierarchy we are not in: nothing of it is shown
+    std::string source = host + (it->second == "/" ? "" : it->second);
+    if (::access(source.c_str(), F_OK) != 0) continue;
     auto sub = open_or_create_in_root(root_fd, op.destination + "/" + name, Create::Directory);
     if (!sub) return std::unexpected(sub.error());
-    MCRUN_CHECK(bind_tree(host, sub->get(), false, ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+    MCRUN_CHECK(bind_tree(source, sub->get(), false, ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
                           0, 0, false));
   }
   return set_attrs(top->get(), ro, 0, false);

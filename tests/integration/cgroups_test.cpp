@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "fixture.hpp"
@@ -109,6 +110,29 @@ TEST_F(Cgroups, UnifiedResourcesAreRefusedOnCgroupV1) {
   auto r = mcrun({"run", "-d", "--bundle", bundle_, "c1"});
   EXPECT_EQ(r.err, "mcrun: run c1: config.json: /linux/resources/unified: needs cgroup v2, and this host uses cgroup v1\n");
   EXPECT_FALSE(exists("/sys/fs/cgroup/memory/mcrun/c1"));
+}
+
+// A "cgroup" mount on v1 shows the container its own cgroups (its limits,
+// its processes) and nothing of the host's, with or without a cgroup
+// namespace; the co-mount symlinks and every hierarchy dir are there.
+TEST_F(Cgroups, TheCgroupMountShowsTheContainersOwnCgroups) {
+  if (exists("/sys/fs/cgroup/cgroup.controllers")) GTEST_SKIP() << "a cgroup v2 host";
+  for (bool cgroupns : {false, true}) {
+    Json c = config({"sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; "
+                                 "grep -qx 1 /sys/fs/cgroup/pids/cgroup.procs && echo init-inside; "
+                                 "test -d /sys/fs/cgroup/memory/mcrun || echo no-host-cgroups; "
+                                 "touch /sys/fs/cgroup/pids/x 2>/dev/null || echo ro"});
+    c["mounts"].push_back({{"destination", "/sys/fs/cgroup"}, {"type", "cgroup"}, {"source", "cgroup"},
+                           {"options", {"nosuid", "noexec", "nodev", "ro"}}});
+    c["linux"]["resources"]["memory"] = {{"limit", 67108864}};
+    c["linux"]["resources"]["pids"] = {{"limit", 40}};
+    Json& ns = c["linux"]["namespaces"];
+    ns.erase(std::remove_if(ns.begin(), ns.end(), [](const Json& n) { return n["type"] == "cgroup"; }), ns.end());
+    if (cgroupns) ns.push_back({{"type", "cgroup"}});
+    auto r = run(c);
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, "67108864\n40\ninit-inside\nno-host-cgroups\nro\n") << "cgroupns=" << cgroupns << " " << r.err;
+  }
 }
 
 TEST_F(Cgroups, CgroupsPathIsHonoured) {
