@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/copy_up.hpp"
 #include "runtime/path_in_root.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
@@ -81,9 +82,29 @@ Result<> after_mount(const MountOp& op, int root_fd) {
 Result<> apply_filesystem(const MountOp& op, int root_fd, bool create) {
   auto target = open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);
   if (!target) return std::unexpected(target.error());
+  // tmpcopyup: a readable fd of the directory taken before the tmpfs covers
+  // it keeps naming the covered directory, whose entries are then copied in.
+  UniqueFd covered;
+  if (op.copy_up) {
+    auto fd = sys::open_path(sys::fd_path(target->get()), O_RDONLY | O_DIRECTORY);
+    if (!fd) return std::unexpected(fd.error());
+    covered = std::move(*fd);
+  }
   const char* source = op.source.empty() ? op.fstype.c_str() : op.source.c_str();
   MCRUN_CHECK(sys::mount(source, sys::fd_path(target->get()), op.fstype.c_str(), op.flags,
                          op.data.empty() ? nullptr : op.data.c_str()));
+  if (covered) {
+    // Resolved again: now it crosses into the new tmpfs.
+    auto top = open_in_root(root_fd, op.destination);
+    if (!top) return std::unexpected(top.error());
+    MCRUN_CHECK_CTX(copy_tree(covered.get(), top->get()), "tmpcopyup");
+    // The tmpfs root takes the covered directory's mode and owner, as runc's.
+    auto st = sys::stat_at(covered.get(), "", AT_EMPTY_PATH);
+    if (!st) return std::unexpected(st.error());
+    if (::chown(sys::fd_path(top->get()).c_str(), st->st_uid, st->st_gid) < 0 ||
+        ::chmod(sys::fd_path(top->get()).c_str(), st->st_mode & 07777) < 0)
+      return fail_errno("tmpcopyup: set the mode of " + quote(op.destination));
+  }
   return after_mount(op, root_fd);
 }
 
@@ -92,9 +113,6 @@ bool is_cgroup2(const char* path) {
   return ::statfs(path, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
-// cgroup v2: mount cgroup2 (inside a cgroup namespace it shows the
-// container's own subtree). v1/hybrid: a tmpfs holding read-only binds of each
-// host hierarchy, the layout runc gives a container.
 // The init's own cgroup in every v1 hierarchy, from /proc/self/cgroup
 // ("4:cpu,cpuacct:/mcrun/c1", "1:name=systemd:/x", "0::/y"), keyed by the
 // directory name the hierarchy has under /sys/fs/cgroup ("cpu,cpuacct",
@@ -131,6 +149,8 @@ std::map<std::string, std::string> own_cgroups() {
   return out;
 }
 
+// cgroup v2: mount cgroup2 (inside a cgroup namespace it shows the
+// container's own subtree). v1/hybrid: see below.
 Result<> apply_cgroup(const MountOp& op, int root_fd, bool create) {
   const unsigned long fs_flags = op.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY);
   auto target = open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);

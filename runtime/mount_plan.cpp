@@ -70,6 +70,7 @@ Result<MountOptions> parse_mount_options(const std::vector<std::string>& options
     if (o == "bind") { out.bind = true; continue; }
     if (o == "rbind") { out.bind = out.rbind = true; continue; }
     if (o == "defaults" || o == "remount") continue;
+    if (o == "tmpcopyup") { out.copy_up = true; continue; }
     if (o == "idmap" || o == "ridmap")
       return fail("mount option " + quote(o) + " (id-mapped mounts) is not supported by mcrun");
     if (auto it = flag_options().find(o); it != flag_options().end()) {
@@ -134,6 +135,7 @@ Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::
       op.attr_set |= opts->rec_attr_set;
       op.attr_clr |= opts->rec_attr_clr;
       if (!opts->data.empty()) return fail(where + ": unknown bind mount option(s) " + quote(opts->data));
+      if (opts->copy_up) return fail(where + ": \"tmpcopyup\" applies to tmpfs mounts only");
     } else if (op.fstype == "cgroup" || op.fstype == "cgroup2") {
       op.kind = MountKind::Cgroup;
       op.flags = opts->flags;
@@ -144,6 +146,8 @@ Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::
       op.data = opts->data;
       op.attr_set = opts->rec_attr_set;
       op.attr_clr = opts->rec_attr_clr;
+      if (opts->copy_up && op.fstype != "tmpfs") return fail(where + ": \"tmpcopyup\" applies to tmpfs mounts only");
+      op.copy_up = opts->copy_up;
     }
     ops.push_back(std::move(op));
   }

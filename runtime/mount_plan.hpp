@@ -30,6 +30,7 @@ struct MountOp {
   uint64_t attr_clr = 0;
   unsigned long propagation = 0;  // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, 0 = leave
   bool propagation_recursive = false;
+  bool copy_up = false;  // "tmpcopyup": a tmpfs starts with what it covers
   bool operator==(const MountOp&) const = default;
 };
 
@@ -39,6 +40,7 @@ struct MountOptions {
   unsigned long propagation = 0;
   bool propagation_recursive = false;
   bool bind = false, rbind = false;
+  bool copy_up = false;
   uint64_t rec_attr_set = 0, rec_attr_clr = 0;  // "rro", "rnosuid", ... (mount_setattr AT_RECURSIVE)
   std::string data;
 };

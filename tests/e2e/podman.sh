@@ -62,6 +62,14 @@ for runtime in "$mcrun" /usr/sbin/runc; do
   check "$name: :ro volume rejects writes" "Read-only file system" \
     "$(p run --rm -v "$work/vol:/vol:ro" localhost/busybox:e2e sh -c 'echo x > /vol/file' 2>&1 | grep -o 'Read-only file system')"
   check "$name: :ro volume unchanged" "original" "$(cat "$work/vol/file")"
+  check "$name: --tmpfs keeps the image's files (tmpcopyup)" "image-etc" \
+    "$(p run --rm --tmpfs /etc localhost/busybox:e2e sh -c 'grep -q root /etc/passwd && echo image-etc' 2>&1)"
+  check "$name: --read-only" "ro tmp-ok" \
+    "$(p run --rm --read-only localhost/busybox:e2e sh -c 'touch /x 2>/dev/null || echo -n "ro "; touch /tmp/x && echo tmp-ok' 2>&1)"
+  check "$name: --memory and --pids-limit seen inside" "67108864 50" \
+    "$(p run --rm --memory 64m --pids-limit 50 localhost/busybox:e2e sh -c 'echo $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max)' 2>&1)"
+  check "$name: --uidmap" "0 100000 65536" \
+    "$(p run --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 localhost/busybox:e2e sh -c 'echo $(cat /proc/self/uid_map)' 2>&1)"
   check "$name: --rm leaves no container" "" "$(p ps -a -q)"
 done
 check "mcrun: no state left" "" "$(ls /run/mcrun 2>/dev/null)"

@@ -253,6 +253,25 @@ TEST_F(Isolation, UserNamespaceWithoutRootMappedIsRefused) {
   EXPECT_NE(r.err.find("become gid 0 in the user namespace (is gid 0 mapped?)"), std::string::npos) << r.err;
 }
 
+// tmpcopyup (podman --tmpfs, --read-only): the tmpfs starts with what the
+// directory held, modes, owners and symlinks kept; writes stay in the tmpfs.
+TEST_F(Isolation, TmpCopyUpSeedsTheTmpfsWithWhatItCovers) {
+  std::string dir = rootfs_ + "/seed";
+  fs::create_directories(dir + "/sub");
+  write_file(dir + "/sub/file", "seeded\n");
+  ASSERT_EQ(::chmod((dir + "/sub/file").c_str(), 0604), 0);
+  ASSERT_EQ(::chown((dir + "/sub/file").c_str(), 1000, 1001), 0);
+  ASSERT_EQ(::chmod(dir.c_str(), 01777), 0);
+  fs::create_symlink("sub/file", dir + "/link");
+  Json c = config({"sh", "-c", "cat /seed/link; stat -c '%a %u %g' /seed/sub/file /seed; readlink /seed/link; "
+                               "grep -c ' /seed tmpfs ' /proc/mounts; echo new > /seed/new"});
+  c["mounts"].push_back({{"destination", "/seed"}, {"type", "tmpfs"}, {"source", "tmpfs"},
+                         {"options", {"nosuid", "tmpcopyup", "size=1m"}}});
+  auto r = run(c);
+  EXPECT_EQ(r.out, "seeded\n604 1000 1001\n1777 0 0\nsub/file\n1\n") << r.err;
+  EXPECT_FALSE(exists(dir + "/new")) << "a write went through the tmpfs";
+}
+
 TEST_F(Isolation, MaskedAndReadonlyPaths) {
   auto r = run(config({"sh", "-c", "cat /proc/kcore | wc -c; echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo rw || echo ro"}));
   EXPECT_EQ(r.out, "0\nro\n");

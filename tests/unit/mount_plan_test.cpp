@@ -91,6 +91,19 @@ TEST(MountPlan, FilesystemsKeepFlagsAndData) {
   EXPECT_EQ((*plan)[1].index, 1u);
 }
 
+TEST(MountPlan, TmpCopyUpIsATmpfsExtensionNotData) {
+  auto plan = plan_mounts(with_mounts({{"/tmp", "tmpfs", "tmpfs", {"rw", "tmpcopyup", "size=64k"}}}), "/b");
+  ASSERT_TRUE(plan);
+  EXPECT_TRUE(plan->front().copy_up);
+  EXPECT_EQ(plan->front().data, "size=64k");
+  auto on_proc = plan_mounts(with_mounts({{"/proc", "proc", "proc", {"tmpcopyup"}}}), "/b");
+  ASSERT_FALSE(on_proc);
+  EXPECT_EQ(on_proc.error().message, "mount \"/proc\": \"tmpcopyup\" applies to tmpfs mounts only");
+  auto on_bind = plan_mounts(with_mounts({{"/d", std::nullopt, "/x", {"bind", "tmpcopyup"}}}), "/b");
+  ASSERT_FALSE(on_bind);
+  EXPECT_EQ(on_bind.error().message, "mount \"/d\": \"tmpcopyup\" applies to tmpfs mounts only");
+}
+
 TEST(MountPlan, Errors) {
   auto no_source = plan_mounts(with_mounts({{"/data", "bind", std::nullopt, {"rbind"}}}), "/b");
   ASSERT_FALSE(no_source);
