@@ -80,6 +80,19 @@ for runtime in "$mcrun" /usr/sbin/runc; do
   check "$name: ro bind rejects writes" "Read-only file system" \
     "$(c run "${r[@]}" --rm --mount "type=bind,src=$work/vol,dst=/vol,options=rbind:ro" $img r1 sh -c 'echo x > /vol/file' 2>&1 | grep -o 'Read-only file system')"
   check "$name: ro bind unchanged" "original" "$(cat "$work/vol/file")"
+  check "$name: --memory-limit seen inside" "67108864" \
+    "$(c run "${r[@]}" --rm --memory-limit 67108864 --mount type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro $img m1 cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>&1)"
+  check "$name: --read-only rootfs" "Read-only file system" \
+    "$(c run "${r[@]}" --rm --read-only $img ro1 touch /x 2>&1 | grep -o 'Read-only file system')"
+  check "$name: tmpfs mount" "tmpfs" \
+    "$(c run "${r[@]}" --rm --mount type=tmpfs,src=tmpfs,dst=/scratch,options=nosuid $img tm1 sh -c 'grep " /scratch " /proc/mounts | cut -d" " -f3' 2>&1)"
+  check "$name: run with tty" "tty-ok" \
+    "$(script -qec "ctr -a $sock run --runc-binary $runtime --rm -t $img tt1 sh -c 'test -t 0 && echo tty-ok'" /dev/null 2>/dev/null | tr -d '\r' | grep -o tty-ok)"
+  c run "${r[@]}" -d $img s1 sleep 1000 >/dev/null
+  sleep 0.3
+  check "$name: task metrics" "1" "$(c task metrics s1 2>&1 | grep -c 'pids.current')"
+  c task kill -s 9 s1; for _ in $(seq 50); do [ "$(c task ls | awk '$1=="s1"{print $3}')" = STOPPED ] && break; sleep 0.1; done
+  c task rm s1 >/dev/null; c c rm s1
   check "$name: nothing left" "" "$(c c ls -q)"
 done
 finish
