@@ -213,13 +213,9 @@ Result<ContainerInfo> parse_container_info(std::string_view text, InputFormat fo
   if (format == InputFormat::Auto) format = looks_like_json(text) ? InputFormat::Json : InputFormat::Yaml;
   Json j;
   if (format == InputFormat::Json) {
-    try {
-      j = Json::parse(text);
-    } catch (const Json::exception& e) {
-      std::string what = e.what();
-      auto pos = what.find("] ");
-      return fail(std::string(name) + ": invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
-    }
+    auto parsed = spec::parse_json(text, name);
+    if (!parsed) return std::unexpected(parsed.error());
+    j = std::move(*parsed);
   } else {
     auto y = yaml_to_json(text);
     if (!y) return std::unexpected(std::move(y.error()).context(name));

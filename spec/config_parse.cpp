@@ -321,29 +321,9 @@ Config parse_config(const Json& j, Problems& p) {
 }
 
 Result<Config> load_config_text(std::string_view text, std::string_view file) {
-  Json j;
-  try {
-    // Depth is bounded by nlohmann's recursive parser only through the stack;
-    // refuse absurd nesting before it can matter (no config nests beyond ~10).
-    int depth = 0, max_depth = 0;
-    bool in_string = false, escaped = false;
-    for (char ch : text) {
-      if (in_string) {
-        if (escaped) escaped = false;
-        else if (ch == '\\') escaped = true;
-        else if (ch == '"') in_string = false;
-      } else if (ch == '"') in_string = true;
-      else if (ch == '{' || ch == '[') max_depth = std::max(max_depth, ++depth);
-      else if (ch == '}' || ch == ']') --depth;
-    }
-    if (max_depth > 64) return fail(std::string(file) + ": nested deeper than 64 levels");
-    j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> after "] "
-    auto pos = what.find("] ");
-    return fail(std::string(file) + ": invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
-  }
+  auto parsed = parse_json(text, file);
+  if (!parsed) return std::unexpected(parsed.error());
+  const Json& j = *parsed;
   Problems problems;
   Config c = parse_config(j, problems);
   // Validation runs on what parsed; a member with a type problem would only
@@ -363,12 +343,9 @@ Result<Config> load_config_text(std::string_view text, std::string_view file) {
 namespace mcrun::spec {
 
 Result<Process> load_process_text(std::string_view text, std::string_view file) {
-  Json j;
-  try {
-    j = Json::parse(text);
-  } catch (const Json::exception& e) {
-    return fail(std::string(file) + ": invalid JSON: " + e.what());
-  }
+  auto parsed = parse_json(text, file);
+  if (!parsed) return std::unexpected(parsed.error());
+  const Json& j = *parsed;
   Problems problems;
   if (!j.is_object()) return fail(std::string(file) + ": /: must be an object, not " + json_type_name(j));
   Json wrapper = {{"ociVersion", kOciVersion}, {"root", {{"path", "/"}}}, {"process", j}};

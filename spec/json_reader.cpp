@@ -1,5 +1,7 @@
 #include "spec/json_reader.hpp"
 
+#include <algorithm>
+
 namespace mcrun::spec {
 
 std::string child_pointer(std::string_view parent, std::string_view key) {
@@ -28,6 +30,32 @@ std::string json_type_name(const Json& j) {
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned: return "an integer";
     default: return "an unsupported value";
+  }
+}
+
+Result<Json> parse_json(std::string_view text, std::string_view name) {
+  // nlohmann's parser recurses per level: refuse absurd nesting before it
+  // can matter for the stack (no real document nests beyond ~10).
+  int depth = 0, max_depth = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (ch == '\\') escaped = true;
+      else if (ch == '"') in_string = false;
+    } else if (ch == '"') in_string = true;
+    else if (ch == '{' || ch == '[') max_depth = std::max(max_depth, ++depth);
+    else if (ch == '}' || ch == ']') --depth;
+  }
+  if (max_depth > 64) return fail(std::string(name) + ": nested deeper than 64 levels");
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception& e) {
+    // Every nlohmann error (parse_error, out_of_range for "1e999", ...):
+    // "[json.exception.parse_error.101] parse error at ..." -> after "] ".
+    std::string what = e.what();
+    auto pos = what.find("] ");
+    return fail(std::string(name) + ": invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
   }
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "spec/error.hpp"
 #include "spec/json.hpp"
 
 namespace mcrun::spec {
@@ -28,6 +29,11 @@ std::string child_pointer(std::string_view parent, size_t index);
 
 // "a string", "an object", ... for "must be X, not Y" messages.
 std::string json_type_name(const Json& j);
+
+// Parses JSON text for `name` ("config.json", "--resources", ...): any
+// syntax error, number out of range or nesting deeper than 64 levels is an
+// error value "<name>: invalid JSON: ...", never an exception.
+Result<Json> parse_json(std::string_view text, std::string_view name);
 
 // Renders problems as lines "<file>: <pointer>: <message>".
 std::string format_problems(std::string_view file, const Problems& problems);

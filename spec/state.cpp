@@ -45,12 +45,9 @@ Json emit_record(const Record& r) {
 }
 
 Result<Record> parse_record(std::string_view text) {
-  Json j;
-  try {
-    j = Json::parse(text);
-  } catch (const Json::exception& e) {
-    return fail(std::string("state.json: invalid JSON: ") + e.what());
-  }
+  auto parsed = parse_json(text, "state.json");
+  if (!parsed) return std::unexpected(parsed.error());
+  const Json& j = *parsed;
   Problems p;
   Record r;
   ObjectReader top(j, "", p);

@@ -29,13 +29,9 @@ Result<int> run(const Globals& g, const Args& args) {
     std::string file = args.value("resources");
     auto text = file == "-" ? sys::read_fd(STDIN_FILENO) : sys::read_file(file);
     if (!text) return std::unexpected(std::move(text.error()).context("--resources"));
-    Json j;
-    try {
-      j = Json::parse(*text);
-    } catch (const Json::exception& e) {
-      return fail(std::string("--resources: invalid JSON: ") + e.what());
-    }
-    Json wrapper = {{"ociVersion", "1.0.0"}, {"root", {{"path", "/"}}}, {"linux", {{"resources", j}}}};
+    auto j = spec::parse_json(*text, "--resources");
+    if (!j) return std::unexpected(j.error());
+    Json wrapper = {{"ociVersion", "1.0.0"}, {"root", {{"path", "/"}}}, {"linux", {{"resources", *j}}}};
     spec::Problems p;
     auto parsed = spec::parse_config(wrapper, p);
     if (!p.empty()) return fail(spec::format_problems("--resources", p));

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "spec/config.hpp"
+#include "spec/state.hpp"
 
 using namespace mcrun;
 using namespace mcrun::spec;
@@ -174,6 +175,20 @@ TEST(Validation, InvalidJsonNamesTheFile) {
   auto c = load_config_text("{\"ociVersion\": ", "config.json");
   ASSERT_FALSE(c);
   EXPECT_TRUE(c.error().message.starts_with("config.json: invalid JSON: ")) << c.error().message;
+}
+
+// nlohmann throws out_of_range, not parse_error, for a number no double can
+// hold (found by fuzz_config): still an error value, for every JSON input.
+TEST(Validation, NumbersOutOfRangeAreInvalidJsonNotACrash) {
+  auto c = load_config_text(R"({"ociVersion": "1.3.0", "x": 1844674407E709551615})", "config.json");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message, "config.json: invalid JSON: number overflow parsing '1844674407E709551615'");
+  auto s = parse_record(R"({"pid": 1e999})");
+  ASSERT_FALSE(s);
+  EXPECT_TRUE(s.error().message.starts_with("state.json: invalid JSON: number overflow")) << s.error().message;
+  auto p = load_process_text("[1e400]", "process.json");
+  ASSERT_FALSE(p);
+  EXPECT_TRUE(p.error().message.starts_with("process.json: invalid JSON: number overflow")) << p.error().message;
 }
 
 TEST(Validation, DeepNestingIsRefusedNotRecursedInto) {
