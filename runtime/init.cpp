@@ -127,6 +127,21 @@ Result<> exec_process(const InitContext& ctx, const std::string& exe, const std:
   return drop_privileges_and_exec(p, seccomp, ctx.preserve_fds, exe);
 }
 
+// While the container is "created", its init is pid 1 of its namespace, and
+// the kernel drops every signal sent to such an init that it has no handler
+// for (only SIGKILL/SIGSTOP from an ancestor are forced): `kill ID TERM` on a
+// created container would do nothing. runc's waiting init (Go) dies on HUP,
+// INT, QUIT and TERM; so does this one, while it waits for `start`.
+void exit_on(int sig) { _exit(128 + sig); }
+constexpr int kStopSignals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+
+void set_stop_handlers(bool on) {
+  struct sigaction sa{};
+  sa.sa_handler = on ? exit_on : SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : kStopSignals) ::sigaction(sig, &sa, nullptr);
+}
+
 [[noreturn]] void report_and_exit(int fd, const Error& e, int code) {
   (void)sync_send(fd, error_message(e));
   _exit(code);
@@ -160,10 +175,14 @@ void container_init(const InitContext& ctx) {
   if (!sync_send(ctx.sync_fd, SyncMessage{SyncType::Ack, 0, 0, {}})) _exit(1);
   { UniqueFd sync(ctx.sync_fd); }
 
+  set_stop_handlers(true);
   int conn_fd;
   do conn_fd = ::accept4(ctx.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
   while (conn_fd < 0 && errno == EINTR);
   if (conn_fd < 0) _exit(1);
+  // Started: from here to the exec the signals are the program's to receive
+  // (exec keeps SIG_DFL; a handler would be reset anyway).
+  set_stop_handlers(false);
   UniqueFd conn(conn_fd);
   { UniqueFd listener(ctx.listen_fd); }
   auto start = sync_expect(conn.get(), SyncType::Go, "mcrun start");

@@ -149,6 +149,27 @@ TEST_F(Lifecycle, RunForwardsSignals) {
   EXPECT_EQ(WEXITSTATUS(st), 3);
 }
 
+// A created container's init is pid 1 of its namespace, which the kernel
+// shields from every signal it has no handler for. As with runc, TERM (and
+// HUP, INT, QUIT) still stop it; USR1 is ignored; after start, signals are the
+// program's own business (sleep as pid 1 ignores TERM).
+TEST_F(Lifecycle, KillTermStopsACreatedContainer) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "c1"}).code, 0);
+  ASSERT_EQ(mcrun({"kill", "c1", "USR1"}).code, 0);
+  ::usleep(100000);
+  EXPECT_EQ(status("c1"), "created");
+  ASSERT_EQ(mcrun({"kill", "c1", "TERM"}).code, 0);
+  EXPECT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
+  EXPECT_EQ(mcrun({"delete", "c1"}).code, 0);
+
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c2"}).code, 0);
+  ASSERT_EQ(mcrun({"kill", "c2", "TERM"}).code, 0);
+  ::usleep(100000);
+  EXPECT_EQ(status("c2"), "running");
+  EXPECT_EQ(mcrun({"delete", "--force", "c2"}).code, 0);
+}
+
 TEST_F(Lifecycle, RunDetached) {
   write_config(config({"sleep", "1000"}));
   auto r = mcrun({"run", "--detach", "--bundle", bundle_, "c1"});
