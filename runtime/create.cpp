@@ -63,16 +63,9 @@ std::string owner_name() {
   const std::string uid = std::to_string(::geteuid());
   auto passwd = sys::read_file("/etc/passwd", 4 << 20);
   if (!passwd) return uid;
-  std::string_view rest = *passwd;
-  while (!rest.empty()) {
-    size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-    // name:password:uid:gid:...
-    size_t c1 = line.find(':');
-    size_t c2 = c1 == std::string_view::npos ? c1 : line.find(':', c1 + 1);
-    size_t c3 = c2 == std::string_view::npos ? c2 : line.find(':', c2 + 1);
-    if (c3 != std::string_view::npos && line.substr(c2 + 1, c3 - c2 - 1) == uid) return std::string(line.substr(0, c1));
+  for (auto line : sys::split(*passwd, '\n')) {
+    auto f = sys::split(line, ':');  // name:password:uid:gid:...
+    if (f.size() > 2 && f[2] == uid) return std::string(f[0]);
   }
   return uid;
 }

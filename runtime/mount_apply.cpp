@@ -15,6 +15,7 @@
 
 #include "runtime/copy_up.hpp"
 #include "runtime/path_in_root.hpp"
+#include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 
@@ -121,29 +122,17 @@ std::map<std::string, std::string> own_cgroups() {
   std::map<std::string, std::string> out;
   auto text = sys::read_file("/proc/self/cgroup");
   if (!text) return out;
-  std::string_view rest = *text;
-  while (!rest.empty()) {
-    size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-    size_t c1 = line.find(':'), c2 = c1 == std::string_view::npos ? c1 : line.find(':', c1 + 1);
-    if (c2 == std::string_view::npos) continue;
-    std::string controllers(line.substr(c1 + 1, c2 - c1 - 1));
-    std::string path(line.substr(c2 + 1));
-    if (controllers.empty()) {
+  for (auto line : sys::split(*text, '\n')) {
+    auto f = sys::split(line, ':', 3);  // id:controllers:path (a path may hold ':')
+    if (f.size() < 3) continue;
+    std::string path(f[2]);
+    if (f[1].empty()) {
       out["unified"] = path;
-      continue;
-    }
-    if (controllers.starts_with("name=")) {
-      out[controllers.substr(5)] = path;
-      continue;
-    }
-    out[controllers] = path;
-    for (size_t pos = 0; pos <= controllers.size();) {
-      size_t comma = controllers.find(',', pos);
-      if (comma == std::string::npos) comma = controllers.size();
-      out[controllers.substr(pos, comma - pos)] = path;
-      pos = comma + 1;
+    } else if (f[1].starts_with("name=")) {
+      out[std::string(f[1].substr(5))] = path;
+    } else {
+      out[std::string(f[1])] = path;
+      for (auto controller : sys::split(f[1], ',')) out[std::string(controller)] = path;
     }
   }
   return out;
@@ -225,19 +214,9 @@ static Result<> make_parent_mount_private(const std::string& rootfs) {
   // prefix of it (later lines win a tie: they are mounted on top).
   std::string best;
   bool shared = false;
-  std::string_view rest = *info;
-  while (!rest.empty()) {
-    size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+  for (auto line : sys::split(*info, '\n')) {
     // id parent major:minor root mountpoint options [optional fields...] - ...
-    std::vector<std::string_view> f;
-    for (size_t pos = 0; pos <= line.size();) {
-      size_t sp = line.find(' ', pos);
-      if (sp == std::string_view::npos) sp = line.size();
-      f.push_back(line.substr(pos, sp - pos));
-      pos = sp + 1;
-    }
+    auto f = sys::split(line, ' ');
     if (f.size() < 7) continue;
     std::string mp = unescape_mountinfo(f[4]);
     bool under = mp == "/" || rootfs == mp || rootfs.starts_with(mp + "/");

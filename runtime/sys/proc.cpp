@@ -104,4 +104,14 @@ std::vector<pid_t> descendants_of(pid_t pid) {
   return out;
 }
 
+std::vector<std::string_view> split(std::string_view text, char sep, size_t max_parts) {
+  std::vector<std::string_view> out;
+  for (size_t pos = 0;;) {
+    size_t end = (max_parts && out.size() + 1 == max_parts) ? std::string_view::npos : text.find(sep, pos);
+    out.push_back(text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
+    if (end == std::string_view::npos) return out;
+    pos = end + 1;
+  }
+}
+
 }  // namespace mcrun::sys

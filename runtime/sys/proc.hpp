@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mcrun::sys {
@@ -28,6 +29,11 @@ std::optional<ProcStat> proc_stat(pid_t pid);
 
 // Alive = exists, not a zombie, and (when expected_start != 0) started when we think.
 bool process_alive(pid_t pid, uint64_t expected_start);
+
+// The fields of the text formats of /proc and /etc: "a:b:" -> "a", "b", "".
+// With max_parts, the last part keeps the rest unsplit ("0::/a:b", ':', 3 ->
+// "0", "", "/a:b"). Lines are split(text, '\n').
+std::vector<std::string_view> split(std::string_view text, char sep, size_t max_parts = 0);
 
 // Host pids of every process whose pid namespace is that of `pid`.
 std::vector<pid_t> pids_in_pid_namespace_of(pid_t pid);
