@@ -56,7 +56,7 @@ Result<> run_hook(const spec::Hook& hook, std::string_view state_json, std::stri
   auto in = sys::socketpair(SOCK_STREAM);
   auto out = make_pipe();
   if (!in || !out) return std::unexpected((in ? out.error() : in.error()).context(who));
-  auto child = sys::clone3_fork(0);
+  auto child = sys::fork_with_pidfd();
   if (!child) return std::unexpected(std::move(child.error()).context(who));
   if (child->pid == 0) exec_hook(hook, in->first.get(), out->second.get());
 

@@ -22,6 +22,7 @@
 #include "runtime/init.hpp"
 #include "runtime/mount_plan.hpp"
 #include "runtime/namespaces.hpp"
+#include "runtime/pid_file.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sync.hpp"
@@ -220,7 +221,6 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   ctx.preserve_fds = opts.preserve_fds;
   ctx.join_namespaces = join;
   ctx.new_cgroup_namespace = new_cgroup_ns;
-  ctx.close_fds = {sync->first.get(), dir->fd()};  // the flock must stay the parent's alone
 
   auto child = sys::clone3_fork(clone_flags);
   if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));
@@ -300,12 +300,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   crash_point("before-state");
   record.state.status = spec::Status::Created;
   MCRUN_CHECK_CTX(dir->save(record), "save the state");
-  if (!opts.pid_file.empty()) {
-    std::string pid_file = absolute_path(opts.pid_file);
-    std::string tmp = pid_file + ".mcrun-tmp";
-    MCRUN_CHECK_CTX(sys::write_file(tmp, std::to_string(child->pid), 0644), "--pid-file");
-    if (::rename(tmp.c_str(), pid_file.c_str()) < 0) return fail_errno("rename to " + quote(pid_file));
-  }
+  if (!opts.pid_file.empty()) MCRUN_CHECK(write_pid_file(absolute_path(opts.pid_file), child->pid));
   crash_point("before-commit");
   MCRUN_CHECK(sync_send(sync->first.get(), SyncMessage{SyncType::Commit, 0, 0, {}}));
   MCRUN_CHECK(sync_expect(sync->first.get(), SyncType::Ack, "the container init"));

@@ -5,17 +5,17 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "runtime/cgroups.hpp"
 #include "runtime/container.hpp"
 #include "runtime/namespaces.hpp"
+#include "runtime/pid_file.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/sync.hpp"
+#include "runtime/sys/child.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
@@ -26,42 +26,168 @@ namespace {
 
 using sys::UniqueFd;
 
+// How exec's process gets into the container, as runc's nsexec does it. It
+// must never be visible there while it still has the host's root, cwd or
+// fds: a container process with CAP_SYS_PTRACE would reach the host through
+// /proc/<pid>/root, /cwd or /fd/N of it. So it is born twice:
+//  stage 1 is cloned in mcrun's own pid namespace, where the container cannot
+//    see it. Once Go says it is in the container's cgroup, it joins every
+//    namespace of the init through the init's pidfd (the pid namespace only
+//    for its children), takes the init's root, closes every fd the program
+//    must not get, and clones
+//  stage 2 with CLONE_PARENT: a child of mcrun's, born inside the container's
+//    pid namespace and root. Stage 1 reports stage 2's pid (Ready) and exits;
+//    then stage 2 sets the process up and execs the program in place, or reports
+//    why it could not ({errno, message}). EOF on the sync socket means the
+//    exec succeeded (its end is close-on-exec).
+
+// The running container, pinned: its lock, its record, its init.
+struct Target {
+  ContainerDir dir;  // locked for the whole exec
+  spec::Record record;
+  UniqueFd init_pidfd;  // bound to the init: a recycled pid is never joined
+  UniqueFd root;        // the init's root directory
+};
+
 struct ChildContext {
   const ExecOptions* opts;
   int init_pidfd, root_fd, sync_fd, console_fd;
-  int ns_flags;
+  int ns_flags;  // CLONE_NEWPID included: setns then places our children
   const spec::Seccomp* seccomp;
-  std::vector<int> close_fds;
 };
 
-Result<> child_steps(const ChildContext& ctx) {
+Result<Target> open_target(const ExecOptions& opts) {
+  auto dir = ContainerDir::open(opts.state_root, opts.id);
+  if (!dir) return std::unexpected(dir.error());
+  auto record = dir->load();
+  if (!record) return std::unexpected(record.error());
+  auto status = derive_status(*dir, *record);
+  if (!spec::can_exec(status))
+    return fail("cannot exec in container " + quote(opts.id) + ": it is " + spec::status_name(status) +
+                " (it must be running)");
+  pid_t pid = record->state.pid;
+  auto pidfd = sys::pidfd_open(pid);
+  if (!pidfd) return std::unexpected(pidfd.error());
+  // After pidfd_open: if the start time still matches, the pidfd is the init's.
+  if (!sys::process_alive(pid, record->init_start_time)) return fail("the container init has exited", ESRCH);
+  auto root = sys::open_path("/proc/" + std::to_string(pid) + "/root", O_PATH | O_DIRECTORY);
+  if (!root) return std::unexpected(root.error());
+  // The init was alive after the open, so /proc/<pid> still named it then.
+  if (!sys::pidfd_send_signal(pidfd->get(), 0)) return fail("the container init has exited", ESRCH);
+  return Target{std::move(*dir), std::move(*record), std::move(*pidfd), std::move(*root)};
+}
+
+int namespace_flags(const spec::Config& config) {
+  int flags = 0;
+  if (config.linux)
+    for (const auto& ns : config.linux->namespaces)
+      if (ns.type != "time") flags |= clone_flag(ns.type);  // a time namespace cannot be joined late
+  return flags;
+}
+
+// Stage 2, inside: the process itself.
+Result<> run_program(const ChildContext& ctx) {
   const spec::Process& p = ctx.opts->process;
-  // One setns through the pidfd joins all of the init's namespaces at once.
-  if (ctx.ns_flags && ::setns(ctx.init_pidfd, ctx.ns_flags) < 0) return fail_errno("setns into the container");
-  // The init's root, not the mount namespace's: right also after --no-pivot.
-  MCRUN_CHECK(sys::fchdir(ctx.root_fd));
-  MCRUN_CHECK(sys::chroot("."));
   MCRUN_CHECK_CTX(sys::chdir(p.cwd), "process.cwd");
   MCRUN_CHECK(set_rlimits(p.rlimits));
   if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, false), "terminal");
   auto exe = find_executable(p.args[0], p.env);
   if (!exe) return std::unexpected(exe.error());
-  return drop_privileges_and_exec(p, ctx.seccomp, ctx.opts->preserve_fds, *exe);
+  MCRUN_CHECK(drop_privileges(p, ctx.seccomp));
+  return exec_program(p, ctx.opts->preserve_fds, *exe);
 }
 
-[[noreturn]] void exec_child(const ChildContext& ctx) {
-  for (int fd : ctx.close_fds) UniqueFd close_it(fd);
+// Stage 1: into the namespaces and root, then stage 2. Returns its pid.
+Result<pid_t> enter_container(const ChildContext& ctx) {
+  if (ctx.ns_flags && ::setns(ctx.init_pidfd, ctx.ns_flags) < 0) return fail_errno("setns into the container");
+  // The init's root, not the mount namespace's: right also after --no-pivot.
+  MCRUN_CHECK(sys::fchdir(ctx.root_fd));
+  MCRUN_CHECK(sys::chroot("."));
+  std::vector<int> keep = {ctx.sync_fd, ctx.console_fd};
+  for (int fd = 3; fd < 3 + ctx.opts->preserve_fds; ++fd) keep.push_back(fd);
+  MCRUN_CHECK(sys::close_fds_except(keep));
+  // Stage 2 starts once stage 1 has exited (EOF on this pipe), so whatever it
+  // reports comes after stage 1's Ready.
+  int order[2];
+  if (::pipe2(order, O_CLOEXEC) < 0) return fail_errno("pipe2");
+  UniqueFd wait_end(order[0]), stage1_end(order[1]);
+  auto child = sys::clone3_fork(CLONE_PARENT);
+  if (!child) return std::unexpected(std::move(child.error()).context("clone into the container"));
+  if (child->pid == 0) {
+    stage1_end.reset();
+    char byte;
+    while (::read(wait_end.get(), &byte, 1) < 0 && errno == EINTR) {
+    }
+    wait_end.reset();
+    auto r = run_program(ctx);
+    (void)sync_send(ctx.sync_fd, error_message(r.error()));
+    _exit(is_missing_program(r.error()) ? 127 : 1);
+  }
+  return child->pid;
+}
+
+[[noreturn]] void stage1(const ChildContext& ctx) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  ::prctl(PR_SET_DUMPABLE, 0);  // mcrun inside the container's namespaces: keep /proc/<pid>/exe private
+  // mcrun code until the program's exec: keep /proc/<pid>/exe and ptrace
+  // away from the container (inherited by stage 2; execve resets it).
+  ::prctl(PR_SET_DUMPABLE, 0);
   for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   if (!sync_expect(ctx.sync_fd, SyncType::Go, "mcrun exec")) _exit(1);
-  ::prctl(PR_SET_PDEATHSIG, 0);  // a detached exec outlives mcrun
-  auto r = child_steps(ctx);
-  (void)sync_send(ctx.sync_fd, error_message(r.error()));
-  _exit(is_missing_program(r.error()) ? 127 : 1);
+  auto pid = enter_container(ctx);
+  if (!pid) {
+    (void)sync_send(ctx.sync_fd, error_message(pid.error()));
+    _exit(1);
+  }
+  (void)sync_send(ctx.sync_fd, SyncMessage{SyncType::Ready, 0, *pid, {}});
+  _exit(0);
+}
+
+struct Console {
+  UniqueFd for_child;  // connected --console-socket, or our socketpair's end
+  UniqueFd receiver;   // no console socket: where the child sends the master
+};
+
+Result<Console> open_console(const ExecOptions& opts) {
+  Console c;
+  if (!opts.process.terminal) return c;
+  if (!opts.console_socket.empty()) {
+    auto s = sys::connect_unix(opts.console_socket, SOCK_STREAM);
+    if (!s) return std::unexpected(std::move(s.error()).context("--console-socket"));
+    c.for_child = std::move(*s);
+    return c;
+  }
+  auto pair = sys::socketpair(SOCK_STREAM);
+  if (!pair) return std::unexpected(pair.error());
+  c.receiver = std::move(pair->first);
+  c.for_child = std::move(pair->second);
+  return c;
+}
+
+// Clones stage 1, puts it into the container's cgroup, lets it go, and
+// returns stage 2 (stage 1 reaped), ours to kill until released.
+Result<sys::OwnedChild> start_child(const Target& t, const ChildContext& ctx, int sync_fd) {
+  auto clone = sys::clone3_fork(0);
+  if (!clone) return std::unexpected(std::move(clone.error()).context("clone the exec process"));
+  if (clone->pid == 0) stage1(ctx);
+  sys::OwnedChild first(clone->pid, std::move(clone->pidfd));
+  if (!t.record.cgroup_path.empty())
+    MCRUN_CHECK_CTX(Cgroup(t.record.cgroup_path).add(first.pid()), "join the container's cgroup");
+  MCRUN_CHECK(sync_send(sync_fd, SyncMessage{SyncType::Go, 0, 0, {}}));
+  auto entered = sync_expect(sync_fd, SyncType::Ready, "mcrun exec's child");
+  first.kill_and_reap();  // it exits by itself after Ready
+  if (!entered) return std::unexpected(entered.error());
+  auto pid = static_cast<pid_t>(entered->value);
+  // Our child (CLONE_PARENT) and not reaped: the pid cannot name another process.
+  auto pidfd = sys::pidfd_open(pid);
+  if (!pidfd) {
+    ::kill(pid, SIGKILL);
+    (void)sys::wait_pid(pid);
+    return std::unexpected(pidfd.error());
+  }
+  return sys::OwnedChild(pid, std::move(*pidfd));
 }
 
 }  // namespace
@@ -80,100 +206,42 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
   if (p.args.empty()) return fail("exec: no command given");
   if (p.terminal && opts.detach && opts.console_socket.empty())
     return fail("exec: --tty with --detach needs --console-socket");
+  if (opts.preserve_fds < 0) return fail("--preserve-fds: must not be negative", EINVAL);
 
-  auto dir = ContainerDir::open(opts.state_root, opts.id);
-  if (!dir) return std::unexpected(dir.error());
-  auto record = dir->load();
-  if (!record) return std::unexpected(record.error());
-  auto status = derive_status(*dir, *record);
-  if (!spec::can_exec(status))
-    return fail("cannot exec in container " + quote(opts.id) + ": it is " + spec::status_name(status) +
-                " (it must be running)");
-  auto init_fd = sys::pidfd_open(record->state.pid);
-  if (!init_fd) return std::unexpected(init_fd.error());
-  if (!sys::process_alive(record->state.pid, record->init_start_time)) return fail("the container init has exited");
-
-  const spec::Config& config = record->config;
-  int flags = 0;
-  bool pid_ns = false;
-  if (config.linux)
-    for (const auto& ns : config.linux->namespaces) {
-      // pid is joined by the parent (for its children); time cannot be joined late.
-      if (ns.type != "pid" && ns.type != "time") flags |= clone_flag(ns.type);
-      pid_ns |= ns.type == "pid";
-    }
-  auto root_fd = sys::open_path("/proc/" + std::to_string(record->state.pid) + "/root", O_PATH | O_DIRECTORY);
-  if (!root_fd) return std::unexpected(root_fd.error());
+  auto target = open_target(opts);
+  if (!target) return std::unexpected(target.error());
+  const spec::Config& config = target->record.config;
   auto sync = sys::socketpair(SOCK_SEQPACKET);
   if (!sync) return std::unexpected(sync.error());
-  UniqueFd console, pty_receiver;
-  if (p.terminal) {
-    if (!opts.console_socket.empty()) {
-      auto c = sys::connect_unix(opts.console_socket, SOCK_STREAM);
-      if (!c) return std::unexpected(std::move(c.error()).context("--console-socket"));
-      console = std::move(*c);
-    } else {
-      auto pair = sys::socketpair(SOCK_STREAM);
-      if (!pair) return std::unexpected(pair.error());
-      pty_receiver = std::move(pair->first);
-      console = std::move(pair->second);
-    }
-  }
-  // Joining the pid namespace changes only where this process's children go;
-  // it is undone right after the clone (see below).
-  auto own_pid_ns = sys::open_path("/proc/self/ns/pid", O_RDONLY);
-  if (!own_pid_ns) return std::unexpected(own_pid_ns.error());
-  if (pid_ns && ::setns(init_fd->get(), CLONE_NEWPID) < 0) return fail_errno("setns into the container's pid namespace");
+  auto console = open_console(opts);
+  if (!console) return std::unexpected(console.error());
 
-  ChildContext ctx{&opts, init_fd->get(), root_fd->get(), sync->second.get(), console.get(), flags,
-                   config.linux && config.linux->seccomp ? &*config.linux->seccomp : nullptr,
-                   {sync->first.get(), dir->fd(), pty_receiver.get()}};
-  auto child = sys::clone3_fork(0);
-  if (!child) return std::unexpected(std::move(child.error()).context("clone the exec process"));
-  if (child->pid == 0) exec_child(ctx);
-  // Later children of ours (a sanitizer's tracer, a hook) belong to our own
-  // pid namespace again.
-  if (pid_ns && ::setns(own_pid_ns->get(), CLONE_NEWPID) < 0) return fail_errno("setns back to our pid namespace");
-
+  ChildContext ctx{&opts,
+                   target->init_pidfd.get(),
+                   target->root.get(),
+                   sync->second.get(),
+                   console->for_child ? console->for_child.get() : -1,
+                   namespace_flags(config),
+                   config.linux && config.linux->seccomp ? &*config.linux->seccomp : nullptr};
+  auto child = start_child(*target, ctx, sync->first.get());
+  if (!child) return std::unexpected(child.error());
   sync->second.reset();
-  console.reset();
-  auto kill_child = [&] {
-    (void)sys::pidfd_send_signal(child->pidfd.get(), SIGKILL);
-    (void)sys::wait_pid(child->pid);
-  };
-  if (!record->cgroup_path.empty()) {
-    if (auto r = Cgroup(record->cgroup_path).add(child->pid); !r) {
-      kill_child();
-      return std::unexpected(std::move(r.error()).context("join the container's cgroup"));
-    }
-  }
-  if (auto r = sync_send(sync->first.get(), SyncMessage{SyncType::Go, 0, 0, {}}); !r) {
-    kill_child();
-    return std::unexpected(r.error());
-  }
+  console->for_child.reset();
+
   ExecedProcess out;
-  out.pid = child->pid;
-  if (p.terminal && pty_receiver) {
-    auto master = receive_fd(pty_receiver.get());
-    if (!master) {
-      kill_child();
-      return std::unexpected(master.error());
-    }
+  if (console->receiver) {
+    auto master = receive_fd(console->receiver.get());
+    if (!master) return std::unexpected(master.error());
     out.pty_master = std::move(*master);
   }
-  // EOF: the program is running (the child's end is close-on-exec).
+  // EOF: the program is running. A message: why it is not.
   auto reply = sync_recv(sync->first.get());
-  if (!reply || *reply) {
-    (void)sys::wait_pid(child->pid);
-    if (!reply) return std::unexpected(reply.error());
-    return std::unexpected(Error{(*reply)->code, (*reply)->text});
-  }
-  if (!opts.pid_file.empty()) {
-    std::string tmp = opts.pid_file + ".mcrun-tmp";
-    MCRUN_CHECK_CTX(sys::write_file(tmp, std::to_string(child->pid)), "--pid-file");
-    if (::rename(tmp.c_str(), opts.pid_file.c_str()) < 0) return fail_errno("rename to " + quote(opts.pid_file));
-  }
-  out.pidfd = std::move(child->pidfd);
+  if (!reply) return std::unexpected(reply.error());
+  if (*reply) return std::unexpected(Error{(*reply)->code, (*reply)->text});
+  if (!opts.pid_file.empty()) MCRUN_CHECK(write_pid_file(opts.pid_file, child->pid()));
+  auto [pid, pidfd] = child->release();
+  out.pid = pid;
+  out.pidfd = std::move(pidfd);
   return out;
 }
 

@@ -57,8 +57,10 @@ Result<> write_sysctls(const std::map<std::string, std::string>& sysctl) {
 Result<std::string> prepare(const InitContext& ctx, const std::string& state_json) {
   const spec::Config& c = *ctx.config;
   const spec::Process& p = *c.process;
-  for (auto [type, fd] : ctx.join_namespaces)
+  for (auto [type, fd] : ctx.join_namespaces) {
     if (::setns(fd, type) < 0) return fail_errno("setns");
+    UniqueFd done(fd);
+  }
   if (has_namespace(c, "user")) {
     // Our host uid 0 is not mapped in the new (or joined) user namespace, so
     // we are its overflow uid: every file we create there would fail with
@@ -116,15 +118,23 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
   return exe;
 }
 
-// After `start`: startContainer hooks, then the identity switch, seccomp, exec.
+// After `start`. startContainer hooks run in the container (runtime-spec
+// config.md) and their binary may come from the image, so, as in runc, they
+// run with the process's own restrictions: identity, capabilities,
+// no_new_privs and seccomp are in place first, then the hooks, then the exec.
+// Without an env of their own they get the process's (runc does the same).
 Result<> exec_process(const InitContext& ctx, const std::string& exe, const std::string& state_json) {
   const spec::Config& c = *ctx.config;
   const spec::Process& p = *c.process;
-  if (c.hooks)
-    MCRUN_CHECK(hooks::run_phase(c.hooks->of(spec::HookPhase::StartContainer), spec::HookPhase::StartContainer,
-                                 state_json));
   const spec::Seccomp* seccomp = c.linux && c.linux->seccomp ? &*c.linux->seccomp : nullptr;
-  return drop_privileges_and_exec(p, seccomp, ctx.preserve_fds, exe);
+  MCRUN_CHECK(drop_privileges(p, seccomp));
+  if (c.hooks) {
+    std::vector<spec::Hook> hooks = c.hooks->of(spec::HookPhase::StartContainer);
+    for (auto& h : hooks)
+      if (h.env.empty()) h.env = p.env;
+    MCRUN_CHECK(hooks::run_phase(hooks, spec::HookPhase::StartContainer, state_json));
+  }
+  return exec_program(p, ctx.preserve_fds, exe);
 }
 
 // While the container is "created", its init is pid 1 of its namespace, and
@@ -150,7 +160,13 @@ void set_stop_handlers(bool on) {
 }  // namespace
 
 void container_init(const InitContext& ctx) {
-  for (int fd : ctx.close_fds) UniqueFd close_it(fd);
+  // Only what the init needs stays open: no fd of the host's (the state
+  // directory, mcrun's log, the parent's end of the sync socket) is ever
+  // reachable through /proc/<pid>/fd of a process the container can see.
+  std::vector<int> keep = {ctx.sync_fd, ctx.listen_fd, ctx.console_fd};
+  for (auto [type, fd] : ctx.join_namespaces) keep.push_back(fd);
+  for (int fd = 3; fd < 3 + ctx.preserve_fds; ++fd) keep.push_back(fd);
+  if (!sys::close_fds_except(keep)) _exit(1);
   // If `mcrun create` dies before the container exists, so does its init.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   // Until it execs the user program this process is the mcrun binary: keep

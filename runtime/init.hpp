@@ -30,7 +30,6 @@ struct InitContext {
   int preserve_fds = 0; // fds 3 .. 3+N-1 stay open across exec
   std::vector<std::pair<int, int>> join_namespaces;  // (CLONE_NEW*, fd) to setns, in order
   bool new_cgroup_namespace = false;  // unshare(CLONE_NEWCGROUP) once in the cgroup
-  std::vector<int> close_fds;  // the parent's descriptors this child must not keep
 };
 
 [[noreturn]] void container_init(const InitContext& ctx);

@@ -123,14 +123,16 @@ Result<> set_no_new_privileges() {
 
 namespace mcrun::runtime {
 
-Result<> drop_privileges_and_exec(const spec::Process& p, const spec::Seccomp* seccomp, int preserve_fds,
-                                  const std::string& exe) {
+Result<> drop_privileges(const spec::Process& p, const spec::Seccomp* seccomp) {
   if (seccomp && !p.no_new_privileges) MCRUN_CHECK(install_seccomp(*seccomp));
   MCRUN_CHECK(switch_identity(p));
   ::umask(p.user.umask.value_or(022));
   if (p.no_new_privileges) MCRUN_CHECK(set_no_new_privileges());
   if (seccomp && p.no_new_privileges) MCRUN_CHECK(install_seccomp(*seccomp));
+  return {};
+}
 
+Result<> exec_program(const spec::Process& p, int preserve_fds, const std::string& exe) {
   // Descriptors the caller asked to pass stay open; everything else mcrun or
   // the caller left open is closed by exec.
   for (int fd = 3; fd < 3 + preserve_fds; ++fd) ::fcntl(fd, F_SETFD, 0);

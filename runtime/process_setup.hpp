@@ -33,11 +33,15 @@ std::vector<std::string> unknown_syscalls(const spec::Seccomp& seccomp);
 Result<> install_seccomp(const spec::Seccomp& seccomp);
 
 // The last steps before the user program, shared by the container's init and
-// `exec`: identity and capabilities, umask, no_new_privs, seccomp, fds, execve.
-// seccomp goes last so the filter need not allow the setup syscalls; without
-// no_new_privs it must be loaded while still privileged, so then it goes
-// before the identity switch. Returns only on failure.
-Result<> drop_privileges_and_exec(const spec::Process& p, const spec::Seccomp* seccomp, int preserve_fds,
-                                  const std::string& exe);
+// `exec` (runc's order): identity and capabilities, umask, no_new_privs,
+// seccomp. seccomp goes last so the filter need not allow the setup syscalls;
+// without no_new_privs it must be loaded while still privileged, so then it
+// goes before the identity switch. What runs after this (startContainer
+// hooks, the program) has exactly the process's privileges.
+Result<> drop_privileges(const spec::Process& p, const spec::Seccomp* seccomp);
+
+// Execs the program in place; fds 3 .. 3+preserve_fds-1 stay open, every
+// other one mcrun or its caller left open is closed. Returns only on failure.
+Result<> exec_program(const spec::Process& p, int preserve_fds, const std::string& exe);
 
 }  // namespace mcrun::runtime

@@ -51,6 +51,8 @@ struct Verb {
   std::string usage;  // "create [options] ID"
   std::vector<FlagSpec> flags;
   Result<int> (*run)(const Globals&, const Args&);
+  // Puts processes into containers: runs from a sealed binary (sealed_exe.hpp).
+  bool seals_self = false;
 };
 
 // One per file in runtime/cli/.

@@ -56,7 +56,7 @@ Result<int> run(const Globals& g, const Args& args) {
 
 const Verb& create_verb() {
   static const Verb v{"create", "create a container from a bundle; its process waits for 'start'",
-                      "create [options] ID", create_flags(), run};
+                      "create [options] ID", create_flags(), run, true};
   return v;
 }
 }  // namespace mcrun::cli

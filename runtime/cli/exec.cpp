@@ -118,7 +118,7 @@ const Verb& exec_verb() {
                        {"preserve-fds", {}, true, "N  pass fds 3 .. 3+N-1"},
                        {"process-label", {}, true, "LABEL  accepted for runc compatibility (SELinux not applied)"},
                        {"apparmor", {}, true, "PROFILE  accepted for runc compatibility (AppArmor not applied)"}},
-                      run};
+                      run, true};
   return v;
 }
 }  // namespace mcrun::cli

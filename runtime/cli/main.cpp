@@ -13,6 +13,7 @@
 
 #include "runtime/cli/args.hpp"
 #include "runtime/cli/log.hpp"
+#include "runtime/sealed_exe.hpp"
 #include "runtime/state_store.hpp"
 #include "spec/config.hpp"
 
@@ -58,7 +59,7 @@ void print_help() {
               describe_flags(global_flags()).c_str());
 }
 
-int dispatch(const std::vector<std::string>& argv) {
+int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
   // Global flags come before the verb.
   size_t i = 0;
   std::vector<std::string> global;
@@ -118,6 +119,11 @@ int dispatch(const std::vector<std::string>& argv) {
                       : "--systemd-cgroup: systemd is not running on this machine (use cgroupfs paths)");
     return 1;
   }
+  if (verb->seals_self)
+    if (auto sealed = runtime::reexec_sealed(raw_argv, environ); !sealed) {
+      log_error(sealed.error().what());
+      return 1;
+    }
   auto code = verb->run(globals, *args);
   if (!code) {
     log_error(code.error().what());
@@ -133,7 +139,7 @@ int main(int argc, char** argv) {
   // A closed pipe is an error to report (EPIPE), not a reason to die.
   ::signal(SIGPIPE, SIG_IGN);
   try {
-    return mcrun::cli::dispatch(std::vector<std::string>(argv + 1, argv + argc));
+    return mcrun::cli::dispatch(std::vector<std::string>(argv + 1, argv + argc), argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mcrun: internal error: %s\n", e.what());
     return 1;

@@ -97,7 +97,7 @@ std::vector<FlagSpec> run_flags() {
 
 const Verb& run_verb() {
   static const Verb v{"run", "create and start a container; wait for it and exit with its status",
-                      "run [options] ID", run_flags(), run};
+                      "run [options] ID", run_flags(), run, true};
   return v;
 }
 }  // namespace mcrun::cli

@@ -4,6 +4,7 @@
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,11 +18,27 @@ Result<CloneResult> clone3_fork(uint64_t flags) {
   std::memset(&args, 0, sizeof args);
   args.flags = flags | CLONE_PIDFD;
   args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
-  args.exit_signal = SIGCHLD;
+  // With CLONE_PARENT the child takes our own exit signal; clone3 wants 0 then.
+  args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
   long pid = ::syscall(SYS_clone3, &args, sizeof args);
   if (pid < 0) return fail_errno("clone3");
   if (pid == 0) return CloneResult{0, UniqueFd()};
   return CloneResult{static_cast<pid_t>(pid), UniqueFd(pidfd)};  // pidfds are O_CLOEXEC
+}
+
+Result<CloneResult> fork_with_pidfd() {
+  auto r = clone3_fork(0);
+  if (r || (r.error().code != ENOSYS && r.error().code != EPERM)) return r;
+  pid_t pid = ::fork();
+  if (pid < 0) return fail_errno("fork");
+  if (pid == 0) return CloneResult{0, UniqueFd()};
+  auto fd = pidfd_open(pid);  // our child, not yet reaped: the pid is still its own
+  if (!fd) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return std::unexpected(fd.error());
+  }
+  return CloneResult{pid, std::move(*fd)};
 }
 
 Result<UniqueFd> pidfd_open(pid_t pid) {
@@ -70,6 +87,35 @@ Result<> mount_setattr(int dirfd, const char* path, unsigned flags, const mount_
   if (::syscall(SYS_mount_setattr, dirfd, path, flags, &attr, sizeof attr) < 0)
     return fail_errno("mount_setattr " + quote(path));
   return {};
+}
+
+Result<UniqueFd> fsopen(const char* fstype) {
+  long fd = ::syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
+  if (fd < 0) return fail_errno(std::string("fsopen ") + fstype);
+  return UniqueFd(static_cast<int>(fd));
+}
+
+Result<> fsconfig_set_string(int fs_fd, const char* key, const std::string& value) {
+  if (::syscall(SYS_fsconfig, fs_fd, FSCONFIG_SET_STRING, key, value.c_str(), 0) < 0)
+    return fail_errno(std::string("fsconfig ") + key + "=" + quote(value));
+  return {};
+}
+
+Result<> fsconfig_create(int fs_fd) {
+  if (::syscall(SYS_fsconfig, fs_fd, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
+    return fail_errno("fsconfig create");
+  return {};
+}
+
+Result<UniqueFd> fsmount(int fs_fd, unsigned attr_flags) {
+  long fd = ::syscall(SYS_fsmount, fs_fd, FSMOUNT_CLOEXEC, attr_flags);
+  if (fd < 0) return fail_errno("fsmount");
+  return UniqueFd(static_cast<int>(fd));
+}
+
+Result<> execve_fd(int fd, char* const argv[], char* const envp[]) {
+  ::syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+  return fail_errno("execveat");
 }
 
 }  // namespace mcrun::sys

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <string>
 
 #include "runtime/sys/fd.hpp"
 #include "spec/error.hpp"
@@ -17,7 +18,11 @@ struct CloneResult {
   UniqueFd pidfd; // parent only
 };
 // clone3 with CLONE_PIDFD and exit_signal SIGCHLD; fork-like (no new stack).
+// With CLONE_PARENT the child is our parent's and signals it as we would.
 Result<CloneResult> clone3_fork(uint64_t flags);
+// clone3_fork(0), or where a seccomp filter refuses clone3 (Docker's profile
+// answers ENOSYS so that glibc falls back to clone) fork + pidfd_open.
+Result<CloneResult> fork_with_pidfd();
 Result<UniqueFd> pidfd_open(pid_t pid);
 Result<> pidfd_send_signal(int pidfd, int sig);
 // openat2 with the given resolve flags (RESOLVE_IN_ROOT, ...); O_CLOEXEC added.
@@ -26,5 +31,12 @@ Result<> pivot_root(const char* new_root, const char* put_old);
 Result<UniqueFd> open_tree(int dirfd, const char* path, unsigned flags);
 Result<> move_mount(int from_fd, int to_fd);  // both "" + EMPTY_PATH
 Result<> mount_setattr(int dirfd, const char* path, unsigned flags, const mount_attr& attr);
+// The new mount API: a filesystem context, its options, and a detached mount.
+Result<UniqueFd> fsopen(const char* fstype);
+Result<> fsconfig_set_string(int fs_fd, const char* key, const std::string& value);
+Result<> fsconfig_create(int fs_fd);
+Result<UniqueFd> fsmount(int fs_fd, unsigned attr_flags);
+// execveat(fd, "", argv, envp, AT_EMPTY_PATH): returns only on failure.
+Result<> execve_fd(int fd, char* const argv[], char* const envp[]);
 
 }  // namespace mcrun::sys

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -199,6 +200,19 @@ Result<> remove_tree(const std::string& path) {
   auto st = stat_at(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW);
   if (!st) return st.error().code == ENOENT ? Result<>{} : std::unexpected(st.error());
   return remove_tree_at(AT_FDCWD, path, st->st_dev);
+}
+
+Result<> close_fds_except(std::vector<int> keep) {
+  std::sort(keep.begin(), keep.end());
+  unsigned from = 3;
+  for (int fd : keep) {
+    if (fd < static_cast<int>(from)) continue;
+    if (static_cast<unsigned>(fd) > from && ::close_range(from, static_cast<unsigned>(fd) - 1, 0) < 0)
+      return fail_errno("close_range");
+    from = static_cast<unsigned>(fd) + 1;
+  }
+  if (::close_range(from, ~0U, 0) < 0) return fail_errno("close_range");
+  return {};
 }
 
 Result<int> wait_pid(pid_t pid, int options) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/sys/fd.hpp"
 #include "spec/error.hpp"
@@ -48,6 +49,10 @@ Result<> flock(int fd, int op);  // op LOCK_EX / LOCK_SH (| LOCK_NB)
 
 // Remove a directory tree that mcrun made (state dirs); does not cross mounts.
 Result<> remove_tree(const std::string& path);
+
+// Closes every descriptor from 3 up except those in `keep` (a process about to
+// become visible in a container keeps no fd of the host's that it does not need).
+Result<> close_fds_except(std::vector<int> keep);
 
 // Wait for a child; returns the raw wait status.
 Result<int> wait_pid(pid_t pid, int options = 0);

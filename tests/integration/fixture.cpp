@@ -169,7 +169,15 @@ void Container::TearDown() {
 }
 
 Output Container::mcrun(std::vector<std::string> args, const std::string& stdin_text) {
-  args.insert(args.begin(), {MCRUN_BINARY, "--root", state_});
+  return mcrun_at(MCRUN_BINARY, std::move(args), stdin_text);
+}
+
+void Container::install_attacker() {
+  fs::copy_file(MCRUN_ATTACKER, rootfs_ + "/bin/attacker", fs::copy_options::overwrite_existing);
+}
+
+Output Container::mcrun_at(const std::string& binary, std::vector<std::string> args, const std::string& stdin_text) {
+  args.insert(args.begin(), {binary, "--root", state_});
   std::string out_path = tmp_ + "/.out", err_path = tmp_ + "/.err", in_path = tmp_ + "/.in";
   write_file(in_path, stdin_text);
   pid_t pid = ::fork();

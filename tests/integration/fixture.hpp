@@ -50,6 +50,8 @@ class Container : public ::testing::Test {
 
   // mcrun --root <state> ARGS...
   Output mcrun(std::vector<std::string> args, const std::string& stdin_text = "");
+  // The same with another mcrun executable (a copy an attack may target).
+  Output mcrun_at(const std::string& binary, std::vector<std::string> args, const std::string& stdin_text = "");
   // A config for the test's rootfs (mcrun spec's default, args replaced).
   Json config(std::vector<std::string> args);
   void write_config(const Json& c, const std::string& bundle = "");
@@ -62,6 +64,8 @@ class Container : public ::testing::Test {
   std::string state_;   // --root
   std::string bundle_;  // with config.json
   std::string rootfs_;  // busybox
+  // Puts tests/integration/attacker.cpp's executable at /bin/attacker.
+  void install_attacker();
 };
 
 }  // namespace mcrun::it
