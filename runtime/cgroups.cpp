@@ -1,23 +1,31 @@
 #include "runtime/cgroups.hpp"
 
+#include <dirent.h>
 #include <linux/magic.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
+#include <functional>
 #include <sstream>
 #include <thread>
 
+#include "runtime/sys/proc.hpp"
 #include "runtime/sys/syscalls.hpp"
 
 namespace mcrun::runtime {
 namespace {
 
-// v1 hierarchies mcrun places containers in (those mounted on this host).
-constexpr const char* kV1Controllers[] = {"cpu", "cpuacct", "cpuset", "memory", "devices",
-                                          "freezer", "blkio", "pids", "hugetlb", "net_cls", "net_prio"};
+bool is_cpuset(const std::string& hierarchy) {
+  for (auto c : sys::split(hierarchy, ','))
+    if (c == "cpuset") return true;
+  return false;
+}
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -59,12 +67,30 @@ std::string Cgroup::dir(const std::string& controller) const {
   return layout_ == CgroupLayout::V2 ? root_ + path_ : root_ + "/" + controller + path_;
 }
 
-std::vector<std::string> Cgroup::hierarchies() const {
-  if (layout_ == CgroupLayout::V2) return {""};
-  std::vector<std::string> out;
-  for (const char* c : kV1Controllers)
-    if (::access((root_ + "/" + c).c_str(), F_OK) == 0) out.push_back(c);
-  return out;
+// Every hierarchy mounted under the root, by its directory name: each v1
+// controller ("memory", "cpu,cpuacct"), named ones ("systemd") and, on a
+// hybrid host, the cgroup2 tree ("unified"). The container goes into all of
+// them: in a hierarchy it is not placed in it would keep the caller's cgroup,
+// usually the host's root, and a cgroup mount would show it that one.
+const std::vector<std::string>& Cgroup::hierarchies() const {
+  if (hierarchies_) return *hierarchies_;
+  hierarchies_.emplace();
+  if (layout_ == CgroupLayout::V2) {
+    hierarchies_->push_back("");
+    return *hierarchies_;
+  }
+  DIR* d = ::opendir(root_.c_str());
+  if (!d) return *hierarchies_;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_type != DT_DIR || e->d_name[0] == '.') continue;  // "cpu" -> "cpu,cpuacct" is a symlink
+    struct statfs fs;
+    std::string path = root_ + "/" + e->d_name;
+    if (::statfs(path.c_str(), &fs) == 0 && (fs.f_type == CGROUP_SUPER_MAGIC || fs.f_type == CGROUP2_SUPER_MAGIC))
+      hierarchies_->push_back(e->d_name);
+  }
+  ::closedir(d);
+  std::sort(hierarchies_->begin(), hierarchies_->end());
+  return *hierarchies_;
 }
 
 Result<> Cgroup::create() const {
@@ -80,7 +106,7 @@ Result<> Cgroup::create() const {
       if (end > pos) {
         std::string parent = cur;
         cur += "/" + path_.substr(pos, end - pos);
-        if (::mkdir(cur.c_str(), 0755) == 0 && h == "cpuset") {
+        if (::mkdir(cur.c_str(), 0755) == 0 && is_cpuset(h)) {
           for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
             auto v = sys::read_file(parent + "/" + f, 4096);
             if (v) MCRUN_CHECK_CTX(sys::write_file(cur + "/" + f, *v), "cgroup " + quote(cur));
@@ -145,15 +171,41 @@ Result<> Cgroup::add(pid_t pid) const {
   return {};
 }
 
+// The directory whose cgroup.procs lists the container's processes.
+std::string Cgroup::procs_dir() const {
+  if (layout_ == CgroupLayout::V2) return dir("");
+  for (const char* c : {"pids", "memory", "freezer"})
+    if (::access(dir(c).c_str(), F_OK) == 0) return dir(c);
+  const auto& h = hierarchies();
+  return h.empty() ? dir("") : dir(h.front());
+}
+
 Result<std::vector<pid_t>> Cgroup::pids() const {
-  std::string controller = layout_ == CgroupLayout::V2 ? "" : "pids";
-  if (layout_ == CgroupLayout::V1 && ::access(dir("pids").c_str(), F_OK) != 0) controller = "memory";
-  auto text = sys::read_file(dir(controller) + "/cgroup.procs", 16 << 20);
-  if (!text) return std::unexpected(text.error());
   std::vector<pid_t> out;
-  std::istringstream in(*text);
-  for (pid_t p; in >> p;) out.push_back(p);
+  // Child cgroups the container made hold its processes too.
+  MCRUN_CHECK(for_each_cgroup(procs_dir(), [&](const std::string& d) -> Result<> {
+    auto text = sys::read_file(d + "/cgroup.procs", 16 << 20);
+    if (!text) return text.error().code == ENOENT ? Result<>{} : std::unexpected(text.error());
+    for (auto p : sys::split(*text, '\n'))
+      if (pid_t pid = static_cast<pid_t>(std::atol(std::string(p).c_str())); pid > 0) out.push_back(pid);
+    return {};
+  }));
   return out;
+}
+
+Result<> Cgroup::signal_all(int sig) const {
+  // cgroup.kill (Linux 5.14, v2) kills the whole subtree at once, forks
+  // included; elsewhere the cgroup is frozen so nothing forks away between
+  // reading the list and signalling it (as runc does).
+  if (layout_ == CgroupLayout::V2 && sig == SIGKILL && ::access((dir("") + "/cgroup.kill").c_str(), F_OK) == 0)
+    return sys::write_file(dir("") + "/cgroup.kill", "1");
+  bool was_frozen = frozen();
+  bool froze = !was_frozen && sig != SIGCONT && set_frozen(true).has_value();
+  auto pids = this->pids();
+  for (pid_t p : pids ? *pids : std::vector<pid_t>{}) ::kill(p, sig);
+  if (froze || (was_frozen && sig == SIGKILL)) MCRUN_CHECK(set_frozen(false));  // SIGKILL acts once thawed
+  if (!pids) return std::unexpected(pids.error());
+  return {};
 }
 
 Result<> Cgroup::set_frozen(bool frozen) const {
@@ -205,16 +257,42 @@ CgroupStats Cgroup::stats() const {
   return s;
 }
 
-Result<> Cgroup::destroy() const {
-  for (const auto& h : hierarchies()) {
-    std::string d = dir(h);
-    for (int attempt = 0;; ++attempt) {
-      if (::rmdir(d.c_str()) == 0 || errno == ENOENT) break;
-      // The last tasks may still be exiting: the kernel keeps the cgroup busy briefly.
-      if (errno != EBUSY || attempt >= 500) return fail_errno("rmdir cgroup " + quote(d));
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+// rmdir of one cgroup directory; the kernel keeps it busy for a moment
+// while its last tasks finish exiting.
+static Result<> remove_cgroup_dir(const std::string& d) {
+  for (int attempt = 0;; ++attempt) {
+    if (::rmdir(d.c_str()) == 0 || errno == ENOENT) return {};
+    if (errno != EBUSY || attempt >= 500) return fail_errno("rmdir cgroup " + quote(d));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+}
+
+Result<> Cgroup::destroy() const {
+  // Whatever still lives in the container's cgroups (stragglers of a
+  // container without its own pid namespace, or in child cgroups it made)
+  // dies first; then every directory goes, children before parents.
+  if (auto pids = this->pids(); pids && !pids->empty()) (void)signal_all(SIGKILL);
+  for (const auto& h : hierarchies()) {
+    std::vector<std::string> dirs;
+    MCRUN_CHECK(for_each_cgroup(dir(h), [&](const std::string& d) -> Result<> {
+      dirs.push_back(d);
+      return {};
+    }));
+    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) MCRUN_CHECK(remove_cgroup_dir(*it));
+  }
+  return {};
+}
+
+Result<> for_each_cgroup(const std::string& top, const std::function<Result<>(const std::string&)>& f) {
+  if (::access(top.c_str(), F_OK) != 0) return {};
+  MCRUN_CHECK(f(top));
+  DIR* d = ::opendir(top.c_str());
+  if (!d) return errno == ENOENT ? Result<>{} : fail_errno("opendir " + quote(top));
+  std::vector<std::string> children;
+  while (dirent* e = ::readdir(d))
+    if (e->d_type == DT_DIR && e->d_name[0] != '.') children.push_back(top + "/" + e->d_name);
+  ::closedir(d);
+  for (const auto& c : children) MCRUN_CHECK(for_each_cgroup(c, f));
   return {};
 }
 

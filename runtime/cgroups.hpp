@@ -8,6 +8,8 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,23 +43,31 @@ class Cgroup {
   Result<> create() const;
   Result<> apply(const spec::Resources& r) const;
   Result<> add(pid_t pid) const;
+  // Every process in the container's cgroup and the cgroups below it.
   Result<std::vector<pid_t>> pids() const;
+  // sig to every one of them (v2 SIGKILL: cgroup.kill; else frozen meanwhile).
+  Result<> signal_all(int sig) const;
   Result<> set_frozen(bool frozen) const;
   bool frozen() const;
   CgroupStats stats() const;
-  // rmdir of the container's directories (EBUSY retried while the kernel
-  // finishes tearing down the last tasks). A missing one is not an error.
+  // Kills what is left, then removes the container's directories in every
+  // hierarchy, child cgroups first. A missing one is not an error.
   Result<> destroy() const;
 
   // The directory of a v1 controller ("memory"), or of the v2 cgroup.
   std::string dir(const std::string& controller) const;
 
  private:
-  std::vector<std::string> hierarchies() const;  // v1 controller dirs to use
+  const std::vector<std::string>& hierarchies() const;  // dirs under the root to use
+  std::string procs_dir() const;
   Result<> write(const CgroupWrite& w) const;
 
   std::string path_, root_;
   CgroupLayout layout_;
+  mutable std::optional<std::vector<std::string>> hierarchies_;
 };
+
+// f(dir) for `top` and every cgroup below it, parents before children.
+Result<> for_each_cgroup(const std::string& top, const std::function<Result<>(const std::string&)>& f);
 
 }  // namespace mcrun::runtime

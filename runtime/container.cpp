@@ -69,18 +69,20 @@ bool wait_exit(int pidfd, int timeout_ms) {
   return n > 0;
 }
 
-// Every process of the container: its pid namespace when it has its own, else
-// its cgroup, else (POSIX mode) the init's descendants.
+// Every process of the container: its cgroup (child cgroups included) when
+// it has one, else its own pid namespace, else (POSIX mode) the init's
+// descendants. Never the members of a pid namespace the container only
+// joined: those belong to other containers too.
 std::vector<pid_t> container_pids(const spec::Record& r) {
-  if (r.own_pid_namespace) return sys::pids_in_pid_namespace_of(r.state.pid);
   if (!r.cgroup_path.empty())
     if (auto pids = Cgroup(r.cgroup_path).pids()) return *pids;
+  if (r.own_pid_namespace) return sys::pids_in_pid_namespace_of(r.state.pid);
   return sys::descendants_of(r.state.pid);
 }
 
 Result<> signal_all(const spec::Record& r, int sig) {
-  auto pids = container_pids(r);
-  for (pid_t p : pids)
+  if (!r.cgroup_path.empty()) return Cgroup(r.cgroup_path).signal_all(sig);
+  for (pid_t p : container_pids(r))
     if (::kill(p, sig) < 0 && errno != ESRCH) return fail_errno("kill " + std::to_string(p));
   return {};
 }
@@ -193,11 +195,7 @@ Result<> force_delete_damaged(const std::string& root, const std::string& id) {
       (void)sys::pidfd_send_signal(fd->get(), SIGKILL);
       if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
     }
-    if (cg) {
-      if (auto pids = cg->pids())
-        for (pid_t p : *pids) ::kill(p, SIGKILL);
-      MCRUN_CHECK(cg->destroy());
-    }
+    if (cg) MCRUN_CHECK(cg->destroy());
   }
   return dir->remove();
 }
@@ -227,15 +225,9 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
       if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
     }
   }
-  if (!c->record.cgroup_path.empty()) {
-    Cgroup cg(c->record.cgroup_path);
-    // Stragglers of a container without its own pid namespace; a frozen
-    // cgroup is thawed so SIGKILL can be delivered.
-    if (cg.frozen()) (void)cg.set_frozen(false);
-    if (auto pids = cg.pids())
-      for (pid_t p : *pids) ::kill(p, SIGKILL);
-    MCRUN_CHECK_CTX(cg.destroy(), "delete " + id);
-  }
+  // Stragglers of a container without its own pid namespace, and cgroups it
+  // made below its own, go with its cgroup.
+  if (!c->record.cgroup_path.empty()) MCRUN_CHECK_CTX(Cgroup(c->record.cgroup_path).destroy(), "delete " + id);
   if (c->record.state.pid > 0) run_poststop(c->record);
   return c->dir.remove();
 }

@@ -270,7 +270,8 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   record.state.created = now_rfc3339();
   record.state.owner = owner_name();
   record.init_start_time = st->start_time;
-  record.own_pid_namespace = (clone_flags & CLONE_NEWPID) || pid_ns_fd;
+  // Only a pid namespace it made dies with the init; a joined one is shared.
+  record.own_pid_namespace = clone_flags & CLONE_NEWPID;
   record.cgroup_path = cgroup ? cgroup->path() : "";
   record.config = config;
 

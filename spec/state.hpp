@@ -44,7 +44,7 @@ Json emit_state(const State& s);
 struct Record {
   State state;
   uint64_t init_start_time = 0;  // /proc/<pid>/stat field 22: guards against pid reuse
-  bool own_pid_namespace = false;  // init death kills every process in it
+  bool own_pid_namespace = false;  // a pid namespace it created: init death kills every process in it
   std::string cgroup_path;          // relative to each hierarchy's root; empty if none
   Config config;                    // for hooks at start/delete and for exec
   bool operator==(const Record&) const = default;

@@ -3,6 +3,8 @@
 // copy of the mcrun binary, a file in the test's directory, a cgroup the
 // test made. Each test fails if the attack gets through.
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +16,36 @@ namespace fs = std::filesystem;
 
 namespace mcrun::it {
 namespace {
+
+// The container's cgroup mount, writable (as with podman --security-opt
+// unmask=/sys/fs/cgroup, or a privileged container).
+void writable_cgroup_mount(Json& c) {
+  for (auto& m : c["mounts"])
+    if (m["type"] == "cgroup") m["options"] = {"nosuid", "noexec", "nodev", "rw"};
+}
+
+// The cgroup2 tree: the root on a v2 host, /sys/fs/cgroup/unified on a hybrid one.
+std::string cgroup2_root() {
+  if (exists("/sys/fs/cgroup/cgroup.controllers")) return "/sys/fs/cgroup";
+  if (exists("/sys/fs/cgroup/unified/cgroup.controllers")) return "/sys/fs/cgroup/unified";
+  return "";
+}
+
+// A process that sleeps in the cgroup2 directory `cgroup`.
+pid_t sleeper_in(const std::string& cgroup) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    write_file(cgroup + "/cgroup.procs", std::to_string(::getpid()));
+    ::execl("/bin/sleep", "sleep", "1000", nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+bool alive(pid_t pid) {
+  int status;
+  return ::waitpid(pid, &status, WNOHANG) == 0;
+}
 
 class Security : public Container {
  protected:
@@ -180,6 +212,93 @@ TEST_F(Security, StartContainerHooksHaveOnlyTheProcesssPrivileges) {
   auto half = r.out.size() / 2;
   EXPECT_EQ(r.out.substr(0, half), r.out.substr(half)) << r.out;
   EXPECT_NE(r.out.find("NoNewPrivs:\t1\nSeccomp:\t2\n1000\n"), std::string::npos) << r.out;
+}
+
+TEST_F(Security, CgroupKillInsideReachesOnlyTheContainer) {
+  // The client that runs mcrun sits in a cgroup with other processes of its
+  // own (here a victim the test made). A container whose cgroup mount is
+  // writable writes cgroup.kill at the root of its view of the cgroup2 tree:
+  // that must be the container's own cgroup, not its caller's.
+  std::string v2 = cgroup2_root();
+  if (v2.empty()) GTEST_SKIP() << "no cgroup2 tree on this host";
+  std::string client = v2 + "/mcrun-it-client-" + std::to_string(::getpid());
+  ASSERT_EQ(::mkdir(client.c_str(), 0755), 0);
+  pid_t victim = sleeper_in(client);
+  ASSERT_TRUE(eventually([&] { return read_file(client + "/cgroup.procs").find(std::to_string(victim)) != std::string::npos; }));
+  Json c = config({"sh", "-c", "for f in /sys/fs/cgroup/unified/cgroup.kill /sys/fs/cgroup/cgroup.kill; do "
+                               "test -e $f && echo 1 > $f; done; sleep 1"});
+  writable_cgroup_mount(c);
+  write_config(c);
+  pid_t runner = ::fork();  // mcrun run, started from the client's cgroup
+  if (runner == 0) {
+    write_file(client + "/cgroup.procs", std::to_string(::getpid()));
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle", bundle_.c_str(), "c1", nullptr);
+    _exit(127);
+  }
+  int status = 0;
+  ::waitpid(runner, &status, 0);
+  EXPECT_TRUE(alive(victim)) << "the container killed a process of its caller's cgroup";
+  ::kill(victim, SIGKILL);
+  ::waitpid(victim, nullptr, 0);
+  EXPECT_TRUE(eventually([&] { return ::rmdir(client.c_str()) == 0; }));
+}
+
+TEST_F(Security, CgroupMountShowsNoHostHierarchyRoot) {
+  // With CAP_SYS_ADMIN and a writable cgroup mount, a release_agent file in
+  // the container's view is the host's (in a hierarchy the container was not
+  // placed in, the bind showed the caller's cgroup: the root here). Every
+  // hierarchy, named ones included, must show the container's own cgroup.
+  std::string agent = "/sys/fs/cgroup/systemd/release_agent";
+  std::string before = exists(agent) ? read_file(agent) : "";
+  Json c = config({"sh", "-c", "for h in /sys/fs/cgroup/*/; do test -e $h/release_agent && echo $h; "
+                               "echo /tmp/pwned > $h/release_agent 2>/dev/null; done; "
+                               "ls /sys/fs/cgroup/systemd /sys/fs/cgroup/unified >/dev/null 2>&1 || echo missing"});
+  writable_cgroup_mount(c);
+  for (const char* set : {"bounding", "effective", "permitted"})
+    c["process"]["capabilities"][set].push_back("CAP_SYS_ADMIN");
+  auto r = run(c);
+  std::string after = exists(agent) ? read_file(agent) : "";
+  if (after != before) write_file(agent, before.empty() ? "\n" : before);  // put the host back
+  EXPECT_EQ(after, before) << "the container set the host's release_agent";
+  EXPECT_EQ(r.out, "") << "hierarchy roots visible in the container: " << r.out << r.err;
+}
+
+TEST_F(Security, KillAllAndPsStayInsideAContainerThatJoinedAPidNamespace) {
+  // Two containers share a pid namespace (a pod): c2 joined c1's. kill --all
+  // and ps of c2 must reach c2's processes only.
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  std::string b2 = tmp_ + "/bundle2";
+  fs::create_directories(b2);
+  Json c2 = config({"sleep", "999"});
+  c2["root"]["path"] = rootfs_;
+  for (auto& ns : c2["linux"]["namespaces"])
+    if (ns["type"] == "pid") ns["path"] = "/proc/" + std::to_string(pid_of("c1")) + "/ns/pid";
+  write_config(c2, b2);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", b2, "c2"}).code, 0);
+  auto ps = Json::parse(mcrun({"ps", "--format", "json", "c2"}).out);
+  EXPECT_EQ(ps, Json::array({pid_of("c2")}));
+  ASSERT_EQ(mcrun({"kill", "--all", "c2", "KILL"}).code, 0);
+  EXPECT_TRUE(eventually([&] { return status("c2") == "stopped"; }));
+  EXPECT_EQ(status("c1"), "running") << "kill --all of c2 killed its sibling";
+}
+
+TEST_F(Security, DeleteForceRemovesCgroupsTheContainerMade) {
+  // A container with a writable cgroup mount makes child cgroups (systemd
+  // inside, a nested runtime) and puts processes there: delete --force must
+  // still succeed and leave no cgroup behind.
+  Json c = config({"sh", "-c", "for h in memory pids cpu freezer; do mkdir /sys/fs/cgroup/$h/child; "
+                               "echo $$ > /sys/fs/cgroup/$h/child/cgroup.procs; done; sleep 1000"});
+  if (!cgroup2_root().empty() && exists("/sys/fs/cgroup/cgroup.controllers"))
+    c["process"]["args"] = {"sh", "-c", "mkdir /sys/fs/cgroup/child; echo $$ > /sys/fs/cgroup/child/cgroup.procs; sleep 1000"};
+  writable_cgroup_mount(c);
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  ASSERT_TRUE(eventually([&] { return exists("/sys/fs/cgroup/memory/mcrun/c1/child") || exists("/sys/fs/cgroup/mcrun/c1/child"); }));
+  auto r = mcrun({"delete", "--force", "c1"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(exists("/sys/fs/cgroup/memory/mcrun/c1"));
+  EXPECT_FALSE(exists("/sys/fs/cgroup/mcrun/c1"));
 }
 
 }  // namespace
