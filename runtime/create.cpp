@@ -26,6 +26,7 @@
 #include "runtime/process_setup.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sync.hpp"
+#include "runtime/sys/child.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
@@ -101,6 +102,60 @@ struct Rollback {
     }
   }
 };
+
+Result<sys::CloneResult> clone_directly(uint64_t flags, const InitContext& ctx) {
+  auto child = sys::clone3_fork(flags);
+  if (child && child->pid == 0) container_init(ctx);
+  return child;
+}
+
+// The init, cloned into its namespaces. A pid namespace that already exists
+// (a pod's) has other processes that see the init from its first instant,
+// before it could close what it inherited from us (the state directory's fd
+// would lead a process with CAP_SYS_PTRACE to the whole host). So there the
+// init is born as exec's child is: a helper, invisible in our own pid
+// namespace, closes every fd the init must not have, joins the pid namespace
+// for its children and clones the init with CLONE_PARENT (so it is ours),
+// reports its pid (or -errno) through a pipe and exits.
+Result<sys::CloneResult> clone_init(uint64_t flags, const InitContext& ctx, int join_pid_ns) {
+  if (join_pid_ns < 0) return clone_directly(flags, ctx);
+  if (flags & CLONE_NEWUSER) {
+    // CLONE_PARENT cannot make a user namespace: join from here, clone, come back.
+    auto own = sys::open_path("/proc/self/ns/pid", O_RDONLY);
+    if (!own) return std::unexpected(own.error());
+    if (::setns(join_pid_ns, CLONE_NEWPID) < 0) return fail_errno("setns pid namespace");
+    auto child = clone_directly(flags, ctx);
+    if (::setns(own->get(), CLONE_NEWPID) < 0) return fail_errno("setns back to our pid namespace");
+    return child;
+  }
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) < 0) return fail_errno("pipe2");
+  UniqueFd read_end(report[0]), write_end(report[1]);
+  auto helper = sys::clone3_fork(0);
+  if (!helper) return std::unexpected(helper.error());
+  if (helper->pid == 0) {
+    auto keep = init_fds(ctx);
+    keep.push_back(write_end.get());
+    keep.push_back(join_pid_ns);
+    int32_t result = -EINVAL;
+    if (!sys::close_fds_except(keep) || ::setns(join_pid_ns, CLONE_NEWPID) < 0) result = -errno;
+    else if (auto init = clone_directly(flags | CLONE_PARENT, ctx); !init) result = -init.error().code;
+    else result = init->pid;
+    (void)!::write(write_end.get(), &result, sizeof result);
+    _exit(0);
+  }
+  sys::OwnedChild owned(helper->pid, std::move(helper->pidfd));
+  write_end.reset();
+  int32_t result = 0;
+  ssize_t n = ::read(read_end.get(), &result, sizeof result);
+  owned.kill_and_reap();
+  if (n != sizeof result) return fail("the helper that clones the container init died");
+  if (result < 0) return fail("clone into the joined pid namespace", -result);
+  // Ours now (CLONE_PARENT) and not reaped: the pid cannot name another process.
+  auto pidfd = sys::pidfd_open(result);
+  if (!pidfd) return std::unexpected(pidfd.error());
+  return sys::CloneResult{result, std::move(*pidfd)};
+}
 
 // Fault injection for the crash-recovery tests: MCRUN_TEST_CRASH_AT=<point>
 // makes create die by SIGKILL there, as a user's kill -9 or an OOM would.
@@ -201,14 +256,6 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
     if (!c) return std::unexpected(std::move(c.error()).context("--console-socket"));
     console = std::move(*c);
   }
-  UniqueFd own_pid_ns;
-  if (pid_ns_fd) {
-    auto own = sys::open_path("/proc/self/ns/pid", O_RDONLY);
-    if (!own) return std::unexpected(own.error());
-    own_pid_ns = std::move(*own);
-    if (::setns(pid_ns_fd.get(), CLONE_NEWPID) < 0) return fail_errno("setns pid namespace");
-  }
-
   InitContext ctx;
   ctx.config = &config;
   ctx.rootfs = bundle->rootfs;
@@ -222,11 +269,9 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   ctx.join_namespaces = join;
   ctx.new_cgroup_namespace = new_cgroup_ns;
 
-  auto child = sys::clone3_fork(clone_flags);
+  // Our later children (hooks) stay in our own pid namespace, as the spec says.
+  auto child = clone_init(clone_flags, ctx, pid_ns_fd ? pid_ns_fd.get() : -1);
   if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));
-  if (child->pid == 0) container_init(ctx);
-  // Our later children (hooks) run in our own pid namespace, as the spec says.
-  if (own_pid_ns && ::setns(own_pid_ns.get(), CLONE_NEWPID) < 0) return fail_errno("setns back to our pid namespace");
 
   rollback.pid = child->pid;
   rollback.pidfd = child->pidfd.get();

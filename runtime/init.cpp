@@ -159,14 +159,18 @@ void set_stop_handlers(bool on) {
 
 }  // namespace
 
+std::vector<int> init_fds(const InitContext& ctx) {
+  std::vector<int> keep = {ctx.sync_fd, ctx.listen_fd, ctx.console_fd};
+  for (auto [type, fd] : ctx.join_namespaces) keep.push_back(fd);
+  for (int fd = 3; fd < 3 + ctx.preserve_fds; ++fd) keep.push_back(fd);
+  return keep;
+}
+
 void container_init(const InitContext& ctx) {
   // Only what the init needs stays open: no fd of the host's (the state
   // directory, mcrun's log, the parent's end of the sync socket) is ever
   // reachable through /proc/<pid>/fd of a process the container can see.
-  std::vector<int> keep = {ctx.sync_fd, ctx.listen_fd, ctx.console_fd};
-  for (auto [type, fd] : ctx.join_namespaces) keep.push_back(fd);
-  for (int fd = 3; fd < 3 + ctx.preserve_fds; ++fd) keep.push_back(fd);
-  if (!sys::close_fds_except(keep)) _exit(1);
+  if (!sys::close_fds_except(init_fds(ctx))) _exit(1);
   // If `mcrun create` dies before the container exists, so does its init.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   // Until it execs the user program this process is the mcrun binary: keep

@@ -34,4 +34,7 @@ struct InitContext {
 
 [[noreturn]] void container_init(const InitContext& ctx);
 
+// The descriptors the init needs; it closes every other one first thing.
+std::vector<int> init_fds(const InitContext& ctx);
+
 }  // namespace mcrun::runtime
