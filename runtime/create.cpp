@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <poll.h>
@@ -39,6 +40,13 @@ using sys::UniqueFd;
 Result<UniqueFd> listen_unix(int dir_fd, const char* name) {
   auto sock = sys::socket(AF_UNIX, SOCK_SEQPACKET);
   if (!sock) return sock;
+  // Whoever can connect can start the container and feed its startContainer
+  // hooks their state: the socket is 0600 whatever our umask (bind takes its
+  // mode from the umask; mcrun is single-threaded here).
+  struct UmaskGuard {
+    mode_t old = ::umask(0177);
+    ~UmaskGuard() { ::umask(old); }
+  } umask_guard;
   // Through the directory fd, so the state root's length never matters.
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
@@ -201,6 +209,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   if (opts.debug && config.linux && config.linux->seccomp)
     for (const auto& name : unknown_syscalls(*config.linux->seccomp))
       opts.debug("seccomp: syscall " + quote(name) + " is unknown on this architecture; its rule is skipped");
+  MCRUN_CHECK(check_sysctl_namespaces(config));
   auto mounts = plan_mounts(config, bundle->dir);
   if (!mounts) return std::unexpected(mounts.error());
 

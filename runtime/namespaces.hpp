@@ -5,6 +5,9 @@
 
 #include <string_view>
 
+#include "spec/config.hpp"
+#include "spec/error.hpp"
+
 namespace mcrun::runtime {
 
 // CLONE_NEW* for "pid", "network", ...; 0 for an unknown type.
@@ -19,5 +22,11 @@ inline int clone_flag(std::string_view type) {
   if (type == "time") return CLONE_NEWTIME;
   return 0;
 }
+
+// A namespaced sysctl may be written into a namespace the container joins
+// (another container's), but never into the runtime's own: joining
+// /proc/1/ns/net and setting net.* would change the host (runc refuses the
+// same). spec::validate_config already made sure the namespace is listed.
+Result<> check_sysctl_namespaces(const spec::Config& c);
 
 }  // namespace mcrun::runtime

@@ -25,12 +25,15 @@ Result<> validate_id(std::string_view id) {
 
 Result<ContainerDir> ContainerDir::create(const std::string& root, const std::string& id) {
   MCRUN_CHECK(validate_id(id));
-  MCRUN_CHECK(sys::mkdir_p(root, 0711));
+  // Private to root (as runc's): the state, the start socket and the init
+  // note are no one else's to read or use. mkdir's mode only loses bits to
+  // the umask, so these hold whatever the caller's umask is.
+  MCRUN_CHECK(sys::mkdir_p(root, 0700));
   ContainerDir d;
   d.id_ = id;
   d.path_ = root + "/" + id;
   // mkdir is the atomic step: of N racing creates of one id, exactly one wins.
-  if (::mkdir(d.path_.c_str(), 0711) < 0) {
+  if (::mkdir(d.path_.c_str(), 0700) < 0) {
     if (errno == EEXIST) return fail("container " + quote(id) + " already exists");
     return fail_errno("mkdir " + quote(d.path_));
   }

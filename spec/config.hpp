@@ -265,6 +265,9 @@ Config parse_config(const Json& j, Problems& problems);
 // validate: semantic rules of config.md / config-linux.md on a parsed model.
 Problems validate_config(const Config& c);
 
+// The namespace type a namespaced sysctl lives in ("net.ipv4.x" -> "network").
+std::optional<std::string> sysctl_namespace(std::string_view key);
+
 // emit: model -> JSON (known members in spec order, then unknown ones).
 Json emit_config(const Config& c);
 

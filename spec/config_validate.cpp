@@ -169,20 +169,15 @@ class Validator {
   // Only sysctls that live in a namespace the container has of its own may be
   // set: any other would change the host (runc applies the same rule).
   void sysctl(const std::string& key, const std::set<std::string>& ns) {
-    static const std::set<std::string> ipc_keys = {"kernel.msgmax", "kernel.msgmnb",  "kernel.msgmni",
-                                                   "kernel.sem",    "kernel.shmall",  "kernel.shmmax",
-                                                   "kernel.shmmni", "kernel.shm_rmid_forced"};
     std::string ptr = child_pointer("/linux/sysctl", key);
-    auto need = [&](const char* type) {
-      if (!ns.contains(type))
-        add(ptr, std::string("needs a private ") + type + " namespace (add {\"type\": \"" + type +
-                     "\"} to /linux/namespaces)");
-    };
-    if (ipc_keys.contains(key) || key.starts_with("fs.mqueue.")) need("ipc");
-    else if (key.starts_with("net.")) need("network");
-    else if (key == "kernel.domainname") need("uts");
-    else if (key == "kernel.hostname") add(ptr, "is set with the \"hostname\" field, not as a sysctl");
-    else add(ptr, "is not in a separate kernel namespace: setting it would change the host");
+    if (auto type = sysctl_namespace(key)) {
+      if (!ns.contains(*type))
+        add(ptr, "needs a private " + *type + " namespace (add {\"type\": \"" + *type + "\"} to /linux/namespaces)");
+    } else if (key == "kernel.hostname") {
+      add(ptr, "is set with the \"hostname\" field, not as a sysctl");
+    } else {
+      add(ptr, "is not in a separate kernel namespace: setting it would change the host");
+    }
   }
 
   void resources(const Resources& r) {
@@ -242,6 +237,16 @@ class Validator {
 };
 
 }  // namespace
+
+std::optional<std::string> sysctl_namespace(std::string_view key) {
+  static const std::set<std::string, std::less<>> ipc_keys = {"kernel.msgmax", "kernel.msgmnb",  "kernel.msgmni",
+                                                               "kernel.sem",    "kernel.shmall",  "kernel.shmmax",
+                                                               "kernel.shmmni", "kernel.shm_rmid_forced"};
+  if (ipc_keys.contains(key) || key.starts_with("fs.mqueue.")) return "ipc";
+  if (key.starts_with("net.")) return "network";
+  if (key == "kernel.domainname") return "uts";
+  return std::nullopt;
+}
 
 Problems validate_config(const Config& c) { return Validator().run(c); }
 

@@ -5,9 +5,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "fixture.hpp"
@@ -299,6 +302,64 @@ TEST_F(Security, DeleteForceRemovesCgroupsTheContainerMade) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_FALSE(exists("/sys/fs/cgroup/memory/mcrun/c1"));
   EXPECT_FALSE(exists("/sys/fs/cgroup/mcrun/c1"));
+}
+
+TEST_F(Security, StartSocketIsNoOneElsesUnderUmaskZero) {
+  // A state root under a world-readable directory (as /run/mcrun), and a
+  // client with umask 0: another local user must not reach the start socket
+  // (it would start the container and feed its startContainer hooks).
+  ::chmod(tmp_.c_str(), 0755);
+  write_config(config({"sleep", "1000"}));
+  mode_t old = ::umask(0);
+  auto r = mcrun({"create", "--bundle", bundle_, "c1"});
+  ::umask(old);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto mode = [](const std::string& p) {
+    struct stat st {};
+    ::stat(p.c_str(), &st);
+    return st.st_mode & 07777;
+  };
+  EXPECT_EQ(mode(state_), 0700u);
+  EXPECT_EQ(mode(state_ + "/c1"), 0700u);
+  EXPECT_EQ(mode(state_ + "/c1/state.json"), 0600u);
+  EXPECT_EQ(mode(state_ + "/c1/init"), 0600u);
+  EXPECT_EQ(mode(state_ + "/c1/start.sock"), 0600u);
+  pid_t intruder = ::fork();
+  if (intruder == 0) {
+    if (::setgid(65534) < 0 || ::setuid(65534) < 0) _exit(2);
+    int sock = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s/c1/start.sock", state_.c_str());
+    if (::connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) _exit(1);
+    struct { uint32_t type; int32_t code; int64_t value; } go{1, 0, 0};  // SyncType::Go, no state
+    (void)!::send(sock, &go, sizeof go, 0);
+    ::sleep(1);
+    _exit(0);
+  }
+  int wait_status = 0;
+  ::waitpid(intruder, &wait_status, 0);
+  EXPECT_EQ(WEXITSTATUS(wait_status), 1) << "an unprivileged user connected to the start socket";
+  EXPECT_EQ(status("c1"), "created");
+}
+
+TEST_F(Security, SysctlIsRefusedInTheHostsNetworkNamespace) {
+  // Joining the host's network namespace by path and setting a net.* sysctl
+  // would change the host (runc: "not allowed in host network namespace").
+  std::string file = "/proc/sys/net/core/somaxconn";
+  std::string before = read_file(file);
+  Json c = config({"true"});
+  std::string host_net = "/proc/" + std::to_string(::getpid()) + "/ns/net";
+  for (auto& ns : c["linux"]["namespaces"])
+    if (ns["type"] == "network") ns["path"] = host_net;
+  c["linux"]["sysctl"] = {{"net.core.somaxconn", std::to_string(std::stoi(before) + 1)}};
+  auto r = run(c);
+  std::string after = read_file(file);
+  if (after != before) write_file(file, before);  // put the host back
+  EXPECT_EQ(after, before) << "the container changed the host's sysctl";
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "mcrun: run c1: config.json: /linux/sysctl/net.core.somaxconn: not allowed in the host's network "
+                   "namespace (\"" + host_net + "\" is ours)\n");
 }
 
 }  // namespace
