@@ -1,6 +1,7 @@
 #include "converters/convert.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <set>
 
 #include "converters/resources.hpp"
@@ -50,6 +51,16 @@ std::string normalize(std::string_view path) {
   std::string out;
   for (const auto& c : components(path)) out += "/" + c;
   return out.empty() ? "/" : out;
+}
+
+// Paths the kernel would refuse (ENAMETOOLONG) are refused before anything
+// is created, not after the first twenty directories of them.
+std::optional<std::string> too_long(std::string_view path) {
+  if (path.size() >= PATH_MAX) return "is longer than a path may be (" + std::to_string(PATH_MAX - 1) + " bytes)";
+  for (const auto& c : components(path))
+    if (c.size() > NAME_MAX)
+      return "has a component longer than a file name may be (" + std::to_string(NAME_MAX) + " bytes)";
+  return std::nullopt;
 }
 
 struct Isolation {
@@ -186,6 +197,7 @@ Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts
   c.oci_version = spec::kOciVersion;
   const bool image = opts.rootfs.has_value();
   const std::string work_dir = normalize(opts.work_dir);
+  if (auto why = too_long(work_dir)) return fail("--work-dir " + *why);
   const std::string sandbox = image ? kSandboxInImage : work_dir;
 
   spec::Process proc;
@@ -245,7 +257,10 @@ Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts
     if (image && is_within(comps, components(kSandboxInImage)))
       p.push_back({ptr + "/container_path", quote(cp) + " is inside the sandbox mount " + quote(kSandboxInImage)});
     std::string dest = normalize(cp);
-    std::string mode_from = image ? normalize(*opts.rootfs) + dest : dest;
+    if (auto why = too_long(dest)) {
+      p.push_back({ptr + "/container_path", quote(cp) + " " + *why});
+      continue;
+    }
     if (!image) out.required.push_back({i, dest, "container_path"});
     if (!v.host_path) continue;
     const std::string& hp = *v.host_path;
@@ -262,7 +277,11 @@ Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts
         continue;
       }
       source = work_dir + normalize(hp);
-      out.sandbox_dirs.push_back({i, source, mode_from, !image});
+      if (auto why = too_long(source)) {
+        p.push_back({ptr + "/host_path", quote(hp) + " " + *why});
+        continue;
+      }
+      out.sandbox_dirs.push_back({i, normalize(hp).substr(1), dest, opts.rootfs ? std::optional(normalize(*opts.rootfs)) : std::nullopt});
     }
     c.mounts.push_back(bind_mount(dest, source, v.mode == Volume::Mode::RO));
   }

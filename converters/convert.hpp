@@ -29,12 +29,14 @@ struct ConvertOptions {
 };
 
 // A directory under the work dir that a relative host_path asks for, to be
-// created with the mode and owner of `mode_from`.
+// created with the mode and owner of what the container sees at
+// container_path: `mode_from` on the host, or inside `rootfs` (an image,
+// whose symlinks must never lead out of it).
 struct SandboxDir {
   size_t volume = 0;
-  std::string path;       // <work_dir>/<host_path>
-  std::string mode_from;  // host path (or path in the rootfs) at container_path
-  bool mode_from_required = true;  // false with --rootfs: the image may lack it
+  std::string relative;   // "tmp/x": below the work dir, no "." or ".."
+  std::string mode_from;  // "/tmp": a host path, or a path inside rootfs
+  std::optional<std::string> rootfs;
 };
 
 // A host path that must exist for the bundle to make sense.

@@ -1,35 +1,74 @@
 #include "converters/host_paths.hpp"
 
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <optional>
 
+#include "runtime/sys/proc.hpp"
+#include "runtime/sys/raw.hpp"
+#include "runtime/sys/syscalls.hpp"
 #include "spec/json_reader.hpp"
 
 namespace mcrun::converters {
 namespace {
 
-Result<> mkdir_p(const std::string& path) {
-  for (size_t pos = 1; pos <= path.size(); ++pos) {
-    if (pos != path.size() && path[pos] != '/') continue;
-    std::string prefix = path.substr(0, pos);
-    if (::mkdir(prefix.c_str(), 0755) < 0 && errno != EEXIST) return fail_errno("mkdir " + quote(prefix));
+using sys::UniqueFd;
+
+std::string where(size_t volume, const std::string& role) {
+  return spec::child_pointer("/volumes", volume) + "/" + role;
+}
+
+std::vector<std::string> parts(const std::string& relative) {
+  std::vector<std::string> out;
+  for (auto c : sys::split(relative, '/'))
+    if (!c.empty()) out.emplace_back(c);
+  return out;
+}
+
+// The mode and owner of what the container will see at container_path: on
+// the host, or inside the image, resolved as if the image were "/" so that
+// its symlinks cannot point at the host's directories.
+Result<struct stat> stat_mode_source(const SandboxDir& d) {
+  if (!d.rootfs) return sys::stat_at(AT_FDCWD, d.mode_from, 0);
+  auto root = sys::open_path(*d.rootfs, O_PATH | O_DIRECTORY);
+  if (!root) return std::unexpected(root.error());
+  auto fd = sys::openat2(root->get(), d.mode_from.c_str(), O_PATH, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  if (!fd) return std::unexpected(fd.error());
+  return sys::stat_fd(fd->get());
+}
+
+// An entry on the way from the work dir to `relative` that exists and is not
+// a directory (a symlink among them), or "".
+std::string blocked_at(const std::string& work_dir, const std::string& relative) {
+  std::string path = work_dir;
+  for (const auto& c : parts(relative)) {
+    path += "/" + c;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) < 0) return "";  // missing from here on: it will be created
+    if (!S_ISDIR(st.st_mode)) return path;
   }
-  struct stat st;
-  if (::stat(path.c_str(), &st) < 0) return fail_errno("stat " + quote(path));
-  if (!S_ISDIR(st.st_mode)) return fail(quote(path) + " exists and is not a directory", ENOTDIR);
-  return {};
+  return "";
+}
+
+// One step down from `dir`, making the directory if it is missing. A symlink
+// (or anything else that would leave `dir`) is refused by the kernel.
+Result<UniqueFd> step_into(int dir, const std::string& name, bool create) {
+  if (create && ::mkdirat(dir, name.c_str(), 0755) < 0 && errno != EEXIST) return fail_errno("mkdir " + quote(name));
+  auto fd = sys::openat2(dir, name.c_str(), O_RDONLY | O_DIRECTORY, 0,
+                         RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+  if (!fd && fd.error().code == ELOOP) return fail(quote(name) + " is a symlink: refusing to follow it", ELOOP);
+  return fd;
 }
 
 }  // namespace
 
-Result<std::vector<DirToMake>> check_host_paths(const Conversion& conv, std::string_view input_name) {
+Result<std::vector<DirToMake>> check_host_paths(const Conversion& conv, const std::string& work_dir,
+                                                std::string_view input_name) {
   spec::Problems p;
-  auto where = [](size_t volume, const std::string& role) {
-    return spec::child_pointer("/volumes", volume) + "/" + role;
-  };
   for (const auto& r : conv.required) {
     struct stat st;
     if (::stat(r.path.c_str(), &st) < 0) {
@@ -42,22 +81,22 @@ Result<std::vector<DirToMake>> check_host_paths(const Conversion& conv, std::str
   std::vector<DirToMake> dirs;
   for (const auto& d : conv.sandbox_dirs) {
     DirToMake m;
-    m.path = d.path;
-    struct stat st;
-    if (::stat(d.mode_from.c_str(), &st) == 0) {
-      if (!S_ISDIR(st.st_mode)) {
+    m.volume = d.volume;
+    m.relative = d.relative;
+    if (auto st = stat_mode_source(d)) {
+      if (!S_ISDIR(st->st_mode)) {
         p.push_back({where(d.volume, "container_path"), quote(d.mode_from) + " is not a directory"});
         continue;
       }
-      m.mode = st.st_mode & 07777;
-      m.uid = st.st_uid;
-      m.gid = st.st_gid;
-    } else if (d.mode_from_required) {
+      m.mode = st->st_mode & 07777;
+      m.uid = st->st_uid;
+      m.gid = st->st_gid;
+    } else if (!d.rootfs) {
       continue;  // already reported as a missing container_path
     }
-    struct stat existing;
-    if (::lstat(d.path.c_str(), &existing) == 0 && !S_ISDIR(existing.st_mode)) {
-      p.push_back({where(d.volume, "host_path"), quote(d.path) + " exists and is not a directory"});
+    if (auto at = blocked_at(work_dir, d.relative); !at.empty()) {
+      p.push_back({where(d.volume, "host_path"),
+                   quote(at) + " exists and is not a directory (a symlink is never followed out of the work dir)"});
       continue;
     }
     dirs.push_back(std::move(m));
@@ -67,12 +106,26 @@ Result<std::vector<DirToMake>> check_host_paths(const Conversion& conv, std::str
 }
 
 Result<> make_sandbox_dirs(const std::string& work_dir, const std::vector<DirToMake>& dirs) {
-  MCRUN_CHECK(mkdir_p(work_dir));
+  MCRUN_CHECK(sys::mkdir_p(work_dir, 0755));
+  // The work dir itself is the operator's path; a symlink there would send
+  // every sandbox directory somewhere else.
+  auto top = sys::open_path(work_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  if (!top) {
+    if (top.error().code == ELOOP || top.error().code == ENOTDIR)
+      return fail("--work-dir " + quote(work_dir) + " is a symlink (or not a directory): refusing to use it", ELOOP);
+    return std::unexpected(top.error());
+  }
   for (const auto& d : dirs) {
-    MCRUN_CHECK(mkdir_p(d.path));
-    if (::chmod(d.path.c_str(), d.mode) < 0) return fail_errno("chmod " + quote(d.path));
+    std::string ctx = "sandbox directory " + quote(work_dir + "/" + d.relative);
+    UniqueFd cur;
+    for (const auto& c : parts(d.relative)) {
+      auto next = step_into(cur ? cur.get() : top->get(), c, true);
+      if (!next) return std::unexpected(std::move(next.error()).context(ctx));
+      cur = std::move(*next);
+    }
+    if (::fchmod(cur.get(), d.mode) < 0) return fail_errno(ctx + ": chmod");
     // Only root may give a directory away; others keep their own ownership.
-    if (::geteuid() == 0 && ::chown(d.path.c_str(), d.uid, d.gid) < 0) return fail_errno("chown " + quote(d.path));
+    if (::geteuid() == 0 && ::fchown(cur.get(), d.uid, d.gid) < 0) return fail_errno(ctx + ": chown");
   }
   return {};
 }

@@ -21,6 +21,7 @@
 #include "runtime/bundle.hpp"
 #include "runtime/cgroups.hpp"
 #include "runtime/init.hpp"
+#include "runtime/lsm.hpp"
 #include "runtime/mount_plan.hpp"
 #include "runtime/namespaces.hpp"
 #include "runtime/pid_file.hpp"
@@ -210,6 +211,8 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
     for (const auto& name : unknown_syscalls(*config.linux->seccomp))
       opts.debug("seccomp: syscall " + quote(name) + " is unknown on this architecture; its rule is skipped");
   MCRUN_CHECK(check_sysctl_namespaces(config));
+  MCRUN_CHECK(check_lsm_support(*config.process, config.linux ? config.linux->mount_label : std::nullopt,
+                                "config.json", "/process"));
   auto mounts = plan_mounts(config, bundle->dir);
   if (!mounts) return std::unexpected(mounts.error());
 

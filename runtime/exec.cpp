@@ -11,6 +11,7 @@
 
 #include "runtime/cgroups.hpp"
 #include "runtime/container.hpp"
+#include "runtime/lsm.hpp"
 #include "runtime/namespaces.hpp"
 #include "runtime/pid_file.hpp"
 #include "runtime/process_setup.hpp"
@@ -207,6 +208,7 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
   if (p.terminal && opts.detach && opts.console_socket.empty())
     return fail("exec: --tty with --detach needs --console-socket");
   if (opts.preserve_fds < 0) return fail("--preserve-fds: must not be negative", EINVAL);
+  MCRUN_CHECK(check_lsm_support(p, std::nullopt, "process", ""));
 
   auto target = open_target(opts);
   if (!target) return std::unexpected(target.error());

@@ -144,6 +144,12 @@ Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::
       op.kind = MountKind::Filesystem;
       op.flags = opts->flags;
       op.data = opts->data;
+      // linux.mountLabel: the SELinux context of the filesystems the container
+      // mounts (as runc; proc and sysfs carry their own). create refused it
+      // already where the host has no SELinux.
+      const auto& label = config.linux ? config.linux->mount_label : std::nullopt;
+      if (label && !label->empty() && op.fstype != "proc" && op.fstype != "sysfs")
+        op.data += (op.data.empty() ? "" : ",") + std::string("context=\"") + *label + "\"";
       op.attr_set = opts->rec_attr_set;
       op.attr_clr = opts->rec_attr_clr;
       if (opts->copy_up && op.fstype != "tmpfs") return fail(where + ": \"tmpcopyup\" applies to tmpfs mounts only");

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "runtime/lsm.hpp"
 #include "spec/names.hpp"
 
 namespace mcrun::runtime {
@@ -124,6 +125,8 @@ Result<> set_no_new_privileges() {
 namespace mcrun::runtime {
 
 Result<> drop_privileges(const spec::Process& p, const spec::Seccomp* seccomp) {
+  // While still privileged, and before seccomp could refuse the write.
+  MCRUN_CHECK(set_exec_labels(p));
   if (seccomp && !p.no_new_privileges) MCRUN_CHECK(install_seccomp(*seccomp));
   MCRUN_CHECK(switch_identity(p));
   ::umask(p.user.umask.value_or(022));

@@ -72,7 +72,7 @@ Result<int> run(const Globals&, const Args& args) {
   }
   auto conv = converters::convert(*info, opts);
   if (!conv) return std::unexpected(conv.error());
-  auto dirs = converters::check_host_paths(*conv, input.name);
+  auto dirs = converters::check_host_paths(*conv, opts.work_dir, input.name);
   if (!dirs) return std::unexpected(dirs.error());
 
   // Everything is checked: now, and only now, the host changes.

@@ -74,6 +74,8 @@ Result<int> run(const Globals& g, const Args& args) {
       (*set)->push_back(name);
     }
   }
+  if (args.has("apparmor")) opts.process.apparmor_profile = args.value("apparmor");
+  if (args.has("process-label")) opts.process.selinux_label = args.value("process-label");
   opts.console_socket = args.value("console-socket");
   opts.detach = args.has("detach");
   if (args.has("pid-file")) opts.pid_file = runtime::absolute_path(args.value("pid-file"));
@@ -116,8 +118,8 @@ const Verb& exec_verb() {
                        {"cap", {"c"}, true, "CAP  add a capability (repeatable)"},
                        {"no-new-privs", {}, false, "set no_new_privs"},
                        {"preserve-fds", {}, true, "N  pass fds 3 .. 3+N-1"},
-                       {"process-label", {}, true, "LABEL  accepted for runc compatibility (SELinux not applied)"},
-                       {"apparmor", {}, true, "PROFILE  accepted for runc compatibility (AppArmor not applied)"}},
+                       {"process-label", {}, true, "LABEL  the SELinux label of the process (refused without SELinux)"},
+                       {"apparmor", {}, true, "PROFILE  the AppArmor profile of the process (refused without AppArmor)"}},
                       run, true};
   return v;
 }

@@ -50,6 +50,10 @@ bool alive(pid_t pid) {
   return ::waitpid(pid, &status, WNOHANG) == 0;
 }
 
+bool runtime_has_lsm() {
+  return exists("/sys/kernel/security/apparmor") || exists("/sys/fs/selinux/enforce");
+}
+
 class Security : public Container {
  protected:
   void SetUp() override {
@@ -360,6 +364,102 @@ TEST_F(Security, SysctlIsRefusedInTheHostsNetworkNamespace) {
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "mcrun: run c1: config.json: /linux/sysctl/net.core.somaxconn: not allowed in the host's network "
                    "namespace (\"" + host_net + "\" is ours)\n");
+}
+
+TEST_F(Security, AppArmorAndSelinuxAreNeverDroppedSilently) {
+  // Asked to confine the container on a host without the module, mcrun must
+  // refuse (as runc) instead of running it unconfined; nothing is left.
+  if (runtime_has_lsm()) GTEST_SKIP() << "this host has AppArmor or SELinux: the refusal cannot be seen here";
+  Json c = config({"true"});
+  c["process"]["apparmorProfile"] = "mcrun-test";
+  c["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0";
+  c["linux"]["mountLabel"] = "system_u:object_r:container_file_t:s0";
+  auto r = run(c);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err,
+            "mcrun: run c1: config.json: /process/apparmorProfile: AppArmor is not enabled on this host: refusing to "
+            "run the container unconfined\n"
+            "mcrun: config.json: /process/selinuxLabel: SELinux is not enabled on this host: refusing to run the "
+            "container unconfined\n"
+            "mcrun: config.json: /linux/mountLabel: SELinux is not enabled on this host: refusing to run the "
+            "container unconfined\n");
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c2"}).code, 0);
+  auto e = mcrun({"exec", "--apparmor", "mcrun-test", "c2", "true"});
+  EXPECT_EQ(e.code, 1);
+  EXPECT_EQ(e.err, "mcrun: exec c2: process: /apparmorProfile: AppArmor is not enabled on this host: refusing to "
+                   "run the container unconfined\n");
+}
+
+// `mcrun convert` prepares sandbox directories as root, in a work dir that an
+// earlier task may have written to.
+class ConvertSecurity : public Security {
+ protected:
+  Output convert(const std::string& info, const std::string& work, std::vector<std::string> more = {}) {
+    std::vector<std::string> args = {"convert", "--container-info", info, "--work-dir", work, "--bundle", tmp_ + "/out"};
+    args.insert(args.end(), more.begin(), more.end());
+    args.insert(args.end(), {"--", "true"});
+    return mcrun(args);
+  }
+  static mode_t mode_of(const std::string& p) {
+    struct stat st {};
+    ::lstat(p.c_str(), &st);
+    return st.st_mode & 07777;
+  }
+};
+
+TEST_F(ConvertSecurity, NeverChmodsThroughASymlinkInTheWorkDir) {
+  std::string work = tmp_ + "/sandbox", victim = tmp_ + "/victim";
+  fs::create_directories(work);
+  fs::create_directories(victim + "/x");
+  ::chmod((victim + "/x").c_str(), 0700);
+  fs::create_symlink(victim, work + "/tmp");  // planted by an earlier task
+  auto r = convert(R"({"type":"MESOS","volumes":[{"host_path":"tmp/x","container_path":"/tmp","mode":"RW"}]})", work);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "mcrun: --container-info: /volumes/0/host_path: \"" + work +
+                       "/tmp\" exists and is not a directory (a symlink is never followed out of the work dir)\n");
+  EXPECT_EQ(mode_of(victim + "/x"), 0700u) << "convert changed a directory outside the work dir";
+  EXPECT_FALSE(exists(tmp_ + "/out/config.json"));
+}
+
+TEST_F(ConvertSecurity, RefusesAWorkDirThatIsASymlink) {
+  std::string elsewhere = tmp_ + "/elsewhere", work = tmp_ + "/sandbox";
+  fs::create_directories(elsewhere);
+  fs::create_symlink(elsewhere, work);
+  auto r = convert(R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"}]})", work);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("is a symlink (or not a directory): refusing to use it"), std::string::npos) << r.err;
+  EXPECT_FALSE(exists(elsewhere + "/tmp"));
+}
+
+TEST_F(ConvertSecurity, AnImagesSymlinkDoesNotLendItTheHostsModeAndOwner) {
+  // With --rootfs the sandbox directory copies what the image has at
+  // container_path; an image's absolute symlink there means a path inside
+  // the image, never the host directory of that name.
+  std::string host_dir = tmp_ + "/host-dir", work = tmp_ + "/sandbox";
+  fs::create_directories(host_dir);
+  ::chmod(host_dir.c_str(), 0710);
+  ASSERT_EQ(::chown(host_dir.c_str(), 1234, 1234), 0);
+  fs::remove(rootfs_ + "/tmp");
+  fs::create_symlink(host_dir, rootfs_ + "/tmp");
+  auto r = convert(R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"}]})", work,
+                   {"--rootfs", rootfs_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  struct stat st {};
+  ASSERT_EQ(::stat((work + "/tmp").c_str(), &st), 0);
+  EXPECT_NE(st.st_uid, 1234u) << "the sandbox directory took the owner of a host directory";
+  EXPECT_NE(st.st_mode & 07777, 0710u);
+}
+
+TEST_F(ConvertSecurity, AnOverlongHostPathCreatesNothing) {
+  std::string work = tmp_ + "/sandbox", hp;
+  while (hp.size() < 6000) hp += "a/";
+  Json info = {{"type", "MESOS"}, {"volumes", {{{"host_path", hp}, {"container_path", "/tmp"}, {"mode", "RW"}}}}};
+  auto r = convert(info.dump(), work);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("/volumes/0/host_path: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("is longer than a path may be"), std::string::npos) << r.err;
+  EXPECT_FALSE(exists(work)) << "convert created directories before failing";
 }
 
 }  // namespace
