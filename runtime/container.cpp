@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -69,16 +70,36 @@ bool wait_exit(int pidfd, int timeout_ms) {
   return n > 0;
 }
 
+// POSIX mode (no cgroup, no pid namespace of its own): the init's session,
+// which holds its double-forked orphans too and outlives the init, plus its
+// descendants that made sessions of their own (Mesos's posix launcher kills
+// the same tree). A process that both left the session and was orphaned is
+// out of reach: only a cgroup tracks that one.
+std::vector<pid_t> session_tree(pid_t init, uint64_t start_time) {
+  auto leader = sys::proc_stat(init);
+  // A live process with the init's pid that is not the init: the pid was
+  // reused, which the kernel allows only once the old session is empty, so
+  // that session is someone else's now.
+  if (leader && leader->start_time != start_time) return {};
+  auto pids = sys::session_members(init);
+  if (leader && leader->state != 'Z')
+    for (pid_t p : sys::descendants_of(init))
+      if (std::find(pids.begin(), pids.end(), p) == pids.end()) pids.push_back(p);
+  return pids;
+}
+
 // Every process of the container: its cgroup (child cgroups included) when
-// it has one, else its own pid namespace, else (POSIX mode) the init's
-// descendants. Never the members of a pid namespace the container only
-// joined: those belong to other containers too.
+// it has one, else its own pid namespace, else its session tree. Never the
+// members of a pid namespace the container only joined: those belong to
+// other containers too.
 std::vector<pid_t> container_pids(const spec::Record& r) {
   if (!r.cgroup_path.empty())
     if (auto pids = Cgroup(r.cgroup_path).pids()) return *pids;
   if (r.own_pid_namespace) return sys::pids_in_pid_namespace_of(r.state.pid);
-  return sys::descendants_of(r.state.pid);
+  return session_tree(r.state.pid, r.init_start_time);
 }
+
+bool posix_mode(const spec::Record& r) { return r.cgroup_path.empty() && !r.own_pid_namespace && r.state.pid > 0; }
 
 Result<> signal_all(const spec::Record& r, int sig) {
   if (!r.cgroup_path.empty()) return Cgroup(r.cgroup_path).signal_all(sig);
@@ -225,6 +246,9 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
       if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
     }
   }
+  // What is left of a POSIX-mode container (its init may be gone, its
+  // orphans not) dies with it.
+  if (posix_mode(c->record)) (void)signal_all(c->record, SIGKILL);
   // Stragglers of a container without its own pid namespace, and cgroups it
   // made below its own, go with its cgroup.
   if (!c->record.cgroup_path.empty()) MCRUN_CHECK_CTX(Cgroup(c->record.cgroup_path).destroy(), "delete " + id);
@@ -274,7 +298,7 @@ Result<Usage> UsageMonitor::sample() const {
   u.stats.pids_current = pids.size();
   long tick_ns = 1000000000L / ::sysconf(_SC_CLK_TCK);
   for (pid_t p : pids) {
-    if (auto t = sys::proc_times(p)) {
+    if (auto t = sys::proc_stat(p)) {
       u.stats.cpu_user_ns += t->user_ticks * static_cast<uint64_t>(tick_ns);
       u.stats.cpu_kernel_ns += t->system_ticks * static_cast<uint64_t>(tick_ns);
       u.stats.memory_usage += t->rss_bytes;

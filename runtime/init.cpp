@@ -171,6 +171,11 @@ void container_init(const InitContext& ctx) {
   // directory, mcrun's log, the parent's end of the sync socket) is ever
   // reachable through /proc/<pid>/fd of a process the container can see.
   if (!sys::close_fds_except(init_fds(ctx))) _exit(1);
+  // A session of its own, as Mesos's launcher gives its executor: the caller's
+  // terminal signals go to the caller alone, and without a pid namespace or a
+  // cgroup the session is how every process of the container is found, also
+  // orphans and after the init exited.
+  ::setsid();
   // If `mcrun create` dies before the container exists, so does its init.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   // Until it execs the user program this process is the mcrun binary: keep

@@ -138,8 +138,11 @@ Result<> drop_privileges(const spec::Process& p, const spec::Seccomp* seccomp) {
 Result<> exec_program(const spec::Process& p, int preserve_fds, const std::string& exe) {
   // Descriptors the caller asked to pass stay open; everything else mcrun or
   // the caller left open is closed by exec.
-  for (int fd = 3; fd < 3 + preserve_fds; ++fd) ::fcntl(fd, F_SETFD, 0);
-  ::close_range(3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  if (preserve_fds < 0) return fail("preserve_fds must not be negative", EINVAL);
+  for (int fd = 3; fd < 3 + preserve_fds; ++fd)
+    if (::fcntl(fd, F_SETFD, 0) < 0) return fail_errno("--preserve-fds: fd " + std::to_string(fd));
+  if (::close_range(3 + static_cast<unsigned>(preserve_fds), ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return fail_errno("close_range");
 
   std::vector<char*> argv, envp;
   std::vector<std::string> args = p.args, env = p.env;

@@ -123,8 +123,9 @@ Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize
     if (::ioctl(m, TIOCSWINSZ, &ws) < 0) return fail_errno("set the terminal size");
   }
   if (bind_dev_console) MCRUN_CHECK_CTX(bind_console(name), "/dev/console");
-  // A new session, with the slave as its controlling terminal.
-  if (::setsid() < 0) return fail_errno("setsid");
+  // A session of its own (the container init has one already), with the
+  // slave as its controlling terminal.
+  if (::getsid(0) != ::getpid() && ::setsid() < 0) return fail_errno("setsid");
   if (::ioctl(slave->get(), TIOCSCTTY, 0) < 0) return fail_errno("ioctl TIOCSCTTY");
   MCRUN_CHECK(send_fd(console_socket, m, name));
   for (int fd = 0; fd <= 2; ++fd)

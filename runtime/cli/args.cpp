@@ -1,5 +1,8 @@
 #include "runtime/cli/args.hpp"
 
+#include <cerrno>
+#include <cstdlib>
+
 namespace mcrun::cli {
 
 Result<Args> Args::parse(const std::vector<std::string>& argv, const std::vector<FlagSpec>& specs,
@@ -86,6 +89,18 @@ Result<> expect_positionals(const Args& args, size_t n, const std::string& usage
     return fail("expected " + std::to_string(n) + " argument" + (n == 1 ? "" : "s") + ", got " +
                 std::to_string(args.positionals().size()) + " (usage: mcrun " + usage + ")");
   return {};
+}
+
+Result<long> Args::number(const std::string& name, long fallback, long min, long max) const {
+  if (!has(name)) return fallback;
+  std::string text = value(name);
+  char* end = nullptr;
+  errno = 0;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end || errno == ERANGE || v < min || v > max)
+    return fail("--" + name + ": must be a number from " + std::to_string(min) + " to " + std::to_string(max) +
+                ", not " + quote(text));
+  return v;
 }
 
 }  // namespace mcrun::cli

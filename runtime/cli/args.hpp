@@ -27,6 +27,9 @@ class Args {
   bool has(const std::string& name) const { return values_.contains(name); }
   std::string value(const std::string& name, const std::string& fallback = "") const;
   const std::vector<std::string>& all(const std::string& name) const;  // repeatable flags
+  // A whole decimal number in [min, max] ("--preserve-fds: must be a number
+  // from 0 to 1000, not \"-1\""), or `fallback` when the flag is absent.
+  Result<long> number(const std::string& name, long fallback, long min, long max) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
 
  private:

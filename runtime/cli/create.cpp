@@ -27,14 +27,13 @@ Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args
   o.console_socket = args.value("console-socket");
   o.no_pivot = args.has("no-pivot");
   if (g.debug) o.debug = [](const std::string& m) { log_debug(m); };
-  std::string n = args.value("preserve-fds", "0");
-  char* end;
-  long v = std::strtol(n.c_str(), &end, 10);
-  if (*end || v < 0 || v > 1000) return fail("--preserve-fds: must be a number from 0 to 1000, not " + quote(n));
-  o.preserve_fds = static_cast<int>(v);
+  auto preserve = args.number("preserve-fds", 0, 0, 1000);
+  if (!preserve) return std::unexpected(preserve.error());
+  o.preserve_fds = static_cast<int>(*preserve);
   // systemd socket activation, as runc does: LISTEN_FDS sockets at 3.. pass
   // through, and the container's process learns of them (LISTEN_PID is 1 there).
   if (const char* listen = std::getenv("LISTEN_FDS")) {
+    char* end;
     long count = std::strtol(listen, &end, 10);
     if (!*end && count > 0 && count <= 1000) {
       o.listen_fds = static_cast<int>(count);

@@ -79,7 +79,9 @@ Result<int> run(const Globals& g, const Args& args) {
   opts.console_socket = args.value("console-socket");
   opts.detach = args.has("detach");
   if (args.has("pid-file")) opts.pid_file = runtime::absolute_path(args.value("pid-file"));
-  opts.preserve_fds = std::atoi(args.value("preserve-fds", "0").c_str());
+  auto preserve = args.number("preserve-fds", 0, 0, 1000);
+  if (!preserve) return std::unexpected(preserve.error());
+  opts.preserve_fds = static_cast<int>(*preserve);
 
   auto proc = runtime::exec_in_container(opts);
   if (!proc) {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <map>
 
 #include "runtime/sys/syscalls.hpp"
@@ -14,45 +15,22 @@ namespace mcrun::sys {
 std::optional<ProcStat> proc_stat(pid_t pid) {
   auto text = read_file("/proc/" + std::to_string(pid) + "/stat", 4096);
   if (!text) return std::nullopt;
-  // "pid (comm) S ppid ..." — comm may hold spaces and parens: parse after the last ')'.
+  // "pid (comm) S ppid ..." — comm may hold spaces and parens: the fields
+  // start after the last ')'. f[0] is field 3 of proc(5).
   auto close = text->rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::vector<std::string> fields;  // fields[0] = state (field 3)
-  size_t pos = close + 2;
-  while (pos < text->size()) {
-    size_t end = text->find(' ', pos);
-    if (end == std::string::npos) end = text->size();
-    fields.push_back(text->substr(pos, end - pos));
-    pos = end + 1;
-  }
-  if (fields.size() < 20) return std::nullopt;
-  ProcStat st;
-  st.state = fields[0].empty() ? '?' : fields[0][0];
-  st.ppid = static_cast<pid_t>(std::stol(fields[1]));
-  st.start_time = std::stoull(fields[19]);  // field 22
-  return st;
-}
-
-std::optional<ProcTimes> proc_times(pid_t pid) {
-  auto text = read_file("/proc/" + std::to_string(pid) + "/stat", 4096);
-  if (!text) return std::nullopt;
-  auto close = text->rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::vector<std::string> f;
-  size_t pos = close + 2;
-  while (pos < text->size()) {
-    size_t end = text->find(' ', pos);
-    if (end == std::string::npos) end = text->size();
-    f.push_back(text->substr(pos, end - pos));
-    pos = end + 1;
-  }
+  if (close == std::string::npos || close + 2 >= text->size()) return std::nullopt;
+  auto f = split(std::string_view(*text).substr(close + 2), ' ');
   if (f.size() < 22) return std::nullopt;
-  // Fields 14-17 (utime stime cutime cstime) and 24 (rss, in pages); f[0] is field 3.
-  ProcTimes t;
-  t.user_ticks = std::stoull(f[11]) + std::stoull(f[13]);
-  t.system_ticks = std::stoull(f[12]) + std::stoull(f[14]);
-  t.rss_bytes = std::stoull(f[21]) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  return t;
+  auto num = [&](size_t field) { return std::strtoull(std::string(f[field - 3]).c_str(), nullptr, 10); };
+  ProcStat st;
+  st.state = f[0].empty() ? '?' : f[0][0];
+  st.ppid = static_cast<pid_t>(num(4));
+  st.session = static_cast<pid_t>(num(6));
+  st.user_ticks = num(14) + num(16);    // utime + cutime
+  st.system_ticks = num(15) + num(17);  // stime + cstime
+  st.start_time = num(22);
+  st.rss_bytes = num(24) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  return st;
 }
 
 bool process_alive(pid_t pid, uint64_t expected_start) {
@@ -89,6 +67,13 @@ std::vector<pid_t> pids_in_pid_namespace_of(pid_t pid) {
   if (!ns) return out;
   for (pid_t p : all_pids())
     if (pid_ns_inode(p) == ns) out.push_back(p);
+  return out;
+}
+
+std::vector<pid_t> session_members(pid_t sid) {
+  std::vector<pid_t> out;
+  for (pid_t p : all_pids())
+    if (auto st = proc_stat(p); st && st->session == sid) out.push_back(p);
   return out;
 }
 

@@ -15,16 +15,13 @@ namespace mcrun::sys {
 struct ProcStat {
   char state = '?';  // R, S, D, Z, T, ...
   pid_t ppid = 0;
+  pid_t session = 0;
   uint64_t start_time = 0;  // clock ticks since boot
-};
-
-struct ProcTimes {
-  uint64_t user_ticks = 0, system_ticks = 0;  // utime + cutime, stime + cstime
+  uint64_t user_ticks = 0, system_ticks = 0;  // its own and its reaped children's
   uint64_t rss_bytes = 0;
 };
-std::optional<ProcTimes> proc_times(pid_t pid);
 
-// nullopt when the process does not exist.
+// /proc/<pid>/stat; nullopt when the process does not exist.
 std::optional<ProcStat> proc_stat(pid_t pid);
 
 // Alive = exists, not a zombie, and (when expected_start != 0) started when we think.
@@ -37,6 +34,9 @@ std::vector<std::string_view> split(std::string_view text, char sep, size_t max_
 
 // Host pids of every process whose pid namespace is that of `pid`.
 std::vector<pid_t> pids_in_pid_namespace_of(pid_t pid);
+// Every process of session `sid` (a session outlives its leader; the kernel
+// does not reuse its id while any member lives).
+std::vector<pid_t> session_members(pid_t sid);
 // `pid` and all its descendants (for containers that share the host pid ns).
 std::vector<pid_t> descendants_of(pid_t pid);
 

@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -389,6 +390,53 @@ TEST_F(Security, AppArmorAndSelinuxAreNeverDroppedSilently) {
   EXPECT_EQ(e.code, 1);
   EXPECT_EQ(e.err, "mcrun: exec c2: process: /apparmorProfile: AppArmor is not enabled on this host: refusing to "
                    "run the container unconfined\n");
+}
+
+// The pid of a live process whose command line is `cmdline` (spaces for NULs).
+pid_t find_process(const std::string& cmdline) {
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmd = read_file(e.path().string() + "/cmdline");
+    std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+    std::string stat = read_file(e.path().string() + "/stat");
+    if (cmd == cmdline + " " && stat.find(") Z") == std::string::npos) return std::stoi(name);
+  }
+  return 0;
+}
+
+TEST_F(Security, PosixModeLeavesNoOrphanBehind) {
+  // No namespaces and no cgroup (Mesos's posix isolators): a task's
+  // double-forked daemon is nobody's child of the container any more, yet it
+  // must die with it, on delete --force and when run's program exits.
+  auto posix = [&](const std::string& bundle, const std::string& script) {
+    return mcrun({"convert", "--isolation", "posix/cpu,posix/mem", "--work-dir", tmp_ + "/sandbox", "--bundle",
+                  tmp_ + "/" + bundle, "--", "/bin/sh", "-c", script});
+  };
+  ASSERT_EQ(posix("p1", "(sleep 1001 &); exec sleep 1000").code, 0);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", tmp_ + "/p1", "p1"}).code, 0);
+  pid_t orphan = 0;
+  ASSERT_TRUE(eventually([&] { return (orphan = find_process("sleep 1001")) > 0; }));
+  EXPECT_EQ(mcrun({"delete", "--force", "p1"}).code, 0);
+  EXPECT_TRUE(eventually([&] { return find_process("sleep 1001") == 0; })) << "the orphan survived delete --force";
+  ASSERT_EQ(posix("p2", "(sleep 1002 &); sleep 0.2").code, 0);
+  EXPECT_EQ(mcrun({"run", "--bundle", tmp_ + "/p2", "p2"}).code, 0);
+  EXPECT_TRUE(eventually([&] { return find_process("sleep 1002") == 0; })) << "the orphan survived run";
+}
+
+TEST_F(Security, PreserveFdsIsANumberFromZeroUp) {
+  // A negative count once reached close_range as a huge unsigned start, so
+  // nothing was closed and mcrun's own fds (its --log file here) leaked into
+  // the container.
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  for (const char* bad : {"-5", "abc", ""}) {
+    auto r = mcrun({"--log", tmp_ + "/log", "exec", "--preserve-fds", bad, "c1", "ls", "/proc/self/fd"});
+    EXPECT_EQ(r.code, 1) << bad << ": " << r.out;
+    EXPECT_EQ(r.err, "mcrun: --preserve-fds: must be a number from 0 to 1000, not \"" + std::string(bad) + "\"\n");
+  }
+  auto ok = mcrun({"--log", tmp_ + "/log", "exec", "c1", "ls", "/proc/self/fd"});
+  EXPECT_EQ(ok.out, "0\n1\n2\n3\n") << ok.err;  // stdio, and ls's own fd of the directory
 }
 
 // `mcrun convert` prepares sandbox directories as root, in a work dir that an
