@@ -1,6 +1,7 @@
 #include "runtime/cgroups.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <linux/magic.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -15,7 +16,9 @@
 #include <sstream>
 #include <thread>
 
+#include "runtime/device_filter.hpp"
 #include "runtime/sys/proc.hpp"
+#include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 
 namespace mcrun::runtime {
@@ -58,8 +61,6 @@ uint64_t read_key(const std::string& path, const std::string& key) {
 Cgroup::Cgroup(std::string path, std::string root) : path_(std::move(path)), root_(std::move(root)) {
   struct statfs fs;
   bool v2 = ::statfs(root_.c_str(), &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
-  // A test root laid out like cgroupfs is v2 if it has cgroup.controllers.
-  if (!v2 && root_ != kRoot) v2 = ::access((root_ + "/cgroup.controllers").c_str(), F_OK) == 0;
   layout_ = v2 ? CgroupLayout::V2 : CgroupLayout::V1;
 }
 
@@ -150,9 +151,6 @@ Result<> Cgroup::write(const CgroupWrite& w) const {
 }
 
 Result<> Cgroup::apply(const spec::Resources& r) const {
-  // Raw v2 files have no meaning on a v1 hierarchy; runc refuses them too.
-  if (layout_ == CgroupLayout::V1 && !r.unified.empty())
-    return fail("config.json: /linux/resources/unified: needs cgroup v2, and this host uses cgroup v1");
   auto writes = layout_ == CgroupLayout::V2 ? plan_v2(r) : plan_v1(r);
   for (const auto& w : writes) {
     // Under the BFQ scheduler the weights are blkio.bfq.weight{,_device}.
@@ -162,6 +160,30 @@ Result<> Cgroup::apply(const spec::Resources& r) const {
       continue;
     }
     MCRUN_CHECK(write(w));
+  }
+  if (layout_ == CgroupLayout::V2) {
+    std::vector<spec::DeviceRule> rules = r.devices;
+    const auto& defaults = default_device_rules();
+    rules.insert(rules.end(), defaults.begin(), defaults.end());
+    MCRUN_CHECK_CTX(set_device_filter(rules), "linux.resources.devices");
+  }
+  return {};
+}
+
+// The new program is attached before the old ones are detached: with several
+// attached every one must allow, so there is no moment without a filter.
+Result<> Cgroup::set_device_filter(const std::vector<spec::DeviceRule>& rules) const {
+  auto cgroup = sys::open_path(dir(""), O_RDONLY | O_DIRECTORY);
+  if (!cgroup) return std::unexpected(cgroup.error());
+  auto prog = sys::bpf_load_cgroup_device(device_filter(rules));
+  if (!prog) return std::unexpected(prog.error());
+  auto before = sys::bpf_query_cgroup_device(cgroup->get());
+  if (!before) return std::unexpected(before.error());
+  MCRUN_CHECK(sys::bpf_attach_cgroup_device(cgroup->get(), prog->get()));
+  for (uint32_t id : *before) {
+    auto old = sys::bpf_prog_fd_by_id(id);
+    if (!old) return std::unexpected(old.error());
+    MCRUN_CHECK(sys::bpf_detach_cgroup_device(cgroup->get(), old->get()));
   }
   return {};
 }

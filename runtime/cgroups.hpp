@@ -1,8 +1,6 @@
-// A container's cgroup on cgroup v1 (a directory in each controller's
-// hierarchy, as on these hybrid machines) or v2 (one directory in the
-// unified tree). The layout is detected at run time; the root is a
-// parameter so v2 writes can be tested against a directory laid out like
-// cgroupfs.
+// A container's cgroup on cgroup v1 (a directory in each hierarchy, as on
+// hybrid machines) or v2 (one directory in the unified tree). The layout is
+// detected at run time; scripts/vm-test.sh runs the tests on a v2 kernel.
 #pragma once
 
 #include <sys/types.h>
@@ -61,6 +59,7 @@ class Cgroup {
   const std::vector<std::string>& hierarchies() const;  // dirs under the root to use
   std::string procs_dir() const;
   Result<> write(const CgroupWrite& w) const;
+  Result<> set_device_filter(const std::vector<spec::DeviceRule>& rules) const;  // v2 (device_filter.hpp)
 
   std::string path_, root_;
   CgroupLayout layout_;

@@ -18,6 +18,7 @@
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
+#include "spec/json_reader.hpp"
 
 namespace mcrun::runtime {
 namespace {
@@ -240,7 +241,10 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
     if (fd) {
       // Without its own pid namespace nothing kills the init's children for us.
       if (!c->record.own_pid_namespace) (void)signal_all(c->record, SIGKILL);
-      MCRUN_CHECK(sys::pidfd_send_signal(fd->get(), SIGKILL));
+      // ESRCH: it is already gone (the session kill above took it, and its
+      // reaper was quick), which is all this asks for.
+      if (auto killed = sys::pidfd_send_signal(fd->get(), SIGKILL); !killed && killed.error().code != ESRCH)
+        return std::unexpected(killed.error());
       // The pidfd turns readable only after the kernel has killed and reaped
       // every other process of the pid namespace (zap_pid_ns_processes).
       if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
@@ -309,11 +313,20 @@ Result<Usage> UsageMonitor::sample() const {
 }
 
 Result<> update_container(const std::string& root, const std::string& id, const spec::Resources& resources) {
+  // The same rules as config.json's: every value becomes a cgroup file's
+  // content or name (a unified key "../x" would name a file elsewhere).
+  if (auto problems = spec::validate_resources(resources); !problems.empty())
+    return fail(spec::format_problems("resources", problems));
   auto c = load_locked(root, id);
   if (!c) return std::unexpected(c.error());
   if (c->status == spec::Status::Stopped) return fail(status_error(id, c->status, "update", "it must be created or running"));
   if (c->record.cgroup_path.empty()) return fail("container " + quote(id) + " has no cgroup (POSIX mode): nothing to update");
-  MCRUN_CHECK(Cgroup(c->record.cgroup_path).apply(resources));
+  Cgroup cg(c->record.cgroup_path);
+  if (auto p = spec::validate_for_cgroup(resources, cg.layout() == CgroupLayout::V2); !p.empty()) {
+    for (auto& problem : p) problem.pointer = problem.pointer.substr(std::string("/linux/resources").size());
+    return fail(spec::format_problems("resources", p));
+  }
+  MCRUN_CHECK(cg.apply(resources));
   if (!c->record.config.linux) c->record.config.linux = spec::Linux{};
   c->record.config.linux->resources = resources;
   return c->dir.save(c->record);

@@ -32,6 +32,7 @@
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
+#include "spec/json_reader.hpp"
 
 namespace mcrun::runtime {
 namespace {
@@ -251,6 +252,9 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
     auto path = cgroup_path(config, opts.id);
     if (!path) return std::unexpected(path.error());
     cgroup.emplace(*path);
+    if (config.linux->resources)
+      if (auto p = spec::validate_for_cgroup(*config.linux->resources, cgroup->layout() == CgroupLayout::V2); !p.empty())
+        return fail(spec::format_problems("config.json", p));
   }
 
   auto dir = ContainerDir::create(opts.state_root, opts.id);

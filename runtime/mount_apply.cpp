@@ -138,14 +138,27 @@ std::map<std::string, std::string> own_cgroups() {
   return out;
 }
 
-// cgroup v2: mount cgroup2 (inside a cgroup namespace it shows the
-// container's own subtree). v1/hybrid: see below.
+// cgroup v2: a bind of the container's own cgroup directory (as runc does
+// without a cgroup namespace). A fresh cgroup2 mount would show the root of
+// the hierarchy: the cgroup namespace is made after the mounts (see init),
+// and inside a user namespace such a mount is not even allowed.
+Result<> bind_own_cgroup2(const MountOp& op, int target_fd) {
+  std::string root = is_cgroup2("/sys/fs/cgroup") ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified";
+  auto own = own_cgroups();
+  auto it = own.find("unified");
+  if (it == own.end()) return fail("this process is in no cgroup2 cgroup (no \"0::\" line in /proc/self/cgroup)");
+  std::string source = root + (it->second == "/" ? "" : it->second);
+  uint64_t ro = (op.flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0;
+  return bind_tree(source, target_fd, false, ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0, 0,
+                   false);
+}
+
+// The "cgroup" mount: on v2 see above; on v1 (and hybrid) see below.
 Result<> apply_cgroup(const MountOp& op, int root_fd, bool create) {
   const unsigned long fs_flags = op.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY);
   auto target = open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);
   if (!target) return std::unexpected(target.error());
-  if (op.fstype == "cgroup2" || is_cgroup2("/sys/fs/cgroup"))
-    return sys::mount("cgroup2", sys::fd_path(target->get()), "cgroup2", fs_flags, nullptr);
+  if (op.fstype == "cgroup2" || is_cgroup2("/sys/fs/cgroup")) return bind_own_cgroup2(op, target->get());
 
   // v1: a tmpfs holding one directory per hierarchy, each a bind of the
   // container's own cgroup there (as runc does), so the container sees its

@@ -265,6 +265,15 @@ Config parse_config(const Json& j, Problems& problems);
 // validate: semantic rules of config.md / config-linux.md on a parsed model.
 Problems validate_config(const Config& c);
 
+// The rules of /linux/resources alone, pointers relative to that object (what
+// `update` is given).
+Problems validate_resources(const Resources& r);
+
+// What the host's cgroup version cannot express (unified files on v1; on v2
+// net_cls/net_prio, kernelTCP, swappiness, the OOM-killer switch, a swap
+// limit without a memory limit): refused, never dropped in silence.
+Problems validate_for_cgroup(const Resources& r, bool v2);
+
 // The namespace type a namespaced sysctl lives in ("net.ipv4.x" -> "network").
 std::optional<std::string> sysctl_namespace(std::string_view key);
 

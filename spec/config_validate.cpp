@@ -250,4 +250,92 @@ std::optional<std::string> sysctl_namespace(std::string_view key) {
 
 Problems validate_config(const Config& c) { return Validator().run(c); }
 
+namespace {
+
+bool is_wildcard(const DeviceRule& d) {
+  return !d.type || *d.type == "a" || !d.major || *d.major < 0 || !d.minor || *d.minor < 0;
+}
+
+// `wide` (a wildcard rule) covers part or all of `narrow`'s devices.
+bool covers(const DeviceRule& wide, const DeviceRule& narrow) {
+  auto same = [](const std::optional<int64_t>& w, const std::optional<int64_t>& n) {
+    return !w || *w < 0 || (n && *n == *w);
+  };
+  bool type = !wide.type || *wide.type == "a" || (narrow.type && *narrow.type == *wide.type);
+  return type && same(wide.major, narrow.major) && same(wide.minor, narrow.minor);
+}
+
+bool shares_access(const DeviceRule& a, const DeviceRule& b) {
+  std::string x = a.access.value_or("rwm"), y = b.access.value_or("rwm");
+  return x.find_first_of(y) != std::string::npos;
+}
+
+// v1's devices controller keeps a default (allow or deny) and a list of
+// exceptions; a rule against the default removes only an exception of
+// exactly its own device, never part of a wildcard one. So "allow c 1:* rw"
+// then "deny c 1:11 w" would leave 1:11 writable: refused, as runc refuses it
+// ("cannot punch hole in existing wildcard rule"). mcrun starts from deny all.
+void v1_device_holes(const std::vector<DeviceRule>& rules, Problems& p) {
+  bool default_allow = false;
+  std::vector<size_t> exceptions;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const DeviceRule& d = rules[i];
+    bool everything = (!d.type || *d.type == "a") && (!d.major || *d.major < 0) && (!d.minor || *d.minor < 0);
+    if (everything && d.access.value_or("rwm").size() == 3) {
+      default_allow = d.allow;
+      exceptions.clear();
+      continue;
+    }
+    if (d.allow != default_allow) {
+      exceptions.push_back(i);
+      continue;
+    }
+    for (size_t e : exceptions) {
+      const DeviceRule& wide = rules[e];
+      if (is_wildcard(wide) && covers(wide, d) && !covers(d, wide) && shares_access(wide, d))
+        p.push_back({child_pointer("/linux/resources/devices", i),
+                     "cgroup v1 cannot " + std::string(d.allow ? "allow" : "deny") + " part of the wildcard rule " +
+                         child_pointer("/linux/resources/devices", e) + ", and this host uses cgroup v1"});
+    }
+  }
+}
+
+}  // namespace
+
+Problems validate_for_cgroup(const Resources& r, bool v2) {
+  Problems p;
+  const std::string here = v2 ? "this host uses cgroup v2" : "this host uses cgroup v1";
+  if (!v2) {
+    if (!r.unified.empty()) p.push_back({"/linux/resources/unified", "needs cgroup v2, and " + here});
+    v1_device_holes(r.devices, p);
+    return p;
+  }
+  if (r.network && (r.network->class_id || !r.network->priorities.empty()))
+    p.push_back({"/linux/resources/network", "net_cls and net_prio are cgroup v1 controllers, and " + here});
+  if (const auto& m = r.memory) {
+    if (m->kernel_tcp) p.push_back({"/linux/resources/memory/kernelTCP", "has no cgroup v2 counterpart, and " + here});
+    if (m->swappiness) p.push_back({"/linux/resources/memory/swappiness", "has no cgroup v2 counterpart, and " + here});
+    if (m->disable_oom_killer.value_or(false))
+      p.push_back({"/linux/resources/memory/disableOOMKiller", "has no cgroup v2 counterpart, and " + here});
+    // v1's swap limit is memory+swap, v2's is swap alone: without the memory
+    // limit there is nothing to subtract.
+    if (m->swap && *m->swap > 0 && !(m->limit && *m->limit > 0))
+      p.push_back({"/linux/resources/memory/swap", "needs /linux/resources/memory/limit on cgroup v2 (" + here + ")"});
+  }
+  if (r.block_io && r.block_io->leaf_weight)
+    p.push_back({"/linux/resources/blockIO/leafWeight", "has no cgroup v2 counterpart, and " + here});
+  return p;
+}
+
+Problems validate_resources(const Resources& r) {
+  Config c;
+  c.linux = Linux{};
+  c.linux->resources = r;
+  Problems out;
+  const std::string prefix = "/linux/resources";
+  for (auto& p : validate_config(c))
+    if (p.pointer.starts_with(prefix)) out.push_back({p.pointer.substr(prefix.size()), p.message});
+  return out;
+}
+
 }  // namespace mcrun::spec

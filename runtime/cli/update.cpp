@@ -36,6 +36,8 @@ Result<int> run(const Globals& g, const Args& args) {
     auto parsed = spec::parse_config(wrapper, p);
     if (!p.empty()) return fail(spec::format_problems("--resources", p));
     r = parsed.linux->resources.value_or(spec::Resources{});
+    // Devices are not among what the JSON replaces unless it names them.
+    if (!j->contains("devices")) r.devices = current->devices;
   }
   auto set = [&](const char* flag, auto apply) -> Result<> {
     if (!args.has(flag)) return {};

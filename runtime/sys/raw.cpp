@@ -113,6 +113,79 @@ Result<UniqueFd> fsmount(int fs_fd, unsigned attr_flags) {
   return UniqueFd(static_cast<int>(fd));
 }
 
+namespace {
+long bpf(int cmd, bpf_attr& attr) { return ::syscall(SYS_bpf, cmd, &attr, sizeof attr); }
+}  // namespace
+
+Result<UniqueFd> bpf_load_cgroup_device(const std::vector<bpf_insn>& insns) {
+  static const char license[] = "Apache-2.0";
+  std::string log(64 * 1024, '\0');
+  bpf_attr attr;
+  std::memset(&attr, 0, sizeof attr);
+  attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+  attr.insns = reinterpret_cast<uint64_t>(insns.data());
+  attr.insn_cnt = static_cast<uint32_t>(insns.size());
+  attr.license = reinterpret_cast<uint64_t>(license);
+  attr.log_buf = reinterpret_cast<uint64_t>(log.data());
+  attr.log_size = static_cast<uint32_t>(log.size());
+  attr.log_level = 1;
+  long fd = bpf(BPF_PROG_LOAD, attr);
+  if (fd < 0 && errno == ENOSPC) {  // the log did not fit: load again without one
+    attr.log_buf = 0, attr.log_size = 0, attr.log_level = 0;
+    fd = bpf(BPF_PROG_LOAD, attr);
+  }
+  if (fd < 0) {
+    auto e = fail_errno("load the device cgroup program (BPF_PROG_LOAD)");
+    log.resize(std::strlen(log.c_str()));
+    if (!log.empty()) e.error().message += " (verifier: " + log + ")";
+    return e;
+  }
+  return UniqueFd(static_cast<int>(fd));
+}
+
+Result<> bpf_attach_cgroup_device(int cgroup_fd, int prog_fd) {
+  bpf_attr attr;
+  std::memset(&attr, 0, sizeof attr);
+  attr.target_fd = static_cast<uint32_t>(cgroup_fd);
+  attr.attach_bpf_fd = static_cast<uint32_t>(prog_fd);
+  attr.attach_type = BPF_CGROUP_DEVICE;
+  attr.attach_flags = BPF_F_ALLOW_MULTI;
+  if (bpf(BPF_PROG_ATTACH, attr) < 0) return fail_errno("attach the device cgroup program (BPF_PROG_ATTACH)");
+  return {};
+}
+
+Result<std::vector<uint32_t>> bpf_query_cgroup_device(int cgroup_fd) {
+  std::vector<uint32_t> ids(64);
+  bpf_attr attr;
+  std::memset(&attr, 0, sizeof attr);
+  attr.query.target_fd = static_cast<uint32_t>(cgroup_fd);
+  attr.query.attach_type = BPF_CGROUP_DEVICE;
+  attr.query.prog_ids = reinterpret_cast<uint64_t>(ids.data());
+  attr.query.prog_cnt = static_cast<uint32_t>(ids.size());
+  if (bpf(BPF_PROG_QUERY, attr) < 0) return fail_errno("query the device cgroup programs (BPF_PROG_QUERY)");
+  ids.resize(attr.query.prog_cnt);
+  return ids;
+}
+
+Result<UniqueFd> bpf_prog_fd_by_id(uint32_t id) {
+  bpf_attr attr;
+  std::memset(&attr, 0, sizeof attr);
+  attr.prog_id = id;
+  long fd = bpf(BPF_PROG_GET_FD_BY_ID, attr);
+  if (fd < 0) return fail_errno("BPF_PROG_GET_FD_BY_ID " + std::to_string(id));
+  return UniqueFd(static_cast<int>(fd));
+}
+
+Result<> bpf_detach_cgroup_device(int cgroup_fd, int prog_fd) {
+  bpf_attr attr;
+  std::memset(&attr, 0, sizeof attr);
+  attr.target_fd = static_cast<uint32_t>(cgroup_fd);
+  attr.attach_bpf_fd = static_cast<uint32_t>(prog_fd);
+  attr.attach_type = BPF_CGROUP_DEVICE;
+  if (bpf(BPF_PROG_DETACH, attr) < 0) return fail_errno("detach a device cgroup program (BPF_PROG_DETACH)");
+  return {};
+}
+
 Result<> execve_fd(int fd, char* const argv[], char* const envp[]) {
   ::syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
   return fail_errno("execveat");

@@ -1,12 +1,14 @@
 // Syscalls glibc 2.36 does not wrap. Only runtime/sys/raw.cpp calls syscall().
 #pragma once
 
+#include <linux/bpf.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
 #include <sys/types.h>
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "runtime/sys/fd.hpp"
 #include "spec/error.hpp"
@@ -36,6 +38,13 @@ Result<UniqueFd> fsopen(const char* fstype);
 Result<> fsconfig_set_string(int fs_fd, const char* key, const std::string& value);
 Result<> fsconfig_create(int fs_fd);
 Result<UniqueFd> fsmount(int fs_fd, unsigned attr_flags);
+// bpf(2) for BPF_PROG_TYPE_CGROUP_DEVICE programs on a cgroup v2 directory.
+// A refused program's error carries the verifier's log.
+Result<UniqueFd> bpf_load_cgroup_device(const std::vector<bpf_insn>& insns);
+Result<> bpf_attach_cgroup_device(int cgroup_fd, int prog_fd);  // BPF_F_ALLOW_MULTI
+Result<std::vector<uint32_t>> bpf_query_cgroup_device(int cgroup_fd);
+Result<UniqueFd> bpf_prog_fd_by_id(uint32_t id);
+Result<> bpf_detach_cgroup_device(int cgroup_fd, int prog_fd);
 // execveat(fd, "", argv, envp, AT_EMPTY_PATH): returns only on failure.
 Result<> execve_fd(int fd, char* const argv[], char* const envp[]);
 

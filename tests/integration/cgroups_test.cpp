@@ -17,9 +17,16 @@ namespace {
 
 using Cgroups = Container;
 
-std::string cg(const std::string& controller, const std::string& id, const std::string& file) {
-  return read_file("/sys/fs/cgroup/" + controller + "/mcrun/" + id + "/" + file);
+// A file of the container's cgroup by its v1 controller and file, and its v2 name.
+std::string cg(const std::string& controller, const std::string& id, const std::string& v1_file,
+               const std::string& v2_file) {
+  return cgroup_file(id, controller, v1_file, v2_file);
 }
+std::string cg(const std::string& controller, const std::string& id, const std::string& file) {
+  return cg(controller, id, file, file);
+}
+// The value a test expects on this host's layout.
+std::string on(const std::string& v1, const std::string& v2) { return cgroup_v2() ? v2 : v1; }
 
 // `mcrun events --interval I ID` in the background, its stdout into `out`.
 pid_t stream_events(const std::string& state, const char* interval, const char* id, const std::string& out) {
@@ -46,26 +53,29 @@ TEST_F(Cgroups, LimitsAreAppliedAndTheCgroupGoesWithDelete) {
   c["linux"]["resources"]["cpu"] = {{"shares", 512}, {"quota", 50000}, {"period", 100000}};
   write_config(c);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
-  EXPECT_EQ(cg("memory", "c1", "memory.limit_in_bytes"), "67108864\n");
+  EXPECT_EQ(cg("memory", "c1", "memory.limit_in_bytes", "memory.max"), "67108864\n");
   EXPECT_EQ(cg("pids", "c1", "pids.max"), "50\n");
-  EXPECT_EQ(cg("cpu", "c1", "cpu.shares"), "512\n");
-  EXPECT_EQ(cg("cpu", "c1", "cpu.cfs_quota_us"), "50000\n");
+  EXPECT_EQ(cg("cpu", "c1", "cpu.shares", "cpu.weight"), on("512\n", "20\n"));  // runc's shares -> weight
+  EXPECT_EQ(cg("cpu", "c1", "cpu.cfs_quota_us", "cpu.max"), on("50000\n", "50000 100000\n"));
   EXPECT_EQ(cg("pids", "c1", "cgroup.procs"), std::to_string(pid_of("c1")) + "\n");
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
   for (const char* ctl : {"memory", "pids", "cpu", "devices", "freezer"})
-    EXPECT_FALSE(exists(std::string("/sys/fs/cgroup/") + ctl + "/mcrun/c1")) << ctl;
+    EXPECT_FALSE(exists(cgroup_dir("/mcrun/c1", ctl))) << ctl;
 }
 
 // "major:minor" of a whole disk of this machine (throttling takes disks, not
-// partitions), or "" if it has none.
+// partitions), or "" if it has none; a loop device with a backing file will do.
 std::string a_disk() {
+  std::string loop;
   for (const auto& e : fs::directory_iterator("/sys/block")) {
     std::string name = e.path().filename();
-    if (name.starts_with("loop") || name.starts_with("ram") || name.starts_with("zram")) continue;
     std::string dev = read_file(e.path() / "dev");
-    if (!dev.empty()) return dev.substr(0, dev.find('\n'));
+    dev = dev.substr(0, dev.find('\n'));
+    if (name.starts_with("ram") || name.starts_with("zram") || dev.empty()) continue;
+    if (!name.starts_with("loop")) return dev;
+    if (loop.empty() && read_file(e.path() / "size") != "0\n") loop = dev;
   }
-  return "";
+  return loop;
 }
 
 TEST_F(Cgroups, BlockIoThrottlesAndKernelTcpAreApplied) {
@@ -76,19 +86,23 @@ TEST_F(Cgroups, BlockIoThrottlesAndKernelTcpAreApplied) {
   c["linux"]["resources"]["blockIO"] = {
       {"throttleReadBpsDevice", {{{"major", major}, {"minor", minor}, {"rate", 1048576}}}},
       {"throttleWriteIOPSDevice", {{{"major", major}, {"minor", minor}, {"rate", 100}}}}};
-  c["linux"]["resources"]["memory"] = {{"kernelTCP", 16777216}};
+  if (!cgroup_v2()) c["linux"]["resources"]["memory"] = {{"kernelTCP", 16777216}};  // v1 only
   write_config(c);
   auto r = mcrun({"run", "-d", "--bundle", bundle_, "c1"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(cg("blkio", "c1", "blkio.throttle.read_bps_device"), disk + " 1048576\n");
-  EXPECT_EQ(cg("blkio", "c1", "blkio.throttle.write_iops_device"), disk + " 100\n");
-  EXPECT_EQ(cg("memory", "c1", "memory.kmem.tcp.limit_in_bytes"), "16777216\n");
+  if (cgroup_v2()) {
+    EXPECT_EQ(cg("", "c1", "io.max"), disk + " rbps=1048576 wbps=max riops=max wiops=100\n");
+  } else {
+    EXPECT_EQ(cg("blkio", "c1", "blkio.throttle.read_bps_device"), disk + " 1048576\n");
+    EXPECT_EQ(cg("blkio", "c1", "blkio.throttle.write_iops_device"), disk + " 100\n");
+    EXPECT_EQ(cg("memory", "c1", "memory.kmem.tcp.limit_in_bytes"), "16777216\n");
+  }
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }
 
 TEST_F(Cgroups, ALimitThatCannotBeAppliedFailsTheCreateAndLeavesNothing) {
-  // net_cls is not mounted on these machines; where it is, an unknown
-  // device's throttle fails instead. Either way: an error, no container.
+  // A limit the host cannot apply: net_cls where it is not mounted (these
+  // v1 machines) or on cgroup v2, an unknown device's throttle elsewhere.
   Json c = config({"sleep", "1000"});
   if (exists("/sys/fs/cgroup/net_cls"))
     c["linux"]["resources"]["blockIO"] = {{"throttleReadBpsDevice", {{{"major", 4095}, {"minor", 4095}, {"rate", 1}}}}};
@@ -97,13 +111,17 @@ TEST_F(Cgroups, ALimitThatCannotBeAppliedFailsTheCreateAndLeavesNothing) {
   write_config(c);
   auto r = mcrun({"run", "-d", "--bundle", bundle_, "c1"});
   EXPECT_NE(r.code, 0);
-  EXPECT_TRUE(r.err.starts_with("mcrun: run c1: cgroup: ")) << r.err;
-  EXPECT_FALSE(exists("/sys/fs/cgroup/memory/mcrun/c1"));
+  if (cgroup_v2())
+    EXPECT_EQ(r.err, "mcrun: run c1: config.json: /linux/resources/network: net_cls and net_prio are cgroup v1 "
+                     "controllers, and this host uses cgroup v2\n");
+  else
+    EXPECT_TRUE(r.err.starts_with("mcrun: run c1: cgroup: ")) << r.err;
+  EXPECT_FALSE(exists(cgroup_dir("/mcrun/c1", "memory")));
   EXPECT_NE(mcrun({"state", "c1"}).code, 0);
 }
 
 TEST_F(Cgroups, UnifiedResourcesAreRefusedOnCgroupV1) {
-  if (exists("/sys/fs/cgroup/cgroup.controllers")) GTEST_SKIP() << "a cgroup v2 host";
+  if (cgroup_v2()) GTEST_SKIP() << "a cgroup v2 host (CgroupV2.* cover it)";
   Json c = config({"sleep", "1000"});
   c["linux"]["resources"]["unified"] = {{"memory.high", "100000000"}};
   write_config(c);
@@ -116,7 +134,7 @@ TEST_F(Cgroups, UnifiedResourcesAreRefusedOnCgroupV1) {
 // its processes) and nothing of the host's, with or without a cgroup
 // namespace; the co-mount symlinks and every hierarchy dir are there.
 TEST_F(Cgroups, TheCgroupMountShowsTheContainersOwnCgroups) {
-  if (exists("/sys/fs/cgroup/cgroup.controllers")) GTEST_SKIP() << "a cgroup v2 host";
+  if (cgroup_v2()) GTEST_SKIP() << "a cgroup v2 host (CgroupV2.TheCgroupMountIsTheContainersOwnCgroup covers it)";
   for (bool cgroupns : {false, true}) {
     Json c = config({"sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; "
                                  "grep -qx 1 /sys/fs/cgroup/pids/cgroup.procs && echo init-inside; "
@@ -138,13 +156,16 @@ TEST_F(Cgroups, TheCgroupMountShowsTheContainersOwnCgroups) {
 TEST_F(Cgroups, CgroupsPathIsHonoured) {
   Json c = config({"sleep", "1000"});
   c["linux"]["cgroupsPath"] = "/mcrun-test-parent/inner";
+  c["linux"]["resources"]["memory"] = {{"limit", 67108864}};
   write_config(c);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
-  EXPECT_TRUE(exists("/sys/fs/cgroup/memory/mcrun-test-parent/inner/cgroup.procs"));
+  std::string dir = cgroup_dir("/mcrun-test-parent/inner", "memory");
+  EXPECT_EQ(read_file(dir + "/cgroup.procs"), std::to_string(pid_of("c1")) + "\n");
+  EXPECT_EQ(read_file(dir + (cgroup_v2() ? "/memory.max" : "/memory.limit_in_bytes")), "67108864\n");
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
-  EXPECT_FALSE(exists("/sys/fs/cgroup/memory/mcrun-test-parent/inner"));
-  for (const char* ctl : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids"})
-    ::rmdir((std::string("/sys/fs/cgroup/") + ctl + "/mcrun-test-parent").c_str());
+  EXPECT_FALSE(exists(dir));
+  for (const char* ctl : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd", "unified"})
+    ::rmdir(cgroup_dir("/mcrun-test-parent", ctl).c_str());
 }
 
 TEST_F(Cgroups, OverTheMemoryLimitIsOomKilledAndReported) {
@@ -191,11 +212,11 @@ TEST_F(Cgroups, PidsLimitStopsAForkBomb) {
   write_config(c);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   EXPECT_TRUE(eventually([&] { return cg("pids", "c1", "pids.events").find("max 0") == std::string::npos; }));
-  EXPECT_LE(std::stoi(cg("pids", "c1", "pids.current")), 20);
+  EXPECT_LE(std::stoi("0" + cg("pids", "c1", "pids.current")), 20);
   // Whether the shell gave up (fork failed) or still waits, the container
   // ends cleanly: delete --force kills what is left and removes the cgroup.
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
-  EXPECT_FALSE(exists("/sys/fs/cgroup/pids/mcrun/c1"));
+  EXPECT_FALSE(exists(cgroup_dir("/mcrun/c1", "pids")));
 }
 
 TEST_F(Cgroups, UpdateChangesALiveLimit) {
@@ -204,12 +225,28 @@ TEST_F(Cgroups, UpdateChangesALiveLimit) {
   write_config(c);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   ASSERT_EQ(mcrun({"update", "--memory", "33554432", "--pids-limit", "7", "c1"}).code, 0);
-  EXPECT_EQ(cg("memory", "c1", "memory.limit_in_bytes"), "33554432\n");
+  EXPECT_EQ(cg("memory", "c1", "memory.limit_in_bytes", "memory.max"), "33554432\n");
   EXPECT_EQ(cg("pids", "c1", "pids.max"), "7\n");
   auto r = mcrun({"update", "--resources", "-", "c1"}, R"({"cpu":{"shares":256}})");
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(cg("cpu", "c1", "cpu.shares"), "256\n");
+  EXPECT_EQ(cg("cpu", "c1", "cpu.shares", "cpu.weight"), on("256\n", "10\n"));
   EXPECT_EQ(mcrun({"update", "--memory", "lots", "c1"}).err, "mcrun: --memory: \"lots\" is not a number\n");
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+}
+
+TEST_F(Cgroups, UpdateValidatesWhatItWrites) {
+  // The rules of config.json hold for update too: no zero-process limit in a
+  // live container, no unified key that names a file outside its cgroup.
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  auto zero = mcrun({"update", "--pids-limit", "0", "c1"});
+  EXPECT_EQ(zero.code, 1);
+  EXPECT_EQ(zero.err, "mcrun: update c1: resources: /pids/limit: must be positive, or -1 for no limit\n");
+  EXPECT_NE(cg("pids", "c1", "pids.max"), "0\n");
+  auto escape = mcrun({"update", "--resources", "-", "c1"}, R"({"unified":{"../../x.max":"1"}})");
+  EXPECT_EQ(escape.code, 1);
+  EXPECT_EQ(escape.err, "mcrun: update c1: resources: /unified/..~1..~1x.max: must name a cgroup file like "
+                        "\"memory.high\", not \"../../x.max\"\n");
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }
 
@@ -234,7 +271,7 @@ TEST_F(Cgroups, PauseAndResume) {
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   ASSERT_EQ(mcrun({"pause", "c1"}).code, 0);
   EXPECT_EQ(status("c1"), "paused");
-  EXPECT_EQ(cg("freezer", "c1", "freezer.state"), "FROZEN\n");
+  EXPECT_EQ(cg("freezer", "c1", "freezer.state", "cgroup.freeze"), on("FROZEN\n", "1\n"));
   EXPECT_EQ(mcrun({"pause", "c1"}).code, 1);
   ASSERT_EQ(mcrun({"resume", "c1"}).code, 0);
   EXPECT_EQ(status("c1"), "running");

@@ -31,19 +31,19 @@ TEST_F(ConvertRun, SharedFilesystemPrivateTmpReadOnlyVolumeAndPid1) {
                     R"({"host_path":")" + tmp_ + R"(/shared-ro","container_path":"/srv","mode":"RO"}]})",
                     "--", "/bin/sh", "-c",
                     "touch /tmp/" + marker + "; touch /srv/x 2>/dev/null && echo srv-rw || echo srv-ro; "
-                    "ps -e -o pid= -o comm= | head -1; stat -c %a /tmp; echo $MESOS_SANDBOX; pwd"});
+                    "echo $(ps -e -o pid= -o comm= | head -1); stat -c %a /tmp; echo $MESOS_SANDBOX; pwd"});
   ASSERT_EQ(c.code, 0) << c.err;
   auto r = run_converted();
   ASSERT_EQ(r.code, 0) << r.err;
   std::string sandbox = tmp_ + "/sandbox";
-  EXPECT_EQ(r.out, "srv-ro\n      1 sh\n1777\n" + sandbox + "\n" + sandbox + "\n");
+  EXPECT_EQ(r.out, "srv-ro\n1 sh\n1777\n" + sandbox + "\n" + sandbox + "\n");
   EXPECT_TRUE(exists(sandbox + "/tmp/" + marker));  // the sandbox's tmp
   EXPECT_FALSE(exists("/tmp/" + marker));           // not the host's
   EXPECT_FALSE(exists(tmp_ + "/shared-ro/x"));
 }
 
 TEST_F(ConvertRun, PosixModeRunsWithoutNamespaces) {
-  ASSERT_EQ(convert({"--isolation", "posix/cpu,posix/mem", "--", "/bin/sh", "-c", "readlink /proc/self/ns/pid /proc/self/ns/mnt"}).code, 0);
+  ASSERT_EQ(convert({"--isolation", "posix/cpu,posix/mem", "--", "/bin/sh", "-c", "readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt"}).code, 0);
   auto r = run_converted();
   ASSERT_EQ(r.code, 0) << r.err;
   char host_pid[64] = {}, host_mnt[64] = {};

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -81,6 +82,17 @@ void write_file(const std::string& path, const std::string& text) { std::ofstrea
 
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
+bool cgroup_v2() { return exists("/sys/fs/cgroup/cgroup.controllers"); }
+
+std::string cgroup_dir(const std::string& path, const std::string& v1_controller) {
+  return cgroup_v2() ? "/sys/fs/cgroup" + path : "/sys/fs/cgroup/" + v1_controller + path;
+}
+
+std::string cgroup_file(const std::string& id, const std::string& v1_controller, const std::string& v1_file,
+                        const std::string& v2_file) {
+  return read_file(cgroup_dir("/mcrun/" + id, v1_controller) + "/" + (cgroup_v2() ? v2_file : v1_file));
+}
+
 bool eventually(const std::function<bool()>& pred, int ms) {
   auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   while (std::chrono::steady_clock::now() < end) {
@@ -143,13 +155,13 @@ void Container::TearDown() {
   if (fs::exists(state_)) {
     EXPECT_TRUE(fs::is_empty(state_)) << "state directories left in " << state_;
   }
-  // No cgroup of a container outlives it.
-  for (const char* ctl : {"memory", "pids", "cpu", "freezer", "devices"}) {
-    std::string parent = std::string("/sys/fs/cgroup/") + ctl + "/mcrun";
-    if (!fs::exists(parent)) continue;
-    for (const auto& e : fs::directory_iterator(parent))
-      EXPECT_FALSE(e.is_directory()) << "leaked cgroup: " << e.path();
-  }
+  // No cgroup of a container this test made outlives it (other containers
+  // on this machine may have cgroups of their own under /mcrun).
+  for (const auto& id : ids_)
+    for (const char* ctl : {"memory", "pids", "cpu", "freezer", "devices", "systemd", "unified"}) {
+      std::string dir = cgroup_dir("/mcrun/" + id, ctl);
+      EXPECT_FALSE(fs::exists(dir)) << "leaked cgroup: " << dir;
+    }
   for (const auto& l : lines_of("/proc/self/mountinfo"))
     EXPECT_EQ(l.find(tmp_), std::string::npos) << "leaked mount: " << l;
   // A process whose root or cwd is inside this test's directory outlived it.
@@ -177,6 +189,12 @@ void Container::install_attacker() {
 }
 
 Output Container::mcrun_at(const std::string& binary, std::vector<std::string> args, const std::string& stdin_text) {
+  // The id of a create or run is its last argument (invalid ones make nothing).
+  if (!args.empty() && (std::find(args.begin(), args.end(), "create") != args.end() ||
+                        std::find(args.begin(), args.end(), "run") != args.end())) {
+    const std::string& id = args.back();
+    if (!id.empty() && id != "." && id != ".." && id.find('/') == std::string::npos) ids_.push_back(id);
+  }
   args.insert(args.begin(), {binary, "--root", state_});
   std::string out_path = tmp_ + "/.out", err_path = tmp_ + "/.err", in_path = tmp_ + "/.in";
   write_file(in_path, stdin_text);

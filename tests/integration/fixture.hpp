@@ -26,6 +26,16 @@ bool exists(const std::string& path);
 // Polls pred every 10ms until it holds or `ms` pass.
 bool eventually(const std::function<bool()>& pred, int ms = 5000);
 
+// This host's cgroup layout: v2 only (/sys/fs/cgroup is cgroup2), or v1.
+bool cgroup_v2();
+// The directory of the cgroup `path` ("/mcrun/c1"): the one directory on
+// v2, the `v1_controller` hierarchy's on v1.
+std::string cgroup_dir(const std::string& path, const std::string& v1_controller);
+// A file of container `id`'s default cgroup (/mcrun/<id>), by its v1 and v2
+// names; "" when it cannot be read.
+std::string cgroup_file(const std::string& id, const std::string& v1_controller, const std::string& v1_file,
+                        const std::string& v2_file);
+
 // A --console-socket listener, as conmon and the containerd shim keep one: it
 // accepts one connection in a thread and receives the pty master from it.
 class ConsoleSocket {
@@ -64,6 +74,7 @@ class Container : public ::testing::Test {
   std::string state_;   // --root
   std::string bundle_;  // with config.json
   std::string rootfs_;  // busybox
+  std::vector<std::string> ids_;  // every container id this test created: the leak check looks at these
   // Puts tests/integration/attacker.cpp's executable at /bin/attacker.
   void install_attacker();
 };

@@ -256,6 +256,9 @@ TEST_F(Security, CgroupMountShowsNoHostHierarchyRoot) {
   // the container's view is the host's (in a hierarchy the container was not
   // placed in, the bind showed the caller's cgroup: the root here). Every
   // hierarchy, named ones included, must show the container's own cgroup.
+  if (cgroup_v2())
+    GTEST_SKIP() << "no named hierarchies on cgroup v2: CgroupV2.TheCgroupMountIsTheContainersOwnCgroup and "
+                    "Security.CgroupKillInsideReachesOnlyTheContainer cover its view";
   std::string agent = "/sys/fs/cgroup/systemd/release_agent";
   std::string before = exists(agent) ? read_file(agent) : "";
   Json c = config({"sh", "-c", "for h in /sys/fs/cgroup/*/; do test -e $h/release_agent && echo $h; "
@@ -417,7 +420,8 @@ TEST_F(Security, PosixModeLeavesNoOrphanBehind) {
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", tmp_ + "/p1", "p1"}).code, 0);
   pid_t orphan = 0;
   ASSERT_TRUE(eventually([&] { return (orphan = find_process("sleep 1001")) > 0; }));
-  EXPECT_EQ(mcrun({"delete", "--force", "p1"}).code, 0);
+  auto del = mcrun({"delete", "--force", "p1"});
+  EXPECT_EQ(del.code, 0) << del.err;
   EXPECT_TRUE(eventually([&] { return find_process("sleep 1001") == 0; })) << "the orphan survived delete --force";
   ASSERT_EQ(posix("p2", "(sleep 1002 &); sleep 0.2").code, 0);
   EXPECT_EQ(mcrun({"run", "--bundle", tmp_ + "/p2", "p2"}).code, 0);

@@ -120,29 +120,4 @@ TEST(CgroupPlan, Paths) {
   EXPECT_FALSE(wants_cgroup(c));  // POSIX mode
 }
 
-TEST(CgroupV2, WritesIntoACgroupfsLikeTree) {
-  char tmpl[] = "/tmp/mcrun-cgv2-XXXXXX";
-  std::string root = ::mkdtemp(tmpl);
-  std::ofstream(root + "/cgroup.controllers") << "cpu memory pids\n";
-  Cgroup cg("/mcrun/c1", root);
-  ASSERT_EQ(cg.layout(), CgroupLayout::V2);
-  ASSERT_TRUE(cg.create());
-  EXPECT_TRUE(fs::is_directory(root + "/mcrun/c1"));
-  // cgroupfs makes the files on mkdir; here the test does.
-  for (const char* f : {"memory.max", "memory.swap.max", "cpu.max", "cpu.weight", "pids.max", "cgroup.procs"})
-    std::ofstream(root + "/mcrun/c1/" + f) << "";
-  ASSERT_TRUE(cg.apply(sample())) << cg.apply(sample()).error().what();
-  EXPECT_EQ(read_text(root + "/mcrun/c1/memory.max"), "268435456");
-  EXPECT_EQ(read_text(root + "/mcrun/c1/cpu.max"), "150000 100000");
-  EXPECT_EQ(read_text(root + "/mcrun/c1/pids.max"), "64");
-  ASSERT_TRUE(cg.add(4242));
-  EXPECT_EQ(read_text(root + "/mcrun/c1/cgroup.procs"), "4242");
-  spec::Resources r;
-  r.unified = {{"io.nonexistent", "1"}};
-  auto missing = cg.apply(r);
-  ASSERT_FALSE(missing);
-  EXPECT_NE(missing.error().message.find("io.nonexistent is not available"), std::string::npos);
-  fs::remove_all(root);
-}
-
 }  // namespace
