@@ -127,4 +127,14 @@ Result<> run_phase(const std::vector<spec::Hook>& hooks, spec::HookPhase phase, 
   return {};
 }
 
+std::vector<Error> run_phase_all(const std::vector<spec::Hook>& hooks, spec::HookPhase phase,
+                                 std::string_view state_json) {
+  std::vector<Error> failed;
+  for (size_t i = 0; i < hooks.size(); ++i) {
+    std::string label = std::string(spec::hook_phase_name(phase)) + "[" + std::to_string(i) + "]";
+    if (auto r = run_hook(hooks[i], state_json, label); !r) failed.push_back(std::move(r.error()));
+  }
+  return failed;
+}
+
 }  // namespace mcrun::hooks

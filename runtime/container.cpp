@@ -18,12 +18,21 @@
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
+#include "runtime/warn.hpp"
 #include "spec/json_reader.hpp"
 
 namespace mcrun::runtime {
 namespace {
 
 using sys::UniqueFd;
+
+// runc's wording where clients parse it: containerd's shim takes "container
+// not running" (or "no such process") from kill to mean that the process
+// already finished, and "does not exist" to mean an unknown id.
+std::string not_running(const std::string& id, spec::Status s, std::string_view verb) {
+  return "cannot " + std::string(verb) + " container " + quote(id) + ": container not running (it is " +
+         spec::status_name(s) + ")";
+}
 
 std::string status_error(const std::string& id, spec::Status s, std::string_view verb, std::string_view needs) {
   return "cannot " + std::string(verb) + " container " + quote(id) + ": it is " + spec::status_name(s) + " (" +
@@ -109,17 +118,16 @@ Result<> signal_all(const spec::Record& r, int sig) {
   return {};
 }
 
-void run_poststop(const spec::Record& r) {
-  if (!r.config.hooks) return;
-  spec::State s = r.state;
-  s.status = spec::Status::Stopped;
-  s.pid = 0;
-  auto res = hooks::run_phase(r.config.hooks->of(spec::HookPhase::Poststop), spec::HookPhase::Poststop,
-                              spec::emit_state(s).dump());
-  if (!res) std::fprintf(stderr, "mcrun: warning: %s\n", res.error().what().c_str());
-}
-
 }  // namespace
+
+void run_poststop_hooks(const spec::Config& config, spec::State state) {
+  if (!config.hooks) return;
+  state.status = spec::Status::Stopped;
+  state.pid = 0;
+  for (const auto& e : hooks::run_phase_all(config.hooks->of(spec::HookPhase::Poststop), spec::HookPhase::Poststop,
+                                            spec::emit_state(state).dump()))
+    warn(e.what());
+}
 
 spec::Status derive_status(const ContainerDir& dir, const spec::Record& record) {
   if (!sys::process_alive(record.state.pid, record.init_start_time)) return spec::Status::Stopped;
@@ -177,7 +185,7 @@ Result<> start_container(const std::string& root, const std::string& id) {
   // EOF: the exec succeeded (the init's end is close-on-exec). A message: it failed.
   auto reply = sync_recv(sock->get());
   if (!reply) return std::unexpected(reply.error());
-  if (*reply) return std::unexpected(Error{(*reply)->code, (*reply)->text});
+  if (*reply) return std::unexpected(error_of(**reply));
   c->record.state.status = spec::Status::Running;
   MCRUN_CHECK_CTX(c->dir.save(c->record), "save the state");
   if (c->record.config.hooks) {
@@ -196,29 +204,41 @@ Result<> start_container(const std::string& root, const std::string& id) {
 Result<> kill_container(const std::string& root, const std::string& id, int sig, bool all) {
   auto c = load_locked(root, id);
   if (!c) return std::unexpected(c.error());
-  if (!spec::can_kill(c->status)) return fail(status_error(id, c->status, "kill", "it must be created or running"));
+  if (!spec::can_kill(c->status)) return fail(not_running(id, c->status, "kill"));
   auto fd = open_init(c->record);
   if (!fd) return std::unexpected(fd.error());
-  if (all) MCRUN_CHECK(signal_all(c->record, sig));
-  return sys::pidfd_send_signal(fd->get(), sig);
+  if (!all) return sys::pidfd_send_signal(fd->get(), sig);
+  MCRUN_CHECK(signal_all(c->record, sig));
+  // The init is one of "all" (a cgroup.kill may have taken it and its reaper
+  // reaped it already: ESRCH is what was asked for then).
+  if (auto r = sys::pidfd_send_signal(fd->get(), sig); !r && r.error().code != ESRCH) return r;
+  return {};
 }
 
-// delete --force of a container whose state.json is damaged: the init is
-// found through the separate "init" file, killed, and the directory goes.
+// delete --force of a container whose state.json is damaged (or was never
+// written): whatever the separate "init" note still names goes (the init,
+// its cgroup with everything in it), then the directory. What cannot be
+// found any more is said, not hidden.
 Result<> force_delete_damaged(const std::string& root, const std::string& id) {
   auto dir = ContainerDir::open(root, id);
   if (!dir) return std::unexpected(dir.error());
-  if (auto init = dir->load_init()) {
-    std::optional<Cgroup> cg;
-    if (!init->cgroup_path.empty()) cg.emplace(init->cgroup_path);
-    if (cg && cg->frozen()) (void)cg->set_frozen(false);
-    auto fd = sys::pidfd_open(init->pid);
-    if (fd && sys::process_alive(init->pid, init->start_time)) {
-      (void)sys::pidfd_send_signal(fd->get(), SIGKILL);
-      if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
-    }
-    if (cg) MCRUN_CHECK(cg->destroy());
+  auto init = dir->load_init();
+  if (!init) {
+    warn("container " + quote(id) + ": no readable record of its init: if any of its processes or its cgroup "
+         "are left, they are not found and not removed");
+    return dir->remove();
   }
+  std::optional<Cgroup> cg;
+  if (!init->cgroup_path.empty()) cg.emplace(init->cgroup_path);
+  if (cg && cg->frozen()) (void)cg->set_frozen(false);
+  auto fd = sys::pidfd_open(init->pid);
+  if (fd && sys::process_alive(init->pid, init->start_time)) {
+    (void)sys::pidfd_send_signal(fd->get(), SIGKILL);
+    if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
+  }
+  // The init's session: its processes outside a cgroup (POSIX mode).
+  for (pid_t p : session_tree(init->pid, init->start_time)) ::kill(p, SIGKILL);
+  if (cg) MCRUN_CHECK(cg->destroy());
   return dir->remove();
 }
 
@@ -229,8 +249,8 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
     return force_delete_damaged(root, id);
   auto c = load_locked(root, id);
   if (!c) {
-    if (force && c.error().code == ENOENT) return {};  // clients always follow delete with delete --force
-    if (force && c.error().message.find("state.json") != std::string::npos) return force_delete_damaged(root, id);
+    if (force && c.error().kind == ErrorKind::NotFound) return {};  // clients follow delete with delete --force
+    if (force && c.error().kind == ErrorKind::CorruptState) return force_delete_damaged(root, id);
     return std::unexpected(c.error());
   }
   if (!spec::can_delete(c->status)) {
@@ -256,7 +276,7 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
   // Stragglers of a container without its own pid namespace, and cgroups it
   // made below its own, go with its cgroup.
   if (!c->record.cgroup_path.empty()) MCRUN_CHECK_CTX(Cgroup(c->record.cgroup_path).destroy(), "delete " + id);
-  if (c->record.state.pid > 0) run_poststop(c->record);
+  if (c->record.state.pid > 0) run_poststop_hooks(c->record.config, c->record.state);
   return c->dir.remove();
 }
 
@@ -266,8 +286,8 @@ Result<> pause_container(const std::string& root, const std::string& id, bool pa
   if (c->record.cgroup_path.empty())
     return fail("container " + quote(id) + " has no cgroup (POSIX mode): it cannot be " + (pause ? "paused" : "resumed"));
   auto want = pause ? spec::Status::Running : spec::Status::Paused;
-  if (c->status != want)
-    return fail(status_error(id, c->status, pause ? "pause" : "resume", pause ? "it must be running" : "it must be paused"));
+  if (c->status != want && pause) return fail(not_running(id, c->status, "pause"));
+  if (c->status != want) return fail(status_error(id, c->status, "resume", "it must be paused"));
   return Cgroup(c->record.cgroup_path).set_frozen(pause);
 }
 
@@ -319,7 +339,7 @@ Result<> update_container(const std::string& root, const std::string& id, const 
     return fail(spec::format_problems("resources", problems));
   auto c = load_locked(root, id);
   if (!c) return std::unexpected(c.error());
-  if (c->status == spec::Status::Stopped) return fail(status_error(id, c->status, "update", "it must be created or running"));
+  if (c->status == spec::Status::Stopped) return fail(not_running(id, c->status, "update"));
   if (c->record.cgroup_path.empty()) return fail("container " + quote(id) + " has no cgroup (POSIX mode): nothing to update");
   Cgroup cg(c->record.cgroup_path);
   if (auto p = spec::validate_for_cgroup(resources, cg.layout() == CgroupLayout::V2); !p.empty()) {

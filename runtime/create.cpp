@@ -20,6 +20,7 @@
 #include "hooks/hook.hpp"
 #include "runtime/bundle.hpp"
 #include "runtime/cgroups.hpp"
+#include "runtime/container.hpp"
 #include "runtime/init.hpp"
 #include "runtime/lsm.hpp"
 #include "runtime/mount_plan.hpp"
@@ -102,14 +103,7 @@ struct Rollback {
     }
     if (cgroup) (void)cgroup->destroy();
     if (dir) (void)dir->remove();
-    if (hooks_started && config && config->hooks) {
-      spec::State s = *hooks_started;
-      s.status = spec::Status::Stopped;
-      s.pid = 0;
-      auto r = hooks::run_phase(config->hooks->of(spec::HookPhase::Poststop), spec::HookPhase::Poststop,
-                                spec::emit_state(s).dump());
-      if (!r) std::fprintf(stderr, "mcrun: warning: %s\n", r.error().what().c_str());
-    }
+    if (hooks_started && config) run_poststop_hooks(*config, *hooks_started);
   }
 };
 
@@ -351,7 +345,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   auto ready = sync_expect(sync->first.get(), SyncType::Ready, "the container init");
   if (!ready) {
     // The init reported why (or died): reap it so its status can be told.
-    if (ready.error().message.ends_with("exited before it reported")) {
+    if (ready.error().kind == ErrorKind::PeerExited) {
       auto status = sys::wait_pid(child->pid);
       rollback.pidfd = -1;
       if (status) ready.error().message += " (exit status " + std::to_string(sys::exit_code_of(*status)) + ")";

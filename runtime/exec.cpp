@@ -64,8 +64,8 @@ Result<Target> open_target(const ExecOptions& opts) {
   if (!record) return std::unexpected(record.error());
   auto status = derive_status(*dir, *record);
   if (!spec::can_exec(status))
-    return fail("cannot exec in container " + quote(opts.id) + ": it is " + spec::status_name(status) +
-                " (it must be running)");
+    return fail("cannot exec in container " + quote(opts.id) + ": container not running (it is " +
+                spec::status_name(status) + ")");
   pid_t pid = record->state.pid;
   auto pidfd = sys::pidfd_open(pid);
   if (!pidfd) return std::unexpected(pidfd.error());
@@ -239,7 +239,7 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
   // EOF: the program is running. A message: why it is not.
   auto reply = sync_recv(sync->first.get());
   if (!reply) return std::unexpected(reply.error());
-  if (*reply) return std::unexpected(Error{(*reply)->code, (*reply)->text});
+  if (*reply) return std::unexpected(error_of(**reply));
   if (!opts.pid_file.empty()) MCRUN_CHECK(write_pid_file(opts.pid_file, child->pid()));
   auto [pid, pidfd] = child->release();
   out.pid = pid;

@@ -23,7 +23,7 @@ Result<std::string> find_executable(const std::string& arg0, const std::vector<s
   };
   if (arg0.find('/') != std::string::npos) {
     if (executable(arg0)) return arg0;
-    return fail("exec: " + quote(arg0) + ": no such executable file in the container");
+    return fail("exec: " + quote(arg0) + ": no such executable file in the container", 0, ErrorKind::ProgramNotFound);
   }
   std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   for (const auto& e : env)
@@ -37,13 +37,10 @@ Result<std::string> find_executable(const std::string& arg0, const std::vector<s
     if (executable(candidate)) return candidate;
     pos = end + 1;
   }
-  return fail("exec: " + quote(arg0) + ": executable file not found in $PATH");
+  return fail("exec: " + quote(arg0) + ": executable file not found in $PATH", 0, ErrorKind::ProgramNotFound);
 }
 
-bool is_missing_program(const Error& e) {
-  return e.code == 0 && e.message.starts_with("exec: ") &&
-         (e.message.ends_with("not found in $PATH") || e.message.ends_with("in the container"));
-}
+bool is_missing_program(const Error& e) { return e.kind == ErrorKind::ProgramNotFound; }
 
 Result<> set_rlimits(const std::vector<spec::Rlimit>& rlimits) {
   for (const auto& r : rlimits) {

@@ -66,7 +66,7 @@ Result<ContainerDir> ContainerDir::open_unlocked(const std::string& root, const 
   d.path_ = root + "/" + id;
   auto fd = sys::open_path(d.path_, O_RDONLY | O_DIRECTORY);
   if (!fd) {
-    if (fd.error().code == ENOENT) return fail("container " + quote(id) + " does not exist", ENOENT);
+    if (fd.error().code == ENOENT) return fail("container " + quote(id) + " does not exist", ENOENT, ErrorKind::NotFound);
     return std::unexpected(fd.error());
   }
   d.fd_ = std::move(*fd);
@@ -83,7 +83,10 @@ Result<spec::Record> ContainerDir::load() const {
   auto text = sys::read_fd(fd->get());
   if (!text) return std::unexpected(text.error());
   auto r = spec::parse_record(*text);
-  if (!r) return std::unexpected(std::move(r.error()).context(path_));
+  if (!r) {
+    r.error().kind = ErrorKind::CorruptState;
+    return std::unexpected(std::move(r.error()).context(path_));
+  }
   return r;
 }
 

@@ -47,8 +47,8 @@ Result<std::optional<SyncMessage>> sync_recv(int fd) {
 Result<SyncMessage> sync_expect(int fd, SyncType type, std::string_view peer) {
   auto m = sync_recv(fd);
   if (!m) return std::unexpected(m.error());
-  if (!*m) return fail(std::string(peer) + " exited before it reported");
-  if ((*m)->type == SyncType::Error) return std::unexpected(Error{(*m)->code, (*m)->text});
+  if (!*m) return fail(std::string(peer) + " exited before it reported", 0, ErrorKind::PeerExited);
+  if ((*m)->type == SyncType::Error) return std::unexpected(error_of(**m));
   if ((*m)->type != type) return fail(std::string(peer) + " sent an unexpected message");
   return std::move(**m);
 }

@@ -1,6 +1,6 @@
 // Messages between `mcrun create` (parent) and the container init (child) over
 // a SOCK_SEQPACKET pair: one send is one message, and EOF means the peer died.
-// The child never dies silently: it sends Error{errno, message} first.
+// The child never dies silently: it sends Error{errno, message, kind} first.
 #pragma once
 
 #include <cstdint>
@@ -32,8 +32,10 @@ Result<std::optional<SyncMessage>> sync_recv(int fd);
 // Expects exactly `type`: an Error message becomes this side's Error, EOF too.
 Result<SyncMessage> sync_expect(int fd, SyncType type, std::string_view peer);
 
+// An Error travels with its errno, message and kind (in `value`).
 inline SyncMessage error_message(const Error& e) {
-  return SyncMessage{SyncType::Error, e.code, 0, e.message};
+  return SyncMessage{SyncType::Error, e.code, static_cast<int64_t>(e.kind), e.message};
 }
+inline Error error_of(const SyncMessage& m) { return Error{m.code, m.text, static_cast<ErrorKind>(m.value)}; }
 
 }  // namespace mcrun::runtime

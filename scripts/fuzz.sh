@@ -3,6 +3,7 @@
 # runs each for FUZZ_SECONDS (default 60), seeded from bundles/ and from
 # tests/fuzz/regressions/. Any crash, leak or sanitizer report fails; the
 # input that caused it is left in build-fuzz/artifacts/ to become a regression.
+# Usage: fuzz.sh [TARGET...] (default: all three)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
@@ -25,7 +26,9 @@ seed() {  # seed TARGET DIR: the corpus a target starts from
 
 mkdir -p build-fuzz/artifacts
 status=0
-for target in fuzz_config fuzz_container_info fuzz_state; do
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_config fuzz_container_info fuzz_state)
+for target in "${targets[@]}"; do
   corpus=build-fuzz/corpus-$target
   seed "$target" "$corpus"
   echo "== $target: ${seconds}s"

@@ -330,10 +330,11 @@ Result<Config> load_config_text(std::string_view text, std::string_view file) {
   // repeat itself as a semantic one, so those are left out.
   for (auto& v : validate_config(c)) {
     bool shadowed = std::any_of(problems.begin(), problems.end(), [&](const Problem& t) {
-      return v.pointer.starts_with(t.pointer) || t.pointer.starts_with(v.pointer);
+      return pointer_within(v.pointer, t.pointer) || pointer_within(t.pointer, v.pointer);
     });
     if (!shadowed) problems.push_back(std::move(v));
   }
+  sort_problems(problems);
   if (!problems.empty()) return fail(format_problems(file, problems));
   return c;
 }
@@ -352,7 +353,7 @@ Result<Process> load_process_text(std::string_view text, std::string_view file) 
   Config c = parse_config(wrapper, problems);
   if (problems.empty())
     for (auto& p : validate_config(c))
-      if (p.pointer.starts_with("/process")) problems.push_back(p);
+      if (pointer_within(p.pointer, "/process")) problems.push_back(p);
   for (auto& p : problems) p.pointer = p.pointer.substr(std::min<size_t>(p.pointer.size(), 8));  // drop "/process"
   if (!problems.empty()) return fail(format_problems(file, problems));
   return *c.process;

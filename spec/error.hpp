@@ -9,9 +9,20 @@
 
 namespace mcrun {
 
+// What went wrong, for callers that must act on it: they branch on the kind,
+// never on the message text.
+enum class ErrorKind {
+  Other,
+  NotFound,         // the container named does not exist
+  CorruptState,     // its stored state cannot be read back
+  ProgramNotFound,  // the process's program is not in the container (a shell's 127)
+  PeerExited,       // the other end of a sync socket died before it reported
+};
+
 struct Error {
   int code = 0;         // errno, or 0 for a logical error
   std::string message;  // "mount proc on \"/proc\""
+  ErrorKind kind = ErrorKind::Other;
 
   // "while-doing-X: <message>"; returns *this for chaining on temporaries.
   Error& context(std::string_view what) &;
@@ -24,8 +35,8 @@ struct Error {
 template <class T = void>
 using Result = std::expected<T, Error>;
 
-inline std::unexpected<Error> fail(std::string message, int code = 0) {
-  return std::unexpected(Error{code, std::move(message)});
+inline std::unexpected<Error> fail(std::string message, int code = 0, ErrorKind kind = ErrorKind::Other) {
+  return std::unexpected(Error{code, std::move(message), kind});
 }
 
 // An error from a syscall that just failed: captures errno now.

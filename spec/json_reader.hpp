@@ -38,6 +38,13 @@ Result<Json> parse_json(std::string_view text, std::string_view name);
 // Renders problems as lines "<file>: <pointer>: <message>".
 std::string format_problems(std::string_view file, const Problems& problems);
 
+// `inner` is `outer` or lies below it, by whole components ("/mounts/10" is
+// not below "/mounts/1").
+bool pointer_within(std::string_view inner, std::string_view outer);
+// Document order of pointers: component by component, array indices as numbers.
+bool pointer_less(std::string_view a, std::string_view b);
+void sort_problems(Problems& problems);
+
 class ObjectReader {
  public:
   ObjectReader(const Json& j, std::string pointer, Problems& problems);

@@ -48,6 +48,11 @@ void log_error(const std::string& message) {
   write_line("error", message);
 }
 
+void log_warning(const std::string& message) {
+  std::fprintf(stderr, "mcrun: warning: %s\n", message.c_str());
+  write_line("warning", message);
+}
+
 void log_debug(const std::string& message) {
   if (!log().debug) return;
   std::fprintf(stderr, "mcrun: debug: %s\n", message.c_str());

@@ -14,6 +14,7 @@
 #include "runtime/cli/args.hpp"
 #include "runtime/cli/log.hpp"
 #include "runtime/sealed_exe.hpp"
+#include "runtime/warn.hpp"
 #include "runtime/state_store.hpp"
 #include "spec/config.hpp"
 
@@ -85,6 +86,7 @@ int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
   globals.debug = g->has("debug");
   globals.systemd_cgroup = g->has("systemd-cgroup");
   log_open(globals.log, globals.log_format, globals.debug);
+  runtime::set_warning_sink(log_warning);
   if (globals.log_format != "text" && globals.log_format != "json") {
     log_error("--log-format must be text or json, not " + quote(globals.log_format));
     return 1;

@@ -154,7 +154,8 @@ TEST_F(CgroupV2, KillAllReachesFiveHundredProcessesThroughCgroupKill) {
     return std::count(p.begin(), p.end(), '\n');
   };
   ASSERT_TRUE(eventually([&] { return procs() >= 501; }, 60000));
-  ASSERT_EQ(mcrun({"kill", "--all", "c1", "KILL"}).code, 0);
+  auto kill = mcrun({"kill", "--all", "c1", "KILL"});
+  ASSERT_EQ(kill.code, 0) << kill.err;
   EXPECT_TRUE(eventually([&] { return procs() == 0; }, 10000));
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }

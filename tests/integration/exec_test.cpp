@@ -76,7 +76,7 @@ TEST_F(Exec, RefusedWhenTheContainerIsNotRunning) {
   ASSERT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
   auto r = mcrun({"exec", "c1", "true"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, "mcrun: exec c1: cannot exec in container \"c1\": it is stopped (it must be running)\n");
+  EXPECT_EQ(r.err, "mcrun: exec c1: cannot exec in container \"c1\": container not running (it is stopped)\n");
 }
 
 TEST_F(Exec, TtyThroughAConsoleSocket) {

@@ -145,12 +145,16 @@ TEST_F(Hooks, FailingPoststartHookStopsTheContainer) {
   EXPECT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
 }
 
-TEST_F(Hooks, FailingPoststopHookIsOnlyAWarning) {
+TEST_F(Hooks, FailingPoststopHookIsOnlyAWarningAndTheOthersStillRun) {
+  // runtime-spec: a failing poststop hook is logged as a warning, and the
+  // remaining hooks and the lifecycle continue.
   Json c = config({"true"});
-  c["hooks"]["poststop"] = {{{"path", "/bin/false"}}};
+  c["hooks"]["poststop"] = {{{"path", "/bin/false"}},
+                            {{"path", "/bin/sh"}, {"args", {"sh", "-c", "touch " + out_ + "/second-ran"}}}};
   auto r = run(c);
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.err, "mcrun: warning: hook poststop[0] /bin/false exited with status 1\n");
+  EXPECT_TRUE(exists(out_ + "/second-ran"));
   EXPECT_FALSE(exists(state_ + "/c1"));
 }
 

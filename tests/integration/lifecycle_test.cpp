@@ -58,7 +58,7 @@ TEST_F(Lifecycle, VerbsRefuseTheWrongStatus) {
   ASSERT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
   auto kill = mcrun({"kill", "c1"});
   EXPECT_EQ(kill.code, 1);
-  EXPECT_EQ(kill.err, "mcrun: kill c1: cannot kill container \"c1\": it is stopped (it must be created or running)\n");
+  EXPECT_EQ(kill.err, "mcrun: kill c1: cannot kill container \"c1\": container not running (it is stopped)\n");
   auto start = mcrun({"start", "c1"});
   EXPECT_EQ(start.code, 1);
   EXPECT_EQ(mcrun({"delete", "c1"}).code, 0);
@@ -220,6 +220,37 @@ TEST_F(Lifecycle, CrashedCreateIsCleanedByDeleteForce) {
   EXPECT_EQ(status("c1"), "stopped");
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
   EXPECT_FALSE(exists(state_ + "/c1"));
+}
+
+TEST_F(Lifecycle, EmptyOrMissingStateStillDeletesWithForce) {
+  // An empty state.json (a crash mid-write on a filesystem without
+  // rename atomicity), then one with the init note gone too: delete --force
+  // removes what it can still find and says what it could not.
+  for (bool note_too : {false, true}) {
+    Json c = config({"sleep", "1000"});
+    c["linux"]["resources"]["pids"] = {{"limit", 10}};
+    write_config(c);
+    ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "c1"}).code, 0);
+    int pid = pid_of("c1");
+    write_file(state_ + "/c1/state.json", "");
+    if (note_too) {
+      ASSERT_EQ(mcrun({"kill", "c1", "KILL"}).code, 1);  // no record: nothing to signal by
+      ::kill(pid, SIGKILL);
+      ::unlink((state_ + "/c1/init").c_str());
+    }
+    auto d = mcrun({"delete", "--force", "c1"});
+    EXPECT_EQ(d.code, 0) << d.err;
+    EXPECT_FALSE(exists(state_ + "/c1"));
+    EXPECT_EQ(d.err, note_too ? "mcrun: warning: container \"c1\": no readable record of its init: if any of its "
+                                "processes or its cgroup are left, they are not found and not removed\n"
+                              : "");
+    EXPECT_TRUE(eventually([&] { return !exists("/proc/" + std::to_string(pid) + "/ns"); }));
+    if (note_too)  // it said so: this test removes what was left
+      for (const char* ctl : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "hugetlb",
+                              "net_cls", "net_prio", "systemd", "unified"})
+        ::rmdir(cgroup_dir("/mcrun/c1", ctl).c_str());
+    EXPECT_FALSE(exists(cgroup_dir("/mcrun/c1", "pids")));
+  }
 }
 
 TEST_F(Lifecycle, CorruptStateIsAClearErrorAndDeleteForceCleans) {

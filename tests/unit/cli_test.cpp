@@ -62,9 +62,9 @@ TEST_F(Cli, CheckPrintsEveryProblemOnItsOwnLine) {
   auto r = mcrun({"check", "--bundle", dir_});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err,
-            "mcrun: config.json: /process/cwd: must be an absolute path\n"
+            "mcrun: config.json: /linux/namespaces/1: duplicate namespace \"mount\"\n"
             "mcrun: config.json: /mounts/2/destination: must be an absolute path\n"
-            "mcrun: config.json: /linux/namespaces/1: duplicate namespace \"mount\"\n");
+            "mcrun: config.json: /process/cwd: must be an absolute path\n");
 }
 
 TEST_F(Cli, UnknownVerbAndFlag) {

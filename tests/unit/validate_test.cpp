@@ -163,9 +163,18 @@ const Case kCases[] = {
        j["process"]["cwd"] = "x";
        j["linux"]["namespaces"].push_back({{"type", "mount"}});
      },
-     "config.json: /process/cwd: must be an absolute path\n"
+     "config.json: /linux/namespaces/2: duplicate namespace \"mount\"\n"
      "config.json: /mounts/0/destination: must be an absolute path\n"
-     "config.json: /linux/namespaces/2: duplicate namespace \"mount\""},
+     "config.json: /process/cwd: must be an absolute path"},
+    {"a_problem_at_mounts_1_hides_none_at_mounts_10", [](Json& j) {
+       for (int i = 1; i <= 10; ++i) j["mounts"].push_back({{"destination", "/m" + std::to_string(i)}, {"type", "tmpfs"}});
+       j["mounts"][1] = 5;
+       j["mounts"][10]["destination"] = "relative";
+       j["mounts"][2]["destination"] = "also-relative";
+     },
+     "config.json: /mounts/1: must be an object, not an integer\n"
+     "config.json: /mounts/2/destination: must be an absolute path\n"
+     "config.json: /mounts/10/destination: must be an absolute path"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Messages, Validation, ::testing::ValuesIn(kCases),
