@@ -146,6 +146,8 @@ Result<std::string> cgroup_path(const spec::Config& c, const std::string& id) {
   return p[0] == '/' ? p : "/" + p;
 }
 
-bool wants_cgroup(const spec::Config& c) { return c.linux && !c.linux->namespaces.empty(); }
+bool wants_cgroup(const spec::Config& c) {
+  return c.linux && (!c.linux->namespaces.empty() || c.linux->resources || c.linux->cgroups_path);
+}
 
 }  // namespace mcrun::runtime

@@ -31,7 +31,10 @@ const std::vector<spec::DeviceRule>& default_device_rules();
 // error: mcrun drives cgroupfs only.
 Result<std::string> cgroup_path(const spec::Config& c, const std::string& id);
 
-// A config with no namespaces at all is POSIX mode: no isolation, no cgroup.
+// A cgroup whenever the container has a namespace, resources or a
+// cgroupsPath: limits are never dropped for want of one (Mesos's
+// cgroups/cpu,cgroups/mem without namespaces is the common case). Only a
+// config with none of them is POSIX mode: no isolation, no cgroup.
 bool wants_cgroup(const spec::Config& c);
 
 // cpu.weight (v2) from cpu.shares (v1), the conversion runc and crun use.

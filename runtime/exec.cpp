@@ -94,8 +94,9 @@ Result<> run_program(const ChildContext& ctx) {
   if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, false), "terminal");
   auto exe = find_executable(p.args[0], p.env);
   if (!exe) return std::unexpected(exe.error());
+  MCRUN_CHECK(close_on_exec(ctx.opts->preserve_fds));
   MCRUN_CHECK(drop_privileges(p, ctx.seccomp));
-  return exec_program(p, ctx.opts->preserve_fds, *exe);
+  return exec_program(p, *exe);
 }
 
 // Stage 1: into the namespaces and root, then stage 2. Returns its pid.

@@ -52,16 +52,13 @@ Result<> write_sysctls(const std::map<std::string, std::string>& sysctl) {
   return {};
 }
 
-// Everything up to "Ready": namespaces joined, rootfs built and entered,
-// the program found. Returns the resolved executable.
-Result<std::string> prepare(const InitContext& ctx, const std::string& state_json) {
-  const spec::Config& c = *ctx.config;
-  const spec::Process& p = *c.process;
+// The namespaces the container joins by path, the user namespace first.
+Result<> join_namespaces(const InitContext& ctx) {
   for (auto [type, fd] : ctx.join_namespaces) {
     if (::setns(fd, type) < 0) return fail_errno("setns");
     UniqueFd done(fd);
   }
-  if (has_namespace(c, "user")) {
+  if (has_namespace(*ctx.config, "user")) {
     // Our host uid 0 is not mapped in the new (or joined) user namespace, so
     // we are its overflow uid: every file we create there would fail with
     // EOVERFLOW. The maps were written before Go; become the namespace's root
@@ -70,17 +67,27 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
     if (::setresgid(0, 0, 0) < 0) return fail_errno("become gid 0 in the user namespace (is gid 0 mapped?)");
     if (::setresuid(0, 0, 0) < 0) return fail_errno("become uid 0 in the user namespace (is uid 0 mapped?)");
   }
-  if (has_namespace(c, "uts")) MCRUN_CHECK(set_names(c));
-  // Nodes and directories get exactly the modes asked for; the process's own
-  // umask is set just before exec.
-  ::umask(0);
+  return {};
+}
 
+Result<> run_create_container_hooks(const spec::Config& c, const std::string& state_json) {
+  if (!c.hooks) return {};
+  return hooks::run_phase(c.hooks->of(spec::HookPhase::CreateContainer), spec::HookPhase::CreateContainer,
+                          state_json);
+}
+
+// The container's own mount namespace: the tree made a slave (or what
+// rootfsPropagation asks), the rootfs bound, the mounts, /dev, the
+// createContainer hooks (which still see the old root), pivot_root, masked
+// and read-only paths, a read-only root.
+Result<> build_rootfs(const InitContext& ctx, const std::string& state_json) {
+  const spec::Config& c = *ctx.config;
   const spec::Linux* l = c.linux ? &*c.linux : nullptr;
   unsigned long propagation = l && l->rootfs_propagation ? propagation_flags(*l->rootfs_propagation) : 0;
   // Slave first, whatever is asked: nothing mounted below may propagate to the
   // host. Only an explicit "shared"/"rshared" keeps the host's peer groups.
   unsigned long first = (propagation & MS_SHARED) ? propagation : MS_SLAVE | MS_REC;
-  if (has_namespace(c, "mount")) MCRUN_CHECK_CTX(isolate_mount_tree(first), "make the mount tree private");
+  MCRUN_CHECK_CTX(isolate_mount_tree(first), "make the mount tree private");
   if (!ctx.host_root) MCRUN_CHECK_CTX(bind_rootfs(ctx.rootfs, first & MS_SHARED), "bind the rootfs");
   auto root_fd = sys::open_path(ctx.host_root ? "/" : ctx.rootfs, O_PATH | O_DIRECTORY);
   if (!root_fd) return std::unexpected(root_fd.error());
@@ -92,28 +99,53 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
   if (!ctx.host_root) {
     if (dev_is_tmpfs(c)) MCRUN_CHECK_CTX(populate_dev(root_fd->get()), "populate /dev");
     if (l) MCRUN_CHECK_CTX(create_devices(root_fd->get(), l->devices), "linux.devices");
-    auto cwd = open_or_create_in_root(root_fd->get(), p.cwd, Create::Directory);
+    auto cwd = open_or_create_in_root(root_fd->get(), c.process->cwd, Create::Directory);
     if (!cwd) return std::unexpected(std::move(cwd.error()).context("process.cwd"));
   }
-  if (c.hooks)
-    MCRUN_CHECK(hooks::run_phase(c.hooks->of(spec::HookPhase::CreateContainer), spec::HookPhase::CreateContainer,
-                                 state_json));
+  MCRUN_CHECK(run_create_container_hooks(c, state_json));
   root_fd->reset();
   if (!ctx.host_root) MCRUN_CHECK_CTX(enter_rootfs(ctx.rootfs, ctx.no_pivot), "enter the rootfs");
   if (l) {
-    MCRUN_CHECK(write_sysctls(l->sysctl));
     MCRUN_CHECK(mask_paths(l->masked_paths));
     MCRUN_CHECK(readonly_paths(l->readonly_paths));
   }
   if (c.root->readonly) MCRUN_CHECK_CTX(make_root_readonly(), "make the root read-only");
-  if (propagation && has_namespace(c, "mount"))
-    MCRUN_CHECK_CTX(set_root_propagation(propagation), "rootfsPropagation");
+  if (propagation) MCRUN_CHECK_CTX(set_root_propagation(propagation), "rootfsPropagation");
+  return {};
+}
+
+// No mount namespace: the host's mount table is the container's, so nothing
+// is mounted (create warned about the config's mounts; runc and crun would
+// make them on the host) and the root is entered with chroot, as runc and
+// crun do. Masked paths and a read-only root were refused by validation.
+Result<> enter_shared_root(const InitContext& ctx, const std::string& state_json) {
+  if (ctx.new_cgroup_namespace && ::unshare(CLONE_NEWCGROUP) < 0) return fail_errno("unshare the cgroup namespace");
+  MCRUN_CHECK(run_create_container_hooks(*ctx.config, state_json));
+  if (ctx.host_root) return {};
+  MCRUN_CHECK(sys::chroot(ctx.rootfs));
+  return sys::chdir("/");
+}
+
+// Everything up to "Ready": namespaces joined, rootfs built and entered,
+// the program found. Returns the resolved executable.
+Result<std::string> prepare(const InitContext& ctx, const std::string& state_json) {
+  const spec::Config& c = *ctx.config;
+  const spec::Process& p = *c.process;
+  MCRUN_CHECK(join_namespaces(ctx));
+  if (has_namespace(c, "uts")) MCRUN_CHECK(set_names(c));
+  // Through our own /proc, already in the container's network and ipc
+  // namespaces: a sysctl file acts on the namespace of whoever opens it.
+  if (c.linux) MCRUN_CHECK(write_sysctls(c.linux->sysctl));
+  // Nodes and directories get exactly the modes asked for; the process's own
+  // umask is set just before exec.
+  ::umask(0);
+  bool own_mounts = has_namespace(c, "mount");
+  MCRUN_CHECK(own_mounts ? build_rootfs(ctx, state_json) : enter_shared_root(ctx, state_json));
   MCRUN_CHECK_CTX(sys::chdir(p.cwd), "process.cwd");
   auto exe = find_executable(p.args[0], p.env);
   if (!exe) return std::unexpected(exe.error());
   if (p.terminal)
-    MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, !ctx.host_root && has_namespace(c, "mount")),
-                    "terminal");
+    MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, !ctx.host_root && own_mounts), "terminal");
   MCRUN_CHECK(set_rlimits(p.rlimits));
   return exe;
 }
@@ -127,6 +159,7 @@ Result<> exec_process(const InitContext& ctx, const std::string& exe, const std:
   const spec::Config& c = *ctx.config;
   const spec::Process& p = *c.process;
   const spec::Seccomp* seccomp = c.linux && c.linux->seccomp ? &*c.linux->seccomp : nullptr;
+  MCRUN_CHECK(close_on_exec(ctx.preserve_fds));
   MCRUN_CHECK(drop_privileges(p, seccomp));
   if (c.hooks) {
     std::vector<spec::Hook> hooks = c.hooks->of(spec::HookPhase::StartContainer);
@@ -134,7 +167,7 @@ Result<> exec_process(const InitContext& ctx, const std::string& exe, const std:
       if (h.env.empty()) h.env = p.env;
     MCRUN_CHECK(hooks::run_phase(hooks, spec::HookPhase::StartContainer, state_json));
   }
-  return exec_program(p, ctx.preserve_fds, exe);
+  return exec_program(p, exe);
 }
 
 // While the container is "created", its init is pid 1 of its namespace, and

@@ -134,7 +134,9 @@ Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::
       bind_attrs(m.options, op.attr_set, op.attr_clr);
       op.attr_set |= opts->rec_attr_set;
       op.attr_clr |= opts->rec_attr_clr;
-      if (!opts->data.empty()) return fail(where + ": unknown bind mount option(s) " + quote(opts->data));
+      // Filesystem data ("mode=755", "size=1k") means nothing to a bind: the
+      // kernel ignores it, so do runc and crun (runtime-tools' mounts test
+      // sends it). Options that ask for what a bind cannot do stay errors.
       if (opts->copy_up) return fail(where + ": \"tmpcopyup\" applies to tmpfs mounts only");
     } else if (op.fstype == "cgroup" || op.fstype == "cgroup2") {
       op.kind = MountKind::Cgroup;

@@ -76,12 +76,29 @@ Result<> apply_capabilities(const spec::Capabilities& caps) {
   int saved = errno;
   cap_free(c);
   if (rc < 0) return errno = saved, fail_errno("capset");
-  // Ambient capabilities need to be both permitted and inheritable.
   if (cap_reset_ambient() < 0 && errno != EINVAL) return fail_errno("reset ambient capabilities");
-  for (cap_value_t v : cap_values(caps.ambient))
-    if (cap_set_ambient(v, CAP_SET) < 0) return fail_errno("raise ambient capability " + std::to_string(v));
+  auto skipped = ambient_not_raisable(caps);
+  for (const auto& name : caps.ambient.value_or(std::vector<std::string>{})) {
+    if (std::find(skipped.begin(), skipped.end(), name) != skipped.end()) continue;
+    auto v = spec::capability_number(name);
+    if (v && *v <= CAP_LAST_CAP && cap_set_ambient(*v, CAP_SET) < 0) return fail_errno("raise ambient capability " + name);
+  }
   return {};
 }
+
+}  // namespace
+
+std::vector<std::string> ambient_not_raisable(const spec::Capabilities& caps) {
+  std::vector<std::string> out;
+  auto in = [](const std::optional<std::vector<std::string>>& set, const std::string& name) {
+    return set && std::find(set->begin(), set->end(), name) != set->end();
+  };
+  for (const auto& name : caps.ambient.value_or(std::vector<std::string>{}))
+    if (!in(caps.permitted, name) || !in(caps.inheritable, name)) out.push_back(name);
+  return out;
+}
+
+namespace {
 
 Result<> drop_bounding(const spec::Capabilities& caps) {
   auto keep = cap_values(caps.bounding);
@@ -132,15 +149,16 @@ Result<> drop_privileges(const spec::Process& p, const spec::Seccomp* seccomp) {
   return {};
 }
 
-Result<> exec_program(const spec::Process& p, int preserve_fds, const std::string& exe) {
-  // Descriptors the caller asked to pass stay open; everything else mcrun or
-  // the caller left open is closed by exec.
+Result<> close_on_exec(int preserve_fds) {
   if (preserve_fds < 0) return fail("preserve_fds must not be negative", EINVAL);
   for (int fd = 3; fd < 3 + preserve_fds; ++fd)
     if (::fcntl(fd, F_SETFD, 0) < 0) return fail_errno("--preserve-fds: fd " + std::to_string(fd));
   if (::close_range(3 + static_cast<unsigned>(preserve_fds), ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     return fail_errno("close_range");
+  return {};
+}
 
+Result<> exec_program(const spec::Process& p, const std::string& exe) {
   std::vector<char*> argv, envp;
   std::vector<std::string> args = p.args, env = p.env;
   for (auto& a : args) argv.push_back(a.data());

@@ -25,6 +25,12 @@ Result<> switch_identity(const spec::Process& process);
 
 Result<> set_no_new_privileges();
 
+// Ambient capabilities that are not in both the permitted and the inheritable
+// set: the kernel refuses to raise those (EPERM). runc and crun skip them with
+// a warning, and `runc spec`'s default lists ambient capabilities without
+// inheritable ones; mcrun skips them too (create says so with --debug).
+std::vector<std::string> ambient_not_raisable(const spec::Capabilities& caps);
+
 // Syscall names of the profile that this architecture does not know; the
 // filter skips them (like runc), and create reports them with --debug.
 std::vector<std::string> unknown_syscalls(const spec::Seccomp& seccomp);
@@ -40,8 +46,12 @@ Result<> install_seccomp(const spec::Seccomp& seccomp);
 // hooks, the program) has exactly the process's privileges.
 Result<> drop_privileges(const spec::Process& p, const spec::Seccomp* seccomp);
 
-// Execs the program in place; fds 3 .. 3+preserve_fds-1 stay open, every
-// other one mcrun or its caller left open is closed. Returns only on failure.
-Result<> exec_program(const spec::Process& p, int preserve_fds, const std::string& exe);
+// Fds 3 .. 3+preserve_fds-1 stay open across the exec; every other one mcrun
+// or its caller left open is marked close-on-exec. Before the seccomp filter:
+// a profile need not allow close_range (runtime-tools' does not).
+Result<> close_on_exec(int preserve_fds);
+
+// Execs the program in place. Returns only on failure.
+Result<> exec_program(const spec::Process& p, const std::string& exe);
 
 }  // namespace mcrun::runtime

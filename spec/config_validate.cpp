@@ -20,11 +20,12 @@ class Validator {
     if (c.linux) linux(*c.linux);
     const Linux* l = c.linux ? &*c.linux : nullptr;
     bool uts = l && l->find_namespace("uts");
-    // Without a mount namespace every mount would land on the host itself.
+    // Without a mount namespace the host's mount table is the container's:
+    // a root is entered with chroot and the mounts are not made (as a warning
+    // says), but a read-only root or masked paths cannot be had without
+    // changing the host (runc refuses the latter too).
     if (!(l && l->find_namespace("mount"))) {
       std::vector<std::string> need;
-      if (!c.mounts.empty()) need.push_back("/mounts");
-      if (c.root && !c.root->path.empty() && c.root->path != "/") need.push_back("/root/path");
       if (c.root && c.root->readonly) need.push_back("/root/readonly");
       if (l && !l->masked_paths.empty()) need.push_back("/linux/maskedPaths");
       if (l && !l->readonly_paths.empty()) need.push_back("/linux/readonlyPaths");

@@ -82,5 +82,21 @@ TEST_F(ConvertRun, SharePidNamespaceSeesTheHost) {
   EXPECT_EQ(r.out, std::string(host_pid) + "\n");
 }
 
+TEST_F(ConvertRun, CgroupsIsolatorsAloneStillLimitTheTask) {
+  // --isolation cgroups/cpu,cgroups/mem (Mesos's "cgroups") and nothing else:
+  // no namespace, yet the task is in a cgroup with its limits (it had none,
+  // and every limit was dropped).
+  auto c = convert({"--isolation", "cgroups/cpu,cgroups/mem", "--resources", "cpus:0.5;mem:64", "--", "/bin/sh", "-c",
+                    "cat /proc/self/cgroup"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  auto r = run_converted("task");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("/mcrun/task"), std::string::npos) << r.out;
+  write_config(Json::parse(read_file(tmp_ + "/mesos-bundle/config.json")));  // unchanged; for the detached run
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", tmp_ + "/mesos-bundle", "task2"}).code, 0);
+  EXPECT_EQ(cgroup_file("task2", "memory", "memory.limit_in_bytes", "memory.max"), "67108864\n");
+  EXPECT_EQ(mcrun({"delete", "--force", "task2"}).code, 0);
+}
+
 }  // namespace
 }  // namespace mcrun::it

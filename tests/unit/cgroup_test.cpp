@@ -117,7 +117,12 @@ TEST(CgroupPlan, Paths) {
   EXPECT_FALSE(cgroup_path(c, "c1"));
   EXPECT_TRUE(wants_cgroup(c));
   c.linux->namespaces.clear();
+  EXPECT_TRUE(wants_cgroup(c));  // a cgroupsPath alone asks for one
+  c.linux->cgroups_path.reset();
+  c.linux->resources.reset();
   EXPECT_FALSE(wants_cgroup(c));  // POSIX mode
+  c.linux->resources = spec::Resources{};
+  EXPECT_TRUE(wants_cgroup(c));  // limits without namespaces (Mesos's cgroups/* alone)
 }
 
 }  // namespace

@@ -111,9 +111,14 @@ TEST(MountPlan, Errors) {
   auto no_type = plan_mounts(with_mounts({{"/x", std::nullopt, "x", {}}}), "/b");
   ASSERT_FALSE(no_type);
   EXPECT_EQ(no_type.error().message, "mount \"/x\": needs a type (or the \"bind\" option)");
-  auto bad_bind = plan_mounts(with_mounts({{"/x", "bind", "/y", {"rbind", "mode=1"}}}), "/b");
-  ASSERT_FALSE(bad_bind);
-  EXPECT_EQ(bad_bind.error().message, "mount \"/x\": unknown bind mount option(s) \"mode=1\"");
+}
+
+TEST(MountPlan, FilesystemDataOnABindIsIgnoredAsRuncAndCrunDo) {
+  auto bind = plan_mounts(with_mounts({{"/x", "bind", "/y", {"bind", "mode=755", "size=1k", "ro"}}}), "/b");
+  ASSERT_TRUE(bind) << bind.error().what();
+  EXPECT_EQ((*bind)[0].kind, MountKind::Bind);
+  EXPECT_EQ((*bind)[0].data, "");
+  EXPECT_EQ((*bind)[0].attr_set & MOUNT_ATTR_RDONLY, MOUNT_ATTR_RDONLY);
 }
 
 }  // namespace

@@ -108,9 +108,13 @@ const Case kCases[] = {
      "config.json: /process/oomScoreAdj: must be between -1000 and 1000"},
     {"hostname_without_uts", [](Json& j) { j["hostname"] = "h"; },
      "config.json: /hostname: needs a private uts namespace (add {\"type\": \"uts\"} to /linux/namespaces)"},
-    {"mounts_without_mount_ns", [](Json& j) { j["linux"]["namespaces"] = Json::parse(R"([{"type":"pid"}])"); },
-     "config.json: /linux/namespaces: must include {\"type\": \"mount\"}: /mounts, /root/path need a mount namespace "
-     "(without one they would change the host)"},
+    {"readonly_root_without_mount_ns", [](Json& j) {
+       j["linux"]["namespaces"] = Json::parse(R"([{"type":"pid"}])");
+       j["root"]["readonly"] = true;
+       j["linux"]["maskedPaths"] = {"/proc/kcore"};
+     },
+     "config.json: /linux/namespaces: must include {\"type\": \"mount\"}: /root/readonly, /linux/maskedPaths need a "
+     "mount namespace (without one they would change the host)"},
     {"relative_hook", [](Json& j) { j["hooks"]["poststop"] = Json::parse(R"([{"path":"cleanup"}])"); },
      "config.json: /hooks/poststop/0/path: must be an absolute path"},
     {"zero_hook_timeout", [](Json& j) { j["hooks"]["createRuntime"] = Json::parse(R"([{"path":"/x","timeout":0}])"); },
