@@ -65,26 +65,33 @@ void proxy_pty(int master, int pidfd) {
     winsize ws{};
     if (::ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) ::ioctl(master, TIOCSWINSZ, &ws);
   }
-  bool stdin_open = true;
+  // Poll only what can still deliver: once the program has closed every
+  // slave fd the master reports POLLHUP on every poll (it spun here), so it
+  // leaves the set, and so does our stdin (nothing can take its input).
+  bool master_open = true, stdin_open = true;
   char buf[8192];
   for (;;) {
-    pollfd fds[3] = {{master, POLLIN, 0}, {pidfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
-    int n = ::poll(fds, stdin_open ? 3 : 2, -1);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    if (fds[0].revents & POLLIN) {
+    pollfd fds[3] = {{pidfd, POLLIN, 0}, {master, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+    nfds_t n = master_open ? (stdin_open ? 3 : 2) : 1;
+    int ready = ::poll(fds, n, -1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) break;
+    bool output = false;
+    if (master_open && (fds[1].revents & POLLIN)) {
       ssize_t r = ::read(master, buf, sizeof buf);
       if (r > 0) (void)sys::write_all(STDOUT_FILENO, std::string_view(buf, static_cast<size_t>(r)));
-    } else if (fds[0].revents & (POLLHUP | POLLERR)) {
-      if (fds[1].revents) break;
+      output = r > 0;
+      if (r <= 0 && errno != EINTR && errno != EAGAIN) master_open = false;  // EIO: no slave any more
+    } else if (master_open && (fds[1].revents & (POLLHUP | POLLERR))) {
+      master_open = false;
     }
-    if (stdin_open && fds[2].revents) {
+    if (master_open && stdin_open && (fds[2].revents & (POLLIN | POLLHUP))) {
       ssize_t r = ::read(STDIN_FILENO, buf, sizeof buf);
       if (r > 0) (void)sys::write_all(master, std::string_view(buf, static_cast<size_t>(r)));
       else stdin_open = false;
     }
     // Exited: take what the program still wrote, then stop.
-    if ((fds[1].revents & POLLIN) && !(fds[0].revents & POLLIN)) break;
+    if ((fds[0].revents & POLLIN) && !output) break;
   }
   if (raw) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 }

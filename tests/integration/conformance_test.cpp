@@ -90,5 +90,27 @@ TEST_F(Conformance, FdsAreClosedBeforeASeccompProfileThatRefusesCloseRange) {
   EXPECT_EQ(read_file(out), "0\n1\n2\n3\n");  // ls's own fd of /proc/self/fd, and no 7
 }
 
+TEST_F(Conformance, ErrorsClientsParseHaveRuncsWording) {
+  // containerd's shim decides by the text of the runtime's error: a kill of
+  // a container whose process already finished must say "container not
+  // running" (else it is an unknown failure and a pod sandbox can never be
+  // stopped), an unknown id "does not exist".
+  write_config(config({"true"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  ASSERT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
+  for (std::vector<std::string> verb : {std::vector<std::string>{"kill", "c1", "KILL"}, {"kill", "--all", "c1", "KILL"},
+                                        {"exec", "c1", "true"}, {"pause", "c1"}}) {
+    auto r = mcrun(verb);
+    EXPECT_EQ(r.code, 1) << verb[0];
+    EXPECT_NE(r.err.find("container not running"), std::string::npos) << r.err;
+  }
+  for (std::vector<std::string> verb : {std::vector<std::string>{"kill", "nope", "KILL"}, {"delete", "nope"},
+                                        {"state", "nope"}, {"start", "nope"}, {"exec", "nope", "true"}}) {
+    auto r = mcrun(verb);
+    EXPECT_EQ(r.code, 1) << verb[0];
+    EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace mcrun::it

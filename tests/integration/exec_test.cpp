@@ -1,5 +1,6 @@
 // exec: a second process in a running container, with the container's view.
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -91,6 +92,18 @@ TEST_F(Exec, ForegroundTtyIsProxiedToOurStdio) {
   auto r = mcrun({"exec", "-t", "c1", "sh", "-c", "test -t 0 && echo tty-ok"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("tty-ok"), std::string::npos) << r.out;
+}
+
+TEST_F(Exec, AProgramThatClosesItsTerminalLeavesTheProxyIdle) {
+  // Once the program closes every fd of its pty, the master hangs up on
+  // every poll: the proxy must wait for the program, not spin on that.
+  rusage before{}, after{};
+  ::getrusage(RUSAGE_CHILDREN, &before);
+  auto r = mcrun({"exec", "-t", "c1", "sh", "-c", "exec >/dev/null 2>&1 </dev/null; sleep 1.5"});
+  ::getrusage(RUSAGE_CHILDREN, &after);
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto cpu_ms = [](const rusage& u) { return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000; };
+  EXPECT_LT(cpu_ms(after) - cpu_ms(before), 300) << "mcrun exec spun while the program slept";
 }
 
 }  // namespace
