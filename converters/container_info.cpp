@@ -108,6 +108,56 @@ std::optional<std::vector<std::string>> capabilities(ObjectReader& r, const std:
   return caps;
 }
 
+// HOST_PATH {path, mount_propagation {mode}} or SANDBOX_PATH {type, path}.
+std::optional<VolumeSource> volume_source(ObjectReader& vr, const std::string& vptr, Problems& p) {
+  const Json* src = vr.object("source");
+  if (!src) return std::nullopt;
+  std::string sptr = vptr + "/source";
+  ObjectReader sr(*src, sptr, p);
+  auto type = sr.string("type", true).value_or("");
+  VolumeSource out;
+  if (type == "HOST_PATH") {
+    if (const Json* h = sr.object("host_path")) {
+      ObjectReader hr(*h, sptr + "/host_path", p);
+      out.path = hr.string("path", true).value_or("");
+      if (const Json* mp = hr.object("mount_propagation")) {
+        ObjectReader mr(*mp, sptr + "/host_path/mount_propagation", p);
+        auto mode = mr.string("mode").value_or("HOST_TO_CONTAINER");
+        if (mode == "HOST_TO_CONTAINER") out.propagation = "rslave";
+        else if (mode == "BIDIRECTIONAL") out.propagation = "rshared";
+        else p.push_back({sptr + "/host_path/mount_propagation/mode",
+                          "must be HOST_TO_CONTAINER or BIDIRECTIONAL, not " + quote(mode)});
+        reject_unknown(mr, sptr + "/host_path/mount_propagation", p);
+      }
+      reject_unknown(hr, sptr + "/host_path", p);
+    } else {
+      p.push_back({sptr + "/host_path", "is required for a HOST_PATH volume"});
+    }
+  } else if (type == "SANDBOX_PATH") {
+    out.kind = VolumeSource::Kind::SandboxPath;
+    if (const Json* sb = sr.object("sandbox_path")) {
+      ObjectReader br(*sb, sptr + "/sandbox_path", p);
+      auto kind = br.string("type").value_or("");
+      if (kind == "PARENT")
+        p.push_back({sptr + "/sandbox_path/type", "PARENT works for nested containers only, and mcrun runs none"});
+      else if (kind != "SELF")
+        p.push_back({sptr + "/sandbox_path/type", "must be SELF (or PARENT), not " + quote(kind)});
+      out.path = br.string("path", true).value_or("");
+      reject_unknown(br, sptr + "/sandbox_path", p);
+    } else {
+      p.push_back({sptr + "/sandbox_path", "is required for a SANDBOX_PATH volume"});
+    }
+  } else if (type == "DOCKER_VOLUME" || type == "SECRET" || type == "CSI_VOLUME") {
+    p.push_back({sptr + "/type", type + " volumes are not supported by mcrun convert: it has no volume driver, "
+                                        "secret store or CSI plugin (prepare the files and use HOST_PATH)"});
+  } else if (!type.empty()) {
+    p.push_back({sptr + "/type", "must be HOST_PATH or SANDBOX_PATH, not " + quote(type)});
+  }
+  for (const char* other : {"docker_volume", "secret", "csi_volume"}) (void)sr.object(other);  // reported by type
+  reject_unknown(sr, sptr, p);
+  return out;
+}
+
 ContainerInfo read_info(const Json& j, Problems& p) {
   ContainerInfo info;
   ObjectReader r(j, "", p);
@@ -129,10 +179,11 @@ ContainerInfo read_info(const Json& j, Problems& p) {
       if (mode && *mode == "RO") v.mode = Volume::Mode::RO;
       else if (mode && *mode != "RW") p.push_back({vptr + "/mode", "must be RW or RO, not " + quote(*mode)});
       not_supported(vr, vptr, "image", "image volumes are not supported by mcrun convert", p);
-      not_supported(vr, vptr, "source", "volume sources are not supported by mcrun convert; use host_path", p);
+      v.source = volume_source(vr, vptr, p);
       reject_unknown(vr, vptr, p);
-      if (!v.host_path && !vr.object("image") && !vr.object("source"))
-        p.push_back({vptr + "/host_path", "is required"});
+      int given = v.host_path.has_value() + (vr.object("image") != nullptr) + (vr.object("source") != nullptr);
+      if (given == 0) p.push_back({vptr + "/host_path", "is required (or a source)"});
+      if (given > 1) p.push_back({vptr, "only one of host_path, image and source may be set"});
       info.volumes.push_back(std::move(v));
     }
   }
@@ -152,6 +203,22 @@ ContainerInfo read_info(const Json& j, Problems& p) {
     info.bounding_capabilities = capabilities(lr, "/linux_info", "bounding_capabilities", p);
     info.effective_capabilities = capabilities(lr, "/linux_info", "effective_capabilities", p);
     info.share_pid_namespace = lr.boolean("share_pid_namespace").value_or(false);
+    info.ipc_mode = lr.string("ipc_mode");
+    if (info.ipc_mode && *info.ipc_mode != "PRIVATE" && *info.ipc_mode != "SHARE_PARENT")
+      p.push_back({"/linux_info/ipc_mode", "must be PRIVATE or SHARE_PARENT, not " + quote(*info.ipc_mode)});
+    info.shm_size = lr.u32("shm_size");
+    info.share_cgroups = lr.boolean("share_cgroups").value_or(true);
+    if (const Json* sc = lr.object("seccomp")) {
+      ObjectReader sr(*sc, "/linux_info/seccomp", p);
+      info.seccomp_profile = sr.string("profile_name");
+      info.seccomp_unconfined = sr.boolean("unconfined").value_or(false);
+      // As Mesos: exactly one of the two.
+      if (info.seccomp_unconfined && info.seccomp_profile)
+        p.push_back({"/linux_info/seccomp/profile_name", "must not be set when unconfined is true"});
+      if (!info.seccomp_unconfined && !info.seccomp_profile)
+        p.push_back({"/linux_info/seccomp/profile_name", "is required unless unconfined is true"});
+      reject_unknown(sr, "/linux_info/seccomp", p);
+    }
     reject_unknown(lr, "/linux_info", p);
   }
   if (const Json* rl = r.object("rlimit_info")) {

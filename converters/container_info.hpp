@@ -13,10 +13,20 @@
 
 namespace mcrun::converters {
 
+// Volume.source (mesos.proto): HOST_PATH or SANDBOX_PATH; the other types
+// (DOCKER_VOLUME, SECRET, CSI_VOLUME, image volumes) are refused with a reason.
+struct VolumeSource {
+  enum class Kind { HostPath, SandboxPath };
+  Kind kind = Kind::HostPath;
+  std::string path;  // HOST_PATH: an absolute host path; SANDBOX_PATH: relative to the sandbox
+  std::optional<std::string> propagation;  // HOST_PATH mount_propagation: "rslave" or "rshared"
+};
+
 struct Volume {
   enum class Mode { RW, RO };
-  std::string container_path;
-  std::optional<std::string> host_path;
+  std::string container_path;  // absolute, or relative to the sandbox
+  std::optional<std::string> host_path;  // the legacy form
+  std::optional<VolumeSource> source;
   Mode mode = Mode::RW;
 };
 
@@ -32,6 +42,11 @@ struct ContainerInfo {
   // linux_info
   std::optional<std::vector<std::string>> bounding_capabilities, effective_capabilities;  // "NET_ADMIN"
   bool share_pid_namespace = false;
+  std::optional<std::string> ipc_mode;  // "PRIVATE" or "SHARE_PARENT"
+  std::optional<uint32_t> shm_size;     // MB, with ipc_mode PRIVATE
+  std::optional<std::string> seccomp_profile;  // seccomp.profile_name
+  bool seccomp_unconfined = false;
+  bool share_cgroups = true;  // nested containers only: no effect on a top-level one
   std::vector<RLimit> rlimits;  // rlimit_info.rlimits
   bool tty = false;             // tty_info present
   std::optional<uint32_t> tty_rows, tty_columns;

@@ -4,7 +4,9 @@
 #include <climits>
 #include <set>
 
+#include "converters/isolation.hpp"
 #include "converters/resources.hpp"
+#include "converters/volumes.hpp"
 #include "spec/json_reader.hpp"
 #include "spec/names.hpp"
 
@@ -26,69 +28,6 @@ std::vector<std::string> split(std::string_view s, char sep) {
     pos = end + 1;
   }
   return out;
-}
-
-// Path components; "." and ".." are kept so callers can reject them.
-std::vector<std::string> components(std::string_view path) {
-  std::vector<std::string> out;
-  for (auto& c : split(path, '/'))
-    if (!c.empty()) out.push_back(std::move(c));
-  return out;
-}
-
-bool has_dot_components(std::string_view path) {
-  auto c = components(path);
-  return std::any_of(c.begin(), c.end(), [](const std::string& s) { return s == "." || s == ".."; });
-}
-
-// True when `a` is `b` or lies below it, by whole components: /tmp is not a
-// parent of /tmpfoo (the string-prefix comparison Mesos once made).
-bool is_within(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  return b.size() <= a.size() && std::equal(b.begin(), b.end(), a.begin());
-}
-
-std::string normalize(std::string_view path) {
-  std::string out;
-  for (const auto& c : components(path)) out += "/" + c;
-  return out.empty() ? "/" : out;
-}
-
-// Paths the kernel would refuse (ENAMETOOLONG) are refused before anything
-// is created, not after the first twenty directories of them.
-std::optional<std::string> too_long(std::string_view path) {
-  if (path.size() >= PATH_MAX) return "is longer than a path may be (" + std::to_string(PATH_MAX - 1) + " bytes)";
-  for (const auto& c : components(path))
-    if (c.size() > NAME_MAX)
-      return "has a component longer than a file name may be (" + std::to_string(NAME_MAX) + " bytes)";
-  return std::nullopt;
-}
-
-struct Isolation {
-  bool shared_fs = false, pid = false, ipc = false, cpu = false, mem = false, pids = false;
-};
-
-Result<Isolation> parse_isolation(const std::string& list) {
-  Isolation iso;
-  for (auto& raw : split(list, ',')) {
-    std::string name = raw;
-    name.erase(0, name.find_first_not_of(' '));
-    name.erase(name.find_last_not_of(' ') + 1);
-    if (name.empty()) continue;
-    if (name == "filesystem/shared") iso.shared_fs = true;
-    else if (name == "namespaces/pid") iso.pid = true;
-    else if (name == "namespaces/ipc") iso.ipc = true;
-    else if (name == "cgroups/cpu") iso.cpu = true;
-    else if (name == "cgroups/mem") iso.mem = true;
-    else if (name == "cgroups/pids") iso.pids = true;
-    else if (name == "posix/cpu" || name == "posix/mem" || name == "filesystem/posix") {
-      // POSIX isolation: nothing is isolated, usage is only reported.
-    } else {
-      std::string known;
-      for (const auto& k : known_isolators()) known += (known.empty() ? "" : ", ") + k;
-      return fail("--isolation: unknown isolator " + quote(name) + " (known: " + known + ")");
-    }
-  }
-  return iso;
 }
 
 std::optional<std::vector<std::string>> oci_caps(const std::optional<std::vector<std::string>>& mesos,
@@ -146,18 +85,8 @@ void add_rlimits(const ContainerInfo& info, spec::Process& proc, Problems& p) {
   }
 }
 
-spec::Mount bind_mount(std::string dest, std::string source, bool readonly) {
-  return spec::Mount{std::move(dest), "bind", std::move(source), {"rbind", readonly ? "ro" : "rw"}};
-}
-
 }  // namespace
 
-const std::vector<std::string>& known_isolators() {
-  static const std::vector<std::string> k = {"filesystem/shared", "filesystem/posix", "namespaces/pid",
-                                             "namespaces/ipc",    "cgroups/cpu",      "cgroups/mem",
-                                             "cgroups/pids",      "posix/cpu",        "posix/mem"};
-  return k;
-}
 
 Result<std::pair<spec::HookPhase, spec::Hook>> parse_hook_flag(std::string_view text) {
   auto eq = text.find('=');
@@ -177,29 +106,76 @@ Result<std::pair<spec::HookPhase, spec::Hook>> parse_hook_flag(std::string_view 
   return std::pair{*phase, h};
 }
 
-Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts) {
-  auto iso = parse_isolation(opts.isolation);
-  if (!iso) return std::unexpected(iso.error());
-  if (opts.command.empty()) return fail("no command: give it after the options (mcrun convert ... -- COMMAND [ARG...])");
-  if (opts.work_dir.empty() || opts.work_dir[0] != '/') return fail("--work-dir must be an absolute path");
-  if (opts.rootfs && !iso->shared_fs)
-    return fail("--rootfs needs a mount namespace: add filesystem/shared to --isolation");
-  std::map<std::string, double> resources;
-  if (opts.resources) {
-    auto r = parse_resources(*opts.resources);
-    if (!r) return std::unexpected(r.error());
-    resources = std::move(*r);
+namespace {
+
+// With an image (filesystem/linux and --rootfs), what Mesos's
+// filesystem/linux isolator mounts (ROOTFS_CONTAINER_MOUNTS) and masks
+// (ROOTFS_MASKED_PATHS), and the sandbox at /mnt/mesos/sandbox.
+void add_image_filesystem(spec::Config& c, spec::Linux& l, const std::string& work_dir, bool own_shm) {
+  c.mounts.push_back({"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}});
+  c.mounts.push_back({"/sys", "sysfs", "sysfs", {"ro", "nosuid", "noexec", "nodev"}});
+  c.mounts.push_back({"/sys/fs/cgroup", "tmpfs", "tmpfs", {"nosuid", "noexec", "nodev", "mode=755"}});
+  c.mounts.push_back({"/dev", "tmpfs", "tmpfs", {"nosuid", "noexec", "strictatime", "mode=755"}});
+  c.mounts.push_back({"/dev/pts", "devpts", "devpts",
+                      {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}});
+  // Its own /dev/shm, unless namespaces/ipc decides (see add_ipc).
+  if (own_shm) c.mounts.push_back({"/dev/shm", "tmpfs", "tmpfs", {"nosuid", "nodev", "strictatime", "mode=1777"}});
+  l.readonly_paths = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+  l.masked_paths = {"/proc/acpi",       "/proc/asound",        "/proc/kcore",       "/proc/keys",
+                    "/proc/key-users",  "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi",
+                    "/proc/timer_list", "/proc/timer_stats",   "/sys/firmware"};
+  c.mounts.push_back({kSandboxInImage, "bind", work_dir, {"rbind", "rw"}});
+}
+
+// namespaces/ipc with linux_info.ipc_mode and shm_size, as Mesos's isolator
+// for a top-level container: unset -> a private IPC namespace (and, with an
+// image, a /dev/shm of its own); PRIVATE -> that plus a /dev/shm of its own,
+// shm_size MB if given; SHARE_PARENT -> the host's IPC namespace and /dev/shm.
+void add_ipc(const ContainerInfo& info, const Isolation& iso, bool image, spec::Config& c, spec::Linux& l,
+             Problems& p) {
+  if (!iso.ipc) {
+    if (info.ipc_mode) p.push_back({"/linux_info/ipc_mode", "needs the namespaces/ipc isolator"});
+    if (info.shm_size) p.push_back({"/linux_info/shm_size", "needs the namespaces/ipc isolator"});
+    return;
   }
+  bool priv = info.ipc_mode == "PRIVATE", share = info.ipc_mode == "SHARE_PARENT";
+  if (info.shm_size && !priv)
+    p.push_back({"/linux_info/shm_size", "Only support specifying the size of /dev/shm when the IPC mode is `PRIVATE`"});
+  if (share) {
+    if (image) c.mounts.push_back({"/dev/shm", "bind", "/dev/shm", {"rbind", "rw"}});
+    return;
+  }
+  l.namespaces.push_back({"ipc", std::nullopt});
+  if (image) c.mounts.push_back({"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}});
+  if (priv || image) {
+    if (!iso.mount_namespace())
+      return p.push_back({"/linux_info/ipc_mode", "a private /dev/shm needs a mount namespace (filesystem/linux)"});
+    std::vector<std::string> o = {"nosuid", "nodev", "strictatime", "mode=1777"};
+    if (info.shm_size) o.push_back("size=" + std::to_string(static_cast<uint64_t>(*info.shm_size) * 1024 * 1024));
+    c.mounts.push_back({"/dev/shm", "tmpfs", "tmpfs", o});
+  }
+}
 
-  Problems p;
-  Conversion out;
-  spec::Config& c = out.config;
-  c.oci_version = spec::kOciVersion;
-  const bool image = opts.rootfs.has_value();
-  const std::string work_dir = normalize(opts.work_dir);
-  if (auto why = too_long(work_dir)) return fail("--work-dir " + *why);
-  const std::string sandbox = image ? kSandboxInImage : work_dir;
+// linux_info.seccomp, or the agent's default (--seccomp-profile): the path of
+// the profile to read, as Mesos's linux/seccomp finds it (profile names are
+// relative to --seccomp-config-dir).
+void add_seccomp(const ContainerInfo& info, const ConvertOptions& opts, Conversion& out, Problems& p) {
+  if (info.seccomp_unconfined) return;
+  std::optional<std::string> name = info.seccomp_profile ? info.seccomp_profile : opts.seccomp_profile;
+  if (!name) return;
+  std::string ptr = info.seccomp_profile ? "/linux_info/seccomp/profile_name" : "";
+  if (!opts.seccomp_config_dir) {
+    if (ptr.empty()) out.seccomp_profile_path = *name;  // --seccomp-profile with no dir: a path of its own
+    else p.push_back({ptr, "names a profile in a seccomp config dir: give --seccomp-config-dir DIR"});
+    return;
+  }
+  if (name->empty() || (*name)[0] == '/' || has_dot_components(*name))
+    return p.push_back({ptr.empty() ? "/" : ptr, quote(*name) + " must be a file name below --seccomp-config-dir"});
+  out.seccomp_profile_path = *opts.seccomp_config_dir + "/" + *name;
+}
 
+void add_process(const ContainerInfo& info, const ConvertOptions& opts, const std::string& sandbox,
+                 spec::Config& c, Problems& p) {
   spec::Process proc;
   proc.args = opts.command;
   proc.cwd = sandbox;
@@ -212,96 +188,59 @@ Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts
   add_capabilities(info, proc, p);
   add_rlimits(info, proc, p);
   c.process = std::move(proc);
+}
+
+}  // namespace
+
+Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts) {
+  auto iso = parse_isolation(opts.isolation);
+  if (!iso) return std::unexpected(iso.error());
+  if (opts.command.empty()) return fail("no command: give it after the options (mcrun convert ... -- COMMAND [ARG...])");
+  if (opts.work_dir.empty() || opts.work_dir[0] != '/') return fail("--work-dir must be an absolute path");
+  if (opts.rootfs && !iso->mount_namespace())
+    return fail("--rootfs needs a mount namespace: add filesystem/linux to --isolation");
+  std::map<std::string, double> resources;
+  if (opts.resources) {
+    auto r = parse_resources(*opts.resources);
+    if (!r) return std::unexpected(r.error());
+    resources = std::move(*r);
+  }
+  const std::string work_dir = normalize(opts.work_dir);
+  if (auto why = too_long(work_dir)) return fail("--work-dir " + *why);
+  const bool image = opts.rootfs.has_value();
+  const std::string sandbox = image ? kSandboxInImage : work_dir;
+
+  Problems p;
+  Conversion out;
+  spec::Config& c = out.config;
+  c.oci_version = spec::kOciVersion;
+  add_process(info, opts, sandbox, c, p);
   c.root = spec::Root{image ? normalize(*opts.rootfs) : "/", false};
   c.hostname = info.hostname;
 
   spec::Linux linux;
   bool pid_ns = iso->pid && !info.share_pid_namespace;
   // namespaces/pid needs a mount namespace of its own to mount the fresh /proc.
-  if (iso->shared_fs || pid_ns) linux.namespaces.push_back({"mount", std::nullopt});
+  if (iso->mount_namespace() || pid_ns) linux.namespaces.push_back({"mount", std::nullopt});
   if (pid_ns) linux.namespaces.push_back({"pid", std::nullopt});
-  if (iso->ipc) linux.namespaces.push_back({"ipc", std::nullopt});
   if (info.hostname) linux.namespaces.push_back({"uts", std::nullopt});
+  if (image) add_image_filesystem(c, linux, work_dir, !iso->ipc);
+  else if (pid_ns) c.mounts.push_back({"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}});
+  add_ipc(info, *iso, image, c, linux, p);
 
-  // A fresh /proc shows the new pid namespace; without one the host's stays.
-  if (pid_ns) c.mounts.push_back({"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}});
-  if (image) {
-    c.mounts.push_back({"/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}});
-    c.mounts.push_back({"/dev/pts", "devpts", "devpts", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}});
-    c.mounts.push_back({"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}});
-    c.mounts.push_back(bind_mount(kSandboxInImage, work_dir, false));
-  }
-
-  if (!info.volumes.empty() && !iso->shared_fs)
-    p.push_back({"/volumes", "volumes need the filesystem/shared isolator (a mount namespace)"});
-  std::vector<std::pair<std::vector<std::string>, size_t>> dests;  // for the nesting check
-  for (size_t i = 0; i < info.volumes.size(); ++i) {
-    const Volume& v = info.volumes[i];
-    std::string ptr = child_pointer("/volumes", i);
-    const std::string& cp = v.container_path;
-    if (cp.empty() || cp[0] != '/') {
-      p.push_back({ptr + "/container_path", quote(cp) + " must be an absolute path"});
-      continue;
-    }
-    if (has_dot_components(cp) || cp == "/") {
-      p.push_back({ptr + "/container_path", quote(cp) + " must be a path below \"/\" without \".\" or \"..\""});
-      continue;
-    }
-    auto comps = components(cp);
-    dests.emplace_back(comps, i);
-    // On the shared filesystem the sandbox is the work dir itself: a volume
-    // mounted over it (or over a parent) would hide it from the container.
-    if (!image && is_within(components(work_dir), comps))
-      p.push_back({ptr + "/container_path", quote(cp) + " would hide the work dir " + quote(work_dir) +
-                                                " from the container; choose a --work-dir outside it"});
-    if (image && is_within(comps, components(kSandboxInImage)))
-      p.push_back({ptr + "/container_path", quote(cp) + " is inside the sandbox mount " + quote(kSandboxInImage)});
-    std::string dest = normalize(cp);
-    if (auto why = too_long(dest)) {
-      p.push_back({ptr + "/container_path", quote(cp) + " " + *why});
-      continue;
-    }
-    if (!image) out.required.push_back({i, dest, "container_path"});
-    if (!v.host_path) continue;
-    const std::string& hp = *v.host_path;
-    std::string source;
-    if (hp.empty()) {
-      p.push_back({ptr + "/host_path", "must not be empty"});
-      continue;
-    } else if (hp[0] == '/') {
-      source = normalize(hp);
-      out.required.push_back({i, source, "host_path"});
-    } else {
-      if (has_dot_components(hp)) {
-        p.push_back({ptr + "/host_path", quote(hp) + " must stay inside the work dir: \".\" and \"..\" are not allowed"});
-        continue;
-      }
-      source = work_dir + normalize(hp);
-      if (auto why = too_long(source)) {
-        p.push_back({ptr + "/host_path", quote(hp) + " " + *why});
-        continue;
-      }
-      out.sandbox_dirs.push_back({i, normalize(hp).substr(1), dest, opts.rootfs ? std::optional(normalize(*opts.rootfs)) : std::nullopt});
-    }
-    c.mounts.push_back(bind_mount(dest, source, v.mode == Volume::Mode::RO));
-  }
-
-  // Nested or repeated container paths. Sorted by components, a path's
-  // descendants follow it directly, so neighbours suffice: O(n log n).
-  std::sort(dests.begin(), dests.end());
-  for (size_t k = 1; k < dests.size(); ++k) {
-    if (!is_within(dests[k].first, dests[k - 1].first)) continue;
-    size_t a = std::min(dests[k].second, dests[k - 1].second), b = std::max(dests[k].second, dests[k - 1].second);
-    p.push_back({child_pointer("/volumes", b) + "/container_path",
-                 quote(info.volumes[b].container_path) + " overlaps volume " + std::to_string(a) + " (" +
-                     quote(info.volumes[a].container_path) + "): nested volumes are not supported"});
-  }
+  if (!info.volumes.empty() && !iso->mount_namespace())
+    p.push_back({"/volumes", "volumes need a filesystem isolator with a mount namespace (filesystem/linux or "
+                             "filesystem/shared)"});
+  else
+    add_volumes(info, {work_dir, sandbox, image ? std::optional(normalize(*opts.rootfs)) : std::nullopt, iso->linux_fs},
+                out, p);
 
   if (iso->cpu || iso->mem || iso->pids) {
-    spec::Resources r = cgroup_resources(resources, iso->cpu, iso->mem, iso->pids);
+    spec::Resources r = cgroup_resources(resources, {iso->cpu, iso->mem, iso->pids, opts.cgroups_enable_cfs});
     if (r.cpu || r.memory || r.pids_limit) linux.resources = std::move(r);
   }
-  if (!linux.namespaces.empty() || linux.resources) c.linux = std::move(linux);
+  add_seccomp(info, opts, out, p);
+  if (!linux.namespaces.empty() || linux.resources || !linux.masked_paths.empty()) c.linux = std::move(linux);
   for (const auto& [phase, hook] : opts.hooks) {
     if (!c.hooks) c.hooks = spec::Hooks{};
     c.hooks->phases[phase].push_back(hook);

@@ -21,6 +21,9 @@ inline constexpr const char* kSandboxInImage = "/mnt/mesos/sandbox";
 struct ConvertOptions {
   std::string isolation = kDefaultIsolation;  // comma separated Mesos isolator names
   std::optional<std::string> resources;       // "cpus:1.5;mem:256"
+  bool cgroups_enable_cfs = false;            // a CPU quota from cpus (Mesos's --cgroups_enable_cfs)
+  std::optional<std::string> seccomp_config_dir;  // where profile names are found (Mesos's --seccomp_config_dir)
+  std::optional<std::string> seccomp_profile;     // the default profile (Mesos's --seccomp_profile_name)
   std::string work_dir;                       // absolute: the executor's sandbox
   std::optional<std::string> rootfs;          // absolute: an unpacked image
   std::vector<std::string> command;
@@ -37,6 +40,9 @@ struct SandboxDir {
   std::string relative;   // "tmp/x": below the work dir, no "." or ".."
   std::string mode_from;  // "/tmp": a host path, or a path inside rootfs
   std::optional<std::string> rootfs;
+  // A SANDBOX_PATH source or a mount point: mode 0755 and the work dir's
+  // owner (Mesos's volume isolators), not a copy of container_path's.
+  bool like_work_dir = false;
 };
 
 // A host path that must exist for the bundle to make sense.
@@ -50,12 +56,13 @@ struct Conversion {
   spec::Config config;
   std::vector<RequiredPath> required;
   std::vector<SandboxDir> sandbox_dirs;
+  // A seccomp profile to read (the host is read by the caller, not here),
+  // then turned into linux.seccomp with seccomp_from_profile.
+  std::optional<std::string> seccomp_profile_path;
 };
 
 Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts);
 
-// Known isolator names, for messages and --help.
-const std::vector<std::string>& known_isolators();
 
 // --hook PHASE=PATH[,ARG...] -> (phase, hook). ARGs follow PATH as argv[1..].
 Result<std::pair<spec::HookPhase, spec::Hook>> parse_hook_flag(std::string_view text);

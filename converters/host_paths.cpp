@@ -83,7 +83,14 @@ Result<std::vector<DirToMake>> check_host_paths(const Conversion& conv, const st
     DirToMake m;
     m.volume = d.volume;
     m.relative = d.relative;
-    if (auto st = stat_mode_source(d)) {
+    if (d.like_work_dir) {
+      // Mesos's volume isolators: mkdir, then the sandbox's owner.
+      struct stat ws;
+      bool exists = ::stat(work_dir.c_str(), &ws) == 0;
+      m.mode = 0755;
+      m.uid = exists ? ws.st_uid : ::geteuid();
+      m.gid = exists ? ws.st_gid : ::getegid();
+    } else if (auto st = stat_mode_source(d)) {
       if (!S_ISDIR(st->st_mode)) {
         p.push_back({where(d.volume, "container_path"), quote(d.mode_from) + " is not a directory"});
         continue;

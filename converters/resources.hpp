@@ -14,12 +14,22 @@ namespace mcrun::converters {
 // accepted and ignored; ranges and sets (ports) are skipped.
 Result<std::map<std::string, double>> parse_resources(std::string_view text);
 
-inline constexpr uint64_t kCpuSharesPerCpu = 1024;  // Mesos CPU_SHARES_PER_CPU
-inline constexpr uint64_t kMinCpuShares = 2;         // the kernel's minimum
-inline constexpr uint64_t kCfsPeriodUs = 100000;     // Mesos CPU_CFS_PERIOD (100ms)
-inline constexpr int64_t kMinCfsQuotaUs = 1000;      // Mesos MIN_CPU_CFS_QUOTA (1ms)
+// Mesos's isolators/cgroups/constants.hpp.
+inline constexpr uint64_t kCpuSharesPerCpu = 1024;          // CPU_SHARES_PER_CPU
+inline constexpr uint64_t kMinCpuShares = 2;                 // MIN_CPU_SHARES (the kernel's minimum)
+inline constexpr uint64_t kCfsPeriodUs = 100000;             // CPU_CFS_PERIOD (100ms)
+inline constexpr int64_t kMinCfsQuotaUs = 1000;              // MIN_CPU_CFS_QUOTA (1ms)
+inline constexpr int64_t kMinMemoryBytes = 32 * 1024 * 1024;  // MIN_MEMORY (32MB)
 
-// What cgroups/cpu, cgroups/mem and cgroups/pids make of them.
-spec::Resources cgroup_resources(const std::map<std::string, double>& res, bool cpu, bool mem, bool pids);
+struct CgroupIsolators {
+  bool cpu = false, mem = false, pids = false;
+  bool enable_cfs = false;  // the agent's --cgroups_enable_cfs (default off)
+};
+
+// What cgroups/cpu, cgroups/mem and cgroups/pids make of them, as Mesos's
+// subsystems do: cpu.shares = max(1024 x cpus, 2), a CFS quota only with
+// enable_cfs (max(100ms x cpus, 1ms) per 100ms); memory soft and hard limit
+// both max(mem, 32MB) (memory.soft_limit_in_bytes is Mesos's "always set").
+spec::Resources cgroup_resources(const std::map<std::string, double>& res, const CgroupIsolators& iso);
 
 }  // namespace mcrun::converters

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "converters/convert.hpp"
+#include "converters/seccomp_profile.hpp"
 #include "converters/host_paths.hpp"
 #include "runtime/bundle.hpp"
 #include "runtime/cli/args.hpp"
@@ -36,12 +37,35 @@ Result<Input> read_input(const std::string& value, const std::string& flag) {
   return Input{std::move(*text), fmt, slash == std::string::npos ? path : path.substr(slash + 1)};
 }
 
+// linux_info.seccomp.profile_name (or --seccomp-profile): read the profile
+// the conversion names and make it linux.seccomp for the container's caps.
+Result<> add_seccomp_profile(converters::Conversion& conv) {
+  const std::string& path = *conv.seccomp_profile_path;
+  auto text = sys::read_file(path);
+  if (!text) return std::unexpected(std::move(text.error()).context("seccomp profile"));
+  auto json = spec::parse_json(*text, path);
+  if (!json) return std::unexpected(json.error());
+  spec::Config& c = conv.config;
+  std::optional<std::vector<std::string>> caps;
+  if (c.process->capabilities) caps = c.process->capabilities->effective;
+  auto seccomp = converters::seccomp_from_profile(*json, caps, path);
+  if (!seccomp) return std::unexpected(seccomp.error());
+  if (!c.linux) c.linux = spec::Linux{};
+  c.linux->seccomp = std::move(*seccomp);
+  if (auto problems = spec::validate_config(c); !problems.empty())
+    return fail(spec::format_problems(path, problems));
+  return {};
+}
+
 Result<int> run(const Globals&, const Args& args) {
   if (!args.has("work-dir")) return fail("--work-dir DIR is required (the executor's sandbox)");
   if (!args.has("bundle")) return fail("--bundle DIR is required (where config.json is written)");
   converters::ConvertOptions opts;
   opts.isolation = args.value("isolation", converters::kDefaultIsolation);
   if (args.has("resources")) opts.resources = args.value("resources");
+  opts.cgroups_enable_cfs = args.has("cgroups-enable-cfs");
+  if (args.has("seccomp-config-dir")) opts.seccomp_config_dir = runtime::absolute_path(args.value("seccomp-config-dir"));
+  if (args.has("seccomp-profile")) opts.seccomp_profile = args.value("seccomp-profile");
   opts.work_dir = runtime::absolute_path(args.value("work-dir"));
   if (args.has("rootfs")) opts.rootfs = runtime::absolute_path(args.value("rootfs"));
   opts.command = args.positionals();
@@ -72,6 +96,7 @@ Result<int> run(const Globals&, const Args& args) {
   }
   auto conv = converters::convert(*info, opts);
   if (!conv) return std::unexpected(conv.error());
+  if (conv->seccomp_profile_path) MCRUN_CHECK(add_seccomp_profile(*conv));
   auto dirs = converters::check_host_paths(*conv, opts.work_dir, input.name);
   if (!dirs) return std::unexpected(dirs.error());
 
@@ -93,11 +118,14 @@ const Verb& convert_verb() {
       "convert",
       "convert a Mesos ContainerInfo (JSON or YAML) into an OCI bundle",
       "convert [--container-info FILE|JSON] [--default-container-info FILE|JSON] [--isolation LIST] "
-      "[--resources STRING] --work-dir DIR [--rootfs DIR] --bundle DIR [--hook PHASE=PATH[,ARG...]] [--] COMMAND [ARG...]",
+      "[--resources STRING] [--cgroups-enable-cfs] [--seccomp-config-dir DIR] [--seccomp-profile NAME] --work-dir DIR [--rootfs DIR] --bundle DIR [--hook PHASE=PATH[,ARG...]] [--] COMMAND [ARG...]",
       {{"container-info", {}, true, "FILE|JSON  the ContainerInfo: inline JSON, a path or file:///path (.json, .yaml)"},
        {"default-container-info", {}, true, "FILE|JSON  used whole when no --container-info is given"},
        {"isolation", {}, true, "LIST  Mesos isolators (default: filesystem/shared,namespaces/pid)"},
        {"resources", {}, true, "STRING  Mesos resources for cgroups/* isolators: \"cpus:1.5;mem:256\" (mem in MB)"},
+       {"cgroups-enable-cfs", {}, false, "cap CPU time at cpus with a CFS quota (the Mesos agent flag of that name)"},
+       {"seccomp-config-dir", {}, true, "DIR  where linux_info.seccomp.profile_name is found (Mesos's --seccomp_config_dir)"},
+       {"seccomp-profile", {}, true, "NAME  the profile when the ContainerInfo names none (Mesos's --seccomp_profile_name)"},
        {"work-dir", {}, true, "DIR  the executor's sandbox; relative host_paths live under it"},
        {"rootfs", {}, true, "DIR  an unpacked image as the container's root (default: the host's /)"},
        {"bundle", {"b"}, true, "DIR  where config.json is written"},

@@ -98,5 +98,81 @@ TEST_F(ConvertRun, CgroupsIsolatorsAloneStillLimitTheTask) {
   EXPECT_EQ(mcrun({"delete", "--force", "task2"}).code, 0);
 }
 
+// Tests named after the Mesos tests whose assertions they mirror
+// (src/tests/containerizer/*_isolator_tests.cpp), on the converted bundle.
+
+TEST_F(ConvertRun, Mesos_LinuxFilesystemIsolatorTest_MaskedPathsWithRootFilesystem) {
+  // With an image: Mesos's ROOTFS_MASKED_PATHS masked, /proc/sys read-only,
+  // and a /dev/shm of its own (mode 1777) where POSIX shared memory lives.
+  auto c = convert({"--isolation", "filesystem/linux,namespaces/pid", "--rootfs", rootfs_, "--", "/bin/sh", "-c",
+                    "cat /proc/keys | wc -c; grep -q ' /proc/sys proc ro,' /proc/self/mounts && echo sys-ro; "
+                    "stat -c %a /dev/shm; echo x > /dev/shm/seg && echo shm-ok; grep -c ' /dev/shm ' /proc/self/mounts"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  auto r = run_converted();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "0\nsys-ro\n1777\nshm-ok\n1\n");
+}
+
+TEST_F(ConvertRun, Mesos_NamespacesIsolatorTest_PrivateIPCNamespace) {
+  // ipc_mode PRIVATE with shm_size: its own IPC namespace and a /dev/shm of
+  // that size.
+  Json info = {{"type", "MESOS"}, {"linux_info", {{"ipc_mode", "PRIVATE"}, {"shm_size", 16}}}};
+  auto c = convert({"--container-info", info.dump(), "--isolation", "filesystem/linux,namespaces/ipc", "--rootfs",
+                    rootfs_, "--", "/bin/sh", "-c", "readlink /proc/self/ns/ipc; df -k /dev/shm | tail -1"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  auto r = run_converted();
+  ASSERT_EQ(r.code, 0) << r.err;
+  char host_ipc[64] = {};
+  ::readlink("/proc/self/ns/ipc", host_ipc, sizeof host_ipc - 1);
+  EXPECT_EQ(r.out.find(host_ipc), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" 16384 "), std::string::npos) << r.out;  // 16 MB in 1K blocks
+}
+
+TEST_F(ConvertRun, Mesos_VolumeSandboxPathIsolatorTest_SelfType) {
+  Json info = {{"type", "MESOS"},
+               {"volumes", {{{"container_path", "/data"}, {"mode", "RW"},
+                             {"source", {{"type", "SANDBOX_PATH"}, {"sandbox_path", {{"type", "SELF"}, {"path", "shared/data"}}}}}}}}};
+  auto c = convert({"--container-info", info.dump(), "--isolation", "filesystem/linux", "--rootfs", rootfs_, "--",
+                    "/bin/sh", "-c", "echo from-task > /data/file"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  auto r = run_converted();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_file(tmp_ + "/sandbox/shared/data/file"), "from-task\n");
+}
+
+TEST_F(ConvertRun, Mesos_VolumeHostPathIsolatorTest_VolumeFromHostSandboxMountPoint) {
+  // A HOST_PATH volume at a container_path relative to the sandbox.
+  fs::create_directories(tmp_ + "/host-dir");
+  write_file(tmp_ + "/host-dir/f", "from-host");
+  Json info = {{"type", "MESOS"},
+               {"volumes", {{{"container_path", "mnt"}, {"mode", "RO"},
+                             {"source", {{"type", "HOST_PATH"}, {"host_path", {{"path", tmp_ + "/host-dir"}}}}}}}}};
+  auto c = convert({"--container-info", info.dump(), "--isolation", "filesystem/linux", "--rootfs", rootfs_, "--",
+                    "/bin/sh", "-c", "cat $MESOS_SANDBOX/mnt/f; touch $MESOS_SANDBOX/mnt/g 2>/dev/null || echo ro"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  auto r = run_converted();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "from-hostro\n");
+}
+
+TEST_F(ConvertRun, Mesos_CgroupsIsolatorTest_CFS_CommandTaskNoLimitsAndLimits) {
+  // Mesos sets a CFS quota only with --cgroups_enable_cfs; cpu.shares and the
+  // memory soft limit always (at least 2 shares, 32 MB).
+  for (bool cfs : {false, true}) {
+    std::vector<std::string> args = {"--isolation", "cgroups/cpu,cgroups/mem", "--resources", "cpus:0.5;mem:16"};
+    if (cfs) args.push_back("--cgroups-enable-cfs");
+    args.insert(args.end(), {"--", "/bin/sh", "-c", "sleep 1000"});
+    ASSERT_EQ(convert(args).code, 0);
+    std::string id = cfs ? "with-cfs" : "no-cfs";
+    ASSERT_EQ(mcrun({"run", "-d", "--bundle", tmp_ + "/mesos-bundle", id}).code, 0);
+    EXPECT_EQ(cgroup_file(id, "cpu", "cpu.shares", "cpu.weight"), cgroup_v2() ? "20\n" : "512\n");
+    EXPECT_EQ(cgroup_file(id, "cpu", "cpu.cfs_quota_us", "cpu.max"),
+              cfs ? (cgroup_v2() ? "50000 100000\n" : "50000\n") : (cgroup_v2() ? "max 100000\n" : "-1\n"));
+    EXPECT_EQ(cgroup_file(id, "memory", "memory.limit_in_bytes", "memory.max"), "33554432\n");  // 16 MB -> 32 MB
+    EXPECT_EQ(cgroup_file(id, "memory", "memory.soft_limit_in_bytes", "memory.low"), "33554432\n");
+    EXPECT_EQ(mcrun({"delete", "--force", id}).code, 0);
+  }
+}
+
 }  // namespace
 }  // namespace mcrun::it

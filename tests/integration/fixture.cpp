@@ -198,6 +198,10 @@ Output Container::mcrun_at(const std::string& binary, std::vector<std::string> a
   args.insert(args.begin(), {binary, "--root", state_});
   std::string out_path = tmp_ + "/.out", err_path = tmp_ + "/.err", in_path = tmp_ + "/.in";
   write_file(in_path, stdin_text);
+  // Only async-signal-safe calls after fork (the test binary may have threads).
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
     int in = ::open(in_path.c_str(), O_RDONLY);
@@ -207,9 +211,6 @@ Output Container::mcrun_at(const std::string& binary, std::vector<std::string> a
     ::dup2(out, 1);
     ::dup2(err, 2);
     ::close_range(3, ~0U, 0);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     _exit(127);
   }

@@ -22,8 +22,14 @@ namespace {
 
 using Reliability = Container;
 
-// mcrun without the fixture's reap-everything wait, safe to call from threads.
+// mcrun without the fixture's reap-everything wait, safe to call from threads:
+// everything is allocated before fork, since the child of a multithreaded
+// process may only make async-signal-safe calls (another thread may have held
+// the allocator's lock at the fork; this test hung in CI under ASan so).
 int run_quiet(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
     int null = ::open("/dev/null", O_RDWR);
@@ -31,9 +37,6 @@ int run_quiet(const std::vector<std::string>& args) {
     ::dup2(null, 1);
     ::dup2(null, 2);
     ::close_range(3, ~0U, 0);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     _exit(127);
   }
