@@ -37,6 +37,7 @@ std::vector<CgroupWrite> plan_v1(const spec::Resources& r) {
     if (m->reservation) w.push_back({"memory", "memory.soft_limit_in_bytes", std::to_string(*m->reservation)});
     if (m->swap) w.push_back({"memory", "memory.memsw.limit_in_bytes", std::to_string(*m->swap)});
     if (m->swappiness) w.push_back({"memory", "memory.swappiness", std::to_string(*m->swappiness)});
+    if (m->use_hierarchy) w.push_back({"memory", "memory.use_hierarchy", *m->use_hierarchy ? "1" : "0"});
     if (m->disable_oom_killer) w.push_back({"memory", "memory.oom_control", *m->disable_oom_killer ? "1" : "0"});
     // memory.kernel is not written: kernels since 5.16 accept and ignore it
     // (runc ignores it too). kernelTCP still works.
@@ -46,6 +47,8 @@ std::vector<CgroupWrite> plan_v1(const spec::Resources& r) {
     if (c->shares) w.push_back({"cpu", "cpu.shares", std::to_string(*c->shares)});
     if (c->period) w.push_back({"cpu", "cpu.cfs_period_us", std::to_string(*c->period)});
     if (c->quota) w.push_back({"cpu", "cpu.cfs_quota_us", std::to_string(*c->quota)});
+    if (c->burst) w.push_back({"cpu", "cpu.cfs_burst_us", std::to_string(*c->burst)});
+    if (c->idle) w.push_back({"cpu", "cpu.idle", std::to_string(*c->idle)});
     if (c->realtime_period) w.push_back({"cpu", "cpu.rt_period_us", std::to_string(*c->realtime_period)});
     if (c->realtime_runtime) w.push_back({"cpu", "cpu.rt_runtime_us", std::to_string(*c->realtime_runtime)});
     if (c->cpus) w.push_back({"cpuset", "cpuset.cpus", *c->cpus});
@@ -111,6 +114,8 @@ std::vector<CgroupWrite> plan_v2(const spec::Resources& r) {
     if (c->quota || c->period)
       w.push_back({"", "cpu.max", (c->quota && *c->quota > 0 ? std::to_string(*c->quota) : "max") + " " +
                                       std::to_string(c->period.value_or(100000))});
+    if (c->burst) w.push_back({"", "cpu.max.burst", std::to_string(*c->burst)});
+    if (c->idle) w.push_back({"", "cpu.idle", std::to_string(*c->idle)});
     if (c->cpus) w.push_back({"", "cpuset.cpus", *c->cpus});
     if (c->mems) w.push_back({"", "cpuset.mems", *c->mems});
   }

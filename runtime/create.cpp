@@ -213,6 +213,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   if (opts.debug && config.linux && config.linux->seccomp)
     for (const auto& name : unknown_syscalls(*config.linux->seccomp))
       opts.debug("seccomp: syscall " + quote(name) + " is unknown on this architecture; its rule is skipped");
+  if (auto p = spec::unsupported_fields(config); !p.empty()) return fail(spec::format_problems("config.json", p));
   MCRUN_CHECK(check_sysctl_namespaces(config));
   MCRUN_CHECK(check_lsm_support(*config.process, config.linux ? config.linux->mount_label : std::nullopt,
                                 "config.json", "/process"));

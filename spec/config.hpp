@@ -144,7 +144,7 @@ struct Cpu {
   std::optional<int64_t> realtime_runtime;
   std::optional<uint64_t> realtime_period;
   std::optional<std::string> cpus, mems;
-  std::optional<bool> idle;
+  std::optional<int64_t> idle;  // 0: default, 1: SCHED_IDLE (runtime-spec: int64)
   bool operator==(const Cpu&) const = default;
 };
 
@@ -268,6 +268,11 @@ Problems validate_config(const Config& c);
 // The rules of /linux/resources alone, pointers relative to that object (what
 // `update` is given).
 Problems validate_resources(const Resources& r);
+
+// runtime-spec fields mcrun keeps but does not apply (process.ioPriority,
+// scheduler, execCPUAffinity; linux.personality, intelRdt, timeOffsets,
+// memoryPolicy, netDevices; resources.rdma): create refuses them.
+Problems unsupported_fields(const Config& c);
 
 // What the host's cgroup version cannot express (unified files on v1; on v2
 // net_cls/net_prio, kernelTCP, swappiness, the OOM-killer switch, a swap

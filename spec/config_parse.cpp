@@ -149,7 +149,7 @@ Cpu parse_cpu(const Json& j, const std::string& ptr, Problems& p) {
   c.realtime_period = r.u64("realtimePeriod");
   c.cpus = r.string("cpus");
   c.mems = r.string("mems");
-  c.idle = r.boolean("idle");
+  c.idle = r.i64("idle");
   return c;
 }
 

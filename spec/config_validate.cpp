@@ -323,8 +323,38 @@ Problems validate_for_cgroup(const Resources& r, bool v2) {
     if (m->swap && *m->swap > 0 && !(m->limit && *m->limit > 0))
       p.push_back({"/linux/resources/memory/swap", "needs /linux/resources/memory/limit on cgroup v2 (" + here + ")"});
   }
+  if (r.cpu && (r.cpu->realtime_runtime || r.cpu->realtime_period))
+    p.push_back({"/linux/resources/cpu", "realtime runtime and period have no cgroup v2 counterpart, and " + here});
+  if (r.memory && r.memory->use_hierarchy == false)
+    p.push_back({"/linux/resources/memory/useHierarchy", "cannot be false: cgroup v2 is always hierarchical, and " + here});
   if (r.block_io && r.block_io->leaf_weight)
     p.push_back({"/linux/resources/blockIO/leafWeight", "has no cgroup v2 counterpart, and " + here});
+  sort_problems(p);
+  return p;
+}
+
+Problems unsupported_fields(const Config& c) {
+  // runtime-spec fields mcrun keeps in the config but does not apply: a
+  // container that asks for them is refused, never run without them.
+  static const std::pair<const char*, const char*> process_fields[] = {
+      {"ioPriority", "no I/O priority is set"}, {"scheduler", "no scheduling policy is set"},
+      {"execCPUAffinity", "no CPU affinity is set"}};
+  static const std::pair<const char*, const char*> linux_fields[] = {
+      {"personality", "no execution domain is set"}, {"intelRdt", "no Intel RDT"},
+      {"timeOffsets", "no time namespace"},          {"memoryPolicy", "no NUMA memory policy is set"},
+      {"netDevices", "no network devices are moved"}};
+  Problems p;
+  auto check = [&](const Json& extra, const std::string& where, const auto& fields) {
+    for (const auto& [key, why] : fields)
+      if (extra.contains(key)) p.push_back({where + "/" + key, std::string("is not supported by mcrun (") + why + ")"});
+  };
+  if (c.process) check(c.process->extra, "/process", process_fields);
+  if (c.linux) {
+    check(c.linux->extra, "/linux", linux_fields);
+    if (c.linux->resources && c.linux->resources->extra.contains("rdma"))
+      p.push_back({"/linux/resources/rdma", "is not supported by mcrun (no rdma cgroup)"});
+  }
+  sort_problems(p);
   return p;
 }
 

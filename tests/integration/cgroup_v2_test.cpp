@@ -109,10 +109,13 @@ TEST_F(CgroupV2, EveryResourceHasItsFile) {
 TEST_F(CgroupV2, WhatV2CannotExpressIsRefused) {
   Json c = config({"true"});
   c["linux"]["resources"]["memory"] = {{"swappiness", 10}, {"kernelTCP", 1048576}};
+  c["linux"]["resources"]["cpu"] = {{"realtimeRuntime", 1000}};
   auto r = run(c);
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err,
-            "mcrun: run c1: config.json: /linux/resources/memory/kernelTCP: has no cgroup v2 counterpart, and this "
+            "mcrun: run c1: config.json: /linux/resources/cpu: realtime runtime and period have no cgroup v2 "
+            "counterpart, and this host uses cgroup v2\n"
+            "mcrun: config.json: /linux/resources/memory/kernelTCP: has no cgroup v2 counterpart, and this "
             "host uses cgroup v2\n"
             "mcrun: config.json: /linux/resources/memory/swappiness: has no cgroup v2 counterpart, and this host "
             "uses cgroup v2\n");

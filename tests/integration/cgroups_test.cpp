@@ -100,6 +100,22 @@ TEST_F(Cgroups, BlockIoThrottlesAndKernelTcpAreApplied) {
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }
 
+TEST_F(Cgroups, CpuBurstIdleAndMemoryHierarchyAreApplied) {
+  // They were parsed and then never written.
+  Json c = config({"sleep", "1000"});
+  c["linux"]["resources"]["cpu"] = {{"quota", 50000}, {"period", 100000}, {"burst", 20000}, {"idle", 1}};
+  if (!cgroup_v2()) c["linux"]["resources"]["memory"] = {{"useHierarchy", true}};
+  write_config(c);
+  auto r = mcrun({"run", "-d", "--bundle", bundle_, "c1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(cg("cpu", "c1", "cpu.cfs_burst_us", "cpu.max.burst"), "20000\n");
+  EXPECT_EQ(cg("cpu", "c1", "cpu.idle"), "1\n");
+  if (!cgroup_v2()) {
+    EXPECT_EQ(cg("memory", "c1", "memory.use_hierarchy"), "1\n");
+  }
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+}
+
 TEST_F(Cgroups, ALimitThatCannotBeAppliedFailsTheCreateAndLeavesNothing) {
   // A limit the host cannot apply: net_cls where it is not mounted (these
   // v1 machines) or on cgroup v2, an unknown device's throttle elsewhere.

@@ -112,5 +112,19 @@ TEST_F(Conformance, ErrorsClientsParseHaveRuncsWording) {
   }
 }
 
+TEST_F(Conformance, SpecFieldsMcrunDoesNotApplyAreRefused) {
+  // Kept in the model but not applied: a container asking for them must not
+  // run without them.
+  Json c = config({"true"});
+  c["process"]["ioPriority"] = {{"class", "IOPRIO_CLASS_IDLE"}, {"priority", 0}};
+  c["linux"]["personality"] = {{"domain", "LINUX32"}};
+  c["linux"]["resources"]["rdma"] = {{"mlx5_1", {{"hcaHandles", 3}}}};
+  auto r = run(c);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "mcrun: run c1: config.json: /linux/personality: is not supported by mcrun (no execution domain is set)\n"
+                   "mcrun: config.json: /linux/resources/rdma: is not supported by mcrun (no rdma cgroup)\n"
+                   "mcrun: config.json: /process/ioPriority: is not supported by mcrun (no I/O priority is set)\n");
+}
+
 }  // namespace
 }  // namespace mcrun::it

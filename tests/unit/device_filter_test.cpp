@@ -118,8 +118,8 @@ TEST(CgroupVersion, WhatV2CannotExpress) {
   r.network->class_id = 1;
   std::vector<std::string> pointers;
   for (const auto& p : spec::validate_for_cgroup(r, true)) pointers.push_back(p.pointer);
-  EXPECT_EQ(pointers, (std::vector<std::string>{"/linux/resources/network", "/linux/resources/memory/kernelTCP",
-                                                "/linux/resources/memory/swap"}));
+  EXPECT_EQ(pointers, (std::vector<std::string>{"/linux/resources/memory/kernelTCP", "/linux/resources/memory/swap",
+                                                "/linux/resources/network"}));
   r.unified["memory.high"] = "1";
   EXPECT_EQ(spec::validate_for_cgroup(r, false).size(), 1u);
 }
