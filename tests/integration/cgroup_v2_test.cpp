@@ -85,6 +85,7 @@ TEST_F(CgroupV2, EveryResourceHasItsFile) {
   r["cpu"] = {{"shares", 2048}, {"quota", 20000}, {"period", 50000}, {"cpus", "0"}, {"mems", "0"}};
   r["pids"] = {{"limit", 99}};
   r["unified"] = {{"memory.high", "50331648"}};
+  r["blockIO"] = {{"weight", 500}};  // v1's 10..1000 -> io.weight's 1..10000
   bool hugetlb = exists("/sys/fs/cgroup/hugetlb.2MB.max") || exists("/sys/kernel/mm/hugepages/hugepages-2048kB");
   if (hugetlb) r["hugepageLimits"] = {{{"pageSize", "2MB"}, {"limit", 4194304}}};
   write_config(c);
@@ -99,6 +100,7 @@ TEST_F(CgroupV2, EveryResourceHasItsFile) {
   EXPECT_EQ(file("cpuset.cpus"), "0\n");
   EXPECT_EQ(file("cpuset.mems"), "0\n");
   EXPECT_EQ(file("pids.max"), "99\n");
+  EXPECT_EQ(file("io.weight"), "default 4950\n");
   if (hugetlb) {
     EXPECT_EQ(file("hugetlb.2MB.max"), "4194304\n");
   }
