@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <chrono>
@@ -35,14 +36,12 @@ std::string trim(std::string s) {
   return s;
 }
 
+// A number a cgroup file holds; 0 for "max" (no limit) and for a file this
+// kernel does not have.
 uint64_t read_u64(const std::string& path) {
   auto text = sys::read_file(path, 4096);
-  if (!text) return 0;
-  try {
-    return std::stoull(*text);
-  } catch (...) {
-    return 0;  // "max"
-  }
+  if (!text || text->empty() || !std::isdigit(static_cast<unsigned char>((*text)[0]))) return 0;
+  return std::strtoull(text->c_str(), nullptr, 10);
 }
 
 uint64_t read_key(const std::string& path, const std::string& key) {

@@ -32,8 +32,16 @@ struct Error {
   std::string what() const;
 };
 
+// std::expected<T, Error> that must not be ignored: a failure dropped on the
+// floor is how a limit goes silently unapplied. Discard one on purpose with
+// (void).
 template <class T = void>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+ public:
+  using std::expected<T, Error>::expected;
+  Result(const std::expected<T, Error>& e) : std::expected<T, Error>(e) {}
+  Result(std::expected<T, Error>&& e) : std::expected<T, Error>(std::move(e)) {}
+};
 
 inline std::unexpected<Error> fail(std::string message, int code = 0, ErrorKind kind = ErrorKind::Other) {
   return std::unexpected(Error{code, std::move(message), kind});
