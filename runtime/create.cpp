@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -23,6 +24,7 @@
 #include "runtime/container.hpp"
 #include "runtime/init.hpp"
 #include "runtime/lsm.hpp"
+#include "runtime/mount_apply.hpp"
 #include "runtime/mount_plan.hpp"
 #include "runtime/namespaces.hpp"
 #include "runtime/pid_file.hpp"
@@ -250,6 +252,18 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
     }
   }
 
+  // Shared binds are cloned here, before the init's tree turns slave (see
+  // clone_shared_sources) — not for a joined mount namespace, whose paths
+  // are not ours, nor across a user namespace: there a shared bind needs
+  // rootfsPropagation "shared", as with runc.
+  std::vector<UniqueFd> shared_trees;
+  if ((clone_flags & CLONE_NEWNS) && !(clone_flags & CLONE_NEWUSER) &&
+      std::ranges::none_of(join, [](auto j) { return j.first == CLONE_NEWUSER; })) {
+    auto trees = clone_shared_sources(*mounts);
+    if (!trees) return std::unexpected(std::move(trees.error()).context("config.json: /mounts"));
+    shared_trees = std::move(*trees);
+  }
+
   std::optional<Cgroup> cgroup;
   if (wants_cgroup(config)) {
     auto path = cgroup_path(config, opts.id);
@@ -298,6 +312,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   listener->reset();
   console.reset();
   ns_fds.clear();
+  shared_trees.clear();
 
   // Before anything else can be left behind, note where the init and its
   // cgroup are: a create killed from here on is still cleaned by delete.

@@ -195,6 +195,8 @@ void set_stop_handlers(bool on) {
 std::vector<int> init_fds(const InitContext& ctx) {
   std::vector<int> keep = {ctx.sync_fd, ctx.listen_fd, ctx.console_fd};
   for (auto [type, fd] : ctx.join_namespaces) keep.push_back(fd);
+  for (const auto& op : ctx.mounts)
+    if (op.tree_fd >= 0) keep.push_back(op.tree_fd);
   for (int fd = 3; fd < 3 + ctx.preserve_fds; ++fd) keep.push_back(fd);
   return keep;
 }

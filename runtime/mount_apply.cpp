@@ -47,17 +47,27 @@ Result<> set_propagation(int fd, unsigned long propagation, bool recursive) {
   return sys::mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), attr);
 }
 
-// Clone a host path as a detached mount tree, set its attributes while it is
-// still detached (so it is never visible writable), and attach it at target.
-Result<> bind_tree(const std::string& source, int target_fd, bool recursive, uint64_t set, uint64_t clr,
-                   unsigned long propagation, bool propagation_recursive) {
-  auto tree = sys::open_tree(AT_FDCWD, source.c_str(), OPEN_TREE_CLONE | (recursive ? AT_RECURSIVE : 0));
-  if (!tree) return std::unexpected(tree.error());
+Result<UniqueFd> clone_source(const std::string& source, bool recursive) {
+  return sys::open_tree(AT_FDCWD, source.c_str(), OPEN_TREE_CLONE | (recursive ? AT_RECURSIVE : 0));
+}
+
+// Set a detached tree's attributes while it is still detached (so it is never
+// visible writable), and attach it at target.
+Result<> attach_tree(int tree, int target_fd, uint64_t set, uint64_t clr, unsigned long propagation,
+                     bool propagation_recursive) {
   // AT_RECURSIVE: "ro" on an rbind must hold for every submount too, since a
   // read-only top mount alone leaves the submounts below it writable.
-  MCRUN_CHECK(set_attrs(tree->get(), set, clr, true));
-  MCRUN_CHECK(set_propagation(tree->get(), propagation, propagation_recursive));
-  return sys::move_mount(tree->get(), target_fd);
+  MCRUN_CHECK(set_attrs(tree, set, clr, true));
+  MCRUN_CHECK(set_propagation(tree, propagation, propagation_recursive));
+  return sys::move_mount(tree, target_fd);
+}
+
+// Clone a host path as a detached mount tree and attach it at target.
+Result<> bind_tree(const std::string& source, int target_fd, bool recursive, uint64_t set, uint64_t clr,
+                   unsigned long propagation, bool propagation_recursive) {
+  auto tree = clone_source(source, recursive);
+  if (!tree) return std::unexpected(tree.error());
+  return attach_tree(tree->get(), target_fd, set, clr, propagation, propagation_recursive);
 }
 
 Result<> apply_bind(const MountOp& op, int root_fd, bool create) {
@@ -66,6 +76,8 @@ Result<> apply_bind(const MountOp& op, int root_fd, bool create) {
   Create what = !create ? Create::No : S_ISDIR(st->st_mode) ? Create::Directory : Create::File;
   auto target = open_or_create_in_root(root_fd, op.destination, what);
   if (!target) return std::unexpected(target.error());
+  if (op.tree_fd >= 0)
+    return attach_tree(op.tree_fd, target->get(), op.attr_set, op.attr_clr, op.propagation, op.propagation_recursive);
   return bind_tree(op.source, target->get(), op.recursive, op.attr_set, op.attr_clr, op.propagation,
                    op.propagation_recursive);
 }
@@ -251,6 +263,18 @@ Result<> bind_rootfs(const std::string& rootfs, bool parent_may_be_shared) {
   return sys::mount(rootfs.c_str(), rootfs, nullptr, MS_BIND | MS_REC, nullptr);
 }
 
+Result<std::vector<UniqueFd>> clone_shared_sources(std::vector<MountOp>& ops) {
+  std::vector<UniqueFd> trees;
+  for (auto& op : ops) {
+    if (op.kind != MountKind::Bind || !(op.propagation & MS_SHARED)) continue;
+    auto tree = clone_source(op.source, op.recursive);
+    if (!tree) return std::unexpected(Error{tree.error().code, describe(op) + ": " + tree.error().message});
+    op.tree_fd = tree->get();
+    trees.push_back(std::move(*tree));
+  }
+  return trees;
+}
+
 Result<> apply_mount(const MountOp& op, int root_fd, bool create) {
   Result<> r;
   switch (op.kind) {
@@ -272,7 +296,14 @@ Result<> enter_rootfs(const std::string& rootfs, bool no_pivot) {
   // pivot_root(".", ".") stacks the old root on top of the new one at "/";
   // it is then made a slave (so the lazy unmount cannot propagate to the host)
   // and detached. No directory for the old root is needed inside the rootfs.
+  // After pivot_root the working directory is still the new root, so "."
+  // names the new root, not the old one stacked on it: the slave step must
+  // be taken from an fd of the old root, or it makes the container's own
+  // tree a slave and its "rshared" mounts stop propagating back to the host.
+  auto old_root = sys::open_path("/", O_PATH | O_DIRECTORY);
+  if (!old_root) return std::unexpected(old_root.error());
   MCRUN_CHECK(sys::pivot_root(".", "."));
+  MCRUN_CHECK(sys::fchdir(old_root->get()));
   MCRUN_CHECK(sys::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr));
   MCRUN_CHECK(sys::umount(".", MNT_DETACH));
   return sys::chdir("/");

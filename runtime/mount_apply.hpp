@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/mount_plan.hpp"
+#include "runtime/sys/fd.hpp"
 #include "spec/error.hpp"
 
 namespace mcrun::runtime {
@@ -16,6 +17,13 @@ Result<> isolate_mount_tree(unsigned long propagation);
 
 // Bind the rootfs onto itself so it is a mount point pivot_root accepts.
 Result<> bind_rootfs(const std::string& rootfs, bool parent_may_be_shared);
+
+// A "shared"/"rshared" bind is cloned by the parent, in the host's mount
+// namespace, before the init makes its new tree a slave: the clone is a peer
+// of its source, so mounts on either side reach the other, which a bind of
+// the slave copy can never do. Sets each such op's tree_fd; the returned fds
+// own them (O_CLOEXEC) and must outlive the clone of the init.
+Result<std::vector<sys::UniqueFd>> clone_shared_sources(std::vector<MountOp>& ops);
 
 // Performs one planned mount beneath root_fd. `create` lets it create missing
 // mount points inside the rootfs (false for the host's shared root "/").

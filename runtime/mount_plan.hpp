@@ -31,6 +31,7 @@ struct MountOp {
   unsigned long propagation = 0;  // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, 0 = leave
   bool propagation_recursive = false;
   bool copy_up = false;  // "tmpcopyup": a tmpfs starts with what it covers
+  int tree_fd = -1;      // bind: the source already cloned (detached), borrowed; -1 = clone `source`
   bool operator==(const MountOp&) const = default;
 };
 

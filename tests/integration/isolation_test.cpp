@@ -1,6 +1,7 @@
 // What a user sees inside: pid 1, mounts, read-only really read-only, no
 // escape through symlinks, clean termination, the process's identity.
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
@@ -220,6 +221,53 @@ TEST_F(Isolation, RootfsPropagationIsAppliedToTheContainersRoot) {
     EXPECT_EQ(r.code, 0) << mode << ": " << r.err;
     if (*expect) EXPECT_NE(r.out.find(expect), std::string::npos) << mode << ": " << r.out;
     else EXPECT_TRUE(r.out.find("shared:") == std::string::npos && r.out.find("unbindable") == std::string::npos) << r.out;
+  }
+}
+
+// A host directory that is a shared mount (as containerd's CRI and Mesos's
+// BIDIRECTIONAL volumes make it), bound "rshared": a mount made on the host
+// after create shows up inside, and one the container makes shows up on the
+// host — with rootfsPropagation "rshared" (containerd's config; runc does
+// both) and without it (the bind is cloned before the tree turns slave).
+// Without "rshared" the volume is a slave: it receives, and the container's
+// mounts stay inside.
+TEST_F(Isolation, RsharedVolumePropagatesBothWays) {
+  std::string shared = tmp_ + "/shared";
+  fs::create_directories(shared + "/fromhost");
+  fs::create_directories(shared + "/in");
+  ASSERT_EQ(::mount(shared.c_str(), shared.c_str(), nullptr, MS_BIND, nullptr), 0);
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{shared};
+  ASSERT_EQ(::mount(nullptr, shared.c_str(), nullptr, MS_SHARED, nullptr), 0);
+  auto host_has = [](const std::string& fsname) {
+    return read_file("/proc/self/mountinfo").find(" - tmpfs " + fsname + " ") != std::string::npos;
+  };
+  std::string tag = "ctr" + std::to_string(::getpid());
+  struct Case {
+    const char* name;
+    bool rshared_bind, rshared_root;
+  };
+  for (auto [name, rshared_bind, rshared_root] :
+       {Case{"default", false, false}, Case{"rshared bind", true, false}, Case{"rshared bind and root", true, true}}) {
+    SCOPED_TRACE(name);
+    Json c = config({"sh", "-c", "grep -c ' - tmpfs hostmnt ' /proc/self/mountinfo > /shared/seen; "
+                                 "mount -t tmpfs " + tag + " /shared/in"});
+    for (auto& set : c["process"]["capabilities"]) set.push_back("CAP_SYS_ADMIN");
+    c["mounts"].push_back({{"destination", "/shared"}, {"type", "bind"}, {"source", shared},
+                           {"options", rshared_bind ? Json{"rbind", "rshared"} : Json{"rbind"}}});
+    if (rshared_root) c["linux"]["rootfsPropagation"] = "rshared";
+    write_config(c);
+    ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "c1"}).code, 0);
+    ASSERT_EQ(::mount("hostmnt", (shared + "/fromhost").c_str(), "tmpfs", 0, nullptr), 0);
+    ASSERT_EQ(mcrun({"start", "c1"}).code, 0);
+    EXPECT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
+    ::umount2((shared + "/fromhost").c_str(), MNT_DETACH);
+    EXPECT_EQ(read_file(shared + "/seen"), "1\n");  // a slave receives too
+    EXPECT_EQ(host_has(tag), rshared_bind);
+    ::umount2((shared + "/in").c_str(), MNT_DETACH);
+    EXPECT_EQ(mcrun({"delete", "c1"}).code, 0);
   }
 }
 
