@@ -50,6 +50,9 @@ struct RequiredPath {
   size_t volume = 0;
   std::string path;
   std::string role;  // "host_path", "container_path"
+  // BIDIRECTIONAL: it must also lie on a shared mount, as Mesos's
+  // volume/host_path isolator requires (a private one cannot propagate).
+  bool must_be_shared = false;
 };
 
 struct Conversion {

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <optional>
 
 #include "runtime/sys/proc.hpp"
@@ -76,6 +78,14 @@ Result<std::vector<DirToMake>> check_host_paths(const Conversion& conv, const st
                              ? quote(r.path) + " does not exist on the host (the container shares its filesystem)"
                              : quote(r.path) + " does not exist";
       p.push_back({where(r.volume, r.role), what + ": " + errno_name(errno)});
+    } else if (r.must_be_shared) {
+      char real[PATH_MAX];
+      auto holder = ::realpath(r.path.c_str(), real) ? sys::mount_holding(real) : std::nullopt;
+      if (!holder || !holder->shared)
+        p.push_back({where(r.volume, r.role),
+                     "cannot set up bidirectional mount propagation for " + quote(r.path) +
+                         ": it is not under a shared mount" +
+                         (holder ? " (" + quote(holder->mount_point) + " is not shared: mount --make-shared it)" : "")});
     }
   }
   std::vector<DirToMake> dirs;

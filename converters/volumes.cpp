@@ -50,7 +50,7 @@ std::optional<std::string> source_of(const Volume& v, size_t i, const Target& t,
     const std::string& hp = v.source->path;
     if (hp.empty() || hp[0] != '/')
       return p.push_back({ptr + "/source/host_path/path", quote(hp) + " must be an absolute path"}), std::nullopt;
-    out.required.push_back({i, normalize(hp), "source/host_path/path"});
+    out.required.push_back({i, normalize(hp), "source/host_path/path", v.source->propagation == "rshared"});
     return normalize(hp);
   }
   if (v.source) {  // SANDBOX_PATH SELF

@@ -211,21 +211,6 @@ Result<> apply_cgroup(const MountOp& op, int root_fd, bool create) {
   return set_attrs(top->get(), ro, 0, false);
 }
 
-// mountinfo escapes space, tab, newline and backslash as \ooo.
-std::string unescape_mountinfo(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto octal = [&](size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '7'; };
-    if (s[i] == '\\' && octal(i + 1) && octal(i + 2) && octal(i + 3)) {
-      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
-      i += 3;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<> isolate_mount_tree(unsigned long propagation) {
@@ -233,25 +218,9 @@ Result<> isolate_mount_tree(unsigned long propagation) {
 }
 
 static Result<> make_parent_mount_private(const std::string& rootfs) {
-  auto info = sys::read_file("/proc/self/mountinfo");
-  if (!info) return std::unexpected(info.error());
-  // The mount holding the rootfs: the longest mount point that is a path
-  // prefix of it (later lines win a tie: they are mounted on top).
-  std::string best;
-  bool shared = false;
-  for (auto line : sys::split(*info, '\n')) {
-    // id parent major:minor root mountpoint options [optional fields...] - ...
-    auto f = sys::split(line, ' ');
-    if (f.size() < 7) continue;
-    std::string mp = unescape_mountinfo(f[4]);
-    bool under = mp == "/" || rootfs == mp || rootfs.starts_with(mp + "/");
-    if (!under || mp.size() < best.size()) continue;
-    best = mp;
-    shared = false;
-    for (size_t i = 6; i < f.size() && f[i] != "-"; ++i) shared |= f[i].starts_with("shared:");
-  }
-  if (best.empty() || !shared) return {};
-  return sys::mount(nullptr, best, nullptr, MS_PRIVATE, nullptr);
+  auto holder = sys::mount_holding(rootfs);
+  if (!holder || !holder->shared) return {};
+  return sys::mount(nullptr, holder->mount_point, nullptr, MS_PRIVATE, nullptr);
 }
 
 Result<> bind_rootfs(const std::string& rootfs, bool parent_may_be_shared) {

@@ -12,6 +12,42 @@
 
 namespace mcrun::sys {
 
+namespace {
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string unescape_mountinfo(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto octal = [&](size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '7'; };
+    if (s[i] == '\\' && octal(i + 1) && octal(i + 2) && octal(i + 3)) {
+      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<MountEntry> mount_holding(const std::string& path) {
+  auto info = read_file("/proc/self/mountinfo");
+  if (!info) return std::nullopt;
+  std::optional<MountEntry> best;
+  for (auto line : split(*info, '\n')) {
+    // id parent major:minor root mountpoint options [optional fields...] - ...
+    auto f = split(line, ' ');
+    if (f.size() < 7) continue;
+    std::string mp = unescape_mountinfo(f[4]);
+    bool under = mp == "/" || path == mp || path.starts_with(mp + "/");
+    if (!under || (best && mp.size() < best->mount_point.size())) continue;
+    best = MountEntry{mp, false};
+    for (size_t i = 6; i < f.size() && f[i] != "-"; ++i) best->shared |= f[i].starts_with("shared:");
+  }
+  return best;
+}
+
 std::optional<ProcStat> proc_stat(pid_t pid) {
   auto text = read_file("/proc/" + std::to_string(pid) + "/stat", 4096);
   if (!text) return std::nullopt;

@@ -32,6 +32,15 @@ bool process_alive(pid_t pid, uint64_t expected_start);
 // "0", "", "/a:b"). Lines are split(text, '\n').
 std::vector<std::string_view> split(std::string_view text, char sep, size_t max_parts = 0);
 
+// The mount of the caller's mount namespace that holds `path` (absolute,
+// without symlinks): the longest mount point that is a prefix of it by whole
+// components, the later line winning a tie (it is mounted on top).
+struct MountEntry {
+  std::string mount_point;
+  bool shared = false;  // has a "shared:N" peer group
+};
+std::optional<MountEntry> mount_holding(const std::string& path);
+
 // Host pids of every process whose pid namespace is that of `pid`.
 std::vector<pid_t> pids_in_pid_namespace_of(pid_t pid);
 // Every process of session `sid` (a session outlives its leader; the kernel

@@ -1,5 +1,6 @@
 // Convert a Mesos ContainerInfo, then run the bundle: the Mesos isolation a
 // task would see, and (with --rootfs) a bundle runc runs unchanged.
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -153,6 +154,39 @@ TEST_F(ConvertRun, Mesos_VolumeHostPathIsolatorTest_VolumeFromHostSandboxMountPo
   auto r = run_converted();
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "from-hostro\n");
+}
+
+// Mesos's ROOT_MountPropagation: a BIDIRECTIONAL HOST_PATH volume on a
+// shared mount (the agent makes its work dir one); the task mounts a tmpfs
+// in it and touches a file there, which the host must see. On a mount that
+// is not shared, Mesos refuses the volume, and so does convert.
+TEST_F(ConvertRun, Mesos_VolumeHostPathIsolatorTest_MountPropagation) {
+  std::string dir = tmp_ + "/mount_directory", point = dir + "/mount_point";
+  fs::create_directories(point);
+  Json info = {{"type", "MESOS"},
+               {"volumes", {{{"container_path", dir}, {"mode", "RW"},
+                             {"source", {{"type", "HOST_PATH"},
+                                         {"host_path", {{"path", dir}, {"mount_propagation", {{"mode", "BIDIRECTIONAL"}}}}}}}}}}};
+  std::vector<std::string> args = {"--container-info", info.dump(), "--isolation", "filesystem/linux", "--",
+                                   "/bin/sh", "-c", "mount -t tmpfs tmpfs " + point + " && touch " + point + "/foo"};
+  auto refused = convert(args);
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("/volumes/0/source/host_path/path: cannot set up bidirectional mount propagation for \"" +
+                             dir + "\": it is not under a shared mount"),
+            std::string::npos) << refused.err;
+
+  ASSERT_EQ(::mount(dir.c_str(), dir.c_str(), nullptr, MS_BIND, nullptr), 0);
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{dir};
+  ASSERT_EQ(::mount(nullptr, dir.c_str(), nullptr, MS_SHARED, nullptr), 0);
+  auto c = convert(args);
+  ASSERT_EQ(c.code, 0) << c.err;
+  auto r = run_converted();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(exists(point + "/foo"));
+  ::umount2(point.c_str(), MNT_DETACH);
 }
 
 TEST_F(ConvertRun, Mesos_CgroupsIsolatorTest_CFS_CommandTaskNoLimitsAndLimits) {
