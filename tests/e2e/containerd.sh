@@ -30,22 +30,8 @@ ctrd=$!
 for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 c() { timeout 60 ctr -a "$sock" "$@"; }
 
-# No registry is reachable: an OCI image layout made by hand, imported.
-make_rootfs "$work/rootfs"
-mkdir -p "$work/img/blobs/sha256"
-tar -C "$work/rootfs" -cf "$work/layer.tar" .
-blob() { local d; d=$(sha256sum "$1" | cut -d' ' -f1); cp "$1" "$work/img/blobs/sha256/$d"; echo "$d"; }
-layer=$(blob "$work/layer.tar"); layer_size=$(stat -c %s "$work/layer.tar")
-printf '{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$layer" > "$work/config.json"
-config=$(blob "$work/config.json"); config_size=$(stat -c %s "$work/config.json")
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' \
-  "$config" "$config_size" "$layer" "$layer_size" > "$work/manifest.json"
-manifest=$(blob "$work/manifest.json"); manifest_size=$(stat -c %s "$work/manifest.json")
-printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"io.containerd.image.name":"localhost/busybox:e2e"},"platform":{"architecture":"amd64","os":"linux"}}]}' \
-  "$manifest" "$manifest_size" > "$work/img/index.json"
-echo '{"imageLayoutVersion":"1.0.0"}' > "$work/img/oci-layout"
-tar -C "$work/img" -cf "$work/img.tar" .
-c images import "$work/img.tar" >/dev/null || { echo "FAIL ctr images import"; exit 1; }
+make_image_archive "$work" busybox='"Cmd":["sh"]'
+c images import "$work/images.tar" >/dev/null || { echo "FAIL ctr images import"; exit 1; }
 mkdir -p "$work/vol" && echo original > "$work/vol/file"
 img=localhost/busybox:e2e
 
