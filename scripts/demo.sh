@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Quick start, command 1: install, build, convert the sample Mesos
-# ContainerInfo (bundles/sample) into an OCI bundle and run it as a container.
+# Quick start, command 1: install the packages, build, install mcrun
+# (cmake --install: /usr/local/bin/mcrun, man pages, bash completion), convert
+# the sample Mesos ContainerInfo (bundles/sample) into an OCI bundle and run
+# it as a container with the installed binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
-mcrun=$PWD/build/bin/mcrun
+cmake --install build >/dev/null
+mcrun=/usr/local/bin/mcrun
 demo=/var/tmp/mcrun-demo
 rm -rf "$demo"
 

@@ -14,6 +14,7 @@ packages=(
   podman containerd                  # end-to-end tests: real clients driving mcrun
   containernetworking-plugins python3-grpcio  # the CRI scenario: pod network, CRI client
   bsdutils                           # script(1): a terminal for the tty tests
+  man-db                             # the installed man pages are checked with man(1)
 )
 missing=()
 for p in "${packages[@]}"; do

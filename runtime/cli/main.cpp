@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/cli/args.hpp"
+#include "runtime/cli/help.hpp"
 #include "runtime/cli/log.hpp"
 #include "runtime/sealed_exe.hpp"
 #include "runtime/warn.hpp"
@@ -19,13 +20,13 @@
 #include "spec/config.hpp"
 
 namespace mcrun::cli {
-namespace {
 
-const std::vector<const Verb*>& verbs() {
+const std::vector<const Verb*>& all_verbs() {
   static const std::vector<const Verb*> v = {&create_verb(), &start_verb(),  &state_verb(), &kill_verb(),
                                              &delete_verb(), &run_verb(),    &list_verb(),  &spec_verb(),
                                              &check_verb(),  &convert_verb(), &features_verb(), &ps_verb(),
-                                             &pause_verb(),  &resume_verb(), &update_verb(), &events_verb(), &exec_verb()};
+                                             &pause_verb(),  &resume_verb(), &update_verb(), &events_verb(),
+                                             &exec_verb(),   &help_verb()};
   return v;
 }
 
@@ -44,20 +45,13 @@ const std::vector<FlagSpec>& global_flags() {
   return f;
 }
 
+namespace {
+
 // runc's shape: "<name> version X", "commit: ...", "spec: ...".
 void print_version() {
   const scmp_version* v = seccomp_version();
   std::printf("mcrun version %s\ncommit: %s\nspec: %s\nlibseccomp: %u.%u.%u\n", MCRUN_VERSION, MCRUN_COMMIT,
               spec::kOciVersion, v->major, v->minor, v->micro);
-}
-
-void print_help() {
-  std::printf(
-      "mcrun: an OCI container runtime with Mesos ContainerInfo conversion\n\n"
-      "usage: mcrun [global options] COMMAND [options] [arguments]\n\ncommands:\n");
-  for (const Verb* v : verbs()) std::printf("  %-10s %s\n", v->name.c_str(), v->summary.c_str());
-  std::printf("\nglobal options:\n%s\n'mcrun COMMAND --help' describes a command.\n",
-              describe_flags(global_flags()).c_str());
 }
 
 int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
@@ -92,12 +86,11 @@ int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
     return 1;
   }
   if (g->has("version")) return print_version(), 0;
-  if (i >= argv.size() || g->has("help")) return print_help(), i >= argv.size() && !g->has("help") ? 1 : 0;
+  if (i >= argv.size() || g->has("help"))
+    return std::fputs(main_help_text().c_str(), stdout), i >= argv.size() && !g->has("help") ? 1 : 0;
 
   const std::string& name = argv[i];
-  const Verb* verb = nullptr;
-  for (const Verb* v : verbs())
-    if (v->name == name) verb = v;
+  const Verb* verb = find_verb(name);
   if (!verb) {
     log_error("unknown command " + quote(name) + " (see 'mcrun --help')");
     return 1;
@@ -110,11 +103,7 @@ int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
     log_error(name + ": " + args.error().what());
     return 1;
   }
-  if (args->has("help")) {
-    std::printf("usage: mcrun %s\n\n%s\n\noptions:\n%s", verb->usage.c_str(), verb->summary.c_str(),
-                describe_flags(flags).c_str());
-    return 0;
-  }
+  if (args->has("help")) return std::fputs(verb_help_text(*verb).c_str(), stdout), 0;
   if (globals.systemd_cgroup) {
     bool systemd = ::access("/run/systemd/system", F_OK) == 0;
     log_error(systemd ? "--systemd-cgroup: systemd cgroup management is not supported; use cgroupfs paths"

@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "spec/config.hpp"
 #include "test_util.hpp"
@@ -42,6 +44,55 @@ TEST_F(Cli, HelpListsVerbsAndVerbHelpListsFlags) {
   EXPECT_EQ(c.code, 0);
   EXPECT_NE(c.out.find("--console-socket PATH"), std::string::npos) << c.out;
   EXPECT_NE(c.out.find("--pid-file FILE"), std::string::npos);
+}
+
+// One text, three forms: `mcrun help VERB` is `mcrun VERB --help`, and the
+// man page carries the same description and every flag.
+TEST_F(Cli, HelpVerbAndManPageShareOneText) {
+  for (const char* verb : {"create", "start", "state", "kill", "delete", "run", "list", "spec", "check", "convert",
+                           "features", "ps", "pause", "resume", "update", "events", "exec"}) {
+    SCOPED_TRACE(verb);
+    auto help = mcrun({"help", verb});
+    EXPECT_EQ(help.code, 0);
+    EXPECT_EQ(help.out, mcrun({verb, "--help"}).out);
+    auto man = mcrun({"help", "--man", verb});
+    EXPECT_EQ(man.code, 0);
+    EXPECT_TRUE(man.out.starts_with(".TH MCRUN-")) << man.out;
+    for (const char* section : {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH OPTIONS", ".SH SEE ALSO"})
+      EXPECT_NE(man.out.find(section), std::string::npos) << section;
+    // Each flag of the text help is in the man page (roff writes "-" as "\-").
+    std::istringstream options(help.out.substr(help.out.find("options:\n") + 9));
+    for (std::string line; std::getline(options, line);) {
+      std::string flag = line.substr(line.find("--"), line.find_first_of(" \n", line.find("--")) - line.find("--"));
+      std::string roff;
+      for (char c : flag) roff += c == '-' ? std::string("\\-") : std::string(1, c);
+      EXPECT_NE(man.out.find(roff), std::string::npos) << flag;
+    }
+  }
+  auto convert = mcrun({"help", "--man", "convert"});
+  for (const char* mesos : {"filesystem/linux", "namespaces/pid", "cgroups\\-enable\\-cfs", "BIDIRECTIONAL"})
+    EXPECT_NE(convert.out.find(mesos), std::string::npos) << mesos;
+  EXPECT_EQ(mcrun({"help"}).out, mcrun({"--help"}).out);
+  EXPECT_NE(mcrun({"help", "--man"}).out.find(".BR mcrun\\-convert (8)"), std::string::npos);
+  auto bad = mcrun({"help", "nosuch"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(bad.err, "mcrun: unknown command \"nosuch\" (see 'mcrun --help')\n");
+}
+
+// The completion script is valid bash and completes verbs and their flags.
+TEST_F(Cli, BashCompletionCompletesVerbsAndFlags) {
+  auto script = mcrun({"help", "--bash-completion"});
+  ASSERT_EQ(script.code, 0);
+  std::ofstream(dir_ + "/completion") << script.out;
+  auto complete = [&](const std::string& line) {
+    std::string cmd = "source " + dir_ + "/completion; COMP_WORDS=(" + line + "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); "
+                      "_mcrun; echo \"${COMPREPLY[*]}\"";
+    auto r = run_command({"/bin/bash", "-c", cmd});
+    return r.out + r.err;
+  };
+  EXPECT_EQ(complete("mcrun conv"), "convert\n");
+  EXPECT_EQ(complete("mcrun --root /x cre"), "create\n");
+  EXPECT_EQ(complete("mcrun create --pid"), "--pid-file\n");
 }
 
 TEST_F(Cli, SpecThenCheckRoundTrips) {
