@@ -87,33 +87,32 @@ std::string owner_name() {
 }
 
 // Undoes a half-made container: the init (and with it every mount it made in
-// its namespace) dies, the state directory goes. Once create-phase hooks have
-// run, the lifecycle continues as for a deleted container (runtime.md): the
-// poststop hooks run too, so what createRuntime set up gets torn down.
-struct Rollback {
+// its namespace) is killed and reaped, its cgroup and the state directory go.
+// Once create-phase hooks have run, the lifecycle continues as for a deleted
+// container (runtime.md): the poststop hooks run too, so what createRuntime
+// set up gets torn down. It owns the init (its pidfd included), so the kill
+// always reaches it; the cgroup and the directory it names outlive it.
+struct Undo {
   const ContainerDir* dir = nullptr;
-  pid_t pid = 0;
-  int pidfd = -1;
-  bool armed = true;
-  const spec::Config* config = nullptr;
+  sys::OwnedChild init;
   const Cgroup* cgroup = nullptr;
+  const spec::Config* config = nullptr;
   std::optional<spec::State> hooks_started;
-  ~Rollback() {
+  bool armed = true;
+  ~Undo() {
     if (!armed) return;
-    if (pidfd >= 0) {
-      (void)sys::pidfd_send_signal(pidfd, SIGKILL);
-      (void)sys::wait_pid(pid);
-    }
+    init.kill_and_reap();
     if (cgroup) (void)cgroup->destroy();
     if (dir) (void)dir->remove();
     if (hooks_started && config) run_poststop_hooks(*config, *hooks_started);
   }
 };
 
-Result<sys::CloneResult> clone_directly(uint64_t flags, const InitContext& ctx) {
+Result<sys::OwnedChild> clone_directly(uint64_t flags, const InitContext& ctx) {
   auto child = sys::clone3_fork(flags);
-  if (child && child->pid == 0) container_init(ctx);
-  return child;
+  if (!child) return std::unexpected(child.error());
+  if (child->pid == 0) container_init(ctx);
+  return sys::OwnedChild(child->pid, std::move(child->pidfd));
 }
 
 // The init, cloned into its namespaces. A pid namespace that already exists
@@ -124,14 +123,14 @@ Result<sys::CloneResult> clone_directly(uint64_t flags, const InitContext& ctx) 
 // namespace, closes every fd the init must not have, joins the pid namespace
 // for its children and clones the init with CLONE_PARENT (so it is ours),
 // reports its pid (or -errno) through a pipe and exits.
-Result<sys::CloneResult> clone_init(uint64_t flags, const InitContext& ctx, int join_pid_ns) {
+Result<sys::OwnedChild> clone_init(uint64_t flags, const InitContext& ctx, int join_pid_ns) {
   if (join_pid_ns < 0) return clone_directly(flags, ctx);
   if (flags & CLONE_NEWUSER) {
     // CLONE_PARENT cannot make a user namespace: join from here, clone, come back.
     auto own = sys::open_path("/proc/self/ns/pid", O_RDONLY);
     if (!own) return std::unexpected(own.error());
     if (::setns(join_pid_ns, CLONE_NEWPID) < 0) return fail_errno("setns pid namespace");
-    auto child = clone_directly(flags, ctx);
+    auto child = clone_directly(flags, ctx);  // owned: a failure below kills it
     if (::setns(own->get(), CLONE_NEWPID) < 0) return fail_errno("setns back to our pid namespace");
     return child;
   }
@@ -147,7 +146,7 @@ Result<sys::CloneResult> clone_init(uint64_t flags, const InitContext& ctx, int 
     int32_t result = -EINVAL;
     if (!sys::close_fds_except(keep) || ::setns(join_pid_ns, CLONE_NEWPID) < 0) result = -errno;
     else if (auto init = clone_directly(flags | CLONE_PARENT, ctx); !init) result = -init.error().code;
-    else result = init->pid;
+    else result = init->release().first;  // our parent's child: it reaps it
     (void)!::write(write_end.get(), &result, sizeof result);
     _exit(0);
   }
@@ -161,7 +160,7 @@ Result<sys::CloneResult> clone_init(uint64_t flags, const InitContext& ctx, int 
   // Ours now (CLONE_PARENT) and not reaped: the pid cannot name another process.
   auto pidfd = sys::pidfd_open(result);
   if (!pidfd) return std::unexpected(pidfd.error());
-  return sys::CloneResult{result, std::move(*pidfd)};
+  return sys::OwnedChild(result, std::move(*pidfd));
 }
 
 // Fault injection for the crash-recovery tests: MCRUN_TEST_CRASH_AT=<point>
@@ -171,37 +170,15 @@ void crash_point(const char* point) {
   if (want && std::strcmp(want, point) == 0) ::raise(SIGKILL);
 }
 
-}  // namespace
-
-std::string now_rfc3339() {
-  timespec ts;
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  tm t;
-  ::gmtime_r(&ts.tv_sec, &t);
-  char buf[64];
-  size_t n = ::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
-  std::snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
-  return buf;
-}
-
-Result<CreatedContainer> create_container(const CreateOptions& opts) {
-  MCRUN_CHECK(validate_id(opts.id));
-  auto bundle = load_bundle(opts.bundle);
-  if (!bundle) return std::unexpected(bundle.error());
-  return create_container(opts, std::move(*bundle));
-}
-
-Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle loaded) {
-  MCRUN_CHECK(validate_id(opts.id));
-  // Everything that can be checked without side effects is checked first.
-  Bundle* bundle = &loaded;
-  if (opts.listen_fds > 0 && bundle->config.process) {
-    auto& env = bundle->config.process->env;
+// Everything that can be checked without side effects, checked first.
+Result<> preflight(const CreateOptions& opts, Bundle& bundle) {
+  if (opts.listen_fds > 0 && bundle.config.process) {
+    auto& env = bundle.config.process->env;
     std::erase_if(env, [](const std::string& e) { return e.starts_with("LISTEN_FDS=") || e.starts_with("LISTEN_PID="); });
     env.push_back("LISTEN_FDS=" + std::to_string(opts.listen_fds));
     env.push_back("LISTEN_PID=1");
   }
-  const spec::Config& config = bundle->config;
+  const spec::Config& config = bundle.config;
   if (!config.process) return fail("config.json: /process: is required to create a container");
   if (config.process->terminal && opts.console_socket.empty() && opts.console_fd < 0)
     return fail("config.json: /process/terminal: is true, which needs --console-socket");
@@ -217,67 +194,164 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
       opts.debug("seccomp: syscall " + quote(name) + " is unknown on this architecture; its rule is skipped");
   if (auto p = spec::unsupported_fields(config); !p.empty()) return fail(spec::format_problems("config.json", p));
   MCRUN_CHECK(check_sysctl_namespaces(config));
-  MCRUN_CHECK(check_lsm_support(*config.process, config.linux ? config.linux->mount_label : std::nullopt,
-                                "config.json", "/process"));
-  auto mounts = plan_mounts(config, bundle->dir);
-  if (!mounts) return std::unexpected(mounts.error());
+  return check_lsm_support(*config.process, config.linux ? config.linux->mount_label : std::nullopt, "config.json",
+                           "/process");
+}
 
+// The namespaces to make (clone flags) and those to join (open fds).
+struct NamespacePlan {
   uint64_t clone_flags = 0;
-  bool new_cgroup_ns = false;
-  std::vector<UniqueFd> ns_fds;
-  std::vector<std::pair<int, int>> join;
-  UniqueFd pid_ns_fd;
-  if (config.linux) {
-    for (const auto& ns : config.linux->namespaces) {
-      int flag = clone_flag(ns.type);
-      if (flag == CLONE_NEWTIME) return fail("the time namespace is not supported by mcrun", ENOTSUP);
-      if (!ns.path) {
-        // A new cgroup namespace is made by the init itself, after it was
-        // moved into its cgroup, so that cgroup is the namespace's root.
-        if (flag == CLONE_NEWCGROUP) new_cgroup_ns = true;
-        else clone_flags |= flag;
-        continue;
-      }
-      auto fd = sys::open_path(*ns.path, O_RDONLY);
-      if (!fd) return std::unexpected(std::move(fd.error()).context(ns.type + " namespace"));
-      // A pid namespace is entered by the children of the caller only, so the
-      // parent joins it just before clone; the others the child joins itself,
-      // the user namespace first (it decides what the others may do).
-      if (flag == CLONE_NEWPID) pid_ns_fd = std::move(*fd);
-      else {
-        if (flag == CLONE_NEWUSER) join.insert(join.begin(), {flag, fd->get()});
-        else join.push_back({flag, fd->get()});
-        ns_fds.push_back(std::move(*fd));
-      }
-    }
+  bool new_cgroup_ns = false;  // made by the init itself, once in its cgroup
+  std::vector<UniqueFd> fds;   // owners of `join`
+  std::vector<std::pair<int, int>> join;  // (CLONE_NEW*, fd), the user namespace first
+  UniqueFd pid_ns;             // joined by the parent just before clone
+  bool crosses_user_ns() const {
+    return (clone_flags & CLONE_NEWUSER) || std::ranges::any_of(join, [](auto j) { return j.first == CLONE_NEWUSER; });
   }
+};
 
+Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
+  NamespacePlan plan;
+  if (!config.linux) return plan;
+  for (const auto& ns : config.linux->namespaces) {
+    int flag = clone_flag(ns.type);
+    if (flag == CLONE_NEWTIME) return fail("the time namespace is not supported by mcrun", ENOTSUP);
+    if (!ns.path) {
+      // A new cgroup namespace is made by the init itself, after it was
+      // moved into its cgroup, so that cgroup is the namespace's root.
+      if (flag == CLONE_NEWCGROUP) plan.new_cgroup_ns = true;
+      else plan.clone_flags |= flag;
+      continue;
+    }
+    auto fd = sys::open_path(*ns.path, O_RDONLY);
+    if (!fd) return std::unexpected(std::move(fd.error()).context(ns.type + " namespace"));
+    // A pid namespace is entered by the children of the caller only, so the
+    // parent joins it just before clone; the others the child joins itself,
+    // the user namespace first (it decides what the others may do).
+    if (flag == CLONE_NEWPID) {
+      plan.pid_ns = std::move(*fd);
+      continue;
+    }
+    if (flag == CLONE_NEWUSER) plan.join.insert(plan.join.begin(), {flag, fd->get()});
+    else plan.join.push_back({flag, fd->get()});
+    plan.fds.push_back(std::move(*fd));
+  }
+  return plan;
+}
+
+// The container's cgroup, when it gets one; its resources checked against
+// what this cgroup version can apply.
+Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std::string& id) {
+  if (!wants_cgroup(config)) return std::optional<Cgroup>{};
+  auto path = cgroup_path(config, id);
+  if (!path) return std::unexpected(path.error());
+  std::optional<Cgroup> cgroup(std::in_place, *path);
+  if (config.linux->resources)
+    if (auto p = spec::validate_for_cgroup(*config.linux->resources, cgroup->layout() == CgroupLayout::V2); !p.empty())
+      return fail(spec::format_problems("config.json", p));
+  return cgroup;
+}
+
+// What the parent does to the cloned init before letting it go: into its
+// cgroup first (every byte and cycle it uses from here on is accounted and
+// limited), then its id maps and its OOM score.
+Result<> setup_from_parent(pid_t pid, const Cgroup* cgroup, const spec::Config& config) {
+  if (cgroup) {
+    MCRUN_CHECK(cgroup->create());
+    if (config.linux->resources) MCRUN_CHECK(cgroup->apply(*config.linux->resources));
+    else MCRUN_CHECK(cgroup->apply(spec::Resources{}));  // the device allowlist still applies
+    MCRUN_CHECK_CTX(cgroup->add(pid), "join the cgroup");
+  }
+  if (config.linux) {
+    MCRUN_CHECK_CTX(write_id_map(pid, "uid_map", config.linux->uid_mappings), "uidMappings");
+    MCRUN_CHECK_CTX(write_id_map(pid, "gid_map", config.linux->gid_mappings), "gidMappings");
+  }
+  if (config.process->oom_score_adj)
+    MCRUN_CHECK_CTX(sys::write_file("/proc/" + std::to_string(pid) + "/oom_score_adj",
+                                    std::to_string(*config.process->oom_score_adj)),
+                    "oomScoreAdj");
+  return {};
+}
+
+spec::Record initial_record(const CreateOptions& opts, const Bundle& bundle, pid_t pid, uint64_t start_time,
+                            bool own_pid_namespace, const Cgroup* cgroup) {
+  spec::Record record;
+  record.state.id = opts.id;
+  record.state.status = spec::Status::Creating;
+  record.state.pid = pid;
+  record.state.bundle = bundle.dir;
+  record.state.annotations = bundle.config.annotations;
+  record.state.rootfs = bundle.rootfs;
+  record.state.created = sys::now_rfc3339();
+  record.state.owner = owner_name();
+  record.init_start_time = start_time;
+  // Only a pid namespace it made dies with the init; a joined one is shared.
+  record.own_pid_namespace = own_pid_namespace;
+  record.cgroup_path = cgroup ? cgroup->path() : "";
+  record.config = bundle.config;
+  return record;
+}
+
+// The parent's half of the protocol in sync.hpp: the create-phase hooks,
+// Go, then Ready (or the init's reason for failing).
+Result<> run_hooks_and_build(int sync_fd, sys::OwnedChild& init, const spec::Config& config,
+                             const std::string& state_json) {
+  if (config.hooks) {
+    // prestart is deprecated but still honoured: runtime namespace, during create, like runc.
+    MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::Prestart), spec::HookPhase::Prestart, state_json));
+    MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::CreateRuntime), spec::HookPhase::CreateRuntime,
+                                 state_json));
+  }
+  crash_point("before-go");
+  MCRUN_CHECK(sync_send(sync_fd, SyncMessage{SyncType::Go, 0, init.pid(), state_json}));
+  crash_point("after-go");  // the init is mounting
+  auto ready = sync_expect(sync_fd, SyncType::Ready, "the container init");
+  if (!ready && ready.error().kind == ErrorKind::PeerExited) {
+    // The init reported why (or died): reap it so its status can be told.
+    auto status = sys::wait_pid(init.pid());
+    init.forget();
+    if (status) ready.error().message += " (exit status " + std::to_string(sys::exit_code_of(*status)) + ")";
+  }
+  if (!ready) return std::unexpected(std::move(ready.error()));
+  return {};
+}
+
+}  // namespace
+
+
+Result<CreatedContainer> create_container(const CreateOptions& opts) {
+  MCRUN_CHECK(validate_id(opts.id));
+  auto bundle = load_bundle(opts.bundle);
+  if (!bundle) return std::unexpected(bundle.error());
+  return create_container(opts, std::move(*bundle));
+}
+
+Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle loaded) {
+  MCRUN_CHECK(validate_id(opts.id));
+  Bundle& bundle = loaded;
+  MCRUN_CHECK(preflight(opts, bundle));
+  const spec::Config& config = bundle.config;
+  auto mounts = plan_mounts(config, bundle.dir);
+  if (!mounts) return std::unexpected(mounts.error());
+  auto ns = plan_namespaces(config);
+  if (!ns) return std::unexpected(ns.error());
   // Shared binds are cloned here, before the init's tree turns slave (see
   // clone_shared_sources) — not for a joined mount namespace, whose paths
   // are not ours, nor across a user namespace: there a shared bind needs
   // rootfsPropagation "shared", as with runc.
   std::vector<UniqueFd> shared_trees;
-  if ((clone_flags & CLONE_NEWNS) && !(clone_flags & CLONE_NEWUSER) &&
-      std::ranges::none_of(join, [](auto j) { return j.first == CLONE_NEWUSER; })) {
+  if ((ns->clone_flags & CLONE_NEWNS) && !ns->crosses_user_ns()) {
     auto trees = clone_shared_sources(*mounts);
     if (!trees) return std::unexpected(std::move(trees.error()).context("config.json: /mounts"));
     shared_trees = std::move(*trees);
   }
+  auto cgroup = plan_cgroup(config, opts.id);
+  if (!cgroup) return std::unexpected(cgroup.error());
 
-  std::optional<Cgroup> cgroup;
-  if (wants_cgroup(config)) {
-    auto path = cgroup_path(config, opts.id);
-    if (!path) return std::unexpected(path.error());
-    cgroup.emplace(*path);
-    if (config.linux->resources)
-      if (auto p = spec::validate_for_cgroup(*config.linux->resources, cgroup->layout() == CgroupLayout::V2); !p.empty())
-        return fail(spec::format_problems("config.json", p));
-  }
-
+  // Side effects from here on; `undo` reverses them unless create succeeds.
   auto dir = ContainerDir::create(opts.state_root, opts.id);
   if (!dir) return std::unexpected(dir.error());
-  Rollback rollback{&*dir};
-
+  Undo undo{&*dir};
   crash_point("before-clone");
   auto listener = listen_unix(dir->fd(), kStartSocket);
   if (!listener) return std::unexpected(listener.error());
@@ -289,108 +363,54 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
     if (!c) return std::unexpected(std::move(c.error()).context("--console-socket"));
     console = std::move(*c);
   }
-  InitContext ctx;
-  ctx.config = &config;
-  ctx.rootfs = bundle->rootfs;
-  ctx.host_root = bundle->host_root;
-  ctx.no_pivot = opts.no_pivot;
-  ctx.mounts = std::move(*mounts);
-  ctx.sync_fd = sync->second.get();
-  ctx.listen_fd = listener->get();
-  ctx.console_fd = console ? console.get() : opts.console_fd;
-  ctx.preserve_fds = opts.preserve_fds;
-  ctx.join_namespaces = join;
-  ctx.new_cgroup_namespace = new_cgroup_ns;
-
+  InitContext ctx{.config = &config,
+                  .rootfs = bundle.rootfs,
+                  .host_root = bundle.host_root,
+                  .no_pivot = opts.no_pivot,
+                  .mounts = std::move(*mounts),
+                  .sync_fd = sync->second.get(),
+                  .listen_fd = listener->get(),
+                  .console_fd = console ? console.get() : opts.console_fd,
+                  .preserve_fds = opts.preserve_fds,
+                  .join_namespaces = ns->join,
+                  .new_cgroup_namespace = ns->new_cgroup_ns};
   // Our later children (hooks) stay in our own pid namespace, as the spec says.
-  auto child = clone_init(clone_flags, ctx, pid_ns_fd ? pid_ns_fd.get() : -1);
+  auto child = clone_init(ns->clone_flags, ctx, ns->pid_ns ? ns->pid_ns.get() : -1);
   if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));
-
-  rollback.pid = child->pid;
-  rollback.pidfd = child->pidfd.get();
-  sync->second.reset();
-  listener->reset();
-  console.reset();
-  ns_fds.clear();
-  shared_trees.clear();
+  undo.init = std::move(*child);
+  const pid_t pid = undo.init.pid();
+  sync->second.reset(), listener->reset(), console.reset(), ns->fds.clear(), shared_trees.clear();
 
   // Before anything else can be left behind, note where the init and its
   // cgroup are: a create killed from here on is still cleaned by delete.
-  auto st = sys::proc_stat(child->pid);
+  auto st = sys::proc_stat(pid);
   if (!st) return fail("the container init exited before it could be set up");
-  MCRUN_CHECK_CTX(dir->save_init({child->pid, st->start_time, cgroup ? cgroup->path() : ""}), "save the state");
+  const Cgroup* cg = *cgroup ? &**cgroup : nullptr;
+  MCRUN_CHECK_CTX(dir->save_init({pid, st->start_time, cg ? cg->path() : ""}), "save the state");
   crash_point("after-clone");
+  undo.cgroup = cg;
+  MCRUN_CHECK(setup_from_parent(pid, cg, config));
 
-  // Into its cgroup before it does anything: every byte and cycle it uses
-  // from here on is accounted and limited.
-  if (cgroup) {
-    rollback.cgroup = &*cgroup;
-    MCRUN_CHECK(cgroup->create());
-    if (config.linux->resources) MCRUN_CHECK(cgroup->apply(*config.linux->resources));
-    else MCRUN_CHECK(cgroup->apply(spec::Resources{}));  // the device allowlist still applies
-    MCRUN_CHECK_CTX(cgroup->add(child->pid), "join the cgroup");
-  }
-  if (config.linux) {
-    MCRUN_CHECK_CTX(write_id_map(child->pid, "uid_map", config.linux->uid_mappings), "uidMappings");
-    MCRUN_CHECK_CTX(write_id_map(child->pid, "gid_map", config.linux->gid_mappings), "gidMappings");
-  }
-  if (config.process->oom_score_adj)
-    MCRUN_CHECK_CTX(sys::write_file("/proc/" + std::to_string(child->pid) + "/oom_score_adj",
-                                    std::to_string(*config.process->oom_score_adj)),
-                    "oomScoreAdj");
-
-  spec::Record record;
-  record.state.id = opts.id;
-  record.state.status = spec::Status::Creating;
-  record.state.pid = child->pid;
-  record.state.bundle = bundle->dir;
-  record.state.annotations = config.annotations;
-  record.state.rootfs = bundle->rootfs;
-  record.state.created = now_rfc3339();
-  record.state.owner = owner_name();
-  record.init_start_time = st->start_time;
-  // Only a pid namespace it made dies with the init; a joined one is shared.
-  record.own_pid_namespace = clone_flags & CLONE_NEWPID;
-  record.cgroup_path = cgroup ? cgroup->path() : "";
-  record.config = config;
-
+  auto record = initial_record(opts, bundle, pid, st->start_time, ns->clone_flags & CLONE_NEWPID, cg);
   // The state the create-phase hooks read (prestart, createRuntime,
   // createContainer) says "created", as crun's does: runtime-tools' hooks
   // test expects it, and the spec names no status for these phases.
   spec::State hook_state = record.state;
   hook_state.status = spec::Status::Created;
-  std::string state_json = spec::emit_state(hook_state).dump();
-  rollback.config = &config;
-  rollback.hooks_started = record.state;
-  if (config.hooks) {
-    // prestart is deprecated but still honoured: runtime namespace, during create, like runc.
-    MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::Prestart), spec::HookPhase::Prestart, state_json));
-    MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::CreateRuntime), spec::HookPhase::CreateRuntime,
-                                 state_json));
-  }
-  crash_point("before-go");
-  MCRUN_CHECK(sync_send(sync->first.get(), SyncMessage{SyncType::Go, 0, child->pid, state_json}));
-  crash_point("after-go");  // the init is mounting
-  auto ready = sync_expect(sync->first.get(), SyncType::Ready, "the container init");
-  if (!ready) {
-    // The init reported why (or died): reap it so its status can be told.
-    if (ready.error().kind == ErrorKind::PeerExited) {
-      auto status = sys::wait_pid(child->pid);
-      rollback.pidfd = -1;
-      if (status) ready.error().message += " (exit status " + std::to_string(sys::exit_code_of(*status)) + ")";
-    }
-    return std::unexpected(ready.error());
-  }
+  undo.config = &config;
+  undo.hooks_started = record.state;
+  MCRUN_CHECK(run_hooks_and_build(sync->first.get(), undo.init, config, spec::emit_state(hook_state).dump()));
 
   crash_point("before-state");
   record.state.status = spec::Status::Created;
   MCRUN_CHECK_CTX(dir->save(record), "save the state");
-  if (!opts.pid_file.empty()) MCRUN_CHECK(write_pid_file(absolute_path(opts.pid_file), child->pid));
+  if (!opts.pid_file.empty()) MCRUN_CHECK(write_pid_file(absolute_path(opts.pid_file), pid));
   crash_point("before-commit");
   MCRUN_CHECK(sync_send(sync->first.get(), SyncMessage{SyncType::Commit, 0, 0, {}}));
   MCRUN_CHECK(sync_expect(sync->first.get(), SyncType::Ack, "the container init"));
-  rollback.armed = false;
-  return CreatedContainer{child->pid, std::move(child->pidfd)};
+  undo.armed = false;
+  auto [init_pid, pidfd] = undo.init.release();
+  return CreatedContainer{init_pid, std::move(pidfd)};
 }
 
 }  // namespace mcrun::runtime

@@ -35,7 +35,5 @@ Result<CreatedContainer> create_container(const CreateOptions& opts);
 // The same with the bundle already loaded (run reads it once, not twice).
 Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle bundle);
 
-// RFC 3339 UTC timestamp with nanoseconds, as runc writes "created".
-std::string now_rfc3339();
 
 }  // namespace mcrun::runtime

@@ -129,14 +129,7 @@ Result<pid_t> enter_container(const ChildContext& ctx) {
 }
 
 [[noreturn]] void stage1(const ChildContext& ctx) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  // mcrun code until the program's exec: keep /proc/<pid>/exe and ptrace
-  // away from the container (inherited by stage 2; execve resets it).
-  ::prctl(PR_SET_DUMPABLE, 0);
-  for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  begin_container_child();  // inherited by stage 2
   if (!sync_expect(ctx.sync_fd, SyncType::Go, "mcrun exec")) _exit(1);
   auto pid = enter_container(ctx);
   if (!pid) {

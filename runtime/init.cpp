@@ -211,17 +211,9 @@ void container_init(const InitContext& ctx) {
   // cgroup the session is how every process of the container is found, also
   // orphans and after the init exited.
   ::setsid();
-  // If `mcrun create` dies before the container exists, so does its init.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  // Until it execs the user program this process is the mcrun binary: keep
-  // /proc/<pid>/exe and ptrace out of reach of anything without
-  // CAP_SYS_PTRACE (part of the CVE-2019-5736 defence). execve resets it.
-  ::prctl(PR_SET_DUMPABLE, 0);
-  // The runtime's own signal dispositions must not leak into the container.
-  for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  // If `mcrun create` dies before the container exists, so does its init
+  // (until Commit; see sync.hpp).
+  begin_container_child();
 
   auto go = sync_expect(ctx.sync_fd, SyncType::Go, "mcrun create");
   if (!go) _exit(1);

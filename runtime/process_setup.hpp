@@ -13,6 +13,14 @@ namespace mcrun::runtime {
 // args[0] looked up in the PATH of the process env (like a shell), inside the
 // container. Error: `exec: "foo": executable file not found in $PATH`
 // (is_missing_program() tells it apart, so `run` can exit 127 like a shell).
+// The first steps of a runtime child that will become a container process
+// (create's init, exec's first stage): it dies with its parent (SIGKILL),
+// it is not dumpable until it execs the program (it is the mcrun binary
+// until then: /proc/<pid>/exe and ptrace stay out of the container's reach,
+// part of the CVE-2019-5736 defence; execve resets it), and none of the
+// runtime's signal dispositions or blocked signals leak into the container.
+void begin_container_child();
+
 Result<std::string> find_executable(const std::string& arg0, const std::vector<std::string>& env);
 
 bool is_missing_program(const Error& e);

@@ -1,6 +1,30 @@
 // Messages between `mcrun create` (parent) and the container init (child) over
 // a SOCK_SEQPACKET pair: one send is one message, and EOF means the peer died.
 // The child never dies silently: it sends Error{errno, message, kind} first.
+//
+// The protocol, in order (create.cpp's create_container, init.cpp's
+// container_init):
+//
+//   parent                                   init (cloned into its namespaces)
+//   clone; save pid + start time
+//   cgroup, uid/gid maps, oom_score_adj
+//   prestart, createRuntime hooks
+//   Go{host pid, state json}          --->   setns the joined namespaces,
+//                                            build and enter the rootfs
+//                                            (createContainer hooks inside),
+//                                            prepare the process
+//                                     <---   Ready   (or Error, then exit)
+//   state.json "created", pid file
+//   Commit                            --->   drop PR_SET_PDEATHSIG: the
+//                                            container now outlives create
+//                                     <---   Ack
+//                                            wait on the start socket
+//
+// A failure on either side before Commit ends the container: the parent's
+// Undo kills and reaps the init and removes its cgroup and state; an init
+// that sees EOF instead of Go or Commit exits (and dies with the parent
+// anyway, by PR_SET_PDEATHSIG). `mcrun start` later connects to the start
+// socket; the init answers with Error if it cannot exec the program.
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "runtime/cli/args.hpp"
+#include "runtime/cli/create.hpp"
 #include "runtime/cli/log.hpp"
 #include "runtime/create.hpp"
 

@@ -9,16 +9,13 @@
 #include "runtime/process_setup.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
+#include "runtime/cli/forward_signals.hpp"
+#include "runtime/cli/log.hpp"
 #include "runtime/terminal.hpp"
 #include "spec/names.hpp"
 
 namespace mcrun::cli {
 namespace {
-
-int g_pidfd = -1;
-void forward(int sig) {
-  if (g_pidfd >= 0) (void)sys::pidfd_send_signal(g_pidfd, sig);
-}
 
 Result<> apply_user(spec::Process& p, const std::string& text) {
   // UID[:GID], numeric (names would need the container's /etc/passwd).
@@ -88,20 +85,16 @@ Result<int> run(const Globals& g, const Args& args) {
     bool missing = runtime::is_missing_program(proc.error());
     Error e = std::move(proc.error()).context("exec " + opts.id);
     if (missing) {
-      std::fprintf(stderr, "mcrun: %s\n", e.what().c_str());
+      log_error(e.what());
       return 127;
     }
     return std::unexpected(e);
   }
   if (opts.detach) return 0;
-  g_pidfd = proc->pidfd.get();
-  struct sigaction sa{};
-  sa.sa_handler = forward;
-  sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH}) ::sigaction(sig, &sa, nullptr);
+  forward_signals_to(proc->pidfd.get());
   if (proc->pty_master) runtime::proxy_pty(proc->pty_master.get(), proc->pidfd.get());
   auto status = sys::wait_pid(proc->pid);
-  g_pidfd = -1;
+  forward_signals_to(-1);
   if (!status) return std::unexpected(status.error());
   return sys::exit_code_of(*status);
 }

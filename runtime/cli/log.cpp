@@ -4,7 +4,6 @@
 
 #include <cstdio>
 
-#include "runtime/create.hpp"
 #include "runtime/sys/syscalls.hpp"
 #include "spec/json.hpp"
 
@@ -23,8 +22,8 @@ void write_line(const char* level, const std::string& message) {
   Log& l = log();
   if (!l.fd) return;
   std::string line;
-  if (l.json) line = Json{{"level", level}, {"msg", message}, {"time", runtime::now_rfc3339()}}.dump() + "\n";
-  else line = runtime::now_rfc3339() + " " + level + ": " + message + "\n";
+  if (l.json) line = Json{{"level", level}, {"msg", message}, {"time", sys::now_rfc3339()}}.dump() + "\n";
+  else line = sys::now_rfc3339() + " " + level + ": " + message + "\n";
   (void)sys::write_all(l.fd.get(), line);
 }
 }  // namespace

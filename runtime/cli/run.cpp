@@ -6,6 +6,9 @@
 #include <sys/wait.h>
 
 #include "runtime/cli/args.hpp"
+#include "runtime/cli/create.hpp"
+#include "runtime/cli/forward_signals.hpp"
+#include "runtime/cli/log.hpp"
 #include "runtime/container.hpp"
 #include "runtime/bundle.hpp"
 #include "runtime/create.hpp"
@@ -16,27 +19,7 @@
 
 namespace mcrun::cli {
 
-std::vector<FlagSpec> create_flags();
-Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args, const std::string& usage);
-
 namespace {
-
-int g_init_pidfd = -1;
-
-
-
-void forward(int sig) {
-  if (g_init_pidfd >= 0) (void)sys::pidfd_send_signal(g_init_pidfd, sig);
-}
-
-void forward_signals(int pidfd) {
-  g_init_pidfd = pidfd;
-  struct sigaction sa{};
-  sa.sa_handler = forward;
-  sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT})
-    ::sigaction(sig, &sa, nullptr);
-}
 
 Result<int> run(const Globals& g, const Args& args) {
   auto opts = create_options(g, args, run_verb().usage);
@@ -60,12 +43,12 @@ Result<int> run(const Globals& g, const Args& args) {
     // A program that is not there: 127, as a shell reports it.
     if (runtime::is_missing_program(created.error())) {
       Error e = std::move(created.error()).context("run " + opts->id);
-      std::fprintf(stderr, "mcrun: %s\n", e.what().c_str());
+      log_error(e.what());
       return 127;
     }
     return std::unexpected(std::move(created.error()).context("run " + opts->id));
   }
-  forward_signals(created->pidfd.get());
+  forward_signals_to(created->pidfd.get());
   sys::UniqueFd master;
   if (pty_receiver) {
     auto m = runtime::receive_fd(pty_receiver.get());
@@ -81,7 +64,7 @@ Result<int> run(const Globals& g, const Args& args) {
   if (args.has("detach")) return 0;
   if (master) runtime::proxy_pty(master.get(), created->pidfd.get());
   auto status = sys::wait_pid(created->pid);
-  g_init_pidfd = -1;
+  forward_signals_to(-1);
   if (!status) return std::unexpected(status.error());
   if (!args.has("keep")) MCRUN_CHECK_CTX(runtime::delete_container(g.root, opts->id, false), "delete " + opts->id);
   return sys::exit_code_of(*status);

@@ -60,4 +60,7 @@ Result<int> wait_pid(pid_t pid, int options = 0);
 // Exit code as a shell reports it: status, or 128+signal.
 int exit_code_of(int wait_status);
 
+// Now as RFC 3339 UTC with nanoseconds, as runc writes "created" and logs.
+std::string now_rfc3339();
+
 }  // namespace mcrun::sys

@@ -185,13 +185,17 @@ TEST_F(Cgroups, CgroupsPathIsHonoured) {
 }
 
 TEST_F(Cgroups, OverTheMemoryLimitIsOomKilledAndReported) {
-  // dd's 64 MiB buffer is touched as it reads: far over a 16 MiB limit.
-  Json c = config({"sh", "-c", "sleep 0.3; dd if=/dev/zero of=/dev/null bs=64M count=1; exec sleep 1000"});
+  // dd's 64 MiB buffer is touched as it reads: far over a 16 MiB limit. It
+  // starts once the event stream has taken its baseline (its first stats line).
+  Json c = config({"sh", "-c", "while [ ! -e /go ]; do sleep 0.02; done; "
+                               "dd if=/dev/zero of=/dev/null bs=64M count=1; exec sleep 1000"});
   c["linux"]["resources"]["memory"] = {{"limit", 16777216}};
   write_config(c);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   std::string events_out = tmp_ + "/events";
   pid_t ev = stream_events(state_, "10s", "c1", events_out);
+  EXPECT_TRUE(eventually([&] { return read_file(events_out).find(R"("type":"stats")") != std::string::npos; }));
+  write_file(rootfs_ + "/go", "");
   bool oom = eventually([&] { return read_file(events_out).find(R"({"type":"oom","id":"c1"})") != std::string::npos; }, 10000);
   ::kill(ev, SIGKILL);
   ::waitpid(ev, nullptr, 0);

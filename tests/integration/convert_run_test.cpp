@@ -175,12 +175,8 @@ TEST_F(ConvertRun, Mesos_VolumeHostPathIsolatorTest_MountPropagation) {
                              dir + "\": it is not under a shared mount"),
             std::string::npos) << refused.err;
 
-  ASSERT_EQ(::mount(dir.c_str(), dir.c_str(), nullptr, MS_BIND, nullptr), 0);
-  struct Unmount {
-    std::string path;
-    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
-  } unmount{dir};
-  ASSERT_EQ(::mount(nullptr, dir.c_str(), nullptr, MS_SHARED, nullptr), 0);
+  SharedMount shared(dir);
+  ASSERT_TRUE(shared.ok());
   auto c = convert(args);
   ASSERT_EQ(c.code, 0) << c.err;
   auto r = run_converted();

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -262,5 +263,12 @@ int Container::pid_of(const std::string& id) {
   auto j = Json::parse(o.out);
   return j.contains("pid") ? j["pid"].get<int>() : 0;
 }
+
+SharedMount::SharedMount(std::string path) : path_(std::move(path)) {
+  ok_ = ::mount(path_.c_str(), path_.c_str(), nullptr, MS_BIND, nullptr) == 0 &&
+        ::mount(nullptr, path_.c_str(), nullptr, MS_SHARED, nullptr) == 0;
+}
+
+SharedMount::~SharedMount() { ::umount2(path_.c_str(), MNT_DETACH); }
 
 }  // namespace mcrun::it

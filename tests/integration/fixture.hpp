@@ -26,6 +26,22 @@ bool exists(const std::string& path);
 // Polls pred every 10ms until it holds or `ms` pass.
 bool eventually(const std::function<bool()>& pred, int ms = 5000);
 
+// A directory made a shared mount of its own (bound onto itself, MS_SHARED),
+// as the kubelet and the Mesos agent make volume roots; detached, with all
+// below it, when it goes out of scope. ok() says whether both steps worked.
+class SharedMount {
+ public:
+  explicit SharedMount(std::string path);
+  ~SharedMount();
+  SharedMount(const SharedMount&) = delete;
+  SharedMount& operator=(const SharedMount&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  std::string path_;
+  bool ok_ = false;
+};
+
 // This host's cgroup layout: v2 only (/sys/fs/cgroup is cgroup2), or v1.
 bool cgroup_v2();
 // The directory of the cgroup `path` ("/mcrun/c1"): the one directory on

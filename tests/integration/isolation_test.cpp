@@ -235,12 +235,8 @@ TEST_F(Isolation, RsharedVolumePropagatesBothWays) {
   std::string shared = tmp_ + "/shared";
   fs::create_directories(shared + "/fromhost");
   fs::create_directories(shared + "/in");
-  ASSERT_EQ(::mount(shared.c_str(), shared.c_str(), nullptr, MS_BIND, nullptr), 0);
-  struct Unmount {
-    std::string path;
-    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
-  } unmount{shared};
-  ASSERT_EQ(::mount(nullptr, shared.c_str(), nullptr, MS_SHARED, nullptr), 0);
+  SharedMount shared_mount(shared);
+  ASSERT_TRUE(shared_mount.ok());
   auto host_has = [](const std::string& fsname) {
     return read_file("/proc/self/mountinfo").find(" - tmpfs " + fsname + " ") != std::string::npos;
   };
@@ -379,15 +375,16 @@ TEST_F(Isolation, ConsoleSocketReceivesThePty) {
   ConsoleSocket console(tmp_ + "/console.sock");
   // config-linux.md: with a terminal, /dev/console is the pty's slave (136:N).
   Json c = config({"sh", "-c", "test -t 0 && test -c /dev/console && stat -c %t /dev/console | grep -qx 88 && "
-                               "echo tty-ok; stty size 2>/dev/null || true"});
+                               "echo tty-ok; echo size $(stty size); echo done"});
   c["process"]["terminal"] = true;
   c["process"]["consoleSize"] = {{"height", 30}, {"width", 100}};
   write_config(c);
   auto cr = mcrun({"create", "--bundle", bundle_, "--console-socket", console.path(), "c1"});
   ASSERT_EQ(cr.code, 0) << cr.err;
   ASSERT_EQ(mcrun({"start", "c1"}).code, 0);
-  std::string seen = console.read_until("tty-ok");
+  std::string seen = console.read_until("done");
   EXPECT_NE(seen.find("tty-ok"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("size 30 100"), std::string::npos) << seen;  // process.consoleSize
   EXPECT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
   EXPECT_EQ(mcrun({"delete", "c1"}).code, 0);
 }

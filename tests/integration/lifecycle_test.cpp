@@ -134,18 +134,21 @@ TEST_F(Lifecycle, RunReportsDeathBySignal) {
 }
 
 TEST_F(Lifecycle, RunForwardsSignals) {
-  // sh as PID 1 only receives signals it handles: trap TERM and exit 3.
-  write_config(config({"sh", "-c", "trap 'exit 3' TERM; while true; do sleep 0.05; done"}));
+  // sh as PID 1 only receives signals it handles: trap TERM and exit 3. It
+  // says when the trap is set; every wait is bounded.
+  write_config(config({"sh", "-c", "trap 'exit 3' TERM; touch /trapped; while true; do sleep 0.05; done"}));
   pid_t runner = ::fork();
   if (runner == 0) {
     ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle", bundle_.c_str(), "c1", nullptr);
     _exit(126);
   }
-  ASSERT_TRUE(eventually([&] { return status("c1") == "running"; }));
-  ::usleep(100000);
+  bool trapped = eventually([&] { return exists(rootfs_ + "/trapped"); });
+  EXPECT_TRUE(trapped);
   ::kill(runner, SIGTERM);
   int st = 0;
-  ::waitpid(runner, &st, 0);
+  bool exited = eventually([&] { return ::waitpid(runner, &st, WNOHANG) == runner; }, 10000);
+  if (!exited) ::kill(runner, SIGKILL), ::waitpid(runner, &st, 0);
+  EXPECT_TRUE(exited) << "run did not exit after SIGTERM";
   EXPECT_EQ(WEXITSTATUS(st), 3);
 }
 
