@@ -347,11 +347,18 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   }
   auto cgroup = plan_cgroup(config, opts.id);
   if (!cgroup) return std::unexpected(cgroup.error());
+  std::optional<SeccompProgram> seccomp;
+  if (config.linux && config.linux->seccomp) {
+    auto compiled = compile_seccomp(*config.linux->seccomp);
+    if (!compiled) return std::unexpected(std::move(compiled.error()).context("config.json: /linux/seccomp"));
+    seccomp = std::move(*compiled);
+  }
 
   // Side effects from here on; `undo` reverses them unless create succeeds.
   auto dir = ContainerDir::create(opts.state_root, opts.id);
   if (!dir) return std::unexpected(dir.error());
   Undo undo{&*dir};
+  if (seccomp) MCRUN_CHECK_CTX(dir->save_seccomp(encode_seccomp(*seccomp)), "save the seccomp program");
   crash_point("before-clone");
   auto listener = listen_unix(dir->fd(), kStartSocket);
   if (!listener) return std::unexpected(listener.error());
@@ -373,7 +380,8 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
                   .console_fd = console ? console.get() : opts.console_fd,
                   .preserve_fds = opts.preserve_fds,
                   .join_namespaces = ns->join,
-                  .new_cgroup_namespace = ns->new_cgroup_ns};
+                  .new_cgroup_namespace = ns->new_cgroup_ns,
+                  .seccomp = seccomp ? &*seccomp : nullptr};
   // Our later children (hooks) stay in our own pid namespace, as the spec says.
   auto child = clone_init(ns->clone_flags, ctx, ns->pid_ns ? ns->pid_ns.get() : -1);
   if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));

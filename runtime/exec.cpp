@@ -54,7 +54,7 @@ struct ChildContext {
   const ExecOptions* opts;
   int init_pidfd, root_fd, sync_fd, console_fd;
   int ns_flags;  // CLONE_NEWPID included: setns then places our children
-  const spec::Seccomp* seccomp;
+  const SeccompProgram* seccomp;
 };
 
 Result<Target> open_target(const ExecOptions& opts) {
@@ -76,6 +76,18 @@ Result<Target> open_target(const ExecOptions& opts) {
   // The init was alive after the open, so /proc/<pid> still named it then.
   if (!sys::pidfd_send_signal(pidfd->get(), 0)) return fail("the container init has exited", ESRCH);
   return Target{std::move(*dir), std::move(*record), std::move(*pidfd), std::move(*root)};
+}
+
+// The container's seccomp program: create's compiled copy, or (a container
+// made by an older mcrun, a damaged copy) compiled again from the config.
+Result<std::optional<SeccompProgram>> container_seccomp(const Target& target) {
+  const spec::Config& config = target.record.config;
+  if (!config.linux || !config.linux->seccomp) return std::optional<SeccompProgram>{};
+  if (auto bytes = target.dir.load_seccomp())
+    if (auto program = decode_seccomp(*bytes)) return std::optional<SeccompProgram>(std::move(*program));
+  auto program = compile_seccomp(*config.linux->seccomp);
+  if (!program) return std::unexpected(program.error());
+  return std::optional<SeccompProgram>(std::move(*program));
 }
 
 int namespace_flags(const spec::Config& config) {
@@ -207,6 +219,8 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
   auto target = open_target(opts);
   if (!target) return std::unexpected(target.error());
   const spec::Config& config = target->record.config;
+  auto seccomp = container_seccomp(*target);
+  if (!seccomp) return std::unexpected(seccomp.error());
   auto sync = sys::socketpair(SOCK_SEQPACKET);
   if (!sync) return std::unexpected(sync.error());
   auto console = open_console(opts);
@@ -218,7 +232,7 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
                    sync->second.get(),
                    console->for_child ? console->for_child.get() : -1,
                    namespace_flags(config),
-                   config.linux && config.linux->seccomp ? &*config.linux->seccomp : nullptr};
+                   *seccomp ? &**seccomp : nullptr};
   auto child = start_child(*target, ctx, sync->first.get());
   if (!child) return std::unexpected(child.error());
   sync->second.reset();

@@ -158,9 +158,8 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
 Result<> exec_process(const InitContext& ctx, const std::string& exe, const std::string& state_json) {
   const spec::Config& c = *ctx.config;
   const spec::Process& p = *c.process;
-  const spec::Seccomp* seccomp = c.linux && c.linux->seccomp ? &*c.linux->seccomp : nullptr;
   MCRUN_CHECK(close_on_exec(ctx.preserve_fds));
-  MCRUN_CHECK(drop_privileges(p, seccomp));
+  MCRUN_CHECK(drop_privileges(p, ctx.seccomp));
   if (c.hooks) {
     std::vector<spec::Hook> hooks = c.hooks->of(spec::HookPhase::StartContainer);
     for (auto& h : hooks)

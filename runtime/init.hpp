@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime/mount_plan.hpp"
+#include "runtime/seccomp.hpp"
 #include "spec/config.hpp"
 
 namespace mcrun::runtime {
@@ -30,6 +31,7 @@ struct InitContext {
   int preserve_fds = 0; // fds 3 .. 3+N-1 stay open across exec
   std::vector<std::pair<int, int>> join_namespaces;  // (CLONE_NEW*, fd) to setns, in order
   bool new_cgroup_namespace = false;  // unshare(CLONE_NEWCGROUP) once in the cgroup
+  const SeccompProgram* seccomp = nullptr;  // compiled by the parent
 };
 
 [[noreturn]] void container_init(const InitContext& ctx);

@@ -148,14 +148,14 @@ Result<> set_no_new_privileges() {
 
 namespace mcrun::runtime {
 
-Result<> drop_privileges(const spec::Process& p, const spec::Seccomp* seccomp) {
+Result<> drop_privileges(const spec::Process& p, const SeccompProgram* seccomp) {
   // While still privileged, and before seccomp could refuse the write.
   MCRUN_CHECK(set_exec_labels(p));
-  if (seccomp && !p.no_new_privileges) MCRUN_CHECK(install_seccomp(*seccomp));
+  if (seccomp && !p.no_new_privileges) MCRUN_CHECK(load_seccomp(*seccomp));
   MCRUN_CHECK(switch_identity(p));
   ::umask(p.user.umask.value_or(022));
   if (p.no_new_privileges) MCRUN_CHECK(set_no_new_privileges());
-  if (seccomp && p.no_new_privileges) MCRUN_CHECK(install_seccomp(*seccomp));
+  if (seccomp && p.no_new_privileges) MCRUN_CHECK(load_seccomp(*seccomp));
   return {};
 }
 

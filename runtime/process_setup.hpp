@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/seccomp.hpp"
 #include "spec/config.hpp"
 #include "spec/error.hpp"
 
@@ -39,20 +40,13 @@ Result<> set_no_new_privileges();
 // inheritable ones; mcrun skips them too (create says so with --debug).
 std::vector<std::string> ambient_not_raisable(const spec::Capabilities& caps);
 
-// Syscall names of the profile that this architecture does not know; the
-// filter skips them (like runc), and create reports them with --debug.
-std::vector<std::string> unknown_syscalls(const spec::Seccomp& seccomp);
-
-// Loads the filter (no_new_privs is the caller's business).
-Result<> install_seccomp(const spec::Seccomp& seccomp);
-
 // The last steps before the user program, shared by the container's init and
 // `exec` (runc's order): identity and capabilities, umask, no_new_privs,
 // seccomp. seccomp goes last so the filter need not allow the setup syscalls;
 // without no_new_privs it must be loaded while still privileged, so then it
 // goes before the identity switch. What runs after this (startContainer
 // hooks, the program) has exactly the process's privileges.
-Result<> drop_privileges(const spec::Process& p, const spec::Seccomp* seccomp);
+Result<> drop_privileges(const spec::Process& p, const SeccompProgram* seccomp);
 
 // Fds 3 .. 3+preserve_fds-1 stay open across the exec; every other one mcrun
 // or its caller left open is marked close-on-exec. Before the seccomp filter:

@@ -1,13 +1,21 @@
-// linux.seccomp -> a libseccomp filter. Syscall names this architecture does
-// not know are skipped (like runc), so one profile serves every machine.
+// linux.seccomp -> a libseccomp filter -> a BPF program. Syscall names this
+// architecture does not know are skipped (like runc), so one profile serves
+// every machine.
+#include "runtime/seccomp.hpp"
+
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 
-#include "runtime/process_setup.hpp"
+#include "runtime/sys/fd.hpp"
 
 namespace mcrun::runtime {
 namespace {
@@ -56,7 +64,7 @@ std::vector<std::string> unknown_syscalls(const spec::Seccomp& s) {
   return out;
 }
 
-Result<> install_seccomp(const spec::Seccomp& s) {
+Result<SeccompProgram> compile_seccomp(const spec::Seccomp& s) {
   auto def = action_value(s.default_action, s.default_errno_ret);
   if (!def) return std::unexpected(def.error());
   Filter f{seccomp_init(*def)};
@@ -67,16 +75,12 @@ Result<> install_seccomp(const spec::Seccomp& s) {
     int rc = seccomp_arch_add(f.ctx, arch);
     if (rc < 0 && rc != -EEXIST) return fail("seccomp: add architecture " + a, -rc);
   }
+  SeccompProgram program;
   for (const auto& flag : s.flags) {
-    int rc = 0;
-    if (flag == "SECCOMP_FILTER_FLAG_LOG") rc = seccomp_attr_set(f.ctx, SCMP_FLTATR_CTL_LOG, 1);
-    else if (flag == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") rc = seccomp_attr_set(f.ctx, SCMP_FLTATR_CTL_SSB, 1);
-    else if (flag == "SECCOMP_FILTER_FLAG_TSYNC") rc = seccomp_attr_set(f.ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-    if (rc < 0) return fail("seccomp: flag " + flag, -rc);
+    if (flag == "SECCOMP_FILTER_FLAG_LOG") program.flags |= SECCOMP_FILTER_FLAG_LOG;
+    else if (flag == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") program.flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+    else if (flag == "SECCOMP_FILTER_FLAG_TSYNC") program.flags |= SECCOMP_FILTER_FLAG_TSYNC;
   }
-  // no_new_privs is set (or not) by the caller as the config says; libseccomp
-  // must not set it on its own.
-  seccomp_attr_set(f.ctx, SCMP_FLTATR_CTL_NNP, 0);
   for (const auto& sc : s.syscalls) {
     auto act = action_value(sc.action, sc.errno_ret);
     if (!act) return std::unexpected(act.error());
@@ -106,9 +110,45 @@ Result<> install_seccomp(const spec::Seccomp& s) {
       if (rc < 0) return fail("seccomp: add rule for " + name, -rc);
     }
   }
-  int rc = seccomp_load(f.ctx);
-  if (rc < 0) return fail("seccomp: load filter", -rc);
+  // The program as libseccomp would load it, through a memfd (libseccomp
+  // 2.5 exports to an fd only).
+  int mfd = ::memfd_create("seccomp", MFD_CLOEXEC);
+  if (mfd < 0) return fail_errno("memfd_create");
+  sys::UniqueFd out(mfd);
+  if (int rc = seccomp_export_bpf(f.ctx, out.get()); rc < 0) return fail("seccomp: export the filter", -rc);
+  off_t size = ::lseek(out.get(), 0, SEEK_END);
+  if (size <= 0 || size % static_cast<off_t>(sizeof(sock_filter)) != 0) return fail("seccomp: export gave no program");
+  program.filter.resize(static_cast<size_t>(size) / sizeof(sock_filter));
+  if (::pread(out.get(), program.filter.data(), static_cast<size_t>(size), 0) != size)
+    return fail_errno("seccomp: read the exported filter");
+  return program;
+}
+
+Result<> load_seccomp(const SeccompProgram& program) {
+  sock_fprog prog{static_cast<unsigned short>(program.filter.size()), const_cast<sock_filter*>(program.filter.data())};
+  if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, program.flags, &prog) < 0) return fail_errno("seccomp: load filter");
   return {};
+}
+
+std::string encode_seccomp(const SeccompProgram& program) {
+  std::string out(sizeof(uint32_t) + program.filter.size() * sizeof(sock_filter), '\0');
+  uint32_t flags = program.flags;
+  std::memcpy(out.data(), &flags, sizeof flags);
+  std::memcpy(out.data() + sizeof flags, program.filter.data(), program.filter.size() * sizeof(sock_filter));
+  return out;
+}
+
+Result<SeccompProgram> decode_seccomp(std::string_view bytes) {
+  size_t n = bytes.size() < sizeof(uint32_t) ? 0 : (bytes.size() - sizeof(uint32_t)) / sizeof(sock_filter);
+  if (n == 0 || n > BPF_MAXINSNS || sizeof(uint32_t) + n * sizeof(sock_filter) != bytes.size())
+    return fail("not a seccomp program of mcrun's", EINVAL);
+  SeccompProgram program;
+  uint32_t flags;
+  std::memcpy(&flags, bytes.data(), sizeof flags);
+  program.flags = flags;
+  program.filter.resize(n);
+  std::memcpy(program.filter.data(), bytes.data() + sizeof flags, n * sizeof(sock_filter));
+  return program;
 }
 
 }  // namespace mcrun::runtime

@@ -111,6 +111,16 @@ std::optional<ContainerDir::Init> ContainerDir::load_init() const {
   return init;
 }
 
+Result<> ContainerDir::save_seccomp(const std::string& bytes) const {
+  return sys::write_file_atomic(fd_.get(), "seccomp.bpf", bytes);
+}
+
+Result<std::string> ContainerDir::load_seccomp() const {
+  auto fd = sys::open_at(fd_.get(), "seccomp.bpf", O_RDONLY);
+  if (!fd) return std::unexpected(fd.error());
+  return sys::read_fd(fd->get(), 64 << 10);
+}
+
 Result<> ContainerDir::remove() const { return sys::remove_tree(path_); }
 
 Result<std::vector<std::string>> list_ids(const std::string& root) {

@@ -48,6 +48,9 @@ class ContainerDir {
   };
   Result<> save_init(const Init& init) const;
   std::optional<Init> load_init() const;
+  // The compiled seccomp program create made (seccomp.hpp), for exec.
+  Result<> save_seccomp(const std::string& bytes) const;
+  Result<std::string> load_seccomp() const;
   Result<> remove() const;  // the whole directory
 
  private:

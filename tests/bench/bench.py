@@ -35,12 +35,16 @@ def progress(what):
 
 
 def podman_seccomp():
-    """containers-common's default profile as OCI seccomp: every rule that
-    holds on every machine (no capability or kernel conditions)."""
+    """containers-common's default profile as OCI seccomp, resolved as podman
+    resolves it for runc spec's capabilities on amd64: rules that need a
+    capability the bundle lacks drop out, those for other arches too."""
     d = json.load(open("/usr/share/containers/seccomp.json"))
     rules = []
     for r in d["syscalls"]:
-        if r.get("includes") or r.get("excludes"):
+        inc, exc = r.get("includes") or {}, r.get("excludes") or {}
+        if inc.get("caps") or (inc.get("arches") and not {"amd64", "x86_64"} & set(inc["arches"])):
+            continue
+        if exc.get("arches") and {"amd64", "x86_64"} & set(exc["arches"]):
             continue
         rule = {"names": r["names"], "action": r["action"]}
         if r.get("args"):

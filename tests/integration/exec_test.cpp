@@ -40,6 +40,28 @@ TEST_F(Exec, ExitStatusPropagates) {
   EXPECT_EQ(missing.err, "mcrun: exec c1: exec: \"no-such-program\": executable file not found in $PATH\n");
 }
 
+// exec gets the container's seccomp filter: the program create compiled and
+// kept in the state directory, or, when that copy is damaged, the config's
+// profile compiled again — never no filter.
+TEST_F(Exec, GetsTheContainersSeccompFilter) {
+  Json c = config({"sleep", "1000"});
+  c["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+    "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]})");
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c2"}).code, 0);
+  std::string cached = state_ + "/c2/seccomp.bpf";
+  ASSERT_TRUE(exists(cached));
+  for (bool damaged : {false, true}) {
+    SCOPED_TRACE(damaged ? "damaged copy" : "create's copy");
+    if (damaged) write_file(cached, "garbage");
+    auto r = mcrun({"exec", "c2", "sh", "-c", "grep Seccomp: /proc/self/status; mkdir /x 2>&1 || echo refused"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("Seccomp:\t2\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("refused"), std::string::npos) << r.out;
+  }
+  EXPECT_EQ(mcrun({"delete", "--force", "c2"}).code, 0);
+}
+
 TEST_F(Exec, OverridesEnvCwdUserAndCapabilities) {
   auto r = mcrun({"exec", "--env", "A=1", "--cwd", "/tmp", "--user", "1000:1000", "c1", "sh", "-c",
                   "echo $A; pwd; id -u; id -g; grep CapEff /proc/self/status"});
