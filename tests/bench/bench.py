@@ -106,6 +106,16 @@ def _comm(pid):
         return ""
 
 
+def _state(pid):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("State:"):
+                return line.split()[1]
+    except OSError:
+        pass
+    return "?"
+
+
 def _rss_kib(pid):
     try:
         for line in open(f"/proc/{pid}/status"):
@@ -199,7 +209,7 @@ def main():
         pid = json.loads(sh(r.cmd("state", "e-" + r.name)).stdout)["pid"]
         names = ("mcrun", "runc", "crun", "runc:[2:INIT]")
         left = [p for p in os.listdir("/proc") if p.isdigit() and int(p) != pid and
-                _comm(p) in names]
+                _comm(p) in names and _state(p) != "Z"]
         res["j"][r.name] = (len(left), sum(_rss_kib(p) for p in left))
     for r in rts:
         sh(r.cmd("delete", "--force", "e-" + r.name), check=False)
