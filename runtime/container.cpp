@@ -231,13 +231,15 @@ Result<> force_delete_damaged(const std::string& root, const std::string& id) {
   std::optional<Cgroup> cg;
   if (!init->cgroup_path.empty()) cg.emplace(init->cgroup_path);
   if (cg && cg->frozen()) (void)cg->set_frozen(false);
-  auto fd = sys::pidfd_open(init->pid);
-  if (fd && sys::process_alive(init->pid, init->start_time)) {
-    (void)sys::pidfd_send_signal(fd->get(), SIGKILL);
-    if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
+  if (init->pid > 0) {  // 0: create died after making the cgroup, before the init
+    auto fd = sys::pidfd_open(init->pid);
+    if (fd && sys::process_alive(init->pid, init->start_time)) {
+      (void)sys::pidfd_send_signal(fd->get(), SIGKILL);
+      if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
+    }
+    // The init's session: its processes outside a cgroup (POSIX mode).
+    for (pid_t p : session_tree(init->pid, init->start_time)) ::kill(p, SIGKILL);
   }
-  // The init's session: its processes outside a cgroup (POSIX mode).
-  for (pid_t p : session_tree(init->pid, init->start_time)) ::kill(p, SIGKILL);
   if (cg) MCRUN_CHECK(cg->destroy());
   return dir->remove();
 }

@@ -108,8 +108,8 @@ struct Undo {
   }
 };
 
-Result<sys::OwnedChild> clone_directly(uint64_t flags, const InitContext& ctx) {
-  auto child = sys::clone3_fork(flags);
+Result<sys::OwnedChild> clone_directly(uint64_t flags, const InitContext& ctx, int cgroup_fd = -1) {
+  auto child = sys::clone3_fork(flags, cgroup_fd);
   if (!child) return std::unexpected(child.error());
   if (child->pid == 0) container_init(ctx);
   return sys::OwnedChild(child->pid, std::move(child->pidfd));
@@ -123,8 +123,8 @@ Result<sys::OwnedChild> clone_directly(uint64_t flags, const InitContext& ctx) {
 // namespace, closes every fd the init must not have, joins the pid namespace
 // for its children and clones the init with CLONE_PARENT (so it is ours),
 // reports its pid (or -errno) through a pipe and exits.
-Result<sys::OwnedChild> clone_init(uint64_t flags, const InitContext& ctx, int join_pid_ns) {
-  if (join_pid_ns < 0) return clone_directly(flags, ctx);
+Result<sys::OwnedChild> clone_init(uint64_t flags, const InitContext& ctx, int join_pid_ns, int cgroup_fd) {
+  if (join_pid_ns < 0) return clone_directly(flags, ctx, cgroup_fd);
   if (flags & CLONE_NEWUSER) {
     // CLONE_PARENT cannot make a user namespace: join from here, clone, come back.
     auto own = sys::open_path("/proc/self/ns/pid", O_RDONLY);
@@ -252,15 +252,19 @@ Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std:
   return cgroup;
 }
 
+Result<> make_cgroup(const Cgroup& cgroup, const spec::Config& config) {
+  MCRUN_CHECK(cgroup.create());
+  if (config.linux->resources) return cgroup.apply(*config.linux->resources);
+  return cgroup.apply(spec::Resources{});  // the device allowlist still applies
+}
+
 // What the parent does to the cloned init before letting it go: into its
-// cgroup first (every byte and cycle it uses from here on is accounted and
-// limited), then its id maps and its OOM score.
-Result<> setup_from_parent(pid_t pid, const Cgroup* cgroup, const spec::Config& config) {
-  if (cgroup) {
-    MCRUN_CHECK(cgroup->create());
-    if (config.linux->resources) MCRUN_CHECK(cgroup->apply(*config.linux->resources));
-    else MCRUN_CHECK(cgroup->apply(spec::Resources{}));  // the device allowlist still applies
-    MCRUN_CHECK_CTX(cgroup->add(pid), "join the cgroup");
+// cgroup first unless it was cloned there (every byte and cycle it uses from
+// here on is accounted and limited), then its id maps and its OOM score.
+Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config& config) {
+  if (to_join) {
+    MCRUN_CHECK(make_cgroup(*to_join, config));
+    MCRUN_CHECK_CTX(to_join->add(pid), "join the cgroup");
   }
   if (config.linux) {
     MCRUN_CHECK_CTX(write_id_map(pid, "uid_map", config.linux->uid_mappings), "uidMappings");
@@ -382,8 +386,22 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
                   .join_namespaces = ns->join,
                   .new_cgroup_namespace = ns->new_cgroup_ns,
                   .seccomp = seccomp ? &*seccomp : nullptr};
+  // On cgroup v2 the init is cloned straight into its cgroup (as crun):
+  // moving a task between cgroups waits for an RCU grace period, the largest
+  // single cost of a start (bench (l)). The cgroup is made first and noted,
+  // so a create killed from here on still has it removed by delete.
+  const Cgroup* cg = *cgroup ? &**cgroup : nullptr;
+  UniqueFd cgroup_fd;
+  if (cg && cg->layout() == CgroupLayout::V2 && !ns->pid_ns) {
+    MCRUN_CHECK_CTX(dir->save_init({0, 0, cg->path()}), "save the state");
+    undo.cgroup = cg;
+    MCRUN_CHECK(make_cgroup(*cg, config));
+    auto fd = sys::open_path(cg->dir(""), O_PATH | O_DIRECTORY);
+    if (!fd) return std::unexpected(std::move(fd.error()).context("open the container's cgroup"));
+    cgroup_fd = std::move(*fd);
+  }
   // Our later children (hooks) stay in our own pid namespace, as the spec says.
-  auto child = clone_init(ns->clone_flags, ctx, ns->pid_ns ? ns->pid_ns.get() : -1);
+  auto child = clone_init(ns->clone_flags, ctx, ns->pid_ns ? ns->pid_ns.get() : -1, cgroup_fd ? cgroup_fd.get() : -1);
   if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));
   undo.init = std::move(*child);
   const pid_t pid = undo.init.pid();
@@ -393,11 +411,11 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   // cgroup are: a create killed from here on is still cleaned by delete.
   auto st = sys::proc_stat(pid);
   if (!st) return fail("the container init exited before it could be set up");
-  const Cgroup* cg = *cgroup ? &**cgroup : nullptr;
   MCRUN_CHECK_CTX(dir->save_init({pid, st->start_time, cg ? cg->path() : ""}), "save the state");
   crash_point("after-clone");
   undo.cgroup = cg;
-  MCRUN_CHECK(setup_from_parent(pid, cg, config));
+  MCRUN_CHECK(setup_from_parent(pid, cgroup_fd ? nullptr : cg, config));
+  cgroup_fd.reset();
 
   auto record = initial_record(opts, bundle, pid, st->start_time, ns->clone_flags & CLONE_NEWPID, cg);
   // The state the create-phase hooks read (prestart, createRuntime,

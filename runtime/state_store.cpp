@@ -106,7 +106,7 @@ std::optional<ContainerDir::Init> ContainerDir::load_init() const {
   if (!text) return std::nullopt;
   std::istringstream in(*text);
   Init init;
-  if (!(in >> init.pid >> init.start_time) || init.pid <= 0) return std::nullopt;
+  if (!(in >> init.pid >> init.start_time) || init.pid < 0) return std::nullopt;
   in >> init.cgroup_path;
   return init;
 }

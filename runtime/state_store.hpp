@@ -41,6 +41,7 @@ class ContainerDir {
   bool start_socket_exists() const;
   // "<pid> <start time> <cgroup>" of the init, kept apart from state.json so
   // a damaged record never leaves an unkillable container or its cgroup behind.
+  // pid 0: the cgroup exists, the init does not yet.
   struct Init {
     pid_t pid = 0;
     uint64_t start_time = 0;

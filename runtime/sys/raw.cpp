@@ -12,11 +12,15 @@
 
 namespace mcrun::sys {
 
-Result<CloneResult> clone3_fork(uint64_t flags) {
+Result<CloneResult> clone3_fork(uint64_t flags, int cgroup_fd) {
   int pidfd = -1;
   struct clone_args args;
   std::memset(&args, 0, sizeof args);
   args.flags = flags | CLONE_PIDFD;
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  }
   args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
   // With CLONE_PARENT the child takes our own exit signal; clone3 wants 0 then.
   args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;

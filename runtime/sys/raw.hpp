@@ -21,7 +21,9 @@ struct CloneResult {
 };
 // clone3 with CLONE_PIDFD and exit_signal SIGCHLD; fork-like (no new stack).
 // With CLONE_PARENT the child is our parent's and signals it as we would.
-Result<CloneResult> clone3_fork(uint64_t flags);
+// cgroup_fd >= 0: the child starts in that (v2) cgroup (CLONE_INTO_CGROUP),
+// with no migration afterwards.
+Result<CloneResult> clone3_fork(uint64_t flags, int cgroup_fd = -1);
 // clone3_fork(0), or where a seccomp filter refuses clone3 (Docker's profile
 // answers ENOSYS so that glibc falls back to clone) fork + pidfd_open.
 Result<CloneResult> fork_with_pidfd();
