@@ -13,8 +13,8 @@
 #include <cstring>
 
 #include "hooks/hook.hpp"
-#include "runtime/cgroups.hpp"
-#include "runtime/sync.hpp"
+#include "runtime/cgroup/cgroups.hpp"
+#include "runtime/process/sync.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"

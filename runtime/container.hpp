@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/cgroups.hpp"
+#include "runtime/cgroup/cgroups.hpp"
 #include "runtime/state_store.hpp"
 #include "spec/error.hpp"
 #include "spec/state.hpp"

@@ -9,18 +9,18 @@
 
 #include <cerrno>
 
-#include "runtime/cgroups.hpp"
+#include "runtime/cgroup/cgroups.hpp"
 #include "runtime/container.hpp"
-#include "runtime/lsm.hpp"
-#include "runtime/namespaces.hpp"
+#include "runtime/process/lsm.hpp"
+#include "runtime/process/namespaces.hpp"
 #include "runtime/pid_file.hpp"
-#include "runtime/process_setup.hpp"
-#include "runtime/sync.hpp"
+#include "runtime/process/process_setup.hpp"
+#include "runtime/process/sync.hpp"
 #include "runtime/sys/child.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
-#include "runtime/terminal.hpp"
+#include "runtime/process/terminal.hpp"
 
 namespace mcrun::runtime {
 namespace {

@@ -3,7 +3,7 @@
 
 #include "runtime/bundle.hpp"
 #include "runtime/cli/args.hpp"
-#include "runtime/mount_plan.hpp"
+#include "runtime/mount/mount_plan.hpp"
 
 namespace mcrun::cli {
 namespace {

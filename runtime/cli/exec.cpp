@@ -6,12 +6,12 @@
 #include "runtime/cli/args.hpp"
 #include "runtime/bundle.hpp"
 #include "runtime/exec.hpp"
-#include "runtime/process_setup.hpp"
+#include "runtime/process/process_setup.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 #include "runtime/cli/forward_signals.hpp"
 #include "runtime/cli/log.hpp"
-#include "runtime/terminal.hpp"
+#include "runtime/process/terminal.hpp"
 #include "spec/names.hpp"
 
 namespace mcrun::cli {

@@ -12,8 +12,8 @@
 #include "runtime/container.hpp"
 #include "runtime/bundle.hpp"
 #include "runtime/create.hpp"
-#include "runtime/terminal.hpp"
-#include "runtime/process_setup.hpp"
+#include "runtime/process/terminal.hpp"
+#include "runtime/process/process_setup.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 

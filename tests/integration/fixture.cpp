@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "runtime/sys/fd.hpp"
-#include "runtime/terminal.hpp"
+#include "runtime/process/terminal.hpp"
 #include "spec/config.hpp"
 
 namespace fs = std::filesystem;

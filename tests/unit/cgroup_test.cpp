@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "runtime/cgroups.hpp"
+#include "runtime/cgroup/cgroups.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;

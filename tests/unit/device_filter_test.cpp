@@ -5,8 +5,8 @@
 
 #include <set>
 
-#include "runtime/cgroup_plan.hpp"
-#include "runtime/device_filter.hpp"
+#include "runtime/cgroup/cgroup_plan.hpp"
+#include "runtime/cgroup/device_filter.hpp"
 
 namespace mcrun::runtime {
 namespace {

@@ -3,7 +3,7 @@
 #include <linux/mount.h>
 #include <sys/mount.h>
 
-#include "runtime/mount_plan.hpp"
+#include "runtime/mount/mount_plan.hpp"
 
 using namespace mcrun;
 using namespace mcrun::runtime;

@@ -1,4 +1,4 @@
-#include "runtime/copy_up.hpp"
+#include "runtime/mount/copy_up.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "runtime/device_filter.hpp"
+#include "runtime/cgroup/device_filter.hpp"
 
 #include <cstdint>
 

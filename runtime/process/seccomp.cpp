@@ -1,7 +1,7 @@
 // linux.seccomp -> a libseccomp filter -> a BPF program. Syscall names this
 // architecture does not know are skipped (like runc), so one profile serves
 // every machine.
-#include "runtime/seccomp.hpp"
+#include "runtime/process/seccomp.hpp"
 
 #include <linux/seccomp.h>
 #include <seccomp.h>

@@ -1,4 +1,4 @@
-#include "runtime/sync.hpp"
+#include "runtime/process/sync.hpp"
 
 #include <sys/socket.h>
 

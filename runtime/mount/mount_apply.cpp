@@ -1,4 +1,4 @@
-#include "runtime/mount_apply.hpp"
+#include "runtime/mount/mount_apply.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/copy_up.hpp"
-#include "runtime/path_in_root.hpp"
+#include "runtime/mount/copy_up.hpp"
+#include "runtime/mount/path_in_root.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"

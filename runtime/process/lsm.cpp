@@ -1,4 +1,4 @@
-#include "runtime/lsm.hpp"
+#include "runtime/process/lsm.hpp"
 
 #include <sys/statfs.h>
 #include <unistd.h>

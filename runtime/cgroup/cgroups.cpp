@@ -1,4 +1,4 @@
-#include "runtime/cgroups.hpp"
+#include "runtime/cgroup/cgroups.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 #include <sstream>
 #include <thread>
 
-#include "runtime/device_filter.hpp"
+#include "runtime/cgroup/device_filter.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"

@@ -1,4 +1,4 @@
-#include "runtime/init.hpp"
+#include "runtime/process/init.hpp"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -12,13 +12,13 @@
 #include <cerrno>
 
 #include "hooks/hook.hpp"
-#include "runtime/devices.hpp"
-#include "runtime/mount_apply.hpp"
-#include "runtime/path_in_root.hpp"
-#include "runtime/process_setup.hpp"
-#include "runtime/sync.hpp"
+#include "runtime/mount/devices.hpp"
+#include "runtime/mount/mount_apply.hpp"
+#include "runtime/mount/path_in_root.hpp"
+#include "runtime/process/process_setup.hpp"
+#include "runtime/process/sync.hpp"
 #include "runtime/sys/syscalls.hpp"
-#include "runtime/terminal.hpp"
+#include "runtime/process/terminal.hpp"
 
 namespace mcrun::runtime {
 namespace {

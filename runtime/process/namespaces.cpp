@@ -1,4 +1,4 @@
-#include "runtime/namespaces.hpp"
+#include "runtime/process/namespaces.hpp"
 
 #include <sys/stat.h>
 

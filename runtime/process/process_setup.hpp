@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/seccomp.hpp"
+#include "runtime/process/seccomp.hpp"
 #include "spec/config.hpp"
 #include "spec/error.hpp"
 

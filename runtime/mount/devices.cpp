@@ -1,4 +1,4 @@
-#include "runtime/devices.hpp"
+#include "runtime/mount/devices.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 
 #include <cerrno>
 
-#include "runtime/path_in_root.hpp"
+#include "runtime/mount/path_in_root.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 

@@ -1,4 +1,4 @@
-#include "runtime/process_setup.hpp"
+#include "runtime/process/process_setup.hpp"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -12,7 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "runtime/lsm.hpp"
+#include "runtime/process/lsm.hpp"
 #include "spec/names.hpp"
 
 namespace mcrun::runtime {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/cgroup_plan.hpp"
+#include "runtime/cgroup/cgroup_plan.hpp"
 #include "spec/config.hpp"
 #include "spec/error.hpp"
 

@@ -1,4 +1,4 @@
-#include "runtime/path_in_root.hpp"
+#include "runtime/mount/path_in_root.hpp"
 
 #include <fcntl.h>
 #include <linux/openat2.h>

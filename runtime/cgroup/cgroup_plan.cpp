@@ -1,4 +1,4 @@
-#include "runtime/cgroup_plan.hpp"
+#include "runtime/cgroup/cgroup_plan.hpp"
 
 #include <algorithm>
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/mount_plan.hpp"
+#include "runtime/mount/mount_plan.hpp"
 #include "runtime/sys/fd.hpp"
 #include "spec/error.hpp"
 

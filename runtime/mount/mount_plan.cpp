@@ -1,4 +1,4 @@
-#include "runtime/mount_plan.hpp"
+#include "runtime/mount/mount_plan.hpp"
 
 #include <linux/mount.h>
 #include <sys/mount.h>

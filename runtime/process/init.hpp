@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/mount_plan.hpp"
-#include "runtime/seccomp.hpp"
+#include "runtime/mount/mount_plan.hpp"
+#include "runtime/process/seccomp.hpp"
 #include "spec/config.hpp"
 
 namespace mcrun::runtime {

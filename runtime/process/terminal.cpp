@@ -1,4 +1,4 @@
-#include "runtime/terminal.hpp"
+#include "runtime/process/terminal.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
