@@ -20,7 +20,11 @@ struct NotUtf8 {};
 bool valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return false;
     uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
     for (size_t k = 1; k < len; ++k) {
@@ -71,7 +75,8 @@ Json yaml_node(const YAML::Node& n) {
       if (ec3 == std::errc() && p3 == s.data() + s.size() && !s.empty()) return d;
       return s;
     }
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -93,12 +98,13 @@ void reject_unknown(const ObjectReader& r, const std::string& ptr, Problems& p) 
   for (const auto& [k, v] : extra.items()) p.push_back({child_pointer(ptr, k), "unknown field"});
 }
 
-void not_supported(ObjectReader& r, const std::string& ptr, const char* key, const std::string& why, Problems& p) {
+void not_supported(ObjectReader& r, const std::string& ptr, const char* key, const std::string& why,
+                   Problems& p) {
   if (const Json* j = r.object(key)) (void)j, p.push_back({child_pointer(ptr, key), why});
 }
 
-std::optional<std::vector<std::string>> capabilities(ObjectReader& r, const std::string& ptr, const char* key,
-                                                     Problems& p) {
+std::optional<std::vector<std::string>> capabilities(ObjectReader& r, const std::string& ptr,
+                                                     const char* key, Problems& p) {
   const Json* c = r.object(key);
   if (!c) return std::nullopt;
   std::string cptr = child_pointer(ptr, key);
@@ -123,10 +129,13 @@ std::optional<VolumeSource> volume_source(ObjectReader& vr, const std::string& v
       if (const Json* mp = hr.object("mount_propagation")) {
         ObjectReader mr(*mp, sptr + "/host_path/mount_propagation", p);
         auto mode = mr.string("mode").value_or("HOST_TO_CONTAINER");
-        if (mode == "HOST_TO_CONTAINER") out.propagation = "rslave";
-        else if (mode == "BIDIRECTIONAL") out.propagation = "rshared";
-        else p.push_back({sptr + "/host_path/mount_propagation/mode",
-                          "must be HOST_TO_CONTAINER or BIDIRECTIONAL, not " + quote(mode)});
+        if (mode == "HOST_TO_CONTAINER")
+          out.propagation = "rslave";
+        else if (mode == "BIDIRECTIONAL")
+          out.propagation = "rshared";
+        else
+          p.push_back({sptr + "/host_path/mount_propagation/mode",
+                       "must be HOST_TO_CONTAINER or BIDIRECTIONAL, not " + quote(mode)});
         reject_unknown(mr, sptr + "/host_path/mount_propagation", p);
       }
       reject_unknown(hr, sptr + "/host_path", p);
@@ -139,7 +148,8 @@ std::optional<VolumeSource> volume_source(ObjectReader& vr, const std::string& v
       ObjectReader br(*sb, sptr + "/sandbox_path", p);
       auto kind = br.string("type").value_or("");
       if (kind == "PARENT")
-        p.push_back({sptr + "/sandbox_path/type", "PARENT works for nested containers only, and mcrun runs none"});
+        p.push_back({sptr + "/sandbox_path/type",
+                     "PARENT works for nested containers only, and mcrun runs none"});
       else if (kind != "SELF")
         p.push_back({sptr + "/sandbox_path/type", "must be SELF (or PARENT), not " + quote(kind)});
       out.path = br.string("path", true).value_or("");
@@ -148,12 +158,14 @@ std::optional<VolumeSource> volume_source(ObjectReader& vr, const std::string& v
       p.push_back({sptr + "/sandbox_path", "is required for a SANDBOX_PATH volume"});
     }
   } else if (type == "DOCKER_VOLUME" || type == "SECRET" || type == "CSI_VOLUME") {
-    p.push_back({sptr + "/type", type + " volumes are not supported by mcrun convert: it has no volume driver, "
-                                        "secret store or CSI plugin (prepare the files and use HOST_PATH)"});
+    p.push_back({sptr + "/type",
+                 type + " volumes are not supported by mcrun convert: it has no volume driver, "
+                        "secret store or CSI plugin (prepare the files and use HOST_PATH)"});
   } else if (!type.empty()) {
     p.push_back({sptr + "/type", "must be HOST_PATH or SANDBOX_PATH, not " + quote(type)});
   }
-  for (const char* other : {"docker_volume", "secret", "csi_volume"}) (void)sr.object(other);  // reported by type
+  for (const char* other : {"docker_volume", "secret", "csi_volume"})
+    (void)sr.object(other);  // reported by type
   reject_unknown(sr, sptr, p);
   return out;
 }
@@ -164,8 +176,10 @@ ContainerInfo read_info(const Json& j, Problems& p) {
   if (!r.valid()) return info;
   info.type = r.string("type", true).value_or("MESOS");
   if (!info.type.empty() && info.type != "MESOS") {
-    if (info.type == "DOCKER") p.push_back({"/type", "DOCKER is not supported: mcrun converts MESOS containers"});
-    else p.push_back({"/type", "must be MESOS or DOCKER, not " + quote(info.type)});
+    if (info.type == "DOCKER")
+      p.push_back({"/type", "DOCKER is not supported: mcrun converts MESOS containers"});
+    else
+      p.push_back({"/type", "must be MESOS or DOCKER, not " + quote(info.type)});
   }
   if (const Json* vols = r.array("volumes")) {
     for (size_t i = 0; i < vols->size(); ++i) {
@@ -176,12 +190,15 @@ ContainerInfo read_info(const Json& j, Problems& p) {
       v.container_path = vr.string("container_path", true).value_or("");
       v.host_path = vr.string("host_path");
       auto mode = vr.string("mode", true);
-      if (mode && *mode == "RO") v.mode = Volume::Mode::RO;
-      else if (mode && *mode != "RW") p.push_back({vptr + "/mode", "must be RW or RO, not " + quote(*mode)});
+      if (mode && *mode == "RO")
+        v.mode = Volume::Mode::RO;
+      else if (mode && *mode != "RW")
+        p.push_back({vptr + "/mode", "must be RW or RO, not " + quote(*mode)});
       not_supported(vr, vptr, "image", "image volumes are not supported by mcrun convert", p);
       v.source = volume_source(vr, vptr, p);
       reject_unknown(vr, vptr, p);
-      int given = v.host_path.has_value() + (vr.object("image") != nullptr) + (vr.object("source") != nullptr);
+      int given = v.host_path.has_value() + (vr.object("image") != nullptr) +
+                  (vr.object("source") != nullptr);
       if (given == 0) p.push_back({vptr + "/host_path", "is required (or a source)"});
       if (given > 1) p.push_back({vptr, "only one of host_path, image and source may be set"});
       info.volumes.push_back(std::move(v));
@@ -191,21 +208,26 @@ ContainerInfo read_info(const Json& j, Problems& p) {
   not_supported(r, "", "docker", "docker is not supported: mcrun converts MESOS containers", p);
   if (const Json* m = r.object("mesos")) {
     ObjectReader mr(*m, "/mesos", p);
-    not_supported(mr, "/mesos", "image", "images are not pulled by mcrun; unpack the image and pass --rootfs DIR", p);
+    not_supported(mr, "/mesos", "image",
+                  "images are not pulled by mcrun; unpack the image and pass --rootfs DIR", p);
     reject_unknown(mr, "/mesos", p);
   }
   if (const Json* n = r.array("network_infos"); n && !n->empty())
-    p.push_back({"/network_infos", "network isolation is not done by mcrun convert; attach it with --hook createRuntime=..."});
+    p.push_back({"/network_infos",
+                 "network isolation is not done by mcrun convert; attach it with --hook "
+                 "createRuntime=..."});
   if (const Json* l = r.object("linux_info")) {
     ObjectReader lr(*l, "/linux_info", p);
     if (lr.object("capability_info"))
-      p.push_back({"/linux_info/capability_info", "is deprecated since Mesos 1.4; use effective_capabilities"});
+      p.push_back({"/linux_info/capability_info",
+                   "is deprecated since Mesos 1.4; use effective_capabilities"});
     info.bounding_capabilities = capabilities(lr, "/linux_info", "bounding_capabilities", p);
     info.effective_capabilities = capabilities(lr, "/linux_info", "effective_capabilities", p);
     info.share_pid_namespace = lr.boolean("share_pid_namespace").value_or(false);
     info.ipc_mode = lr.string("ipc_mode");
     if (info.ipc_mode && *info.ipc_mode != "PRIVATE" && *info.ipc_mode != "SHARE_PARENT")
-      p.push_back({"/linux_info/ipc_mode", "must be PRIVATE or SHARE_PARENT, not " + quote(*info.ipc_mode)});
+      p.push_back({"/linux_info/ipc_mode",
+                   "must be PRIVATE or SHARE_PARENT, not " + quote(*info.ipc_mode)});
     info.shm_size = lr.u32("shm_size");
     info.share_cgroups = lr.boolean("share_cgroups").value_or(true);
     if (const Json* sc = lr.object("seccomp")) {
@@ -214,7 +236,8 @@ ContainerInfo read_info(const Json& j, Problems& p) {
       info.seccomp_unconfined = sr.boolean("unconfined").value_or(false);
       // As Mesos: exactly one of the two.
       if (info.seccomp_unconfined && info.seccomp_profile)
-        p.push_back({"/linux_info/seccomp/profile_name", "must not be set when unconfined is true"});
+        p.push_back(
+            {"/linux_info/seccomp/profile_name", "must not be set when unconfined is true"});
       if (!info.seccomp_unconfined && !info.seccomp_profile)
         p.push_back({"/linux_info/seccomp/profile_name", "is required unless unconfined is true"});
       reject_unknown(sr, "/linux_info/seccomp", p);
@@ -238,7 +261,8 @@ ContainerInfo read_info(const Json& j, Problems& p) {
         Json rest = er.extra();
         rest.erase("hard");
         rest.erase("soft");
-        for (const auto& [k, v] : rest.items()) p.push_back({child_pointer(eptr, k), "unknown field"});
+        for (const auto& [k, v] : rest.items())
+          p.push_back({child_pointer(eptr, k), "unknown field"});
         info.rlimits.push_back(std::move(lim));
       }
     }
@@ -276,8 +300,10 @@ Result<Json> yaml_to_json(std::string_view text) {
   }
 }
 
-Result<ContainerInfo> parse_container_info(std::string_view text, InputFormat format, std::string_view name) {
-  if (format == InputFormat::Auto) format = looks_like_json(text) ? InputFormat::Json : InputFormat::Yaml;
+Result<ContainerInfo> parse_container_info(std::string_view text, InputFormat format,
+                                           std::string_view name) {
+  if (format == InputFormat::Auto)
+    format = looks_like_json(text) ? InputFormat::Json : InputFormat::Yaml;
   Json j;
   if (format == InputFormat::Json) {
     auto parsed = spec::parse_json(text, name);

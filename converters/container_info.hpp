@@ -24,7 +24,7 @@ struct VolumeSource {
 
 struct Volume {
   enum class Mode { RW, RO };
-  std::string container_path;  // absolute, or relative to the sandbox
+  std::string container_path;            // absolute, or relative to the sandbox
   std::optional<std::string> host_path;  // the legacy form
   std::optional<VolumeSource> source;
   Mode mode = Mode::RW;
@@ -40,13 +40,14 @@ struct ContainerInfo {
   std::vector<Volume> volumes;
   std::optional<std::string> hostname;
   // linux_info
-  std::optional<std::vector<std::string>> bounding_capabilities, effective_capabilities;  // "NET_ADMIN"
+  std::optional<std::vector<std::string>> bounding_capabilities,
+      effective_capabilities;  // "NET_ADMIN"
   bool share_pid_namespace = false;
-  std::optional<std::string> ipc_mode;  // "PRIVATE" or "SHARE_PARENT"
-  std::optional<uint32_t> shm_size;     // MB, with ipc_mode PRIVATE
+  std::optional<std::string> ipc_mode;         // "PRIVATE" or "SHARE_PARENT"
+  std::optional<uint32_t> shm_size;            // MB, with ipc_mode PRIVATE
   std::optional<std::string> seccomp_profile;  // seccomp.profile_name
   bool seccomp_unconfined = false;
-  bool share_cgroups = true;  // nested containers only: no effect on a top-level one
+  bool share_cgroups = true;    // nested containers only: no effect on a top-level one
   std::vector<RLimit> rlimits;  // rlimit_info.rlimits
   bool tty = false;             // tty_info present
   std::optional<uint32_t> tty_rows, tty_columns;
@@ -55,7 +56,8 @@ struct ContainerInfo {
 enum class InputFormat { Auto, Json, Yaml };
 
 // Parses text; `name` labels errors ("container_info.json").
-Result<ContainerInfo> parse_container_info(std::string_view text, InputFormat format, std::string_view name);
+Result<ContainerInfo> parse_container_info(std::string_view text, InputFormat format,
+                                           std::string_view name);
 
 // YAML -> JSON: quoted scalars stay strings; plain ones become booleans or
 // numbers when they read as such (as a protobuf-JSON author would write them).

@@ -30,14 +30,15 @@ std::vector<std::string> split(std::string_view s, char sep) {
   return out;
 }
 
-std::optional<std::vector<std::string>> oci_caps(const std::optional<std::vector<std::string>>& mesos,
-                                                 const std::string& ptr, Problems& p) {
+std::optional<std::vector<std::string>> oci_caps(
+    const std::optional<std::vector<std::string>>& mesos, const std::string& ptr, Problems& p) {
   if (!mesos) return std::nullopt;
   std::vector<std::string> out;
   for (size_t i = 0; i < mesos->size(); ++i) {
     std::string name = "CAP_" + (*mesos)[i];
     if (!spec::capability_number(name))
-      p.push_back({child_pointer(ptr + "/capabilities", i), "unknown capability " + quote((*mesos)[i])});
+      p.push_back(
+          {child_pointer(ptr + "/capabilities", i), "unknown capability " + quote((*mesos)[i])});
     else if (std::find(out.begin(), out.end(), name) == out.end())
       out.push_back(name);
   }
@@ -80,26 +81,29 @@ void add_rlimits(const ContainerInfo& info, spec::Process& proc, Problems& p) {
       continue;
     }
     uint64_t hard = r.hard.value_or(kUnlimited), soft = r.soft.value_or(kUnlimited);
-    if (soft > hard) p.push_back({ptr + "/soft", "must not exceed hard (" + std::to_string(hard) + ")"});
+    if (soft > hard)
+      p.push_back({ptr + "/soft", "must not exceed hard (" + std::to_string(hard) + ")"});
     proc.rlimits.push_back({type, soft, hard});
   }
 }
 
 }  // namespace
 
-
 Result<std::pair<spec::HookPhase, spec::Hook>> parse_hook_flag(std::string_view text) {
   auto eq = text.find('=');
-  if (eq == std::string_view::npos) return fail("--hook " + quote(text) + ": expected PHASE=PATH[,ARG...]");
+  if (eq == std::string_view::npos)
+    return fail("--hook " + quote(text) + ": expected PHASE=PATH[,ARG...]");
   std::string phase_name(text.substr(0, eq));
   std::optional<spec::HookPhase> phase;
   for (auto ph : spec::kHookPhases)
     if (phase_name == spec::hook_phase_name(ph)) phase = ph;
   if (!phase)
-    return fail("--hook: unknown phase " + quote(phase_name) +
-                " (known: prestart, createRuntime, createContainer, startContainer, poststart, poststop)");
+    return fail(
+        "--hook: unknown phase " + quote(phase_name) +
+        " (known: prestart, createRuntime, createContainer, startContainer, poststart, poststop)");
   auto parts = split(text.substr(eq + 1), ',');
-  if (parts[0].empty() || parts[0][0] != '/') return fail("--hook " + quote(text) + ": PATH must be absolute");
+  if (parts[0].empty() || parts[0][0] != '/')
+    return fail("--hook " + quote(text) + ": PATH must be absolute");
   spec::Hook h;
   h.path = parts[0];
   h.args = parts;  // argv[0] is the path itself
@@ -111,15 +115,21 @@ namespace {
 // With an image (filesystem/linux and --rootfs), what Mesos's
 // filesystem/linux isolator mounts (ROOTFS_CONTAINER_MOUNTS) and masks
 // (ROOTFS_MASKED_PATHS), and the sandbox at /mnt/mesos/sandbox.
-void add_image_filesystem(spec::Config& c, spec::Linux& l, const std::string& work_dir, bool own_shm) {
+void add_image_filesystem(spec::Config& c, spec::Linux& l, const std::string& work_dir,
+                          bool own_shm) {
   c.mounts.push_back({"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}});
   c.mounts.push_back({"/sys", "sysfs", "sysfs", {"ro", "nosuid", "noexec", "nodev"}});
-  c.mounts.push_back({"/sys/fs/cgroup", "tmpfs", "tmpfs", {"nosuid", "noexec", "nodev", "mode=755"}});
+  c.mounts.push_back(
+      {"/sys/fs/cgroup", "tmpfs", "tmpfs", {"nosuid", "noexec", "nodev", "mode=755"}});
   c.mounts.push_back({"/dev", "tmpfs", "tmpfs", {"nosuid", "noexec", "strictatime", "mode=755"}});
-  c.mounts.push_back({"/dev/pts", "devpts", "devpts",
+  c.mounts.push_back({"/dev/pts",
+                      "devpts",
+                      "devpts",
                       {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}});
   // Its own /dev/shm, unless namespaces/ipc decides (see add_ipc).
-  if (own_shm) c.mounts.push_back({"/dev/shm", "tmpfs", "tmpfs", {"nosuid", "nodev", "strictatime", "mode=1777"}});
+  if (own_shm)
+    c.mounts.push_back(
+        {"/dev/shm", "tmpfs", "tmpfs", {"nosuid", "nodev", "strictatime", "mode=1777"}});
   l.readonly_paths = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
   l.masked_paths = {"/proc/acpi",       "/proc/asound",        "/proc/kcore",       "/proc/keys",
                     "/proc/key-users",  "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi",
@@ -131,8 +141,8 @@ void add_image_filesystem(spec::Config& c, spec::Linux& l, const std::string& wo
 // for a top-level container: unset -> a private IPC namespace (and, with an
 // image, a /dev/shm of its own); PRIVATE -> that plus a /dev/shm of its own,
 // shm_size MB if given; SHARE_PARENT -> the host's IPC namespace and /dev/shm.
-void add_ipc(const ContainerInfo& info, const Isolation& iso, bool image, spec::Config& c, spec::Linux& l,
-             Problems& p) {
+void add_ipc(const ContainerInfo& info, const Isolation& iso, bool image, spec::Config& c,
+             spec::Linux& l, Problems& p) {
   if (!iso.ipc) {
     if (info.ipc_mode) p.push_back({"/linux_info/ipc_mode", "needs the namespaces/ipc isolator"});
     if (info.shm_size) p.push_back({"/linux_info/shm_size", "needs the namespaces/ipc isolator"});
@@ -140,7 +150,8 @@ void add_ipc(const ContainerInfo& info, const Isolation& iso, bool image, spec::
   }
   bool priv = info.ipc_mode == "PRIVATE", share = info.ipc_mode == "SHARE_PARENT";
   if (info.shm_size && !priv)
-    p.push_back({"/linux_info/shm_size", "Only support specifying the size of /dev/shm when the IPC mode is `PRIVATE`"});
+    p.push_back({"/linux_info/shm_size",
+                 "Only support specifying the size of /dev/shm when the IPC mode is `PRIVATE`"});
   if (share) {
     if (image) c.mounts.push_back({"/dev/shm", "bind", "/dev/shm", {"rbind", "rw"}});
     return;
@@ -149,9 +160,11 @@ void add_ipc(const ContainerInfo& info, const Isolation& iso, bool image, spec::
   if (image) c.mounts.push_back({"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}});
   if (priv || image) {
     if (!iso.mount_namespace())
-      return p.push_back({"/linux_info/ipc_mode", "a private /dev/shm needs a mount namespace (filesystem/linux)"});
+      return p.push_back({"/linux_info/ipc_mode",
+                          "a private /dev/shm needs a mount namespace (filesystem/linux)"});
     std::vector<std::string> o = {"nosuid", "nodev", "strictatime", "mode=1777"};
-    if (info.shm_size) o.push_back("size=" + std::to_string(static_cast<uint64_t>(*info.shm_size) * 1024 * 1024));
+    if (info.shm_size)
+      o.push_back("size=" + std::to_string(static_cast<uint64_t>(*info.shm_size) * 1024 * 1024));
     c.mounts.push_back({"/dev/shm", "tmpfs", "tmpfs", o});
   }
 }
@@ -159,18 +172,23 @@ void add_ipc(const ContainerInfo& info, const Isolation& iso, bool image, spec::
 // linux_info.seccomp, or the agent's default (--seccomp-profile): the path of
 // the profile to read, as Mesos's linux/seccomp finds it (profile names are
 // relative to --seccomp-config-dir).
-void add_seccomp(const ContainerInfo& info, const ConvertOptions& opts, Conversion& out, Problems& p) {
+void add_seccomp(const ContainerInfo& info, const ConvertOptions& opts, Conversion& out,
+                 Problems& p) {
   if (info.seccomp_unconfined) return;
-  std::optional<std::string> name = info.seccomp_profile ? info.seccomp_profile : opts.seccomp_profile;
+  std::optional<std::string> name =
+      info.seccomp_profile ? info.seccomp_profile : opts.seccomp_profile;
   if (!name) return;
   std::string ptr = info.seccomp_profile ? "/linux_info/seccomp/profile_name" : "";
   if (!opts.seccomp_config_dir) {
-    if (ptr.empty()) out.seccomp_profile_path = *name;  // --seccomp-profile with no dir: a path of its own
-    else p.push_back({ptr, "names a profile in a seccomp config dir: give --seccomp-config-dir DIR"});
+    if (ptr.empty())
+      out.seccomp_profile_path = *name;  // --seccomp-profile with no dir: a path of its own
+    else
+      p.push_back({ptr, "names a profile in a seccomp config dir: give --seccomp-config-dir DIR"});
     return;
   }
   if (name->empty() || (*name)[0] == '/' || has_dot_components(*name))
-    return p.push_back({ptr.empty() ? "/" : ptr, quote(*name) + " must be a file name below --seccomp-config-dir"});
+    return p.push_back({ptr.empty() ? "/" : ptr,
+                        quote(*name) + " must be a file name below --seccomp-config-dir"});
   out.seccomp_profile_path = *opts.seccomp_config_dir + "/" + *name;
 }
 
@@ -179,11 +197,13 @@ void add_process(const ContainerInfo& info, const ConvertOptions& opts, const st
   spec::Process proc;
   proc.args = opts.command;
   proc.cwd = sandbox;
-  proc.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "MESOS_SANDBOX=" + sandbox};
+  proc.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+              "MESOS_SANDBOX=" + sandbox};
   if (info.tty) {
     proc.terminal = true;
     proc.env.push_back("TERM=xterm");
-    if (info.tty_rows && info.tty_columns) proc.console_size = spec::ConsoleSize{*info.tty_rows, *info.tty_columns};
+    if (info.tty_rows && info.tty_columns)
+      proc.console_size = spec::ConsoleSize{*info.tty_rows, *info.tty_columns};
   }
   add_capabilities(info, proc, p);
   add_rlimits(info, proc, p);
@@ -195,8 +215,10 @@ void add_process(const ContainerInfo& info, const ConvertOptions& opts, const st
 Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts) {
   auto iso = parse_isolation(opts.isolation);
   if (!iso) return std::unexpected(iso.error());
-  if (opts.command.empty()) return fail("no command: give it after the options (mcrun convert ... -- COMMAND [ARG...])");
-  if (opts.work_dir.empty() || opts.work_dir[0] != '/') return fail("--work-dir must be an absolute path");
+  if (opts.command.empty())
+    return fail("no command: give it after the options (mcrun convert ... -- COMMAND [ARG...])");
+  if (opts.work_dir.empty() || opts.work_dir[0] != '/')
+    return fail("--work-dir must be an absolute path");
   if (opts.rootfs && !iso->mount_namespace())
     return fail("--rootfs needs a mount namespace: add filesystem/linux to --isolation");
   std::map<std::string, double> resources;
@@ -224,23 +246,30 @@ Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts
   if (iso->mount_namespace() || pid_ns) linux.namespaces.push_back({"mount", std::nullopt});
   if (pid_ns) linux.namespaces.push_back({"pid", std::nullopt});
   if (info.hostname) linux.namespaces.push_back({"uts", std::nullopt});
-  if (image) add_image_filesystem(c, linux, work_dir, !iso->ipc);
-  else if (pid_ns) c.mounts.push_back({"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}});
+  if (image)
+    add_image_filesystem(c, linux, work_dir, !iso->ipc);
+  else if (pid_ns)
+    c.mounts.push_back({"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}});
   add_ipc(info, *iso, image, c, linux, p);
 
   if (!info.volumes.empty() && !iso->mount_namespace())
-    p.push_back({"/volumes", "volumes need a filesystem isolator with a mount namespace (filesystem/linux or "
-                             "filesystem/shared)"});
+    p.push_back({"/volumes",
+                 "volumes need a filesystem isolator with a mount namespace (filesystem/linux or "
+                 "filesystem/shared)"});
   else
-    add_volumes(info, {work_dir, sandbox, image ? std::optional(normalize(*opts.rootfs)) : std::nullopt, iso->linux_fs},
+    add_volumes(info,
+                {work_dir, sandbox, image ? std::optional(normalize(*opts.rootfs)) : std::nullopt,
+                 iso->linux_fs},
                 out, p);
 
   if (iso->cpu || iso->mem || iso->pids) {
-    spec::Resources r = cgroup_resources(resources, {iso->cpu, iso->mem, iso->pids, opts.cgroups_enable_cfs});
+    spec::Resources r =
+        cgroup_resources(resources, {iso->cpu, iso->mem, iso->pids, opts.cgroups_enable_cfs});
     if (r.cpu || r.memory || r.pids_limit) linux.resources = std::move(r);
   }
   add_seccomp(info, opts, out, p);
-  if (!linux.namespaces.empty() || linux.resources || !linux.masked_paths.empty()) c.linux = std::move(linux);
+  if (!linux.namespaces.empty() || linux.resources || !linux.masked_paths.empty())
+    c.linux = std::move(linux);
   for (const auto& [phase, hook] : opts.hooks) {
     if (!c.hooks) c.hooks = spec::Hooks{};
     c.hooks->phases[phase].push_back(hook);

@@ -21,11 +21,13 @@ inline constexpr const char* kSandboxInImage = "/mnt/mesos/sandbox";
 struct ConvertOptions {
   std::string isolation = kDefaultIsolation;  // comma separated Mesos isolator names
   std::optional<std::string> resources;       // "cpus:1.5;mem:256"
-  bool cgroups_enable_cfs = false;            // a CPU quota from cpus (Mesos's --cgroups_enable_cfs)
-  std::optional<std::string> seccomp_config_dir;  // where profile names are found (Mesos's --seccomp_config_dir)
-  std::optional<std::string> seccomp_profile;     // the default profile (Mesos's --seccomp_profile_name)
-  std::string work_dir;                       // absolute: the executor's sandbox
-  std::optional<std::string> rootfs;          // absolute: an unpacked image
+  bool cgroups_enable_cfs = false;  // a CPU quota from cpus (Mesos's --cgroups_enable_cfs)
+  std::optional<std::string>
+      seccomp_config_dir;  // where profile names are found (Mesos's --seccomp_config_dir)
+  std::optional<std::string>
+      seccomp_profile;                // the default profile (Mesos's --seccomp_profile_name)
+  std::string work_dir;               // absolute: the executor's sandbox
+  std::optional<std::string> rootfs;  // absolute: an unpacked image
   std::vector<std::string> command;
   std::vector<std::pair<spec::HookPhase, spec::Hook>> hooks;
   std::string input_name = "container_info";  // for messages
@@ -65,7 +67,6 @@ struct Conversion {
 };
 
 Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts);
-
 
 // --hook PHASE=PATH[,ARG...] -> (phase, hook). ARGs follow PATH as argv[1..].
 Result<std::pair<spec::HookPhase, spec::Hook>> parse_hook_flag(std::string_view text);

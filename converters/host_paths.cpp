@@ -38,7 +38,8 @@ Result<struct stat> stat_mode_source(const SandboxDir& d) {
   if (!d.rootfs) return sys::stat_at(AT_FDCWD, d.mode_from, 0);
   auto root = sys::open_path(*d.rootfs, O_PATH | O_DIRECTORY);
   if (!root) return std::unexpected(root.error());
-  auto fd = sys::openat2(root->get(), d.mode_from.c_str(), O_PATH, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  auto fd = sys::openat2(root->get(), d.mode_from.c_str(), O_PATH, 0,
+                         RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
   if (!fd) return std::unexpected(fd.error());
   return sys::stat_fd(fd->get());
 }
@@ -59,10 +60,12 @@ std::string blocked_at(const std::string& work_dir, const std::string& relative)
 // One step down from `dir`, making the directory if it is missing. A symlink
 // (or anything else that would leave `dir`) is refused by the kernel.
 Result<UniqueFd> step_into(int dir, const std::string& name, bool create) {
-  if (create && ::mkdirat(dir, name.c_str(), 0755) < 0 && errno != EEXIST) return fail_errno("mkdir " + quote(name));
+  if (create && ::mkdirat(dir, name.c_str(), 0755) < 0 && errno != EEXIST)
+    return fail_errno("mkdir " + quote(name));
   auto fd = sys::openat2(dir, name.c_str(), O_RDONLY | O_DIRECTORY, 0,
                          RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
-  if (!fd && fd.error().code == ELOOP) return fail(quote(name) + " is a symlink: refusing to follow it", ELOOP);
+  if (!fd && fd.error().code == ELOOP)
+    return fail(quote(name) + " is a symlink: refusing to follow it", ELOOP);
   return fd;
 }
 
@@ -74,18 +77,21 @@ Result<std::vector<DirToMake>> check_host_paths(const Conversion& conv, const st
   for (const auto& r : conv.required) {
     struct stat st;
     if (::stat(r.path.c_str(), &st) < 0) {
-      std::string what = r.role == "container_path"
-                             ? quote(r.path) + " does not exist on the host (the container shares its filesystem)"
-                             : quote(r.path) + " does not exist";
+      std::string what =
+          r.role == "container_path"
+              ? quote(r.path) + " does not exist on the host (the container shares its filesystem)"
+              : quote(r.path) + " does not exist";
       p.push_back({where(r.volume, r.role), what + ": " + errno_name(errno)});
     } else if (r.must_be_shared) {
       char real[PATH_MAX];
       auto holder = ::realpath(r.path.c_str(), real) ? sys::mount_holding(real) : std::nullopt;
       if (!holder || !holder->shared)
-        p.push_back({where(r.volume, r.role),
-                     "cannot set up bidirectional mount propagation for " + quote(r.path) +
-                         ": it is not under a shared mount" +
-                         (holder ? " (" + quote(holder->mount_point) + " is not shared: mount --make-shared it)" : "")});
+        p.push_back(
+            {where(r.volume, r.role), "cannot set up bidirectional mount propagation for " +
+                                          quote(r.path) + ": it is not under a shared mount" +
+                                          (holder ? " (" + quote(holder->mount_point) +
+                                                        " is not shared: mount --make-shared it)"
+                                                  : "")});
     }
   }
   std::vector<DirToMake> dirs;
@@ -102,7 +108,8 @@ Result<std::vector<DirToMake>> check_host_paths(const Conversion& conv, const st
       m.gid = exists ? ws.st_gid : ::getegid();
     } else if (auto st = stat_mode_source(d)) {
       if (!S_ISDIR(st->st_mode)) {
-        p.push_back({where(d.volume, "container_path"), quote(d.mode_from) + " is not a directory"});
+        p.push_back(
+            {where(d.volume, "container_path"), quote(d.mode_from) + " is not a directory"});
         continue;
       }
       m.mode = st->st_mode & 07777;
@@ -112,8 +119,10 @@ Result<std::vector<DirToMake>> check_host_paths(const Conversion& conv, const st
       continue;  // already reported as a missing container_path
     }
     if (auto at = blocked_at(work_dir, d.relative); !at.empty()) {
-      p.push_back({where(d.volume, "host_path"),
-                   quote(at) + " exists and is not a directory (a symlink is never followed out of the work dir)"});
+      p.push_back(
+          {where(d.volume, "host_path"),
+           quote(at) +
+               " exists and is not a directory (a symlink is never followed out of the work dir)"});
       continue;
     }
     dirs.push_back(std::move(m));
@@ -129,7 +138,9 @@ Result<> make_sandbox_dirs(const std::string& work_dir, const std::vector<DirToM
   auto top = sys::open_path(work_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
   if (!top) {
     if (top.error().code == ELOOP || top.error().code == ENOTDIR)
-      return fail("--work-dir " + quote(work_dir) + " is a symlink (or not a directory): refusing to use it", ELOOP);
+      return fail("--work-dir " + quote(work_dir) +
+                      " is a symlink (or not a directory): refusing to use it",
+                  ELOOP);
     return std::unexpected(top.error());
   }
   for (const auto& d : dirs) {
@@ -142,7 +153,8 @@ Result<> make_sandbox_dirs(const std::string& work_dir, const std::vector<DirToM
     }
     if (::fchmod(cur.get(), d.mode) < 0) return fail_errno(ctx + ": chmod");
     // Only root may give a directory away; others keep their own ownership.
-    if (::geteuid() == 0 && ::fchown(cur.get(), d.uid, d.gid) < 0) return fail_errno(ctx + ": chown");
+    if (::geteuid() == 0 && ::fchown(cur.get(), d.uid, d.gid) < 0)
+      return fail_errno(ctx + ": chown");
   }
   return {};
 }

@@ -27,7 +27,8 @@ struct DirToMake {
   gid_t gid = 0;
 };
 
-Result<std::vector<DirToMake>> check_host_paths(const Conversion& conversion, const std::string& work_dir,
+Result<std::vector<DirToMake>> check_host_paths(const Conversion& conversion,
+                                                const std::string& work_dir,
                                                 std::string_view input_name);
 
 // mkdir -p of each below the work dir (new parents 0755), then fchmod/fchown

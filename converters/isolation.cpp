@@ -16,16 +16,18 @@ std::string trim(std::string s) {
 // Names Mesos accepts that need nothing beyond what mcrun always does:
 // rlimits and capabilities from the ContainerInfo are applied, volume sources
 // are read, POSIX isolators only report usage.
-const std::set<std::string> kAlwaysOn = {"posix/cpu", "posix/mem", "posix/rlimits", "linux/capabilities",
-                                         "volume/host_path", "volume/sandbox_path", "filesystem/posix"};
+const std::set<std::string> kAlwaysOn = {
+    "posix/cpu",        "posix/mem",           "posix/rlimits",   "linux/capabilities",
+    "volume/host_path", "volume/sandbox_path", "filesystem/posix"};
 
 }  // namespace
 
 const std::vector<std::string>& known_isolators() {
   static const std::vector<std::string> k = {
-      "filesystem/shared", "filesystem/linux", "filesystem/posix", "namespaces/pid",   "namespaces/ipc",
-      "cgroups/cpu",       "cgroups/mem",      "cgroups/pids",     "cgroups/all",      "posix/cpu",
-      "posix/mem",         "posix/rlimits",    "linux/capabilities", "volume/host_path", "volume/sandbox_path"};
+      "filesystem/shared",  "filesystem/linux", "filesystem/posix",   "namespaces/pid",
+      "namespaces/ipc",     "cgroups/cpu",      "cgroups/mem",        "cgroups/pids",
+      "cgroups/all",        "posix/cpu",        "posix/mem",          "posix/rlimits",
+      "linux/capabilities", "volume/host_path", "volume/sandbox_path"};
   return k;
 }
 
@@ -46,23 +48,34 @@ Result<Isolation> parse_isolation(const std::string& list) {
       {"process", {"posix/cpu", "posix/mem"}}, {"cgroups", {"cgroups/cpu", "cgroups/mem"}}};
   for (const auto& [old, now] : deprecated)
     if (names.erase(old)) names.insert(now.begin(), now.end());
-  if (std::count_if(names.begin(), names.end(), [](const std::string& n) { return n.starts_with("filesystem/"); }) > 1)
+  if (std::count_if(names.begin(), names.end(),
+                    [](const std::string& n) { return n.starts_with("filesystem/"); }) > 1)
     return fail("--isolation: Using multiple filesystem isolators simultaneously is disallowed");
 
   Isolation iso;
   for (const auto& name : names) {
-    if (name == "filesystem/shared") iso.shared_fs = true;
-    else if (name == "filesystem/linux") iso.linux_fs = true;
-    else if (name == "namespaces/pid") iso.pid = true;
-    else if (name == "namespaces/ipc") iso.ipc = true;
-    else if (name == "cgroups/cpu") iso.cpu = true;
-    else if (name == "cgroups/mem") iso.mem = true;
-    else if (name == "cgroups/pids") iso.pids = true;
-    else if (name == "cgroups/all") iso.cpu = iso.mem = iso.pids = true;
-    else if (kAlwaysOn.contains(name)) continue;
+    if (name == "filesystem/shared")
+      iso.shared_fs = true;
+    else if (name == "filesystem/linux")
+      iso.linux_fs = true;
+    else if (name == "namespaces/pid")
+      iso.pid = true;
+    else if (name == "namespaces/ipc")
+      iso.ipc = true;
+    else if (name == "cgroups/cpu")
+      iso.cpu = true;
+    else if (name == "cgroups/mem")
+      iso.mem = true;
+    else if (name == "cgroups/pids")
+      iso.pids = true;
+    else if (name == "cgroups/all")
+      iso.cpu = iso.mem = iso.pids = true;
+    else if (kAlwaysOn.contains(name))
+      continue;
     else if (name == "disk/du" || name == "posix/disk")
-      return fail("--isolation: " + name + " is not supported by mcrun yet (no sandbox disk usage reporting "
-                                           "or enforcement)");
+      return fail("--isolation: " + name +
+                  " is not supported by mcrun yet (no sandbox disk usage reporting "
+                  "or enforcement)");
     else {
       std::string known;
       for (const auto& k : known_isolators()) known += (known.empty() ? "" : ", ") + k;

@@ -12,8 +12,8 @@
 namespace mcrun::converters {
 
 struct Isolation {
-  bool shared_fs = false;   // filesystem/shared: a mount namespace over the host's tree
-  bool linux_fs = false;    // filesystem/linux: the same, plus images and volume sources
+  bool shared_fs = false;  // filesystem/shared: a mount namespace over the host's tree
+  bool linux_fs = false;   // filesystem/linux: the same, plus images and volume sources
   bool pid = false, ipc = false;
   bool cpu = false, mem = false, pids = false;
   bool mount_namespace() const { return shared_fs || linux_fs; }

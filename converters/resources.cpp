@@ -31,11 +31,13 @@ Result<std::map<std::string, double>> parse_resources(std::string_view text) {
   return out;
 }
 
-spec::Resources cgroup_resources(const std::map<std::string, double>& res, const CgroupIsolators& iso) {
+spec::Resources cgroup_resources(const std::map<std::string, double>& res,
+                                 const CgroupIsolators& iso) {
   spec::Resources r;
   if (auto it = res.find("cpus"); iso.cpu && it != res.end()) {
     spec::Cpu c;
-    c.shares = std::max<uint64_t>(kMinCpuShares, static_cast<uint64_t>(it->second * kCpuSharesPerCpu));
+    c.shares =
+        std::max<uint64_t>(kMinCpuShares, static_cast<uint64_t>(it->second * kCpuSharesPerCpu));
     if (iso.enable_cfs) {
       c.period = kCfsPeriodUs;
       c.quota = std::max<int64_t>(kMinCfsQuotaUs, static_cast<int64_t>(it->second * kCfsPeriodUs));
@@ -44,12 +46,14 @@ spec::Resources cgroup_resources(const std::map<std::string, double>& res, const
   }
   if (auto it = res.find("mem"); iso.mem && it != res.end()) {
     spec::Memory m;
-    int64_t bytes = std::max<int64_t>(kMinMemoryBytes, static_cast<int64_t>(it->second * 1024 * 1024));  // MB
+    int64_t bytes =
+        std::max<int64_t>(kMinMemoryBytes, static_cast<int64_t>(it->second * 1024 * 1024));  // MB
     m.limit = bytes;
     m.reservation = bytes;
     r.memory = m;
   }
-  if (auto it = res.find("pids"); iso.pids && it != res.end()) r.pids_limit = static_cast<int64_t>(it->second);
+  if (auto it = res.find("pids"); iso.pids && it != res.end())
+    r.pids_limit = static_cast<int64_t>(it->second);
   return r;
 }
 

@@ -15,10 +15,10 @@ namespace mcrun::converters {
 Result<std::map<std::string, double>> parse_resources(std::string_view text);
 
 // Mesos's isolators/cgroups/constants.hpp.
-inline constexpr uint64_t kCpuSharesPerCpu = 1024;          // CPU_SHARES_PER_CPU
-inline constexpr uint64_t kMinCpuShares = 2;                 // MIN_CPU_SHARES (the kernel's minimum)
-inline constexpr uint64_t kCfsPeriodUs = 100000;             // CPU_CFS_PERIOD (100ms)
-inline constexpr int64_t kMinCfsQuotaUs = 1000;              // MIN_CPU_CFS_QUOTA (1ms)
+inline constexpr uint64_t kCpuSharesPerCpu = 1024;  // CPU_SHARES_PER_CPU
+inline constexpr uint64_t kMinCpuShares = 2;        // MIN_CPU_SHARES (the kernel's minimum)
+inline constexpr uint64_t kCfsPeriodUs = 100000;    // CPU_CFS_PERIOD (100ms)
+inline constexpr int64_t kMinCfsQuotaUs = 1000;     // MIN_CPU_CFS_QUOTA (1ms)
 inline constexpr int64_t kMinMemoryBytes = 32 * 1024 * 1024;  // MIN_MEMORY (32MB)
 
 struct CgroupIsolators {
@@ -30,6 +30,7 @@ struct CgroupIsolators {
 // subsystems do: cpu.shares = max(1024 x cpus, 2), a CFS quota only with
 // enable_cfs (max(100ms x cpus, 1ms) per 100ms); memory soft and hard limit
 // both max(mem, 32MB) (memory.soft_limit_in_bytes is Mesos's "always set").
-spec::Resources cgroup_resources(const std::map<std::string, double>& res, const CgroupIsolators& iso);
+spec::Resources cgroup_resources(const std::map<std::string, double>& res,
+                                 const CgroupIsolators& iso);
 
 }  // namespace mcrun::converters

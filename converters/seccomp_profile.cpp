@@ -11,7 +11,9 @@ using spec::ObjectReader;
 using spec::Problems;
 
 // This machine's names for its architecture, in archMap and in "arches".
-bool native_arch(const std::string& a) { return a == "SCMP_ARCH_X86_64" || a == "amd64" || a == "x86_64"; }
+bool native_arch(const std::string& a) {
+  return a == "SCMP_ARCH_X86_64" || a == "amd64" || a == "x86_64";
+}
 
 bool has_cap(const std::optional<std::vector<std::string>>& caps, const std::string& cap) {
   return !caps || std::find(caps->begin(), caps->end(), cap) != caps->end();
@@ -21,9 +23,11 @@ bool has_cap(const std::optional<std::vector<std::string>>& caps, const std::str
 // filter matches this container (each listed criterion must hold).
 bool filter_matches(ObjectReader& r, const std::optional<std::vector<std::string>>& caps) {
   bool match = true;
-  if (auto arches = r.strings("arches")) match = std::any_of(arches->begin(), arches->end(), native_arch);
+  if (auto arches = r.strings("arches"))
+    match = std::any_of(arches->begin(), arches->end(), native_arch);
   if (auto wanted = r.strings("caps"))
-    match = match && std::all_of(wanted->begin(), wanted->end(), [&](const std::string& c) { return has_cap(caps, c); });
+    match = match && std::all_of(wanted->begin(), wanted->end(),
+                                 [&](const std::string& c) { return has_cap(caps, c); });
   (void)r.string("minKernel");
   return match;
 }
@@ -50,7 +54,8 @@ spec::SeccompSyscall read_rule(ObjectReader& sr, const std::string& ptr, Problem
 
 }  // namespace
 
-Result<spec::Seccomp> seccomp_from_profile(const Json& profile, const std::optional<std::vector<std::string>>& caps,
+Result<spec::Seccomp> seccomp_from_profile(const Json& profile,
+                                           const std::optional<std::vector<std::string>>& caps,
                                            std::string_view name) {
   Problems p;
   ObjectReader r(profile, "", p);

@@ -18,7 +18,8 @@ namespace mcrun::converters {
 
 // `caps`: the container's effective capabilities ("CAP_SYS_ADMIN"), or
 // nullopt when it keeps all of root's.
-Result<spec::Seccomp> seccomp_from_profile(const Json& profile, const std::optional<std::vector<std::string>>& caps,
+Result<spec::Seccomp> seccomp_from_profile(const Json& profile,
+                                           const std::optional<std::vector<std::string>>& caps,
                                            std::string_view name);
 
 }  // namespace mcrun::converters

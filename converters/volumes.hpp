@@ -24,7 +24,8 @@ struct VolumeContext {
   bool sources_allowed = false;       // filesystem/linux (volume/host_path, volume/sandbox_path)
 };
 
-void add_volumes(const ContainerInfo& info, const VolumeContext& ctx, Conversion& out, spec::Problems& p);
+void add_volumes(const ContainerInfo& info, const VolumeContext& ctx, Conversion& out,
+                 spec::Problems& p);
 
 // Path components; "." and ".." are kept so callers can reject them.
 std::vector<std::string> components(std::string_view path);

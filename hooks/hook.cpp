@@ -29,7 +29,8 @@ Result<std::pair<UniqueFd, UniqueFd>> make_pipe() {
   // dup2 clears O_CLOEXEC on the new descriptors; everything else stays close-on-exec.
   if (::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) _exit(126);
   std::vector<char*> argv, envp;
-  std::vector<std::string> args = hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
+  std::vector<std::string> args =
+      hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::vector<std::string> env = hook.env;
@@ -75,14 +76,16 @@ Result<> run_hook(const spec::Hook& hook, std::string_view state_json, std::stri
   in->second.reset();
 
   using Clock = std::chrono::steady_clock;
-  auto deadline = hook.timeout ? Clock::now() + std::chrono::seconds(*hook.timeout) : Clock::time_point::max();
+  auto deadline =
+      hook.timeout ? Clock::now() + std::chrono::seconds(*hook.timeout) : Clock::time_point::max();
   std::string output;
   bool exited = false, timed_out = false;
   while (!exited) {
     pollfd fds[2] = {{child->pidfd.get(), POLLIN, 0}, {out->first.get(), POLLIN, 0}};
     int timeout_ms = -1;
     if (hook.timeout) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       timeout_ms = left > 0 ? static_cast<int>(left) : 0;
     }
     int n = ::poll(fds, out->first ? 2 : 1, timeout_ms);
@@ -111,15 +114,17 @@ Result<> run_hook(const spec::Hook& hook, std::string_view state_json, std::stri
       output.append(buf, static_cast<size_t>(r));
   }
   if (*status != 0) {
-    std::string why = WIFSIGNALED(*status) ? "was killed by signal " + std::to_string(WTERMSIG(*status))
-                                           : "exited with status " + std::to_string(WEXITSTATUS(*status));
+    std::string why = WIFSIGNALED(*status)
+                          ? "was killed by signal " + std::to_string(WTERMSIG(*status))
+                          : "exited with status " + std::to_string(WEXITSTATUS(*status));
     output = tidy(output.substr(0, kKeepOutput));
     return fail(who + " " + why + (output.empty() ? "" : ": " + output));
   }
   return {};
 }
 
-Result<> run_phase(const std::vector<spec::Hook>& hooks, spec::HookPhase phase, std::string_view state_json) {
+Result<> run_phase(const std::vector<spec::Hook>& hooks, spec::HookPhase phase,
+                   std::string_view state_json) {
   for (size_t i = 0; i < hooks.size(); ++i) {
     std::string label = std::string(spec::hook_phase_name(phase)) + "[" + std::to_string(i) + "]";
     MCRUN_CHECK(run_hook(hooks[i], state_json, label));

@@ -15,7 +15,8 @@ namespace mcrun::hooks {
 Result<> run_hook(const spec::Hook& hook, std::string_view state_json, std::string_view label);
 
 // Runs the hooks of one phase in order; stops at the first that fails.
-Result<> run_phase(const std::vector<spec::Hook>& hooks, spec::HookPhase phase, std::string_view state_json);
+Result<> run_phase(const std::vector<spec::Hook>& hooks, spec::HookPhase phase,
+                   std::string_view state_json);
 
 // Runs every hook of the phase even after one failed (poststop: runtime-spec
 // makes a failure a warning, and the remaining hooks still run). Returns the

@@ -10,7 +10,7 @@
 namespace mcrun::runtime {
 
 struct Bundle {
-  std::string dir;     // absolute, symlinks resolved
+  std::string dir;  // absolute, symlinks resolved
   spec::Config config;
   std::string rootfs;  // absolute, symlinks resolved
   // root.path "/": the host's own filesystem (Mesos filesystem/shared). The

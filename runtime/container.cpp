@@ -1,3 +1,5 @@
+// The lifecycle operations on an existing container: start, kill, delete
+// (and the poststop hooks), plus what the container operations share.
 #include "runtime/container.hpp"
 
 #include <poll.h>
@@ -14,6 +16,7 @@
 
 #include "hooks/hook.hpp"
 #include "runtime/cgroup/cgroups.hpp"
+#include "runtime/container_internal.hpp"
 #include "runtime/process/sync.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
@@ -22,28 +25,18 @@
 #include "spec/json_reader.hpp"
 
 namespace mcrun::runtime {
-namespace {
 
-using sys::UniqueFd;
-
-// runc's wording where clients parse it: containerd's shim takes "container
-// not running" (or "no such process") from kill to mean that the process
-// already finished, and "does not exist" to mean an unknown id.
+namespace detail {
 std::string not_running(const std::string& id, spec::Status s, std::string_view verb) {
-  return "cannot " + std::string(verb) + " container " + quote(id) + ": container not running (it is " +
-         spec::status_name(s) + ")";
+  return "cannot " + std::string(verb) + " container " + quote(id) +
+         ": container not running (it is " + spec::status_name(s) + ")";
 }
 
-std::string status_error(const std::string& id, spec::Status s, std::string_view verb, std::string_view needs) {
-  return "cannot " + std::string(verb) + " container " + quote(id) + ": it is " + spec::status_name(s) + " (" +
-         std::string(needs) + ")";
+std::string status_error(const std::string& id, spec::Status s, std::string_view verb,
+                         std::string_view needs) {
+  return "cannot " + std::string(verb) + " container " + quote(id) + ": it is " +
+         spec::status_name(s) + " (" + std::string(needs) + ")";
 }
-
-struct Loaded {
-  ContainerDir dir;
-  spec::Record record;
-  spec::Status status;
-};
 
 Result<Loaded> load_locked(const std::string& root, const std::string& id) {
   auto dir = ContainerDir::open(root, id);
@@ -63,12 +56,13 @@ Result<Loaded> load_locked(const std::string& root, const std::string& id) {
 }
 
 // A pidfd for the init, or nothing if that pid now names another process.
-Result<UniqueFd> open_init(const spec::Record& r) {
+Result<sys::UniqueFd> open_init(const spec::Record& r) {
   auto fd = sys::pidfd_open(r.state.pid);
   if (!fd) return fd;
   // Checked after pidfd_open: if the start time still matches, the pidfd is
   // bound to our init, and no later pid reuse can redirect a signal.
-  if (!sys::process_alive(r.state.pid, r.init_start_time)) return fail("the container init has exited", ESRCH);
+  if (!sys::process_alive(r.state.pid, r.init_start_time))
+    return fail("the container init has exited", ESRCH);
   return fd;
 }
 
@@ -109,7 +103,9 @@ std::vector<pid_t> container_pids(const spec::Record& r) {
   return session_tree(r.state.pid, r.init_start_time);
 }
 
-bool posix_mode(const spec::Record& r) { return r.cgroup_path.empty() && !r.own_pid_namespace && r.state.pid > 0; }
+bool posix_mode(const spec::Record& r) {
+  return r.cgroup_path.empty() && !r.own_pid_namespace && r.state.pid > 0;
+}
 
 Result<> signal_all(const spec::Record& r, int sig) {
   if (!r.cgroup_path.empty()) return Cgroup(r.cgroup_path).signal_all(sig);
@@ -118,62 +114,26 @@ Result<> signal_all(const spec::Record& r, int sig) {
   return {};
 }
 
-}  // namespace
+}  // namespace detail
+
+using namespace detail;
+using sys::UniqueFd;
 
 void run_poststop_hooks(const spec::Config& config, spec::State state) {
   if (!config.hooks) return;
   state.status = spec::Status::Stopped;
   state.pid = 0;
-  for (const auto& e : hooks::run_phase_all(config.hooks->of(spec::HookPhase::Poststop), spec::HookPhase::Poststop,
-                                            spec::emit_state(state).dump()))
+  for (const auto& e :
+       hooks::run_phase_all(config.hooks->of(spec::HookPhase::Poststop), spec::HookPhase::Poststop,
+                            spec::emit_state(state).dump()))
     warn(e.what());
-}
-
-spec::Status derive_status(const ContainerDir& dir, const spec::Record& record) {
-  if (!sys::process_alive(record.state.pid, record.init_start_time)) return spec::Status::Stopped;
-  if (dir.start_socket_exists()) return spec::Status::Created;
-  if (!record.cgroup_path.empty() && Cgroup(record.cgroup_path).frozen()) return spec::Status::Paused;
-  return spec::Status::Running;
-}
-
-Result<spec::State> container_state(const std::string& root, const std::string& id) {
-  auto dir = ContainerDir::open_unlocked(root, id);
-  if (!dir) return std::unexpected(dir.error());
-  spec::State s;
-  s.id = id;
-  if (!dir->has_record()) {
-    s.status = dir->busy() ? spec::Status::Creating : spec::Status::Stopped;
-    return s;
-  }
-  auto record = dir->load();
-  if (!record) return std::unexpected(record.error());
-  s = record->state;
-  s.status = derive_status(*dir, *record);
-  if (s.status == spec::Status::Stopped) s.pid = 0;
-  return s;
-}
-
-Result<std::vector<spec::State>> list_containers(const std::string& root) {
-  auto ids = list_ids(root);
-  if (!ids) return std::unexpected(ids.error());
-  std::vector<spec::State> out;
-  for (const auto& id : *ids) {
-    auto s = container_state(root, id);
-    if (s) out.push_back(std::move(*s));
-    else {
-      spec::State broken;  // a damaged record is listed, not hidden
-      broken.id = id;
-      broken.status = spec::Status::Stopped;
-      out.push_back(std::move(broken));
-    }
-  }
-  return out;
 }
 
 Result<> start_container(const std::string& root, const std::string& id) {
   auto c = load_locked(root, id);
   if (!c) return std::unexpected(c.error());
-  if (!spec::can_start(c->status)) return fail(status_error(id, c->status, "start", "start needs a created container"));
+  if (!spec::can_start(c->status))
+    return fail(status_error(id, c->status, "start", "start needs a created container"));
   // Through the directory fd, so the state root's length never matters.
   auto sock = sys::connect_unix(sys::fd_path(c->dir.fd()) + "/" + kStartSocket, SOCK_SEQPACKET);
   if (!sock) return std::unexpected(std::move(sock.error()).context("start the container init"));
@@ -224,7 +184,8 @@ Result<> force_delete_damaged(const std::string& root, const std::string& id) {
   if (!dir) return std::unexpected(dir.error());
   auto init = dir->load_init();
   if (!init) {
-    warn("container " + quote(id) + ": no readable record of its init: if any of its processes or its cgroup "
+    warn("container " + quote(id) +
+         ": no readable record of its init: if any of its processes or its cgroup "
          "are left, they are not found and not removed");
     return dir->remove();
   }
@@ -235,7 +196,8 @@ Result<> force_delete_damaged(const std::string& root, const std::string& id) {
     auto fd = sys::pidfd_open(init->pid);
     if (fd && sys::process_alive(init->pid, init->start_time)) {
       (void)sys::pidfd_send_signal(fd->get(), SIGKILL);
-      if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
+      if (!wait_exit(fd->get(), 10000))
+        return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
     }
     // The init's session: its processes outside a cgroup (POSIX mode).
     for (pid_t p : session_tree(init->pid, init->start_time)) ::kill(p, SIGKILL);
@@ -251,7 +213,8 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
     return force_delete_damaged(root, id);
   auto c = load_locked(root, id);
   if (!c) {
-    if (force && c.error().kind == ErrorKind::NotFound) return {};  // clients follow delete with delete --force
+    if (force && c.error().kind == ErrorKind::NotFound)
+      return {};  // clients follow delete with delete --force
     if (force && c.error().kind == ErrorKind::CorruptState) return force_delete_damaged(root, id);
     return std::unexpected(c.error());
   }
@@ -265,11 +228,13 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
       if (!c->record.own_pid_namespace) (void)signal_all(c->record, SIGKILL);
       // ESRCH: it is already gone (the session kill above took it, and its
       // reaper was quick), which is all this asks for.
-      if (auto killed = sys::pidfd_send_signal(fd->get(), SIGKILL); !killed && killed.error().code != ESRCH)
+      if (auto killed = sys::pidfd_send_signal(fd->get(), SIGKILL);
+          !killed && killed.error().code != ESRCH)
         return std::unexpected(killed.error());
       // The pidfd turns readable only after the kernel has killed and reaped
       // every other process of the pid namespace (zap_pid_ns_processes).
-      if (!wait_exit(fd->get(), 10000)) return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
+      if (!wait_exit(fd->get(), 10000))
+        return fail("container " + quote(id) + " did not die within 10s of SIGKILL");
     }
   }
   // What is left of a POSIX-mode container (its init may be gone, its
@@ -277,104 +242,10 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
   if (posix_mode(c->record)) (void)signal_all(c->record, SIGKILL);
   // Stragglers of a container without its own pid namespace, and cgroups it
   // made below its own, go with its cgroup.
-  if (!c->record.cgroup_path.empty()) MCRUN_CHECK_CTX(Cgroup(c->record.cgroup_path).destroy(), "delete " + id);
+  if (!c->record.cgroup_path.empty())
+    MCRUN_CHECK_CTX(Cgroup(c->record.cgroup_path).destroy(), "delete " + id);
   if (c->record.state.pid > 0) run_poststop_hooks(c->record.config, c->record.state);
   return c->dir.remove();
-}
-
-Result<> pause_container(const std::string& root, const std::string& id, bool pause) {
-  auto c = load_locked(root, id);
-  if (!c) return std::unexpected(c.error());
-  if (c->record.cgroup_path.empty())
-    return fail("container " + quote(id) + " has no cgroup (POSIX mode): it cannot be " + (pause ? "paused" : "resumed"));
-  auto want = pause ? spec::Status::Running : spec::Status::Paused;
-  if (c->status != want && pause) return fail(not_running(id, c->status, "pause"));
-  if (c->status != want) return fail(status_error(id, c->status, "resume", "it must be paused"));
-  return Cgroup(c->record.cgroup_path).set_frozen(pause);
-}
-
-Result<std::vector<pid_t>> container_processes(const std::string& root, const std::string& id) {
-  auto c = load_locked(root, id);
-  if (!c) return std::unexpected(c.error());
-  if (c->status == spec::Status::Stopped) return std::vector<pid_t>{};
-  return container_pids(c->record);
-}
-
-Result<UsageMonitor> UsageMonitor::open(const std::string& root, const std::string& id) {
-  auto dir = ContainerDir::open_unlocked(root, id);
-  if (!dir) return std::unexpected(dir.error());
-  if (!dir->has_record()) return fail("container " + quote(id) + " is stopped");
-  auto record = dir->load();
-  if (!record) return std::unexpected(record.error());
-  return UsageMonitor(std::move(*record));
-}
-
-Result<Usage> UsageMonitor::sample() const {
-  const std::string& id = record_.state.id;
-  if (!sys::process_alive(record_.state.pid, record_.init_start_time))
-    return fail("container " + quote(id) + " is stopped");
-  Usage u;
-  if (!record_.cgroup_path.empty()) {
-    u.stats = Cgroup(record_.cgroup_path).stats();
-    return u;
-  }
-  // POSIX mode: no cgroup, so add up the processes themselves from /proc.
-  u.from_proc = true;
-  auto pids = container_pids(record_);
-  u.stats.pids_current = pids.size();
-  long tick_ns = 1000000000L / ::sysconf(_SC_CLK_TCK);
-  for (pid_t p : pids) {
-    if (auto t = sys::proc_stat(p)) {
-      u.stats.cpu_user_ns += t->user_ticks * static_cast<uint64_t>(tick_ns);
-      u.stats.cpu_kernel_ns += t->system_ticks * static_cast<uint64_t>(tick_ns);
-      u.stats.memory_usage += t->rss_bytes;
-    }
-  }
-  u.stats.cpu_total_ns = u.stats.cpu_user_ns + u.stats.cpu_kernel_ns;
-  return u;
-}
-
-Result<> update_container(const std::string& root, const std::string& id, const spec::Resources& resources) {
-  // The same rules as config.json's: every value becomes a cgroup file's
-  // content or name (a unified key "../x" would name a file elsewhere).
-  if (auto problems = spec::validate_resources(resources); !problems.empty())
-    return fail(spec::format_problems("resources", problems));
-  auto c = load_locked(root, id);
-  if (!c) return std::unexpected(c.error());
-  if (c->status == spec::Status::Stopped) return fail(not_running(id, c->status, "update"));
-  if (c->record.cgroup_path.empty()) return fail("container " + quote(id) + " has no cgroup (POSIX mode): nothing to update");
-  Cgroup cg(c->record.cgroup_path);
-  if (auto p = spec::validate_for_cgroup(resources, cg.layout() == CgroupLayout::V2); !p.empty()) {
-    for (auto& problem : p) problem.pointer = problem.pointer.substr(std::string("/linux/resources").size());
-    return fail(spec::format_problems("resources", p));
-  }
-  MCRUN_CHECK(cg.apply(resources));
-  if (!c->record.config.linux) c->record.config.linux = spec::Linux{};
-  c->record.config.linux->resources = resources;
-  return c->dir.save(c->record);
-}
-
-Result<spec::Resources> container_resources(const std::string& root, const std::string& id) {
-  auto c = load_locked(root, id);
-  if (!c) return std::unexpected(c.error());
-  if (c->record.config.linux && c->record.config.linux->resources) return *c->record.config.linux->resources;
-  return spec::Resources{};
-}
-
-Result<int> parse_signal(const std::string& text) {
-  if (text.empty()) return fail("empty signal");
-  if (std::isdigit(static_cast<unsigned char>(text[0]))) {
-    char* end;
-    long v = std::strtol(text.c_str(), &end, 10);
-    if (*end || v <= 0 || v >= NSIG) return fail("invalid signal " + quote(text));
-    return static_cast<int>(v);
-  }
-  std::string name = text.starts_with("SIG") ? text.substr(3) : text;
-  for (int s = 1; s < NSIG; ++s) {
-    const char* abbrev = ::sigabbrev_np(s);
-    if (abbrev && strcasecmp(abbrev, name.c_str()) == 0) return s;
-  }
-  return fail("unknown signal " + quote(text));
 }
 
 }  // namespace mcrun::runtime

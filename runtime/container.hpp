@@ -58,14 +58,12 @@ class UsageMonitor {
 };
 
 // Applies new limits to a live container and records them.
-Result<> update_container(const std::string& root, const std::string& id, const spec::Resources& resources);
+Result<> update_container(const std::string& root, const std::string& id,
+                          const spec::Resources& resources);
 Result<spec::Resources> container_resources(const std::string& root, const std::string& id);
 
 // The poststop hooks with the state of a stopped container: every one runs,
 // a failure is a warning (runtime-spec).
 void run_poststop_hooks(const spec::Config& config, spec::State state);
-
-// Parses "9", "KILL", "SIGKILL" (runc's forms).
-Result<int> parse_signal(const std::string& text);
 
 }  // namespace mcrun::runtime

@@ -1,20 +1,20 @@
 #include "runtime/create.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
-#include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -22,20 +22,20 @@
 #include "runtime/bundle.hpp"
 #include "runtime/cgroup/cgroups.hpp"
 #include "runtime/container.hpp"
-#include "runtime/process/init.hpp"
-#include "runtime/process/lsm.hpp"
 #include "runtime/mount/mount_apply.hpp"
 #include "runtime/mount/mount_plan.hpp"
-#include "runtime/process/namespaces.hpp"
 #include "runtime/pid_file.hpp"
+#include "runtime/process/init.hpp"
+#include "runtime/process/lsm.hpp"
+#include "runtime/process/namespaces.hpp"
 #include "runtime/process/process_setup.hpp"
-#include "runtime/state_store.hpp"
 #include "runtime/process/sync.hpp"
-#include "runtime/warn.hpp"
+#include "runtime/state_store.hpp"
 #include "runtime/sys/child.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
+#include "runtime/warn.hpp"
 #include "spec/json_reader.hpp"
 
 namespace mcrun::runtime {
@@ -68,7 +68,8 @@ Result<> write_id_map(pid_t pid, const char* file, const std::vector<spec::IdMap
   if (maps.empty()) return {};
   std::string text;
   for (const auto& m : maps)
-    text += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " + std::to_string(m.size) + "\n";
+    text += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " +
+            std::to_string(m.size) + "\n";
   return sys::write_file("/proc/" + std::to_string(pid) + "/" + file, text);
 }
 
@@ -123,7 +124,8 @@ Result<sys::OwnedChild> clone_directly(uint64_t flags, const InitContext& ctx, i
 // namespace, closes every fd the init must not have, joins the pid namespace
 // for its children and clones the init with CLONE_PARENT (so it is ours),
 // reports its pid (or -errno) through a pipe and exits.
-Result<sys::OwnedChild> clone_init(uint64_t flags, const InitContext& ctx, int join_pid_ns, int cgroup_fd) {
+Result<sys::OwnedChild> clone_init(uint64_t flags, const InitContext& ctx, int join_pid_ns,
+                                   int cgroup_fd) {
   if (join_pid_ns < 0) return clone_directly(flags, ctx, cgroup_fd);
   if (flags & CLONE_NEWUSER) {
     // CLONE_PARENT cannot make a user namespace: join from here, clone, come back.
@@ -144,9 +146,12 @@ Result<sys::OwnedChild> clone_init(uint64_t flags, const InitContext& ctx, int j
     keep.push_back(write_end.get());
     keep.push_back(join_pid_ns);
     int32_t result = -EINVAL;
-    if (!sys::close_fds_except(keep) || ::setns(join_pid_ns, CLONE_NEWPID) < 0) result = -errno;
-    else if (auto init = clone_directly(flags | CLONE_PARENT, ctx); !init) result = -init.error().code;
-    else result = init->release().first;  // our parent's child: it reaps it
+    if (!sys::close_fds_except(keep) || ::setns(join_pid_ns, CLONE_NEWPID) < 0)
+      result = -errno;
+    else if (auto init = clone_directly(flags | CLONE_PARENT, ctx); !init)
+      result = -init.error().code;
+    else
+      result = init->release().first;  // our parent's child: it reaps it
     (void)!::write(write_end.get(), &result, sizeof result);
     _exit(0);
   }
@@ -174,7 +179,9 @@ void crash_point(const char* point) {
 Result<> preflight(const CreateOptions& opts, Bundle& bundle) {
   if (opts.listen_fds > 0 && bundle.config.process) {
     auto& env = bundle.config.process->env;
-    std::erase_if(env, [](const std::string& e) { return e.starts_with("LISTEN_FDS=") || e.starts_with("LISTEN_PID="); });
+    std::erase_if(env, [](const std::string& e) {
+      return e.starts_with("LISTEN_FDS=") || e.starts_with("LISTEN_PID=");
+    });
     env.push_back("LISTEN_FDS=" + std::to_string(opts.listen_fds));
     env.push_back("LISTEN_PID=1");
   }
@@ -184,29 +191,34 @@ Result<> preflight(const CreateOptions& opts, Bundle& bundle) {
     return fail("config.json: /process/terminal: is true, which needs --console-socket");
   if (!config.mounts.empty() && !(config.linux && config.linux->find_namespace("mount")))
     warn("config.json: /mounts: " + std::to_string(config.mounts.size()) +
-         " mount(s) not made: there is no mount namespace, and they would change the host's mount table");
+         " mount(s) not made: there is no mount namespace, and they would change the host's mount "
+         "table");
   // As runc, quietly (runc spec's own default is such a config): --debug says it.
   if (opts.debug && config.process->capabilities)
     for (const auto& name : ambient_not_raisable(*config.process->capabilities))
-      opts.debug("process.capabilities.ambient: " + name + " is not in the permitted and inheritable sets: not raised");
+      opts.debug("process.capabilities.ambient: " + name +
+                 " is not in the permitted and inheritable sets: not raised");
   if (opts.debug && config.linux && config.linux->seccomp)
     for (const auto& name : unknown_syscalls(*config.linux->seccomp))
-      opts.debug("seccomp: syscall " + quote(name) + " is unknown on this architecture; its rule is skipped");
-  if (auto p = spec::unsupported_fields(config); !p.empty()) return fail(spec::format_problems("config.json", p));
+      opts.debug("seccomp: syscall " + quote(name) +
+                 " is unknown on this architecture; its rule is skipped");
+  if (auto p = spec::unsupported_fields(config); !p.empty())
+    return fail(spec::format_problems("config.json", p));
   MCRUN_CHECK(check_sysctl_namespaces(config));
-  return check_lsm_support(*config.process, config.linux ? config.linux->mount_label : std::nullopt, "config.json",
-                           "/process");
+  return check_lsm_support(*config.process, config.linux ? config.linux->mount_label : std::nullopt,
+                           "config.json", "/process");
 }
 
 // The namespaces to make (clone flags) and those to join (open fds).
 struct NamespacePlan {
   uint64_t clone_flags = 0;
-  bool new_cgroup_ns = false;  // made by the init itself, once in its cgroup
-  std::vector<UniqueFd> fds;   // owners of `join`
+  bool new_cgroup_ns = false;             // made by the init itself, once in its cgroup
+  std::vector<UniqueFd> fds;              // owners of `join`
   std::vector<std::pair<int, int>> join;  // (CLONE_NEW*, fd), the user namespace first
-  UniqueFd pid_ns;             // joined by the parent just before clone
+  UniqueFd pid_ns;                        // joined by the parent just before clone
   bool crosses_user_ns() const {
-    return (clone_flags & CLONE_NEWUSER) || std::ranges::any_of(join, [](auto j) { return j.first == CLONE_NEWUSER; });
+    return (clone_flags & CLONE_NEWUSER) ||
+           std::ranges::any_of(join, [](auto j) { return j.first == CLONE_NEWUSER; });
   }
 };
 
@@ -219,8 +231,10 @@ Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
     if (!ns.path) {
       // A new cgroup namespace is made by the init itself, after it was
       // moved into its cgroup, so that cgroup is the namespace's root.
-      if (flag == CLONE_NEWCGROUP) plan.new_cgroup_ns = true;
-      else plan.clone_flags |= flag;
+      if (flag == CLONE_NEWCGROUP)
+        plan.new_cgroup_ns = true;
+      else
+        plan.clone_flags |= flag;
       continue;
     }
     auto fd = sys::open_path(*ns.path, O_RDONLY);
@@ -232,8 +246,10 @@ Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
       plan.pid_ns = std::move(*fd);
       continue;
     }
-    if (flag == CLONE_NEWUSER) plan.join.insert(plan.join.begin(), {flag, fd->get()});
-    else plan.join.push_back({flag, fd->get()});
+    if (flag == CLONE_NEWUSER)
+      plan.join.insert(plan.join.begin(), {flag, fd->get()});
+    else
+      plan.join.push_back({flag, fd->get()});
     plan.fds.push_back(std::move(*fd));
   }
   return plan;
@@ -247,7 +263,9 @@ Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std:
   if (!path) return std::unexpected(path.error());
   std::optional<Cgroup> cgroup(std::in_place, *path);
   if (config.linux->resources)
-    if (auto p = spec::validate_for_cgroup(*config.linux->resources, cgroup->layout() == CgroupLayout::V2); !p.empty())
+    if (auto p = spec::validate_for_cgroup(*config.linux->resources,
+                                           cgroup->layout() == CgroupLayout::V2);
+        !p.empty())
       return fail(spec::format_problems("config.json", p));
   return cgroup;
 }
@@ -277,8 +295,8 @@ Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config&
   return {};
 }
 
-spec::Record initial_record(const CreateOptions& opts, const Bundle& bundle, pid_t pid, uint64_t start_time,
-                            bool own_pid_namespace, const Cgroup* cgroup) {
+spec::Record initial_record(const CreateOptions& opts, const Bundle& bundle, pid_t pid,
+                            uint64_t start_time, bool own_pid_namespace, const Cgroup* cgroup) {
   spec::Record record;
   record.state.id = opts.id;
   record.state.status = spec::Status::Creating;
@@ -302,9 +320,10 @@ Result<> run_hooks_and_build(int sync_fd, sys::OwnedChild& init, const spec::Con
                              const std::string& state_json) {
   if (config.hooks) {
     // prestart is deprecated but still honoured: runtime namespace, during create, like runc.
-    MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::Prestart), spec::HookPhase::Prestart, state_json));
-    MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::CreateRuntime), spec::HookPhase::CreateRuntime,
-                                 state_json));
+    MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::Prestart),
+                                 spec::HookPhase::Prestart, state_json));
+    MCRUN_CHECK(hooks::run_phase(config.hooks->of(spec::HookPhase::CreateRuntime),
+                                 spec::HookPhase::CreateRuntime, state_json));
   }
   crash_point("before-go");
   MCRUN_CHECK(sync_send(sync_fd, SyncMessage{SyncType::Go, 0, init.pid(), state_json}));
@@ -314,14 +333,14 @@ Result<> run_hooks_and_build(int sync_fd, sys::OwnedChild& init, const spec::Con
     // The init reported why (or died): reap it so its status can be told.
     auto status = sys::wait_pid(init.pid());
     init.forget();
-    if (status) ready.error().message += " (exit status " + std::to_string(sys::exit_code_of(*status)) + ")";
+    if (status)
+      ready.error().message += " (exit status " + std::to_string(sys::exit_code_of(*status)) + ")";
   }
   if (!ready) return std::unexpected(std::move(ready.error()));
   return {};
 }
 
 }  // namespace
-
 
 Result<CreatedContainer> create_container(const CreateOptions& opts) {
   MCRUN_CHECK(validate_id(opts.id));
@@ -354,7 +373,8 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   std::optional<SeccompProgram> seccomp;
   if (config.linux && config.linux->seccomp) {
     auto compiled = compile_seccomp(*config.linux->seccomp);
-    if (!compiled) return std::unexpected(std::move(compiled.error()).context("config.json: /linux/seccomp"));
+    if (!compiled)
+      return std::unexpected(std::move(compiled.error()).context("config.json: /linux/seccomp"));
     seccomp = std::move(*compiled);
   }
 
@@ -362,7 +382,8 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   auto dir = ContainerDir::create(opts.state_root, opts.id);
   if (!dir) return std::unexpected(dir.error());
   Undo undo{&*dir};
-  if (seccomp) MCRUN_CHECK_CTX(dir->save_seccomp(encode_seccomp(*seccomp)), "save the seccomp program");
+  if (seccomp)
+    MCRUN_CHECK_CTX(dir->save_seccomp(encode_seccomp(*seccomp)), "save the seccomp program");
   crash_point("before-clone");
   auto listener = listen_unix(dir->fd(), kStartSocket);
   if (!listener) return std::unexpected(listener.error());
@@ -401,7 +422,8 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
     cgroup_fd = std::move(*fd);
   }
   // Our later children (hooks) stay in our own pid namespace, as the spec says.
-  auto child = clone_init(ns->clone_flags, ctx, ns->pid_ns ? ns->pid_ns.get() : -1, cgroup_fd ? cgroup_fd.get() : -1);
+  auto child = clone_init(ns->clone_flags, ctx, ns->pid_ns ? ns->pid_ns.get() : -1,
+                          cgroup_fd ? cgroup_fd.get() : -1);
   if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));
   undo.init = std::move(*child);
   const pid_t pid = undo.init.pid();
@@ -417,7 +439,8 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   MCRUN_CHECK(setup_from_parent(pid, cgroup_fd ? nullptr : cg, config));
   cgroup_fd.reset();
 
-  auto record = initial_record(opts, bundle, pid, st->start_time, ns->clone_flags & CLONE_NEWPID, cg);
+  auto record =
+      initial_record(opts, bundle, pid, st->start_time, ns->clone_flags & CLONE_NEWPID, cg);
   // The state the create-phase hooks read (prestart, createRuntime,
   // createContainer) says "created", as crun's does: runtime-tools' hooks
   // test expects it, and the spec names no status for these phases.
@@ -425,7 +448,8 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   hook_state.status = spec::Status::Created;
   undo.config = &config;
   undo.hooks_started = record.state;
-  MCRUN_CHECK(run_hooks_and_build(sync->first.get(), undo.init, config, spec::emit_state(hook_state).dump()));
+  MCRUN_CHECK(run_hooks_and_build(sync->first.get(), undo.init, config,
+                                  spec::emit_state(hook_state).dump()));
 
   crash_point("before-state");
   record.state.status = spec::Status::Created;

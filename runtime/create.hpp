@@ -21,7 +21,9 @@ struct CreateOptions {
   bool no_pivot = false;
   int preserve_fds = 0;
   int listen_fds = 0;
-  std::function<void(const std::string&)> debug;  // --debug messages, if wanted  // LISTEN_FDS from the caller: set LISTEN_FDS/LISTEN_PID for the process
+  std::function<void(const std::string&)>
+      debug;  // --debug messages, if wanted  // LISTEN_FDS from the caller: set
+              // LISTEN_FDS/LISTEN_PID for the process
 };
 
 struct CreatedContainer {
@@ -34,6 +36,5 @@ struct Bundle;
 Result<CreatedContainer> create_container(const CreateOptions& opts);
 // The same with the bundle already loaded (run reads it once, not twice).
 Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle bundle);
-
 
 }  // namespace mcrun::runtime

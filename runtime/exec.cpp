@@ -11,16 +11,16 @@
 
 #include "runtime/cgroup/cgroups.hpp"
 #include "runtime/container.hpp"
+#include "runtime/pid_file.hpp"
 #include "runtime/process/lsm.hpp"
 #include "runtime/process/namespaces.hpp"
-#include "runtime/pid_file.hpp"
 #include "runtime/process/process_setup.hpp"
 #include "runtime/process/sync.hpp"
+#include "runtime/process/terminal.hpp"
 #include "runtime/sys/child.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
-#include "runtime/process/terminal.hpp"
 
 namespace mcrun::runtime {
 namespace {
@@ -70,7 +70,8 @@ Result<Target> open_target(const ExecOptions& opts) {
   auto pidfd = sys::pidfd_open(pid);
   if (!pidfd) return std::unexpected(pidfd.error());
   // After pidfd_open: if the start time still matches, the pidfd is the init's.
-  if (!sys::process_alive(pid, record->init_start_time)) return fail("the container init has exited", ESRCH);
+  if (!sys::process_alive(pid, record->init_start_time))
+    return fail("the container init has exited", ESRCH);
   auto root = sys::open_path("/proc/" + std::to_string(pid) + "/root", O_PATH | O_DIRECTORY);
   if (!root) return std::unexpected(root.error());
   // The init was alive after the open, so /proc/<pid> still named it then.
@@ -84,7 +85,8 @@ Result<std::optional<SeccompProgram>> container_seccomp(const Target& target) {
   const spec::Config& config = target.record.config;
   if (!config.linux || !config.linux->seccomp) return std::optional<SeccompProgram>{};
   if (auto bytes = target.dir.load_seccomp())
-    if (auto program = decode_seccomp(*bytes)) return std::optional<SeccompProgram>(std::move(*program));
+    if (auto program = decode_seccomp(*bytes))
+      return std::optional<SeccompProgram>(std::move(*program));
   auto program = compile_seccomp(*config.linux->seccomp);
   if (!program) return std::unexpected(program.error());
   return std::optional<SeccompProgram>(std::move(*program));
@@ -94,7 +96,8 @@ int namespace_flags(const spec::Config& config) {
   int flags = 0;
   if (config.linux)
     for (const auto& ns : config.linux->namespaces)
-      if (ns.type != "time") flags |= clone_flag(ns.type);  // a time namespace cannot be joined late
+      if (ns.type != "time")
+        flags |= clone_flag(ns.type);  // a time namespace cannot be joined late
   return flags;
 }
 
@@ -113,7 +116,8 @@ Result<> run_program(const ChildContext& ctx) {
 
 // Stage 1: into the namespaces and root, then stage 2. Returns its pid.
 Result<pid_t> enter_container(const ChildContext& ctx) {
-  if (ctx.ns_flags && ::setns(ctx.init_pidfd, ctx.ns_flags) < 0) return fail_errno("setns into the container");
+  if (ctx.ns_flags && ::setns(ctx.init_pidfd, ctx.ns_flags) < 0)
+    return fail_errno("setns into the container");
   // The init's root, not the mount namespace's: right also after --no-pivot.
   MCRUN_CHECK(sys::fchdir(ctx.root_fd));
   MCRUN_CHECK(sys::chroot("."));

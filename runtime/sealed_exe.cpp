@@ -17,7 +17,8 @@
 #include "runtime/sys/syscalls.hpp"
 
 #ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U  // Linux 6.3: an executable memfd even where vm.memfd_noexec says otherwise
+#define MFD_EXEC \
+  0x0010U  // Linux 6.3: an executable memfd even where vm.memfd_noexec says otherwise
 #endif
 
 namespace mcrun::runtime {
@@ -41,7 +42,8 @@ bool is_sealed(int fd) {
 
 Result<UniqueFd> overlay_view(const std::string& exe) {
   size_t slash = exe.rfind('/');
-  if (slash == std::string::npos) return fail("/proc/self/exe is not an absolute path: " + quote(exe));
+  if (slash == std::string::npos)
+    return fail("/proc/self/exe is not an absolute path: " + quote(exe));
   std::string dir = slash == 0 ? "/" : exe.substr(0, slash), name = exe.substr(slash + 1);
   // Kernels before 6.5 parse overlayfs options as one string split at ',';
   // ':' separates layers. A directory with either is left to the memfd copy.
@@ -73,7 +75,8 @@ Result<UniqueFd> memfd_copy(int exe_fd) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return fail_errno("copy /proc/self/exe into a memfd");
   }
-  if (::fcntl(copy.get(), F_ADD_SEALS, kSeals) < 0) return fail_errno("seal the memfd copy of mcrun");
+  if (::fcntl(copy.get(), F_ADD_SEALS, kSeals) < 0)
+    return fail_errno("seal the memfd copy of mcrun");
   return copy;
 }
 
@@ -109,7 +112,9 @@ Result<> reexec_sealed(char* const argv[], char* const envp[]) {
   if (!(force && std::strcmp(force, "memfd") == 0) && !exe.empty() && !exe.ends_with(" (deleted)"))
     if (auto view = overlay_view(exe)) (void)sys::execve_fd(view->get(), argv, env.data());
   auto copy = memfd_copy(self->get());
-  if (!copy) return std::unexpected(std::move(copy.error()).context("protect mcrun's binary (CVE-2019-5736)"));
+  if (!copy)
+    return std::unexpected(
+        std::move(copy.error()).context("protect mcrun's binary (CVE-2019-5736)"));
   return std::unexpected(std::move(sys::execve_fd(copy->get(), argv, env.data()).error())
                              .context("protect mcrun's binary (CVE-2019-5736)"));
 }

@@ -15,11 +15,13 @@ namespace mcrun::runtime {
 
 Result<> validate_id(std::string_view id) {
   if (id.empty()) return fail("container id must not be empty");
-  if (id == "." || id == "..") return fail("invalid container id " + quote(id) + ": must not be \".\" or \"..\"");
+  if (id == "." || id == "..")
+    return fail("invalid container id " + quote(id) + ": must not be \".\" or \"..\"");
   if (id.size() > 1024) return fail("invalid container id: longer than 1024 characters");
   for (char c : id)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
-      return fail("invalid container id " + quote(id) + ": only letters, digits, '.', '_' and '-' are allowed");
+      return fail("invalid container id " + quote(id) +
+                  ": only letters, digits, '.', '_' and '-' are allowed");
   return {};
 }
 
@@ -66,7 +68,8 @@ Result<ContainerDir> ContainerDir::open_unlocked(const std::string& root, const 
   d.path_ = root + "/" + id;
   auto fd = sys::open_path(d.path_, O_RDONLY | O_DIRECTORY);
   if (!fd) {
-    if (fd.error().code == ENOENT) return fail("container " + quote(id) + " does not exist", ENOENT, ErrorKind::NotFound);
+    if (fd.error().code == ENOENT)
+      return fail("container " + quote(id) + " does not exist", ENOENT, ErrorKind::NotFound);
     return std::unexpected(fd.error());
   }
   d.fd_ = std::move(*fd);
@@ -75,7 +78,9 @@ Result<ContainerDir> ContainerDir::open_unlocked(const std::string& root, const 
 
 bool ContainerDir::has_record() const { return ::faccessat(fd_.get(), "state.json", F_OK, 0) == 0; }
 
-bool ContainerDir::start_socket_exists() const { return ::faccessat(fd_.get(), kStartSocket, F_OK, 0) == 0; }
+bool ContainerDir::start_socket_exists() const {
+  return ::faccessat(fd_.get(), kStartSocket, F_OK, 0) == 0;
+}
 
 Result<spec::Record> ContainerDir::load() const {
   auto fd = sys::open_at(fd_.get(), "state.json", O_RDONLY);
@@ -95,8 +100,9 @@ Result<> ContainerDir::save(const spec::Record& r) const {
 }
 
 Result<> ContainerDir::save_init(const Init& init) const {
-  return sys::write_file_atomic(fd_.get(), "init", std::to_string(init.pid) + " " + std::to_string(init.start_time) +
-                                                     " " + init.cgroup_path);
+  return sys::write_file_atomic(
+      fd_.get(), "init",
+      std::to_string(init.pid) + " " + std::to_string(init.start_time) + " " + init.cgroup_path);
 }
 
 std::optional<ContainerDir::Init> ContainerDir::load_init() const {

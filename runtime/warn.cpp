@@ -5,7 +5,9 @@
 namespace mcrun::runtime {
 namespace {
 
-void to_stderr(const std::string& message) { std::fprintf(stderr, "mcrun: warning: %s\n", message.c_str()); }
+void to_stderr(const std::string& message) {
+  std::fprintf(stderr, "mcrun: warning: %s\n", message.c_str());
+}
 WarningSink g_sink = to_stderr;
 
 }  // namespace

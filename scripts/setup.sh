@@ -15,6 +15,7 @@ packages=(
   containernetworking-plugins python3-grpcio  # the CRI scenario: pod network, CRI client
   bsdutils                           # script(1): a terminal for the tty tests
   man-db                             # the installed man pages are checked with man(1)
+  clang-format git                   # the format test (.clang-format)
 )
 missing=()
 for p in "${packages[@]}"; do

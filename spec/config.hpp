@@ -87,8 +87,15 @@ struct Hook {
   bool operator==(const Hook&) const = default;
 };
 
-enum class HookPhase { Prestart, CreateRuntime, CreateContainer, StartContainer, Poststart, Poststop };
-inline constexpr HookPhase kHookPhases[] = {HookPhase::Prestart,       HookPhase::CreateRuntime,
+enum class HookPhase {
+  Prestart,
+  CreateRuntime,
+  CreateContainer,
+  StartContainer,
+  Poststart,
+  Poststop
+};
+inline constexpr HookPhase kHookPhases[] = {HookPhase::Prestart,        HookPhase::CreateRuntime,
                                             HookPhase::CreateContainer, HookPhase::StartContainer,
                                             HookPhase::Poststart,       HookPhase::Poststop};
 const char* hook_phase_name(HookPhase phase);  // the config.json key, "createRuntime"
@@ -165,7 +172,8 @@ struct BlockIoRate {
 struct BlockIo {
   std::optional<uint16_t> weight, leaf_weight;
   std::vector<BlockIoWeightDevice> weight_devices;
-  std::vector<BlockIoRate> throttle_read_bps, throttle_write_bps, throttle_read_iops, throttle_write_iops;
+  std::vector<BlockIoRate> throttle_read_bps, throttle_write_bps, throttle_read_iops,
+      throttle_write_iops;
   Json extra = Json::object();
   bool operator==(const BlockIo&) const = default;
 };

@@ -26,7 +26,8 @@ void merge_extra(Json& j, const Json& extra) {
 Json emit_process(const Process& p) {
   Json j = Json::object();
   if (p.terminal) j["terminal"] = true;
-  if (p.console_size) j["consoleSize"] = {{"height", p.console_size->height}, {"width", p.console_size->width}};
+  if (p.console_size)
+    j["consoleSize"] = {{"height", p.console_size->height}, {"width", p.console_size->width}};
   Json u = {{"uid", p.user.uid}, {"gid", p.user.gid}};
   put(u, "umask", p.user.umask);
   if (!p.user.additional_gids.empty()) u["additionalGids"] = p.user.additional_gids;
@@ -47,7 +48,8 @@ Json emit_process(const Process& p) {
   }
   if (!p.rlimits.empty()) {
     Json a = Json::array();
-    for (const auto& r : p.rlimits) a.push_back({{"type", r.type}, {"hard", r.hard}, {"soft", r.soft}});
+    for (const auto& r : p.rlimits)
+      a.push_back({{"type", r.type}, {"hard", r.hard}, {"soft", r.soft}});
     j["rlimits"] = std::move(a);
   }
   if (p.no_new_privileges) j["noNewPrivileges"] = true;
@@ -69,7 +71,8 @@ Json emit_hook(const Hook& h) {
 
 Json emit_mappings(const std::vector<IdMapping>& ms) {
   Json a = Json::array();
-  for (const auto& m : ms) a.push_back({{"containerID", m.container_id}, {"hostID", m.host_id}, {"size", m.size}});
+  for (const auto& m : ms)
+    a.push_back({{"containerID", m.container_id}, {"hostID", m.host_id}, {"size", m.size}});
   return a;
 }
 
@@ -135,7 +138,8 @@ Json emit_resources(const Resources& r) {
     auto rates = [&](const char* key, const std::vector<BlockIoRate>& v) {
       if (v.empty()) return;
       Json a = Json::array();
-      for (const auto& d : v) a.push_back({{"major", d.major}, {"minor", d.minor}, {"rate", d.rate}});
+      for (const auto& d : v)
+        a.push_back({{"major", d.major}, {"minor", d.minor}, {"rate", d.rate}});
       e[key] = std::move(a);
     };
     rates("throttleReadBpsDevice", b.throttle_read_bps);
@@ -147,7 +151,8 @@ Json emit_resources(const Resources& r) {
   }
   if (!r.hugepage_limits.empty()) {
     Json a = Json::array();
-    for (const auto& h : r.hugepage_limits) a.push_back({{"pageSize", h.page_size}, {"limit", h.limit}});
+    for (const auto& h : r.hugepage_limits)
+      a.push_back({{"pageSize", h.page_size}, {"limit", h.limit}});
     j["hugepageLimits"] = std::move(a);
   }
   if (r.network) {
@@ -155,7 +160,8 @@ Json emit_resources(const Resources& r) {
     put(e, "classID", r.network->class_id);
     if (!r.network->priorities.empty()) {
       Json a = Json::array();
-      for (const auto& pr : r.network->priorities) a.push_back({{"name", pr.name}, {"priority", pr.priority}});
+      for (const auto& pr : r.network->priorities)
+        a.push_back({{"name", pr.name}, {"priority", pr.priority}});
       e["priorities"] = std::move(a);
     }
     merge_extra(e, r.network->extra);
@@ -276,12 +282,18 @@ Json emit_config(const Config& c) {
 
 const char* hook_phase_name(HookPhase phase) {
   switch (phase) {
-    case HookPhase::Prestart: return "prestart";
-    case HookPhase::CreateRuntime: return "createRuntime";
-    case HookPhase::CreateContainer: return "createContainer";
-    case HookPhase::StartContainer: return "startContainer";
-    case HookPhase::Poststart: return "poststart";
-    case HookPhase::Poststop: return "poststop";
+    case HookPhase::Prestart:
+      return "prestart";
+    case HookPhase::CreateRuntime:
+      return "createRuntime";
+    case HookPhase::CreateContainer:
+      return "createContainer";
+    case HookPhase::StartContainer:
+      return "startContainer";
+    case HookPhase::Poststart:
+      return "poststart";
+    case HookPhase::Poststop:
+      return "poststop";
   }
   return "?";
 }

@@ -51,7 +51,8 @@ Process parse_process(const Json& j, const std::string& ptr, Problems& p) {
   pr.terminal = r.boolean("terminal").value_or(false);
   if (const Json* cs = r.object("consoleSize")) {
     ObjectReader cr(*cs, r.at("consoleSize"), p);
-    pr.console_size = ConsoleSize{cr.u32("height", true).value_or(0), cr.u32("width", true).value_or(0)};
+    pr.console_size =
+        ConsoleSize{cr.u32("height", true).value_or(0), cr.u32("width", true).value_or(0)};
   }
   if (const Json* u = r.object("user", true)) pr.user = parse_user(*u, r.at("user"), p);
   pr.args = r.strings("args").value_or(std::vector<std::string>{});
@@ -157,7 +158,8 @@ std::vector<BlockIoRate> parse_rates(ObjectReader& r, std::string_view key, Prob
   std::vector<BlockIoRate> out;
   each(r, key, [&](const Json& e, const std::string& eptr) {
     ObjectReader er(e, eptr, p);
-    out.push_back({er.i64("major", true).value_or(0), er.i64("minor", true).value_or(0), er.u64("rate", true).value_or(0)});
+    out.push_back({er.i64("major", true).value_or(0), er.i64("minor", true).value_or(0),
+                   er.u64("rate", true).value_or(0)});
   });
   return out;
 }
@@ -226,7 +228,8 @@ Resources parse_resources(const Json& j, const std::string& ptr, Problems& p) {
     net.class_id = nr.u32("classID");
     each(nr, "priorities", [&](const Json& e, const std::string& eptr) {
       ObjectReader er(e, eptr, p);
-      net.priorities.push_back({er.string("name", true).value_or(""), er.u32("priority", true).value_or(0)});
+      net.priorities.push_back(
+          {er.string("name", true).value_or(""), er.u32("priority", true).value_or(0)});
     });
     net.extra = nr.extra();
     res.network = std::move(net);
@@ -286,7 +289,8 @@ Linux parse_linux(const Json& j, const std::string& ptr, Problems& p) {
     l.devices.push_back(std::move(d));
   });
   l.cgroups_path = r.string("cgroupsPath");
-  if (const Json* res = r.object("resources")) l.resources = parse_resources(*res, r.at("resources"), p);
+  if (const Json* res = r.object("resources"))
+    l.resources = parse_resources(*res, r.at("resources"), p);
   l.rootfs_propagation = r.string("rootfsPropagation");
   if (const Json* s = r.object("seccomp")) l.seccomp = parse_seccomp(*s, r.at("seccomp"), p);
   l.sysctl = r.string_map("sysctl").value_or(std::map<std::string, std::string>{});
@@ -312,7 +316,9 @@ Config parse_config(const Json& j, Problems& p) {
   }
   c.hostname = r.string("hostname");
   c.domainname = r.string("domainname");
-  each(r, "mounts", [&](const Json& e, const std::string& eptr) { c.mounts.push_back(parse_mount(e, eptr, p)); });
+  each(r, "mounts", [&](const Json& e, const std::string& eptr) {
+    c.mounts.push_back(parse_mount(e, eptr, p));
+  });
   if (const Json* h = r.object("hooks")) c.hooks = parse_hooks(*h, r.at("hooks"), p);
   c.annotations = r.string_map("annotations").value_or(std::map<std::string, std::string>{});
   if (const Json* l = r.object("linux")) c.linux = parse_linux(*l, r.at("linux"), p);
@@ -348,13 +354,15 @@ Result<Process> load_process_text(std::string_view text, std::string_view file) 
   if (!parsed) return std::unexpected(parsed.error());
   const Json& j = *parsed;
   Problems problems;
-  if (!j.is_object()) return fail(std::string(file) + ": /: must be an object, not " + json_type_name(j));
+  if (!j.is_object())
+    return fail(std::string(file) + ": /: must be an object, not " + json_type_name(j));
   Json wrapper = {{"ociVersion", kOciVersion}, {"root", {{"path", "/"}}}, {"process", j}};
   Config c = parse_config(wrapper, problems);
   if (problems.empty())
     for (auto& p : validate_config(c))
       if (pointer_within(p.pointer, "/process")) problems.push_back(p);
-  for (auto& p : problems) p.pointer = p.pointer.substr(std::min<size_t>(p.pointer.size(), 8));  // drop "/process"
+  for (auto& p : problems)
+    p.pointer = p.pointer.substr(std::min<size_t>(p.pointer.size(), 8));  // drop "/process"
   if (!problems.empty()) return fail(format_problems(file, problems));
   return *c.process;
 }

@@ -12,8 +12,10 @@ class Validator {
  public:
   Problems run(const Config& c) {
     version(c.oci_version);
-    if (!c.root) add("/root", "is required");
-    else if (c.root->path.empty()) add("/root/path", "must not be empty");
+    if (!c.root)
+      add("/root", "is required");
+    else if (c.root->path.empty())
+      add("/root/path", "must not be empty");
     if (c.process) process(*c.process);
     for (size_t i = 0; i < c.mounts.size(); ++i) mount(c.mounts[i], child_pointer("/mounts", i));
     if (c.hooks) hooks(*c.hooks);
@@ -32,14 +34,17 @@ class Validator {
       if (!need.empty()) {
         std::string list;
         for (const auto& n : need) list += (list.empty() ? "" : ", ") + n;
-        add("/linux/namespaces", "must include {\"type\": \"mount\"}: " + list +
-                                     " need a mount namespace (without one they would change the host)");
+        add("/linux/namespaces",
+            "must include {\"type\": \"mount\"}: " + list +
+                " need a mount namespace (without one they would change the host)");
       }
     }
     if (c.hostname && !c.hostname->empty() && !uts)
-      add("/hostname", "needs a private uts namespace (add {\"type\": \"uts\"} to /linux/namespaces)");
+      add("/hostname",
+          "needs a private uts namespace (add {\"type\": \"uts\"} to /linux/namespaces)");
     if (c.domainname && !c.domainname->empty() && !uts)
-      add("/domainname", "needs a private uts namespace (add {\"type\": \"uts\"} to /linux/namespaces)");
+      add("/domainname",
+          "needs a private uts namespace (add {\"type\": \"uts\"} to /linux/namespaces)");
     return std::move(problems_);
   }
 
@@ -49,8 +54,10 @@ class Validator {
   }
 
   void absolute(const std::string& path, const std::string& ptr) {
-    if (path.empty()) add(ptr, "must not be empty");
-    else if (path[0] != '/') add(ptr, "must be an absolute path");
+    if (path.empty())
+      add(ptr, "must not be empty");
+    else if (path[0] != '/')
+      add(ptr, "must be an absolute path");
   }
 
   // MAJOR.MINOR.PATCH, then an optional -prerelease and +build of [0-9A-Za-z.-].
@@ -65,14 +72,18 @@ class Validator {
     }
     if (pos < v.size() && v[pos] != '-' && v[pos] != '+') return false;
     for (size_t i = pos; i < v.size(); ++i)
-      if (!std::isalnum(static_cast<unsigned char>(v[i])) && v[i] != '.' && v[i] != '-' && v[i] != '+') return false;
+      if (!std::isalnum(static_cast<unsigned char>(v[i])) && v[i] != '.' && v[i] != '-' &&
+          v[i] != '+')
+        return false;
     return pos == v.size() || v.size() > pos + 1;
   }
 
   void version(const std::string& v) {
     std::string major;
-    if (!semver(v, major)) add("/ociVersion", "must be a SemVer 2.0.0 version like \"1.3.0\", not \"" + v + "\"");
-    else if (major != "1") add("/ociVersion", "version " + v + " is not supported (mcrun implements 1.x)");
+    if (!semver(v, major))
+      add("/ociVersion", "must be a SemVer 2.0.0 version like \"1.3.0\", not \"" + v + "\"");
+    else if (major != "1")
+      add("/ociVersion", "version " + v + " is not supported (mcrun implements 1.x)");
   }
 
   void process(const Process& p) {
@@ -81,8 +92,10 @@ class Validator {
     for (size_t i = 0; i < p.env.size(); ++i)
       if (p.env[i].find('=') == std::string::npos || p.env[i][0] == '=')
         add(child_pointer("/process/env", i), "must have the form KEY=VALUE");
-    if (p.console_size && !p.terminal) add("/process/consoleSize", "is only meaningful with \"terminal\": true");
-    if (p.user.umask && *p.user.umask > 07777) add("/process/user/umask", "must be a file mode bit mask (at most 07777)");
+    if (p.console_size && !p.terminal)
+      add("/process/consoleSize", "is only meaningful with \"terminal\": true");
+    if (p.user.umask && *p.user.umask > 07777)
+      add("/process/user/umask", "must be a file mode bit mask (at most 07777)");
     if (p.oom_score_adj && (*p.oom_score_adj < -1000 || *p.oom_score_adj > 1000))
       add("/process/oomScoreAdj", "must be between -1000 and 1000");
     std::set<std::string> seen;
@@ -90,9 +103,12 @@ class Validator {
       const auto& r = p.rlimits[i];
       std::string ptr = child_pointer("/process/rlimits", i);
       if (!rlimit_resource(r.type))
-        add(ptr + "/type", "unknown rlimit \"" + r.type + "\" (known: " + join_names(rlimit_names()) + ")");
-      else if (!seen.insert(r.type).second) add(ptr, "duplicate rlimit " + r.type);
-      if (r.soft > r.hard) add(ptr + "/soft", "must not exceed hard (" + std::to_string(r.hard) + ")");
+        add(ptr + "/type",
+            "unknown rlimit \"" + r.type + "\" (known: " + join_names(rlimit_names()) + ")");
+      else if (!seen.insert(r.type).second)
+        add(ptr, "duplicate rlimit " + r.type);
+      if (r.soft > r.hard)
+        add(ptr + "/soft", "must not exceed hard (" + std::to_string(r.hard) + ")");
     }
     if (p.capabilities) {
       const Capabilities& c = *p.capabilities;
@@ -123,13 +139,15 @@ class Validator {
       for (size_t i = 0; i < list.size(); ++i) {
         std::string ptr = child_pointer(base, i);
         absolute(list[i].path, ptr + "/path");
-        if (list[i].timeout && *list[i].timeout <= 0) add(ptr + "/timeout", "must be greater than zero");
+        if (list[i].timeout && *list[i].timeout <= 0)
+          add(ptr + "/timeout", "must be greater than zero");
       }
     }
   }
 
   void mappings(const std::vector<IdMapping>& ms, const std::string& ptr, bool userns) {
-    if (!ms.empty() && !userns) add(ptr, "needs a user namespace (add {\"type\": \"user\"} to /linux/namespaces)");
+    if (!ms.empty() && !userns)
+      add(ptr, "needs a user namespace (add {\"type\": \"user\"} to /linux/namespaces)");
     for (size_t i = 0; i < ms.size(); ++i)
       if (ms[i].size == 0) add(child_pointer(ptr, i) + "/size", "must be greater than zero");
   }
@@ -140,8 +158,10 @@ class Validator {
       const auto& n = l.namespaces[i];
       std::string ptr = child_pointer("/linux/namespaces", i);
       if (!contains(namespace_types(), n.type))
-        add(ptr + "/type", "unknown namespace \"" + n.type + "\" (known: " + join_names(namespace_types()) + ")");
-      else if (!seen.insert(n.type).second) add(ptr, "duplicate namespace \"" + n.type + "\"");
+        add(ptr + "/type",
+            "unknown namespace \"" + n.type + "\" (known: " + join_names(namespace_types()) + ")");
+      else if (!seen.insert(n.type).second)
+        add(ptr, "duplicate namespace \"" + n.type + "\"");
       if (n.path) absolute(*n.path, ptr + "/path");
     }
     bool userns = seen.contains("user");
@@ -173,7 +193,8 @@ class Validator {
     std::string ptr = child_pointer("/linux/sysctl", key);
     if (auto type = sysctl_namespace(key)) {
       if (!ns.contains(*type))
-        add(ptr, "needs a private " + *type + " namespace (add {\"type\": \"" + *type + "\"} to /linux/namespaces)");
+        add(ptr, "needs a private " + *type + " namespace (add {\"type\": \"" + *type +
+                     "\"} to /linux/namespaces)");
     } else if (key == "kernel.hostname") {
       add(ptr, "is set with the \"hostname\" field, not as a sysctl");
     } else {
@@ -190,8 +211,10 @@ class Validator {
       if (d.access && d.access->find_first_not_of("rwm") != std::string::npos)
         add(ptr + "/access", "must be a combination of r, w and m");
     }
-    if (r.cpu && r.cpu->period && *r.cpu->period == 0) add("/linux/resources/cpu/period", "must be greater than zero");
-    if (r.pids_limit && *r.pids_limit == 0) add("/linux/resources/pids/limit", "must be positive, or -1 for no limit");
+    if (r.cpu && r.cpu->period && *r.cpu->period == 0)
+      add("/linux/resources/cpu/period", "must be greater than zero");
+    if (r.pids_limit && *r.pids_limit == 0)
+      add("/linux/resources/pids/limit", "must be positive, or -1 for no limit");
     // Both become names of files in the container's cgroup directory: nothing
     // that could name a file elsewhere.
     for (size_t i = 0; i < r.hugepage_limits.size(); ++i) {
@@ -203,7 +226,8 @@ class Validator {
             "must be a size like \"2MB\" or \"1GB\", not \"" + size + "\"");
     }
     for (const auto& [file, value] : r.unified)
-      if (file.find('/') != std::string::npos || file.find('.') == std::string::npos || file.starts_with("."))
+      if (file.find('/') != std::string::npos || file.find('.') == std::string::npos ||
+          file.starts_with("."))
         add(child_pointer("/linux/resources/unified", file),
             "must name a cgroup file like \"memory.high\", not \"" + file + "\"");
   }
@@ -211,15 +235,18 @@ class Validator {
   void seccomp(const Seccomp& s) {
     auto action = [&](const std::string& a, const std::string& ptr) {
       if (!contains(seccomp_actions(), a))
-        add(ptr, "unknown seccomp action \"" + a + "\" (known: " + join_names(seccomp_actions()) + ")");
+        add(ptr,
+            "unknown seccomp action \"" + a + "\" (known: " + join_names(seccomp_actions()) + ")");
     };
     action(s.default_action, "/linux/seccomp/defaultAction");
     for (size_t i = 0; i < s.architectures.size(); ++i)
       if (!contains(seccomp_arches(), s.architectures[i]))
-        add(child_pointer("/linux/seccomp/architectures", i), "unknown architecture \"" + s.architectures[i] + "\"");
+        add(child_pointer("/linux/seccomp/architectures", i),
+            "unknown architecture \"" + s.architectures[i] + "\"");
     for (size_t i = 0; i < s.flags.size(); ++i)
       if (!contains(seccomp_flags(), s.flags[i]))
-        add(child_pointer("/linux/seccomp/flags", i), "unknown seccomp flag \"" + s.flags[i] + "\"");
+        add(child_pointer("/linux/seccomp/flags", i),
+            "unknown seccomp flag \"" + s.flags[i] + "\"");
     for (size_t i = 0; i < s.syscalls.size(); ++i) {
       const auto& sc = s.syscalls[i];
       std::string ptr = child_pointer("/linux/seccomp/syscalls", i);
@@ -229,7 +256,8 @@ class Validator {
         std::string aptr = child_pointer(ptr + "/args", k);
         if (sc.args[k].index > 5) add(aptr + "/index", "must be between 0 and 5");
         if (!contains(seccomp_operators(), sc.args[k].op))
-          add(aptr + "/op", "unknown operator \"" + sc.args[k].op + "\" (known: " + join_names(seccomp_operators()) + ")");
+          add(aptr + "/op", "unknown operator \"" + sc.args[k].op +
+                                "\" (known: " + join_names(seccomp_operators()) + ")");
       }
     }
   }
@@ -240,9 +268,9 @@ class Validator {
 }  // namespace
 
 std::optional<std::string> sysctl_namespace(std::string_view key) {
-  static const std::set<std::string, std::less<>> ipc_keys = {"kernel.msgmax", "kernel.msgmnb",  "kernel.msgmni",
-                                                               "kernel.sem",    "kernel.shmall",  "kernel.shmmax",
-                                                               "kernel.shmmni", "kernel.shm_rmid_forced"};
+  static const std::set<std::string, std::less<>> ipc_keys = {
+      "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+      "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"};
   if (ipc_keys.contains(key) || key.starts_with("fs.mqueue.")) return "ipc";
   if (key.starts_with("net.")) return "network";
   if (key == "kernel.domainname") return "uts";
@@ -281,7 +309,8 @@ void v1_device_holes(const std::vector<DeviceRule>& rules, Problems& p) {
   std::vector<size_t> exceptions;
   for (size_t i = 0; i < rules.size(); ++i) {
     const DeviceRule& d = rules[i];
-    bool everything = (!d.type || *d.type == "a") && (!d.major || *d.major < 0) && (!d.minor || *d.minor < 0);
+    bool everything =
+        (!d.type || *d.type == "a") && (!d.major || *d.major < 0) && (!d.minor || *d.minor < 0);
     if (everything && d.access.value_or("rwm").size() == 3) {
       default_allow = d.allow;
       exceptions.clear();
@@ -295,8 +324,10 @@ void v1_device_holes(const std::vector<DeviceRule>& rules, Problems& p) {
       const DeviceRule& wide = rules[e];
       if (is_wildcard(wide) && covers(wide, d) && !covers(d, wide) && shares_access(wide, d))
         p.push_back({child_pointer("/linux/resources/devices", i),
-                     "cgroup v1 cannot " + std::string(d.allow ? "allow" : "deny") + " part of the wildcard rule " +
-                         child_pointer("/linux/resources/devices", e) + ", and this host uses cgroup v1"});
+                     "cgroup v1 cannot " + std::string(d.allow ? "allow" : "deny") +
+                         " part of the wildcard rule " +
+                         child_pointer("/linux/resources/devices", e) +
+                         ", and this host uses cgroup v1"});
     }
   }
 }
@@ -307,28 +338,39 @@ Problems validate_for_cgroup(const Resources& r, bool v2) {
   Problems p;
   const std::string here = v2 ? "this host uses cgroup v2" : "this host uses cgroup v1";
   if (!v2) {
-    if (!r.unified.empty()) p.push_back({"/linux/resources/unified", "needs cgroup v2, and " + here});
+    if (!r.unified.empty())
+      p.push_back({"/linux/resources/unified", "needs cgroup v2, and " + here});
     v1_device_holes(r.devices, p);
     return p;
   }
   if (r.network && (r.network->class_id || !r.network->priorities.empty()))
-    p.push_back({"/linux/resources/network", "net_cls and net_prio are cgroup v1 controllers, and " + here});
+    p.push_back({"/linux/resources/network",
+                 "net_cls and net_prio are cgroup v1 controllers, and " + here});
   if (const auto& m = r.memory) {
-    if (m->kernel_tcp) p.push_back({"/linux/resources/memory/kernelTCP", "has no cgroup v2 counterpart, and " + here});
-    if (m->swappiness) p.push_back({"/linux/resources/memory/swappiness", "has no cgroup v2 counterpart, and " + here});
+    if (m->kernel_tcp)
+      p.push_back(
+          {"/linux/resources/memory/kernelTCP", "has no cgroup v2 counterpart, and " + here});
+    if (m->swappiness)
+      p.push_back(
+          {"/linux/resources/memory/swappiness", "has no cgroup v2 counterpart, and " + here});
     if (m->disable_oom_killer.value_or(false))
-      p.push_back({"/linux/resources/memory/disableOOMKiller", "has no cgroup v2 counterpart, and " + here});
+      p.push_back({"/linux/resources/memory/disableOOMKiller",
+                   "has no cgroup v2 counterpart, and " + here});
     // v1's swap limit is memory+swap, v2's is swap alone: without the memory
     // limit there is nothing to subtract.
     if (m->swap && *m->swap > 0 && !(m->limit && *m->limit > 0))
-      p.push_back({"/linux/resources/memory/swap", "needs /linux/resources/memory/limit on cgroup v2 (" + here + ")"});
+      p.push_back({"/linux/resources/memory/swap",
+                   "needs /linux/resources/memory/limit on cgroup v2 (" + here + ")"});
   }
   if (r.cpu && (r.cpu->realtime_runtime || r.cpu->realtime_period))
-    p.push_back({"/linux/resources/cpu", "realtime runtime and period have no cgroup v2 counterpart, and " + here});
+    p.push_back({"/linux/resources/cpu",
+                 "realtime runtime and period have no cgroup v2 counterpart, and " + here});
   if (r.memory && r.memory->use_hierarchy == false)
-    p.push_back({"/linux/resources/memory/useHierarchy", "cannot be false: cgroup v2 is always hierarchical, and " + here});
+    p.push_back({"/linux/resources/memory/useHierarchy",
+                 "cannot be false: cgroup v2 is always hierarchical, and " + here});
   if (r.block_io && r.block_io->leaf_weight)
-    p.push_back({"/linux/resources/blockIO/leafWeight", "has no cgroup v2 counterpart, and " + here});
+    p.push_back(
+        {"/linux/resources/blockIO/leafWeight", "has no cgroup v2 counterpart, and " + here});
   sort_problems(p);
   return p;
 }
@@ -337,16 +379,20 @@ Problems unsupported_fields(const Config& c) {
   // runtime-spec fields mcrun keeps in the config but does not apply: a
   // container that asks for them is refused, never run without them.
   static const std::pair<const char*, const char*> process_fields[] = {
-      {"ioPriority", "no I/O priority is set"}, {"scheduler", "no scheduling policy is set"},
+      {"ioPriority", "no I/O priority is set"},
+      {"scheduler", "no scheduling policy is set"},
       {"execCPUAffinity", "no CPU affinity is set"}};
   static const std::pair<const char*, const char*> linux_fields[] = {
-      {"personality", "no execution domain is set"}, {"intelRdt", "no Intel RDT"},
-      {"timeOffsets", "no time namespace"},          {"memoryPolicy", "no NUMA memory policy is set"},
+      {"personality", "no execution domain is set"},
+      {"intelRdt", "no Intel RDT"},
+      {"timeOffsets", "no time namespace"},
+      {"memoryPolicy", "no NUMA memory policy is set"},
       {"netDevices", "no network devices are moved"}};
   Problems p;
   auto check = [&](const Json& extra, const std::string& where, const auto& fields) {
     for (const auto& [key, why] : fields)
-      if (extra.contains(key)) p.push_back({where + "/" + key, std::string("is not supported by mcrun (") + why + ")"});
+      if (extra.contains(key))
+        p.push_back({where + "/" + key, std::string("is not supported by mcrun (") + why + ")"});
   };
   if (c.process) check(c.process->extra, "/process", process_fields);
   if (c.linux) {

@@ -18,13 +18,15 @@ Config default_config() {
   c.process = std::move(p);
   c.root = Root{"rootfs", true};
   c.hostname = "mcrun";
-  auto mnt = [](std::string dest, std::string type, std::string src, std::vector<std::string> opts) {
+  auto mnt = [](std::string dest, std::string type, std::string src,
+                std::vector<std::string> opts) {
     return Mount{std::move(dest), std::move(type), std::move(src), std::move(opts)};
   };
   c.mounts = {
       mnt("/proc", "proc", "proc", {}),
       mnt("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}),
-      mnt("/dev/pts", "devpts", "devpts", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}),
+      mnt("/dev/pts", "devpts", "devpts",
+          {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}),
       mnt("/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}),
       mnt("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}),
       mnt("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}),
@@ -34,10 +36,12 @@ Config default_config() {
   Resources r;
   r.devices = {DeviceRule{false, std::nullopt, std::nullopt, std::nullopt, "rwm"}};
   l.resources = std::move(r);
-  for (const char* ns : {"pid", "network", "ipc", "uts", "mount", "cgroup"}) l.namespaces.push_back({ns, std::nullopt});
-  l.masked_paths = {"/proc/acpi",     "/proc/asound",      "/proc/kcore",       "/proc/keys",
-                    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-                    "/sys/firmware",  "/proc/scsi"};
+  for (const char* ns : {"pid", "network", "ipc", "uts", "mount", "cgroup"})
+    l.namespaces.push_back({ns, std::nullopt});
+  l.masked_paths = {"/proc/acpi",        "/proc/asound",        "/proc/kcore",
+                    "/proc/keys",        "/proc/latency_stats", "/proc/timer_list",
+                    "/proc/timer_stats", "/proc/sched_debug",   "/sys/firmware",
+                    "/proc/scsi"};
   l.readonly_paths = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
   c.linux = std::move(l);
   return c;

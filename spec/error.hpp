@@ -43,7 +43,8 @@ class [[nodiscard]] Result : public std::expected<T, Error> {
   Result(std::expected<T, Error>&& e) : std::expected<T, Error>(std::move(e)) {}
 };
 
-inline std::unexpected<Error> fail(std::string message, int code = 0, ErrorKind kind = ErrorKind::Other) {
+inline std::unexpected<Error> fail(std::string message, int code = 0,
+                                   ErrorKind kind = ErrorKind::Other) {
   return std::unexpected(Error{code, std::move(message), kind});
 }
 
@@ -59,15 +60,14 @@ std::string quote(std::string_view s);
 }  // namespace mcrun
 
 // Propagate a failed Result<void> / Result<T> from the enclosing function.
-#define MCRUN_CHECK(expr)                                                 \
-  do {                                                                    \
-    if (auto mcrun_r_ = (expr); !mcrun_r_)                                \
-      return std::unexpected(std::move(mcrun_r_.error()));                \
+#define MCRUN_CHECK(expr)                                                                       \
+  do {                                                                                          \
+    if (auto mcrun_r_ = (expr); !mcrun_r_) return std::unexpected(std::move(mcrun_r_.error())); \
   } while (0)
 
 // The same, prepending context to the error.
-#define MCRUN_CHECK_CTX(expr, ctx)                                        \
-  do {                                                                    \
-    if (auto mcrun_r_ = (expr); !mcrun_r_)                                \
-      return std::unexpected(std::move(mcrun_r_.error()).context(ctx));   \
+#define MCRUN_CHECK_CTX(expr, ctx)                                      \
+  do {                                                                  \
+    if (auto mcrun_r_ = (expr); !mcrun_r_)                              \
+      return std::unexpected(std::move(mcrun_r_.error()).context(ctx)); \
   } while (0)

@@ -8,9 +8,12 @@ std::string child_pointer(std::string_view parent, std::string_view key) {
   std::string out(parent);
   out += '/';
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -21,15 +24,23 @@ std::string child_pointer(std::string_view parent, size_t index) {
 
 std::string json_type_name(const Json& j) {
   switch (j.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::boolean: return "a boolean";
-    case Json::value_t::number_float: return "a fractional number";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
+    case Json::value_t::number_float:
+      return "a fractional number";
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "an integer";
-    default: return "an unsupported value";
+    case Json::value_t::number_unsigned:
+      return "an integer";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -40,12 +51,18 @@ Result<Json> parse_json(std::string_view text, std::string_view name) {
   bool in_string = false, escaped = false;
   for (char ch : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (ch == '\\') escaped = true;
-      else if (ch == '"') in_string = false;
-    } else if (ch == '"') in_string = true;
-    else if (ch == '{' || ch == '[') max_depth = std::max(max_depth, ++depth);
-    else if (ch == '}' || ch == ']') --depth;
+      if (escaped)
+        escaped = false;
+      else if (ch == '\\')
+        escaped = true;
+      else if (ch == '"')
+        in_string = false;
+    } else if (ch == '"')
+      in_string = true;
+    else if (ch == '{' || ch == '[')
+      max_depth = std::max(max_depth, ++depth);
+    else if (ch == '}' || ch == ']')
+      --depth;
   }
   if (max_depth > 64) return fail(std::string(name) + ": nested deeper than 64 levels");
   try {
@@ -55,12 +72,14 @@ Result<Json> parse_json(std::string_view text, std::string_view name) {
     // "[json.exception.parse_error.101] parse error at ..." -> after "] ".
     std::string what = e.what();
     auto pos = what.find("] ");
-    return fail(std::string(name) + ": invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
+    return fail(std::string(name) +
+                ": invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
   }
 }
 
 bool pointer_within(std::string_view inner, std::string_view outer) {
-  return inner.starts_with(outer) && (inner.size() == outer.size() || inner[outer.size()] == '/' || outer.empty());
+  return inner.starts_with(outer) &&
+         (inner.size() == outer.size() || inner[outer.size()] == '/' || outer.empty());
 }
 
 bool pointer_less(std::string_view a, std::string_view b) {
@@ -71,7 +90,9 @@ bool pointer_less(std::string_view a, std::string_view b) {
     s.remove_prefix(end == std::string_view::npos ? s.size() : end);
     return c;
   };
-  auto number = [](std::string_view c) { return !c.empty() && c.find_first_not_of("0123456789") == std::string_view::npos; };
+  auto number = [](std::string_view c) {
+    return !c.empty() && c.find_first_not_of("0123456789") == std::string_view::npos;
+  };
   while (!a.empty() && !b.empty()) {
     std::string_view x = next(a), y = next(b);
     if (x == y) continue;
@@ -82,8 +103,9 @@ bool pointer_less(std::string_view a, std::string_view b) {
 }
 
 void sort_problems(Problems& problems) {
-  std::stable_sort(problems.begin(), problems.end(),
-                   [](const Problem& x, const Problem& y) { return pointer_less(x.pointer, y.pointer); });
+  std::stable_sort(problems.begin(), problems.end(), [](const Problem& x, const Problem& y) {
+    return pointer_less(x.pointer, y.pointer);
+  });
 }
 
 std::string format_problems(std::string_view file, const Problems& problems) {
@@ -97,8 +119,10 @@ std::string format_problems(std::string_view file, const Problems& problems) {
 
 ObjectReader::ObjectReader(const Json& j, std::string pointer, Problems& problems)
     : pointer_(std::move(pointer)), problems_(problems) {
-  if (j.is_object()) object_ = &j;
-  else problems_.push_back({pointer_, "must be an object, not " + json_type_name(j)});
+  if (j.is_object())
+    object_ = &j;
+  else
+    problems_.push_back({pointer_, "must be an object, not " + json_type_name(j)});
 }
 
 const Json* ObjectReader::member(std::string_view key, bool required) {
@@ -159,9 +183,11 @@ std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view k
   bool ok = true;
   for (size_t i = 0; i < j->size(); ++i) {
     const Json& e = (*j)[i];
-    if (e.is_string()) out.push_back(e.get<std::string>());
+    if (e.is_string())
+      out.push_back(e.get<std::string>());
     else {
-      problems_.push_back({child_pointer(at(key), i), "must be a string, not " + json_type_name(e)});
+      problems_.push_back(
+          {child_pointer(at(key), i), "must be a string, not " + json_type_name(e)});
       ok = false;
     }
   }
@@ -176,9 +202,11 @@ std::optional<std::map<std::string, std::string>> ObjectReader::string_map(std::
   std::map<std::string, std::string> out;
   bool ok = true;
   for (const auto& [k, v] : j->items()) {
-    if (v.is_string()) out.emplace(k, v.get<std::string>());
+    if (v.is_string())
+      out.emplace(k, v.get<std::string>());
     else {
-      problems_.push_back({child_pointer(at(key), k), "must be a string, not " + json_type_name(v)});
+      problems_.push_back(
+          {child_pointer(at(key), k), "must be a string, not " + json_type_name(v)});
       ok = false;
     }
   }

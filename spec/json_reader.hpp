@@ -92,9 +92,11 @@ std::optional<Int> read_integer(const Json& j, const std::string& pointer, Probl
   } else if (j.is_number_integer()) {
     auto v = j.get<int64_t>();
     if constexpr (std::is_signed_v<Int>) {
-      if (v >= static_cast<int64_t>(lo) && v <= static_cast<int64_t>(hi)) ok = true, out = static_cast<Int>(v);
+      if (v >= static_cast<int64_t>(lo) && v <= static_cast<int64_t>(hi))
+        ok = true, out = static_cast<Int>(v);
     } else {
-      if (v >= 0 && static_cast<uint64_t>(v) <= static_cast<uint64_t>(hi)) ok = true, out = static_cast<Int>(v);
+      if (v >= 0 && static_cast<uint64_t>(v) <= static_cast<uint64_t>(hi))
+        ok = true, out = static_cast<Int>(v);
     }
   }
   if (ok) return out;

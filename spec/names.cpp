@@ -9,68 +9,145 @@ namespace mcrun::spec {
 namespace {
 
 // Index = capability number (linux/capability.h).
-constexpr std::string_view kCaps[] = {
-    "CAP_CHOWN",          "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-    "CAP_FSETID",         "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
-    "CAP_SETPCAP",        "CAP_LINUX_IMMUTABLE","CAP_NET_BIND_SERVICE","CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",      "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",     "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",      "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",   "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-    "CAP_LEASE",          "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",   "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",  "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE"};
+constexpr std::string_view kCaps[] = {"CAP_CHOWN",
+                                      "CAP_DAC_OVERRIDE",
+                                      "CAP_DAC_READ_SEARCH",
+                                      "CAP_FOWNER",
+                                      "CAP_FSETID",
+                                      "CAP_KILL",
+                                      "CAP_SETGID",
+                                      "CAP_SETUID",
+                                      "CAP_SETPCAP",
+                                      "CAP_LINUX_IMMUTABLE",
+                                      "CAP_NET_BIND_SERVICE",
+                                      "CAP_NET_BROADCAST",
+                                      "CAP_NET_ADMIN",
+                                      "CAP_NET_RAW",
+                                      "CAP_IPC_LOCK",
+                                      "CAP_IPC_OWNER",
+                                      "CAP_SYS_MODULE",
+                                      "CAP_SYS_RAWIO",
+                                      "CAP_SYS_CHROOT",
+                                      "CAP_SYS_PTRACE",
+                                      "CAP_SYS_PACCT",
+                                      "CAP_SYS_ADMIN",
+                                      "CAP_SYS_BOOT",
+                                      "CAP_SYS_NICE",
+                                      "CAP_SYS_RESOURCE",
+                                      "CAP_SYS_TIME",
+                                      "CAP_SYS_TTY_CONFIG",
+                                      "CAP_MKNOD",
+                                      "CAP_LEASE",
+                                      "CAP_AUDIT_WRITE",
+                                      "CAP_AUDIT_CONTROL",
+                                      "CAP_SETFCAP",
+                                      "CAP_MAC_OVERRIDE",
+                                      "CAP_MAC_ADMIN",
+                                      "CAP_SYSLOG",
+                                      "CAP_WAKE_ALARM",
+                                      "CAP_BLOCK_SUSPEND",
+                                      "CAP_AUDIT_READ",
+                                      "CAP_PERFMON",
+                                      "CAP_BPF",
+                                      "CAP_CHECKPOINT_RESTORE"};
 
 struct RlimitName {
   std::string_view name;
   int resource;
 };
-constexpr RlimitName kRlimits[] = {
-    {"RLIMIT_AS", RLIMIT_AS},         {"RLIMIT_CORE", RLIMIT_CORE},
-    {"RLIMIT_CPU", RLIMIT_CPU},       {"RLIMIT_DATA", RLIMIT_DATA},
-    {"RLIMIT_FSIZE", RLIMIT_FSIZE},   {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"RLIMIT_NICE", RLIMIT_NICE},     {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_NPROC", RLIMIT_NPROC},   {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO}, {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK}};
+constexpr RlimitName kRlimits[] = {{"RLIMIT_AS", RLIMIT_AS},
+                                   {"RLIMIT_CORE", RLIMIT_CORE},
+                                   {"RLIMIT_CPU", RLIMIT_CPU},
+                                   {"RLIMIT_DATA", RLIMIT_DATA},
+                                   {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+                                   {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+                                   {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+                                   {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+                                   {"RLIMIT_NICE", RLIMIT_NICE},
+                                   {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+                                   {"RLIMIT_NPROC", RLIMIT_NPROC},
+                                   {"RLIMIT_RSS", RLIMIT_RSS},
+                                   {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+                                   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+                                   {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+                                   {"RLIMIT_STACK", RLIMIT_STACK}};
 constexpr std::string_view kRlimitNames[] = {
-    "RLIMIT_AS",     "RLIMIT_CORE",   "RLIMIT_CPU",   "RLIMIT_DATA",     "RLIMIT_FSIZE",
-    "RLIMIT_LOCKS",  "RLIMIT_MEMLOCK","RLIMIT_MSGQUEUE", "RLIMIT_NICE",  "RLIMIT_NOFILE",
-    "RLIMIT_NPROC",  "RLIMIT_RSS",    "RLIMIT_RTPRIO", "RLIMIT_RTTIME", "RLIMIT_SIGPENDING",
-    "RLIMIT_STACK"};
+    "RLIMIT_AS",     "RLIMIT_CORE",   "RLIMIT_CPU",        "RLIMIT_DATA",
+    "RLIMIT_FSIZE",  "RLIMIT_LOCKS",  "RLIMIT_MEMLOCK",    "RLIMIT_MSGQUEUE",
+    "RLIMIT_NICE",   "RLIMIT_NOFILE", "RLIMIT_NPROC",      "RLIMIT_RSS",
+    "RLIMIT_RTPRIO", "RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK"};
 
-constexpr std::string_view kNamespaces[] = {"pid", "network", "mount", "ipc",
+constexpr std::string_view kNamespaces[] = {"pid", "network", "mount",  "ipc",
                                             "uts", "user",    "cgroup", "time"};
 
 constexpr std::string_view kSeccompActions[] = {
-    "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-    "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY"};
-constexpr std::string_view kSeccompOps[] = {"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-                                            "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+    "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+    "SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",        "SCMP_ACT_TRACE",
+    "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",          "SCMP_ACT_NOTIFY"};
+constexpr std::string_view kSeccompOps[] = {"SCMP_CMP_NE",       "SCMP_CMP_LT", "SCMP_CMP_LE",
+                                            "SCMP_CMP_EQ",       "SCMP_CMP_GE", "SCMP_CMP_GT",
                                             "SCMP_CMP_MASKED_EQ"};
 constexpr std::string_view kSeccompArches[] = {
-    "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",      "SCMP_ARCH_ARM",
-    "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",      "SCMP_ARCH_MIPS64",   "SCMP_ARCH_MIPS64N32",
-    "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
-    "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",   "SCMP_ARCH_S390",     "SCMP_ARCH_S390X",
-    "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",  "SCMP_ARCH_LOONGARCH64",
-    "SCMP_ARCH_M68K",    "SCMP_ARCH_SH",        "SCMP_ARCH_SHEB"};
-constexpr std::string_view kSeccompFlags[] = {"SECCOMP_FILTER_FLAG_TSYNC",
-                                              "SECCOMP_FILTER_FLAG_LOG",
-                                              "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-                                              "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+    "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",   "SCMP_ARCH_X32",         "SCMP_ARCH_ARM",
+    "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",
+    "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+    "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",  "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",
+    "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",     "SCMP_ARCH_LOONGARCH64",
+    "SCMP_ARCH_M68K",    "SCMP_ARCH_SH",       "SCMP_ARCH_SHEB"};
+constexpr std::string_view kSeccompFlags[] = {
+    "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
 constexpr std::string_view kPropagation[] = {"shared",  "slave",  "private",  "unbindable",
                                              "rshared", "rslave", "rprivate", "runbindable"};
-constexpr std::string_view kMountOptions[] = {
-    "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "mand",
-    "noatime", "nodev", "nodiratime", "noexec", "nomand", "norelatime", "nostrictatime",
-    "nosuid", "private", "rbind", "relatime", "remount", "ro", "rprivate", "rshared",
-    "rslave", "runbindable", "rw", "shared", "slave", "strictatime", "suid", "sync",
-    "unbindable", "rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec", "rexec",
-    "rnoatime", "ratime", "rrelatime", "rnorelatime", "rstrictatime", "rnostrictatime",
-    "rnodiratime", "rdiratime"};
+constexpr std::string_view kMountOptions[] = {"async",
+                                              "atime",
+                                              "bind",
+                                              "defaults",
+                                              "dev",
+                                              "diratime",
+                                              "dirsync",
+                                              "exec",
+                                              "mand",
+                                              "noatime",
+                                              "nodev",
+                                              "nodiratime",
+                                              "noexec",
+                                              "nomand",
+                                              "norelatime",
+                                              "nostrictatime",
+                                              "nosuid",
+                                              "private",
+                                              "rbind",
+                                              "relatime",
+                                              "remount",
+                                              "ro",
+                                              "rprivate",
+                                              "rshared",
+                                              "rslave",
+                                              "runbindable",
+                                              "rw",
+                                              "shared",
+                                              "slave",
+                                              "strictatime",
+                                              "suid",
+                                              "sync",
+                                              "unbindable",
+                                              "rro",
+                                              "rrw",
+                                              "rnosuid",
+                                              "rsuid",
+                                              "rnodev",
+                                              "rdev",
+                                              "rnoexec",
+                                              "rexec",
+                                              "rnoatime",
+                                              "ratime",
+                                              "rrelatime",
+                                              "rnorelatime",
+                                              "rstrictatime",
+                                              "rnostrictatime",
+                                              "rnodiratime",
+                                              "rdiratime"};
 
 }  // namespace
 

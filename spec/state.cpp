@@ -4,17 +4,23 @@ namespace mcrun::spec {
 
 const char* status_name(Status s) {
   switch (s) {
-    case Status::Creating: return "creating";
-    case Status::Created: return "created";
-    case Status::Running: return "running";
-    case Status::Paused: return "paused";
-    case Status::Stopped: return "stopped";
+    case Status::Creating:
+      return "creating";
+    case Status::Created:
+      return "created";
+    case Status::Running:
+      return "running";
+    case Status::Paused:
+      return "paused";
+    case Status::Stopped:
+      return "stopped";
   }
   return "unknown";
 }
 
 std::optional<Status> status_from_name(std::string_view name) {
-  for (Status s : {Status::Creating, Status::Created, Status::Running, Status::Paused, Status::Stopped})
+  for (Status s :
+       {Status::Creating, Status::Created, Status::Running, Status::Paused, Status::Stopped})
     if (name == status_name(s)) return s;
   return std::nullopt;
 }
@@ -54,11 +60,13 @@ Result<Record> parse_record(std::string_view text) {
   r.state.oci_version = top.string("ociVersion", true).value_or("");
   r.state.id = top.string("id", true).value_or("");
   auto status = top.string("status", true);
-  if (status && !status_from_name(*status)) p.push_back({"/status", "unknown status \"" + *status + "\""});
+  if (status && !status_from_name(*status))
+    p.push_back({"/status", "unknown status \"" + *status + "\""});
   r.state.status = status_from_name(status.value_or("")).value_or(Status::Stopped);
   r.state.pid = top.i32("pid", true).value_or(0);
   r.state.bundle = top.string("bundle", true).value_or("");
-  r.state.annotations = top.string_map("annotations").value_or(std::map<std::string, std::string>{});
+  r.state.annotations =
+      top.string_map("annotations").value_or(std::map<std::string, std::string>{});
   r.state.rootfs = top.string("rootfs").value_or("");
   r.state.created = top.string("created").value_or("");
   r.state.owner = top.string("owner").value_or("");

@@ -20,7 +20,9 @@ std::optional<Status> status_from_name(std::string_view name);
 
 // What each verb may do in each status (runtime.md "Operations").
 inline bool can_start(Status s) { return s == Status::Created; }
-inline bool can_kill(Status s) { return s == Status::Created || s == Status::Running || s == Status::Paused; }
+inline bool can_kill(Status s) {
+  return s == Status::Created || s == Status::Running || s == Status::Paused;
+}
 inline bool can_delete(Status s) { return s == Status::Stopped; }
 inline bool can_exec(Status s) { return s == Status::Created || s == Status::Running; }
 
@@ -44,9 +46,10 @@ Json emit_state(const State& s);
 struct Record {
   State state;
   uint64_t init_start_time = 0;  // /proc/<pid>/stat field 22: guards against pid reuse
-  bool own_pid_namespace = false;  // a pid namespace it created: init death kills every process in it
-  std::string cgroup_path;          // relative to each hierarchy's root; empty if none
-  Config config;                    // for hooks at start/delete and for exec
+  bool own_pid_namespace =
+      false;                // a pid namespace it created: init death kills every process in it
+  std::string cgroup_path;  // relative to each hierarchy's root; empty if none
+  Config config;            // for hooks at start/delete and for exec
   bool operator==(const Record&) const = default;
 };
 

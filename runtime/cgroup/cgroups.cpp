@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <sstream>
 #include <thread>
@@ -57,7 +57,8 @@ uint64_t read_key(const std::string& path, const std::string& key) {
 
 }  // namespace
 
-Cgroup::Cgroup(std::string path, std::string root) : path_(std::move(path)), root_(std::move(root)) {
+Cgroup::Cgroup(std::string path, std::string root)
+    : path_(std::move(path)), root_(std::move(root)) {
   struct statfs fs;
   bool v2 = ::statfs(root_.c_str(), &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
   layout_ = v2 ? CgroupLayout::V2 : CgroupLayout::V1;
@@ -82,10 +83,12 @@ const std::vector<std::string>& Cgroup::hierarchies() const {
   DIR* d = ::opendir(root_.c_str());
   if (!d) return *hierarchies_;
   while (dirent* e = ::readdir(d)) {
-    if (e->d_type != DT_DIR || e->d_name[0] == '.') continue;  // "cpu" -> "cpu,cpuacct" is a symlink
+    if (e->d_type != DT_DIR || e->d_name[0] == '.')
+      continue;  // "cpu" -> "cpu,cpuacct" is a symlink
     struct statfs fs;
     std::string path = root_ + "/" + e->d_name;
-    if (::statfs(path.c_str(), &fs) == 0 && (fs.f_type == CGROUP_SUPER_MAGIC || fs.f_type == CGROUP2_SUPER_MAGIC))
+    if (::statfs(path.c_str(), &fs) == 0 &&
+        (fs.f_type == CGROUP_SUPER_MAGIC || fs.f_type == CGROUP2_SUPER_MAGIC))
       hierarchies_->push_back(e->d_name);
   }
   ::closedir(d);
@@ -131,7 +134,9 @@ Result<> Cgroup::create() const {
   // An existing cgroup is reused only if nothing lives in it, and never
   // frozen: a leftover FROZEN state would freeze the new init mid-setup.
   if (auto pids = this->pids(); pids && !pids->empty())
-    return fail("cgroup " + quote(path_) + " is in use by " + std::to_string(pids->size()) + " process(es)", EBUSY);
+    return fail(
+        "cgroup " + quote(path_) + " is in use by " + std::to_string(pids->size()) + " process(es)",
+        EBUSY);
   if (frozen()) MCRUN_CHECK(set_frozen(false));
   return {};
 }
@@ -141,11 +146,15 @@ Result<> Cgroup::write(const CgroupWrite& w) const {
   if (::access(file.c_str(), F_OK) != 0) {
     // Optional knobs this kernel lacks (memsw without swap accounting, rt,
     // blkio.weight under BFQ) are skipped only if nothing was asked of them.
-    if (w.controller == "devices") return fail("cgroup devices controller is missing: " + quote(file), ENOENT);
-    return fail("cgroup: " + w.file + " is not available on this kernel (" + quote(file) + ")", ENOENT);
+    if (w.controller == "devices")
+      return fail("cgroup devices controller is missing: " + quote(file), ENOENT);
+    return fail("cgroup: " + w.file + " is not available on this kernel (" + quote(file) + ")",
+                ENOENT);
   }
   auto r = sys::write_file(file, w.value);
-  if (!r) return std::unexpected(Error{r.error().code, "cgroup: write " + quote(w.value) + " to " + quote(file)});
+  if (!r)
+    return std::unexpected(
+        Error{r.error().code, "cgroup: write " + quote(w.value) + " to " + quote(file)});
   return {};
 }
 
@@ -153,9 +162,11 @@ Result<> Cgroup::apply(const spec::Resources& r) const {
   auto writes = layout_ == CgroupLayout::V2 ? plan_v2(r) : plan_v1(r);
   for (const auto& w : writes) {
     // Under the BFQ scheduler the weights are blkio.bfq.weight{,_device}.
-    if ((w.file == "blkio.weight" || w.file == "blkio.weight_device") && ::access(dir("blkio").c_str(), F_OK) == 0 &&
+    if ((w.file == "blkio.weight" || w.file == "blkio.weight_device") &&
+        ::access(dir("blkio").c_str(), F_OK) == 0 &&
         ::access((dir("blkio") + "/" + w.file).c_str(), F_OK) != 0) {
-      MCRUN_CHECK(write({"blkio", "blkio.bfq." + w.file.substr(std::string("blkio.").size()), w.value}));
+      MCRUN_CHECK(
+          write({"blkio", "blkio.bfq." + w.file.substr(std::string("blkio.").size()), w.value}));
       continue;
     }
     MCRUN_CHECK(write(w));
@@ -188,7 +199,8 @@ Result<> Cgroup::set_device_filter(const std::vector<spec::DeviceRule>& rules) c
 }
 
 Result<> Cgroup::add(pid_t pid) const {
-  for (const auto& h : hierarchies()) MCRUN_CHECK(sys::write_file(dir(h) + "/cgroup.procs", std::to_string(pid)));
+  for (const auto& h : hierarchies())
+    MCRUN_CHECK(sys::write_file(dir(h) + "/cgroup.procs", std::to_string(pid)));
   return {};
 }
 
@@ -208,7 +220,8 @@ Result<std::vector<pid_t>> Cgroup::pids() const {
     auto text = sys::read_file(d + "/cgroup.procs", 16 << 20);
     if (!text) return text.error().code == ENOENT ? Result<>{} : std::unexpected(text.error());
     for (auto p : sys::split(*text, '\n'))
-      if (pid_t pid = static_cast<pid_t>(std::atol(std::string(p).c_str())); pid > 0) out.push_back(pid);
+      if (pid_t pid = static_cast<pid_t>(std::atol(std::string(p).c_str())); pid > 0)
+        out.push_back(pid);
     return {};
   }));
   return out;
@@ -218,19 +231,22 @@ Result<> Cgroup::signal_all(int sig) const {
   // cgroup.kill (Linux 5.14, v2) kills the whole subtree at once, forks
   // included; elsewhere the cgroup is frozen so nothing forks away between
   // reading the list and signalling it (as runc does).
-  if (layout_ == CgroupLayout::V2 && sig == SIGKILL && ::access((dir("") + "/cgroup.kill").c_str(), F_OK) == 0)
+  if (layout_ == CgroupLayout::V2 && sig == SIGKILL &&
+      ::access((dir("") + "/cgroup.kill").c_str(), F_OK) == 0)
     return sys::write_file(dir("") + "/cgroup.kill", "1");
   bool was_frozen = frozen();
   bool froze = !was_frozen && sig != SIGCONT && set_frozen(true).has_value();
   auto pids = this->pids();
   for (pid_t p : pids ? *pids : std::vector<pid_t>{}) ::kill(p, sig);
-  if (froze || (was_frozen && sig == SIGKILL)) MCRUN_CHECK(set_frozen(false));  // SIGKILL acts once thawed
+  if (froze || (was_frozen && sig == SIGKILL))
+    MCRUN_CHECK(set_frozen(false));  // SIGKILL acts once thawed
   if (!pids) return std::unexpected(pids.error());
   return {};
 }
 
 Result<> Cgroup::set_frozen(bool frozen) const {
-  if (layout_ == CgroupLayout::V2) return sys::write_file(dir("") + "/cgroup.freeze", frozen ? "1" : "0");
+  if (layout_ == CgroupLayout::V2)
+    return sys::write_file(dir("") + "/cgroup.freeze", frozen ? "1" : "0");
   MCRUN_CHECK(sys::write_file(dir("freezer") + "/freezer.state", frozen ? "FROZEN" : "THAWED"));
   // FREEZING is transitional: wait until the kernel says FROZEN.
   for (int i = 0; frozen && i < 1000; ++i) {
@@ -267,8 +283,10 @@ CgroupStats Cgroup::stats() const {
     return s;
   }
   s.cpu_total_ns = read_u64(dir("cpuacct") + "/cpuacct.usage");
-  s.cpu_user_ns = read_key(dir("cpuacct") + "/cpuacct.stat", "user") * static_cast<uint64_t>(tick_ns);
-  s.cpu_kernel_ns = read_key(dir("cpuacct") + "/cpuacct.stat", "system") * static_cast<uint64_t>(tick_ns);
+  s.cpu_user_ns =
+      read_key(dir("cpuacct") + "/cpuacct.stat", "user") * static_cast<uint64_t>(tick_ns);
+  s.cpu_kernel_ns =
+      read_key(dir("cpuacct") + "/cpuacct.stat", "system") * static_cast<uint64_t>(tick_ns);
   s.memory_usage = read_u64(dir("memory") + "/memory.usage_in_bytes");
   s.memory_max_usage = read_u64(dir("memory") + "/memory.max_usage_in_bytes");
   s.memory_limit = read_u64(dir("memory") + "/memory.limit_in_bytes");
@@ -304,7 +322,8 @@ Result<> Cgroup::destroy() const {
   return {};
 }
 
-Result<> for_each_cgroup(const std::string& top, const std::function<Result<>(const std::string&)>& f) {
+Result<> for_each_cgroup(const std::string& top,
+                         const std::function<Result<>(const std::string&)>& f) {
   if (::access(top.c_str(), F_OK) != 0) return {};
   MCRUN_CHECK(f(top));
   DIR* d = ::opendir(top.c_str());

@@ -59,7 +59,8 @@ class Cgroup {
   const std::vector<std::string>& hierarchies() const;  // dirs under the root to use
   std::string procs_dir() const;
   Result<> write(const CgroupWrite& w) const;
-  Result<> set_device_filter(const std::vector<spec::DeviceRule>& rules) const;  // v2 (device_filter.hpp)
+  Result<> set_device_filter(
+      const std::vector<spec::DeviceRule>& rules) const;  // v2 (device_filter.hpp)
 
   std::string path_, root_;
   CgroupLayout layout_;
@@ -67,6 +68,7 @@ class Cgroup {
 };
 
 // f(dir) for `top` and every cgroup below it, parents before children.
-Result<> for_each_cgroup(const std::string& top, const std::function<Result<>(const std::string&)>& f);
+Result<> for_each_cgroup(const std::string& top,
+                         const std::function<Result<>(const std::string&)>& f);
 
 }  // namespace mcrun::runtime

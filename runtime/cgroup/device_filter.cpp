@@ -17,10 +17,18 @@ bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm) 
   i.imm = imm;
   return i;
 }
-bpf_insn load_u32(uint8_t dst, int16_t off) { return insn(BPF_LDX | BPF_MEM | BPF_W, dst, R1, off, 0); }
-bpf_insn alu32_k(uint8_t op, uint8_t dst, int32_t imm) { return insn(BPF_ALU | op | BPF_K, dst, 0, 0, imm); }
-bpf_insn mov32_x(uint8_t dst, uint8_t src) { return insn(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0); }
-bpf_insn mov64_k(uint8_t dst, int32_t imm) { return insn(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm); }
+bpf_insn load_u32(uint8_t dst, int16_t off) {
+  return insn(BPF_LDX | BPF_MEM | BPF_W, dst, R1, off, 0);
+}
+bpf_insn alu32_k(uint8_t op, uint8_t dst, int32_t imm) {
+  return insn(BPF_ALU | op | BPF_K, dst, 0, 0, imm);
+}
+bpf_insn mov32_x(uint8_t dst, uint8_t src) {
+  return insn(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0);
+}
+bpf_insn mov64_k(uint8_t dst, int32_t imm) {
+  return insn(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm);
+}
 // 32-bit compare: majors and minors are u32, which a 64-bit compare would
 // sign-extend from the immediate.
 bpf_insn jne32(uint8_t reg, uint32_t value) {

@@ -19,14 +19,16 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const std::vector
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
     if (a == "--") {
-      out.positionals_.insert(out.positionals_.end(), argv.begin() + static_cast<long>(i) + 1, argv.end());
+      out.positionals_.insert(out.positionals_.end(), argv.begin() + static_cast<long>(i) + 1,
+                              argv.end());
       break;
     }
     if (a.size() < 2 || a[0] != '-' || (!out.positionals_.empty() && stop_at_positional)) {
       out.positionals_.push_back(a);
       if (stop_at_positional && a.size() >= 1) {
         // After the first positional everything is positional (exec ID CMD -x).
-        out.positionals_.insert(out.positionals_.end(), argv.begin() + static_cast<long>(i) + 1, argv.end());
+        out.positionals_.insert(out.positionals_.end(), argv.begin() + static_cast<long>(i) + 1,
+                                argv.end());
         break;
       }
       continue;
@@ -40,9 +42,12 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const std::vector
     const FlagSpec* spec = find(body);
     if (!spec) return fail("unknown flag " + quote(a));
     if (spec->takes_value) {
-      if (inline_value) out.values_[spec->name].push_back(*inline_value);
-      else if (i + 1 < argv.size()) out.values_[spec->name].push_back(argv[++i]);
-      else return fail("flag " + quote(a) + " needs a value");
+      if (inline_value)
+        out.values_[spec->name].push_back(*inline_value);
+      else if (i + 1 < argv.size())
+        out.values_[spec->name].push_back(argv[++i]);
+      else
+        return fail("flag " + quote(a) + " needs a value");
     } else {
       if (inline_value && *inline_value != "true" && *inline_value != "false")
         return fail("flag " + quote(a) + " takes no value");
@@ -77,8 +82,10 @@ std::string describe_flags(const std::vector<FlagSpec>& specs) {
         help = help.substr(sp + 2);
       }
     }
-    if (left.size() < 34) left.resize(34, ' ');
-    else left += "  ";
+    if (left.size() < 34)
+      left.resize(34, ' ');
+    else
+      left += "  ";
     out += left + help + "\n";
   }
   return out;
@@ -98,8 +105,8 @@ Result<long> Args::number(const std::string& name, long fallback, long min, long
   errno = 0;
   long v = std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end || errno == ERANGE || v < min || v > max)
-    return fail("--" + name + ": must be a number from " + std::to_string(min) + " to " + std::to_string(max) +
-                ", not " + quote(text));
+    return fail("--" + name + ": must be a number from " + std::to_string(min) + " to " +
+                std::to_string(max) + ", not " + quote(text));
   return v;
 }
 

@@ -16,13 +16,13 @@ struct FlagSpec {
   std::string name;                  // "bundle"
   std::vector<std::string> aliases;  // {"b"}
   bool takes_value = false;
-  std::string help;                  // "DIR  path to the bundle (default: .)"
+  std::string help;  // "DIR  path to the bundle (default: .)"
 };
 
 class Args {
  public:
-  static Result<Args> parse(const std::vector<std::string>& argv, const std::vector<FlagSpec>& specs,
-                            bool stop_at_positional = true);
+  static Result<Args> parse(const std::vector<std::string>& argv,
+                            const std::vector<FlagSpec>& specs, bool stop_at_positional = true);
 
   bool has(const std::string& name) const { return values_.contains(name); }
   std::string value(const std::string& name, const std::string& fallback = "") const;

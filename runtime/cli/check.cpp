@@ -19,8 +19,11 @@ Result<int> run(const Globals&, const Args& args) {
 }  // namespace
 
 const Verb& check_verb() {
-  static const Verb v{"check", "validate a bundle's config.json and rootfs; print every problem",
-                      "check [--bundle DIR]", {{"bundle", {"b"}, true, "DIR  the bundle (default: .)"}}, run};
+  static const Verb v{"check",
+                      "validate a bundle's config.json and rootfs; print every problem",
+                      "check [--bundle DIR]",
+                      {{"bundle", {"b"}, true, "DIR  the bundle (default: .)"}},
+                      run};
   return v;
 }
 }  // namespace mcrun::cli

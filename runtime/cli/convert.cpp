@@ -1,13 +1,14 @@
 // mcrun convert: a Mesos ContainerInfo becomes an OCI bundle (config.json),
 // with the sandbox directories its relative volumes need.
+#include "converters/convert.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include <cstdio>
 
-#include "converters/convert.hpp"
-#include "converters/seccomp_profile.hpp"
 #include "converters/host_paths.hpp"
+#include "converters/seccomp_profile.hpp"
 #include "runtime/bundle.hpp"
 #include "runtime/cli/args.hpp"
 #include "runtime/sys/syscalls.hpp"
@@ -26,7 +27,8 @@ struct Input {
 // FILE|JSON as the Mesos agent flags take it: inline JSON, file:///path, or a path.
 Result<Input> read_input(const std::string& value, const std::string& flag) {
   auto first = value.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && value[first] == '{') return Input{value, InputFormat::Json, flag};
+  if (first != std::string::npos && value[first] == '{')
+    return Input{value, InputFormat::Json, flag};
   std::string path = value.starts_with("file://") ? value.substr(7) : value;
   auto text = sys::read_file(path);
   if (!text) return std::unexpected(std::move(text.error()).context(flag));
@@ -64,7 +66,8 @@ Result<int> run(const Globals&, const Args& args) {
   opts.isolation = args.value("isolation", converters::kDefaultIsolation);
   if (args.has("resources")) opts.resources = args.value("resources");
   opts.cgroups_enable_cfs = args.has("cgroups-enable-cfs");
-  if (args.has("seccomp-config-dir")) opts.seccomp_config_dir = runtime::absolute_path(args.value("seccomp-config-dir"));
+  if (args.has("seccomp-config-dir"))
+    opts.seccomp_config_dir = runtime::absolute_path(args.value("seccomp-config-dir"));
   if (args.has("seccomp-profile")) opts.seccomp_profile = args.value("seccomp-profile");
   opts.work_dir = runtime::absolute_path(args.value("work-dir"));
   if (args.has("rootfs")) opts.rootfs = runtime::absolute_path(args.value("rootfs"));
@@ -92,7 +95,8 @@ Result<int> run(const Globals&, const Args& args) {
   if (!info) return std::unexpected(info.error());
   if (opts.rootfs) {
     auto st = sys::stat_at(AT_FDCWD, *opts.rootfs, 0);
-    if (!st || !S_ISDIR(st->st_mode)) return fail("--rootfs " + quote(*opts.rootfs) + ": not a directory");
+    if (!st || !S_ISDIR(st->st_mode))
+      return fail("--rootfs " + quote(*opts.rootfs) + ": not a directory");
   }
   auto conv = converters::convert(*info, opts);
   if (!conv) return std::unexpected(conv.error());
@@ -117,17 +121,41 @@ const Verb& convert_verb() {
   static const Verb v{
       "convert",
       "convert a Mesos ContainerInfo (JSON or YAML) into an OCI bundle",
-      "convert [--container-info FILE|JSON] [--default-container-info FILE|JSON] [--isolation LIST] "
-      "[--resources STRING] [--cgroups-enable-cfs] [--seccomp-config-dir DIR] [--seccomp-profile NAME] --work-dir DIR [--rootfs DIR] --bundle DIR [--hook PHASE=PATH[,ARG...]] [--] COMMAND [ARG...]",
-      {{"container-info", {}, true, "FILE|JSON  the ContainerInfo: inline JSON, a path or file:///path (.json, .yaml)"},
-       {"default-container-info", {}, true, "FILE|JSON  used whole when no --container-info is given"},
+      "convert [--container-info FILE|JSON] [--default-container-info FILE|JSON] [--isolation "
+      "LIST] "
+      "[--resources STRING] [--cgroups-enable-cfs] [--seccomp-config-dir DIR] [--seccomp-profile "
+      "NAME] --work-dir DIR [--rootfs DIR] --bundle DIR [--hook PHASE=PATH[,ARG...]] [--] COMMAND "
+      "[ARG...]",
+      {{"container-info",
+        {},
+        true,
+        "FILE|JSON  the ContainerInfo: inline JSON, a path or file:///path (.json, .yaml)"},
+       {"default-container-info",
+        {},
+        true,
+        "FILE|JSON  used whole when no --container-info is given"},
        {"isolation", {}, true, "LIST  Mesos isolators (default: filesystem/shared,namespaces/pid)"},
-       {"resources", {}, true, "STRING  Mesos resources for cgroups/* isolators: \"cpus:1.5;mem:256\" (mem in MB)"},
-       {"cgroups-enable-cfs", {}, false, "cap CPU time at cpus with a CFS quota (the Mesos agent flag of that name)"},
-       {"seccomp-config-dir", {}, true, "DIR  where linux_info.seccomp.profile_name is found (Mesos's --seccomp_config_dir)"},
-       {"seccomp-profile", {}, true, "NAME  the profile when the ContainerInfo names none (Mesos's --seccomp_profile_name)"},
+       {"resources",
+        {},
+        true,
+        "STRING  Mesos resources for cgroups/* isolators: \"cpus:1.5;mem:256\" (mem in MB)"},
+       {"cgroups-enable-cfs",
+        {},
+        false,
+        "cap CPU time at cpus with a CFS quota (the Mesos agent flag of that name)"},
+       {"seccomp-config-dir",
+        {},
+        true,
+        "DIR  where linux_info.seccomp.profile_name is found (Mesos's --seccomp_config_dir)"},
+       {"seccomp-profile",
+        {},
+        true,
+        "NAME  the profile when the ContainerInfo names none (Mesos's --seccomp_profile_name)"},
        {"work-dir", {}, true, "DIR  the executor's sandbox; relative host_paths live under it"},
-       {"rootfs", {}, true, "DIR  an unpacked image as the container's root (default: the host's /)"},
+       {"rootfs",
+        {},
+        true,
+        "DIR  an unpacked image as the container's root (default: the host's /)"},
        {"bundle", {"b"}, true, "DIR  where config.json is written"},
        {"hook", {}, true, "PHASE=PATH[,ARG...]  add an OCI hook (repeatable)"}},
       run};

@@ -1,9 +1,10 @@
 // mcrun create: set up a container; its process waits for `start`.
+#include "runtime/cli/create.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 
 #include "runtime/cli/args.hpp"
-#include "runtime/cli/create.hpp"
 #include "runtime/cli/log.hpp"
 #include "runtime/create.hpp"
 
@@ -12,13 +13,20 @@ namespace mcrun::cli {
 std::vector<FlagSpec> create_flags() {
   return {{"bundle", {"b"}, true, "DIR  the bundle (default: .)"},
           {"pid-file", {}, true, "FILE  write the container's pid here before returning"},
-          {"console-socket", {}, true, "PATH  unix socket that receives the pty master (process.terminal)"},
+          {"console-socket",
+           {},
+           true,
+           "PATH  unix socket that receives the pty master (process.terminal)"},
           {"no-pivot", {}, false, "use MS_MOVE + chroot instead of pivot_root"},
-          {"no-new-keyring", {}, false, "accepted for runc compatibility (mcrun makes no session keyring)"},
+          {"no-new-keyring",
+           {},
+           false,
+           "accepted for runc compatibility (mcrun makes no session keyring)"},
           {"preserve-fds", {}, true, "N  pass fds 3 .. 3+N-1 to the container process"}};
 }
 
-Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args, const std::string& usage) {
+Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args,
+                                              const std::string& usage) {
   MCRUN_CHECK(expect_positionals(args, 1, usage));
   runtime::CreateOptions o;
   o.state_root = g.root;
@@ -55,8 +63,12 @@ Result<int> run(const Globals& g, const Args& args) {
 }  // namespace
 
 const Verb& create_verb() {
-  static const Verb v{"create", "create a container from a bundle; its process waits for 'start'",
-                      "create [options] ID", create_flags(), run, true};
+  static const Verb v{"create",
+                      "create a container from a bundle; its process waits for 'start'",
+                      "create [options] ID",
+                      create_flags(),
+                      run,
+                      true};
   return v;
 }
 }  // namespace mcrun::cli

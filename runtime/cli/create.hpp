@@ -11,6 +11,7 @@
 namespace mcrun::cli {
 
 std::vector<FlagSpec> create_flags();
-Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args, const std::string& usage);
+Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args,
+                                              const std::string& usage);
 
 }  // namespace mcrun::cli

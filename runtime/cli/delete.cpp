@@ -13,9 +13,15 @@ Result<int> run(const Globals& g, const Args& args) {
 }  // namespace
 
 const Verb& delete_verb() {
-  static const Verb v{"delete", "delete a stopped container and everything it holds", "delete [--force] ID",
-                      {{"force", {"f"}, false, "kill a created or running container first; an unknown id is not an error"}},
-                      run};
+  static const Verb v{
+      "delete",
+      "delete a stopped container and everything it holds",
+      "delete [--force] ID",
+      {{"force",
+        {"f"},
+        false,
+        "kill a created or running container first; an unknown id is not an error"}},
+      run};
   return v;
 }
 }  // namespace mcrun::cli

@@ -15,9 +15,13 @@ namespace {
 Json stats_event(const std::string& id, const runtime::Usage& u) {
   const auto& s = u.stats;
   Json data = {
-      {"cpu", {{"usage", {{"total", s.cpu_total_ns}, {"user", s.cpu_user_ns}, {"kernel", s.cpu_kernel_ns}}}}},
-      {"memory", {{"usage", {{"usage", s.memory_usage}, {"max", s.memory_max_usage}, {"limit", s.memory_limit}}},
-                  {"oom_kills", s.oom_kills}}},
+      {"cpu",
+       {{"usage",
+         {{"total", s.cpu_total_ns}, {"user", s.cpu_user_ns}, {"kernel", s.cpu_kernel_ns}}}}},
+      {"memory",
+       {{"usage",
+         {{"usage", s.memory_usage}, {"max", s.memory_max_usage}, {"limit", s.memory_limit}}},
+        {"oom_kills", s.oom_kills}}},
       {"pids", {{"current", s.pids_current}, {"limit", s.pids_limit}}}};
   if (u.from_proc) data["source"] = "proc";  // POSIX mode: no cgroup
   return {{"type", "stats"}, {"id", id}, {"data", data}};
@@ -28,7 +32,8 @@ Result<double> seconds(const std::string& text) {
   char* end;
   double v = std::strtod(text.c_str(), &end);
   std::string unit = end;
-  if (end == text.c_str() || v <= 0) return fail("--interval: " + quote(text) + " is not a positive duration");
+  if (end == text.c_str() || v <= 0)
+    return fail("--interval: " + quote(text) + " is not a positive duration");
   if (unit.empty() || unit == "s") return v;
   if (unit == "ms") return v / 1000;
   if (unit == "m") return v * 60;
@@ -68,10 +73,13 @@ Result<int> run(const Globals& g, const Args& args) {
 }  // namespace
 
 const Verb& events_verb() {
-  static const Verb v{"events", "resource usage and OOM events of a container", "events [--stats] [--interval D] ID",
-                      {{"stats", {}, false, "print the usage once and exit"},
-                       {"interval", {}, true, "D  seconds between stats in the stream (default 5s)"}},
-                      run};
+  static const Verb v{
+      "events",
+      "resource usage and OOM events of a container",
+      "events [--stats] [--interval D] ID",
+      {{"stats", {}, false, "print the usage once and exit"},
+       {"interval", {}, true, "D  seconds between stats in the stream (default 5s)"}},
+      run};
   return v;
 }
 }  // namespace mcrun::cli

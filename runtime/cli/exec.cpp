@@ -1,17 +1,18 @@
 // mcrun exec: run another process in a running container.
+#include "runtime/exec.hpp"
+
 #include <signal.h>
 
 #include <cstdlib>
 
-#include "runtime/cli/args.hpp"
 #include "runtime/bundle.hpp"
-#include "runtime/exec.hpp"
-#include "runtime/process/process_setup.hpp"
-#include "runtime/sys/raw.hpp"
-#include "runtime/sys/syscalls.hpp"
+#include "runtime/cli/args.hpp"
 #include "runtime/cli/forward_signals.hpp"
 #include "runtime/cli/log.hpp"
+#include "runtime/process/process_setup.hpp"
 #include "runtime/process/terminal.hpp"
+#include "runtime/sys/raw.hpp"
+#include "runtime/sys/syscalls.hpp"
 #include "spec/names.hpp"
 
 namespace mcrun::cli {
@@ -21,7 +22,8 @@ Result<> apply_user(spec::Process& p, const std::string& text) {
   // UID[:GID], numeric (names would need the container's /etc/passwd).
   char* end;
   unsigned long uid = std::strtoul(text.c_str(), &end, 10);
-  if (end == text.c_str() || (*end && *end != ':')) return fail("--user: " + quote(text) + " is not UID[:GID]");
+  if (end == text.c_str() || (*end && *end != ':'))
+    return fail("--user: " + quote(text) + " is not UID[:GID]");
   p.user.uid = static_cast<uint32_t>(uid);
   if (*end == ':') {
     char* gend;
@@ -45,7 +47,8 @@ Result<int> run(const Globals& g, const Args& args) {
     if (!p) return std::unexpected(p.error());
     opts.process = std::move(*p);
   } else {
-    if (pos.size() < 2) return fail("exec: no command given (mcrun exec ID COMMAND [ARG...], or --process FILE)");
+    if (pos.size() < 2)
+      return fail("exec: no command given (mcrun exec ID COMMAND [ARG...], or --process FILE)");
     auto base = runtime::container_process(g.root, opts.id);
     if (!base) return std::unexpected(base.error());
     opts.process = std::move(*base);
@@ -55,7 +58,8 @@ Result<int> run(const Globals& g, const Args& args) {
   }
   for (const auto& e : args.all("env")) {
     auto key = e.substr(0, e.find('='));
-    std::erase_if(opts.process.env, [&](const std::string& x) { return x.substr(0, x.find('=')) == key; });
+    std::erase_if(opts.process.env,
+                  [&](const std::string& x) { return x.substr(0, x.find('=')) == key; });
     opts.process.env.push_back(e);
   }
   if (args.has("cwd")) opts.process.cwd = args.value("cwd");
@@ -101,21 +105,31 @@ Result<int> run(const Globals& g, const Args& args) {
 }  // namespace
 
 const Verb& exec_verb() {
-  static const Verb v{"exec", "run a new process inside a running container", "exec [options] ID [COMMAND [ARG...]]",
-                      {{"process", {"p"}, true, "FILE  the process as JSON (config.json's process object)"},
-                       {"tty", {"t"}, false, "give the process a terminal"},
-                       {"console-socket", {}, true, "PATH  unix socket that receives the pty master"},
-                       {"detach", {"d"}, false, "return once the process runs"},
-                       {"pid-file", {}, true, "FILE  write the process's pid here"},
-                       {"env", {"e"}, true, "KEY=VALUE  set an environment variable (repeatable)"},
-                       {"cwd", {}, true, "DIR  working directory in the container"},
-                       {"user", {"u"}, true, "UID[:GID]  run as this user"},
-                       {"cap", {"c"}, true, "CAP  add a capability (repeatable)"},
-                       {"no-new-privs", {}, false, "set no_new_privs"},
-                       {"preserve-fds", {}, true, "N  pass fds 3 .. 3+N-1"},
-                       {"process-label", {}, true, "LABEL  the SELinux label of the process (refused without SELinux)"},
-                       {"apparmor", {}, true, "PROFILE  the AppArmor profile of the process (refused without AppArmor)"}},
-                      run, true};
+  static const Verb v{
+      "exec",
+      "run a new process inside a running container",
+      "exec [options] ID [COMMAND [ARG...]]",
+      {{"process", {"p"}, true, "FILE  the process as JSON (config.json's process object)"},
+       {"tty", {"t"}, false, "give the process a terminal"},
+       {"console-socket", {}, true, "PATH  unix socket that receives the pty master"},
+       {"detach", {"d"}, false, "return once the process runs"},
+       {"pid-file", {}, true, "FILE  write the process's pid here"},
+       {"env", {"e"}, true, "KEY=VALUE  set an environment variable (repeatable)"},
+       {"cwd", {}, true, "DIR  working directory in the container"},
+       {"user", {"u"}, true, "UID[:GID]  run as this user"},
+       {"cap", {"c"}, true, "CAP  add a capability (repeatable)"},
+       {"no-new-privs", {}, false, "set no_new_privs"},
+       {"preserve-fds", {}, true, "N  pass fds 3 .. 3+N-1"},
+       {"process-label",
+        {},
+        true,
+        "LABEL  the SELinux label of the process (refused without SELinux)"},
+       {"apparmor",
+        {},
+        true,
+        "PROFILE  the AppArmor profile of the process (refused without AppArmor)"}},
+      run,
+      true};
   return v;
 }
 }  // namespace mcrun::cli

@@ -27,7 +27,8 @@ Result<int> run(const Globals&, const Args& args) {
       {"linux",
        {{"namespaces", namespaces},
         {"capabilities", names(spec::capability_names())},
-        {"cgroup", {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}}},
+        {"cgroup",
+         {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}}},
         {"seccomp",
          {{"enabled", true},
           {"actions", names(spec::seccomp_actions())},
@@ -42,14 +43,16 @@ Result<int> run(const Globals&, const Args& args) {
         {"mountExtensions", {{"idmap", {{"enabled", false}}}}}}},
       {"annotations", {{"io.github.mcrun.version", MCRUN_VERSION}}},
   };
-  f["linux"]["seccomp"]["actions"].erase(f["linux"]["seccomp"]["actions"].end() - 1);  // no SCMP_ACT_NOTIFY
+  f["linux"]["seccomp"]["actions"].erase(f["linux"]["seccomp"]["actions"].end() -
+                                         1);  // no SCMP_ACT_NOTIFY
   std::printf("%s\n", f.dump(2).c_str());
   return 0;
 }
 }  // namespace
 
 const Verb& features_verb() {
-  static const Verb v{"features", "print the features this runtime implements (JSON)", "features", {}, run};
+  static const Verb v{
+      "features", "print the features this runtime implements (JSON)", "features", {}, run};
   return v;
 }
 }  // namespace mcrun::cli

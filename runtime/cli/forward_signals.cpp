@@ -19,10 +19,11 @@ void forward(int sig) {
 void forward_signals_to(int pidfd) {
   g_pidfd = pidfd;
   if (pidfd < 0) return;
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = forward;
   sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT}) ::sigaction(sig, &sa, nullptr);
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT})
+    ::sigaction(sig, &sa, nullptr);
 }
 
 }  // namespace mcrun::cli

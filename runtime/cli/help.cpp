@@ -52,9 +52,12 @@ std::vector<FlagSpec> with_help(std::vector<FlagSpec> flags) {
 std::string roff(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '\\') out += "\\e";
-    else if (c == '-') out += "\\-";
-    else out += c;
+    if (c == '\\')
+      out += "\\e";
+    else if (c == '-')
+      out += "\\-";
+    else
+      out += c;
   }
   std::string safe;
   bool line_start = true;
@@ -69,8 +72,10 @@ std::string roff(std::string_view text) {
 std::string roff_paragraphs(std::string_view text) {
   std::string out;
   for (const auto& p : paragraphs(text)) {
-    if (verbatim(p)) out += ".PP\n.nf\n" + roff(p) + "\n.fi\n";
-    else out += ".PP\n" + roff(p) + "\n";
+    if (verbatim(p))
+      out += ".PP\n.nf\n" + roff(p) + "\n.fi\n";
+    else
+      out += ".PP\n" + roff(p) + "\n";
   }
   return out;
 }
@@ -100,7 +105,8 @@ std::string roff_flags(const std::vector<FlagSpec>& flags) {
 std::string man_header(const std::string& name, const std::string& summary) {
   std::string upper;
   for (char c : name) upper += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  return ".TH " + upper + " 8 \"\" \"mcrun " MCRUN_VERSION "\" \"System Administration\"\n.SH NAME\n" + roff(name) +
+  return ".TH " + upper +
+         " 8 \"\" \"mcrun " MCRUN_VERSION "\" \"System Administration\"\n.SH NAME\n" + roff(name) +
          " \\- " + roff(summary) + "\n";
 }
 
@@ -114,7 +120,8 @@ std::string words_of(const std::vector<FlagSpec>& flags) {
 }
 
 Result<int> run(const Globals&, const Args& args) {
-  if (args.positionals().size() > 1) return fail("expected at most one command (usage: mcrun " + help_verb().usage + ")");
+  if (args.positionals().size() > 1)
+    return fail("expected at most one command (usage: mcrun " + help_verb().usage + ")");
   const Verb* verb = nullptr;
   if (!args.positionals().empty() && !(verb = find_verb(args.positionals()[0])))
     return fail("unknown command " + quote(args.positionals()[0]) + " (see 'mcrun --help')");
@@ -135,15 +142,17 @@ const Verb* find_verb(std::string_view name) {
 }
 
 std::string main_help_text() {
-  std::string out = "mcrun: an OCI container runtime with Mesos ContainerInfo conversion\n\n"
-                    "usage: mcrun [global options] COMMAND [options] [arguments]\n\ncommands:\n";
+  std::string out =
+      "mcrun: an OCI container runtime with Mesos ContainerInfo conversion\n\n"
+      "usage: mcrun [global options] COMMAND [options] [arguments]\n\ncommands:\n";
   for (const Verb* v : all_verbs()) {
     char line[256];
     std::snprintf(line, sizeof line, "  %-10s %s\n", v->name.c_str(), v->summary.c_str());
     out += line;
   }
   return out + "\nglobal options:\n" + describe_flags(global_flags()) +
-         "\n'mcrun help COMMAND' or 'mcrun COMMAND --help' describes a command; man mcrun-COMMAND.\n";
+         "\n'mcrun help COMMAND' or 'mcrun COMMAND --help' describes a command; man "
+         "mcrun-COMMAND.\n";
 }
 
 std::string verb_help_text(const Verb& verb) {
@@ -155,21 +164,28 @@ std::string verb_help_text(const Verb& verb) {
 std::string man_page(const Verb* verb) {
   if (verb) {
     std::string out = man_header("mcrun-" + verb->name, verb->summary);
-    out += ".SH SYNOPSIS\n.B mcrun\n" + roff(verb->usage) + "\n.SH DESCRIPTION\n.PP\n" + roff(verb->summary) + ".\n";
+    out += ".SH SYNOPSIS\n.B mcrun\n" + roff(verb->usage) + "\n.SH DESCRIPTION\n.PP\n" +
+           roff(verb->summary) + ".\n";
     out += roff_paragraphs(verb_description(verb->name));
     out += ".SH OPTIONS\n" + roff_flags(with_help(verb->flags));
     return out + ".SH SEE ALSO\n.BR mcrun (8)\n";
   }
-  std::string out = man_header("mcrun", "an OCI container runtime with Mesos ContainerInfo conversion");
-  out += ".SH SYNOPSIS\n.B mcrun\n[global options] COMMAND [options] [arguments]\n.SH DESCRIPTION\n";
+  std::string out =
+      man_header("mcrun", "an OCI container runtime with Mesos ContainerInfo conversion");
+  out +=
+      ".SH SYNOPSIS\n.B mcrun\n[global options] COMMAND [options] [arguments]\n.SH DESCRIPTION\n";
   out += roff_paragraphs(overview());
   out += ".SH COMMANDS\n";
   for (const Verb* v : all_verbs())
-    out += ".TP\n.B " + roff(v->name) + "\n" + roff(v->summary) + "; see\n.BR mcrun\\-" + roff(v->name) + " (8).\n";
+    out += ".TP\n.B " + roff(v->name) + "\n" + roff(v->summary) + "; see\n.BR mcrun\\-" +
+           roff(v->name) + " (8).\n";
   out += ".SH GLOBAL OPTIONS\n" + roff_flags(global_flags());
-  out += ".SH FILES\n.TP\n.I /run/mcrun/ID\nthe state of container ID (the default --root; mode 0700)\n";
-  out += ".SH EXIT STATUS\n0 on success, 1 on an error (printed as \"mcrun: CONTEXT: REASON\"); "
-         "\\fBrun\\fR exits with the container's status.\n";
+  out +=
+      ".SH FILES\n.TP\n.I /run/mcrun/ID\nthe state of container ID (the default --root; mode "
+      "0700)\n";
+  out +=
+      ".SH EXIT STATUS\n0 on success, 1 on an error (printed as \"mcrun: CONTEXT: REASON\"); "
+      "\\fBrun\\fR exits with the container's status.\n";
   out += ".SH SEE ALSO\n.BR runc (8),\n.BR podman (1),\n.BR containerd (8)\n";
   return out;
 }
@@ -188,13 +204,16 @@ std::string bash_completion() {
          "  local cur=${COMP_WORDS[COMP_CWORD]} verb= words i\n"
          "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
          "    case ${COMP_WORDS[i]} in\n"
-         "      " + value_flags + ") ((i++)) ;;\n"
+         "      " +
+         value_flags +
+         ") ((i++)) ;;\n"
          "      -*) ;;\n"
          "      *) verb=${COMP_WORDS[i]}; break ;;\n"
          "    esac\n"
          "  done\n"
          "  case $verb in\n"
-         "    '') words=\"" + verbs + words_of(global_flags()) + "\" ;;\n" + cases +
+         "    '') words=\"" +
+         verbs + words_of(global_flags()) + "\" ;;\n" + cases +
          "  esac\n"
          "  # Container ids for the verbs that take one.\n"
          "  case $verb in\n"
@@ -207,7 +226,8 @@ std::string bash_completion() {
 }
 
 const Verb& help_verb() {
-  static const Verb v{"help", "describe mcrun or one of its commands (text, man page or bash completion)",
+  static const Verb v{"help",
+                      "describe mcrun or one of its commands (text, man page or bash completion)",
                       "help [--man] [--bash-completion] [COMMAND]",
                       {{"man", {}, false, "print the man page (roff) instead"},
                        {"bash-completion", {}, false, "print the bash completion script"}},

@@ -1,6 +1,7 @@
 // mcrun kill: send a signal to the container's init (or to all its processes).
 #include "runtime/cli/args.hpp"
 #include "runtime/container.hpp"
+#include "runtime/signal_name.hpp"
 
 namespace mcrun::cli {
 namespace {
@@ -16,9 +17,12 @@ Result<int> run(const Globals& g, const Args& args) {
 }  // namespace
 
 const Verb& kill_verb() {
-  static const Verb v{"kill", "send a signal (default TERM; 9, KILL or SIGKILL) to a container",
-                      "kill [--all] ID [SIGNAL]",
-                      {{"all", {"a"}, false, "signal every process of the container, not just its init"}}, run};
+  static const Verb v{
+      "kill",
+      "send a signal (default TERM; 9, KILL or SIGKILL) to a container",
+      "kill [--all] ID [SIGNAL]",
+      {{"all", {"a"}, false, "signal every process of the container, not just its init"}},
+      run};
   return v;
 }
 }  // namespace mcrun::cli

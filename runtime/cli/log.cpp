@@ -22,8 +22,10 @@ void write_line(const char* level, const std::string& message) {
   Log& l = log();
   if (!l.fd) return;
   std::string line;
-  if (l.json) line = Json{{"level", level}, {"msg", message}, {"time", sys::now_rfc3339()}}.dump() + "\n";
-  else line = sys::now_rfc3339() + " " + level + ": " + message + "\n";
+  if (l.json)
+    line = Json{{"level", level}, {"msg", message}, {"time", sys::now_rfc3339()}}.dump() + "\n";
+  else
+    line = sys::now_rfc3339() + " " + level + ": " + message + "\n";
   (void)sys::write_all(l.fd.get(), line);
 }
 }  // namespace
@@ -32,7 +34,8 @@ void log_open(const std::string& path, const std::string& format, bool debug) {
   log().json = format == "json";
   log().debug = debug;
   if (path.empty()) return;
-  if (auto fd = sys::open_path(path, O_WRONLY | O_CREAT | O_APPEND, 0644)) log().fd = std::move(*fd);
+  if (auto fd = sys::open_path(path, O_WRONLY | O_CREAT | O_APPEND, 0644))
+    log().fd = std::move(*fd);
 }
 
 void log_error(const std::string& message) {

@@ -15,18 +15,18 @@
 #include "runtime/cli/help.hpp"
 #include "runtime/cli/log.hpp"
 #include "runtime/sealed_exe.hpp"
-#include "runtime/warn.hpp"
 #include "runtime/state_store.hpp"
+#include "runtime/warn.hpp"
 #include "spec/config.hpp"
 
 namespace mcrun::cli {
 
 const std::vector<const Verb*>& all_verbs() {
-  static const std::vector<const Verb*> v = {&create_verb(), &start_verb(),  &state_verb(), &kill_verb(),
-                                             &delete_verb(), &run_verb(),    &list_verb(),  &spec_verb(),
-                                             &check_verb(),  &convert_verb(), &features_verb(), &ps_verb(),
-                                             &pause_verb(),  &resume_verb(), &update_verb(), &events_verb(),
-                                             &exec_verb(),   &help_verb()};
+  static const std::vector<const Verb*> v = {
+      &create_verb(),   &start_verb(), &state_verb(), &kill_verb(),   &delete_verb(),
+      &run_verb(),      &list_verb(),  &spec_verb(),  &check_verb(),  &convert_verb(),
+      &features_verb(), &ps_verb(),    &pause_verb(), &resume_verb(), &update_verb(),
+      &events_verb(),   &exec_verb(),  &help_verb()};
   return v;
 }
 
@@ -34,7 +34,10 @@ const std::vector<FlagSpec>& global_flags() {
   static const std::vector<FlagSpec> f = {
       {"root", {}, true, "DIR  state directory (default: /run/mcrun)"},
       {"log", {}, true, "FILE  append log lines (errors, --debug) to FILE"},
-      {"log-format", {}, true, "FORMAT  text or json (one {\"level\",\"msg\",\"time\"} object per line)"},
+      {"log-format",
+       {},
+       true,
+       "FORMAT  text or json (one {\"level\",\"msg\",\"time\"} object per line)"},
       {"debug", {}, false, "log debug messages"},
       {"systemd-cgroup", {}, false, "use systemd to manage cgroups (needs a running systemd)"},
       {"rootless", {}, true, "VALUE  accepted for runc compatibility; mcrun runs as root"},
@@ -50,8 +53,8 @@ namespace {
 // runc's shape: "<name> version X", "commit: ...", "spec: ...".
 void print_version() {
   const scmp_version* v = seccomp_version();
-  std::printf("mcrun version %s\ncommit: %s\nspec: %s\nlibseccomp: %u.%u.%u\n", MCRUN_VERSION, MCRUN_COMMIT,
-              spec::kOciVersion, v->major, v->minor, v->micro);
+  std::printf("mcrun version %s\ncommit: %s\nspec: %s\nlibseccomp: %u.%u.%u\n", MCRUN_VERSION,
+              MCRUN_COMMIT, spec::kOciVersion, v->major, v->minor, v->micro);
 }
 
 int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
@@ -66,7 +69,8 @@ int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
     bool takes_value = false;
     for (const auto& f : global_flags())
       if (f.name == name) takes_value = f.takes_value;
-    if (takes_value && name.find('=') == std::string::npos && i < argv.size()) global.push_back(argv[i++]);
+    if (takes_value && name.find('=') == std::string::npos && i < argv.size())
+      global.push_back(argv[i++]);
   }
   auto g = Args::parse(global, global_flags(), false);
   if (!g) {
@@ -87,7 +91,8 @@ int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
   }
   if (g->has("version")) return print_version(), 0;
   if (i >= argv.size() || g->has("help"))
-    return std::fputs(main_help_text().c_str(), stdout), i >= argv.size() && !g->has("help") ? 1 : 0;
+    return std::fputs(main_help_text().c_str(), stdout),
+           i >= argv.size() && !g->has("help") ? 1 : 0;
 
   const std::string& name = argv[i];
   const Verb* verb = find_verb(name);
@@ -106,8 +111,9 @@ int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
   if (args->has("help")) return std::fputs(verb_help_text(*verb).c_str(), stdout), 0;
   if (globals.systemd_cgroup) {
     bool systemd = ::access("/run/systemd/system", F_OK) == 0;
-    log_error(systemd ? "--systemd-cgroup: systemd cgroup management is not supported; use cgroupfs paths"
-                      : "--systemd-cgroup: systemd is not running on this machine (use cgroupfs paths)");
+    log_error(
+        systemd ? "--systemd-cgroup: systemd cgroup management is not supported; use cgroupfs paths"
+                : "--systemd-cgroup: systemd is not running on this machine (use cgroupfs paths)");
     return 1;
   }
   if (verb->seals_self)

@@ -10,7 +10,8 @@ namespace {
 Result<int> run(const Globals& g, const Args& args) {
   if (args.positionals().empty()) return fail("expected ID (usage: mcrun " + ps_verb().usage + ")");
   std::string format = args.value("format", "table");
-  if (format != "table" && format != "json") return fail("--format must be table or json, not " + quote(format));
+  if (format != "table" && format != "json")
+    return fail("--format must be table or json, not " + quote(format));
   auto pids = runtime::container_processes(g.root, args.positionals()[0]);
   if (!pids) return std::unexpected(pids.error());
   if (format == "json") {
@@ -29,8 +30,11 @@ Result<int> run(const Globals& g, const Args& args) {
 }  // namespace
 
 const Verb& ps_verb() {
-  static const Verb v{"ps", "list the processes of a container", "ps [--format table|json] ID",
-                      {{"format", {"f"}, true, "FORMAT  table, or json (an array of host pids)"}}, run};
+  static const Verb v{"ps",
+                      "list the processes of a container",
+                      "ps [--format table|json] ID",
+                      {{"format", {"f"}, true, "FORMAT  table, or json (an array of host pids)"}},
+                      run};
   return v;
 }
 }  // namespace mcrun::cli

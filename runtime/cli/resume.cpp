@@ -6,7 +6,8 @@ namespace mcrun::cli {
 namespace {
 Result<int> resume(const Globals& g, const Args& args) {
   MCRUN_CHECK(expect_positionals(args, 1, resume_verb().usage));
-  MCRUN_CHECK_CTX(runtime::pause_container(g.root, args.positionals()[0], false), "resume " + args.positionals()[0]);
+  MCRUN_CHECK_CTX(runtime::pause_container(g.root, args.positionals()[0], false),
+                  "resume " + args.positionals()[0]);
   return 0;
 }
 }  // namespace

@@ -5,15 +5,15 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include "runtime/bundle.hpp"
 #include "runtime/cli/args.hpp"
 #include "runtime/cli/create.hpp"
 #include "runtime/cli/forward_signals.hpp"
 #include "runtime/cli/log.hpp"
 #include "runtime/container.hpp"
-#include "runtime/bundle.hpp"
 #include "runtime/create.hpp"
-#include "runtime/process/terminal.hpp"
 #include "runtime/process/process_setup.hpp"
+#include "runtime/process/terminal.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 
@@ -66,7 +66,8 @@ Result<int> run(const Globals& g, const Args& args) {
   auto status = sys::wait_pid(created->pid);
   forward_signals_to(-1);
   if (!status) return std::unexpected(status.error());
-  if (!args.has("keep")) MCRUN_CHECK_CTX(runtime::delete_container(g.root, opts->id, false), "delete " + opts->id);
+  if (!args.has("keep"))
+    MCRUN_CHECK_CTX(runtime::delete_container(g.root, opts->id, false), "delete " + opts->id);
   return sys::exit_code_of(*status);
 }
 
@@ -79,8 +80,12 @@ std::vector<FlagSpec> run_flags() {
 }  // namespace
 
 const Verb& run_verb() {
-  static const Verb v{"run", "create and start a container; wait for it and exit with its status",
-                      "run [options] ID", run_flags(), run, true};
+  static const Verb v{"run",
+                      "create and start a container; wait for it and exit with its status",
+                      "run [options] ID",
+                      run_flags(),
+                      run,
+                      true};
   return v;
 }
 }  // namespace mcrun::cli

@@ -13,7 +13,8 @@ Result<int> run(const Globals& g, const Args& args) {
 }  // namespace
 
 const Verb& start_verb() {
-  static const Verb v{"start", "start the user process of a created container", "start ID", {}, run};
+  static const Verb v{
+      "start", "start the user process of a created container", "start ID", {}, run};
   return v;
 }
 }  // namespace mcrun::cli

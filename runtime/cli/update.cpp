@@ -31,7 +31,8 @@ Result<int> run(const Globals& g, const Args& args) {
     if (!text) return std::unexpected(std::move(text.error()).context("--resources"));
     auto j = spec::parse_json(*text, "--resources");
     if (!j) return std::unexpected(j.error());
-    Json wrapper = {{"ociVersion", "1.0.0"}, {"root", {{"path", "/"}}}, {"linux", {{"resources", *j}}}};
+    Json wrapper = {
+        {"ociVersion", "1.0.0"}, {"root", {{"path", "/"}}}, {"linux", {{"resources", *j}}}};
     spec::Problems p;
     auto parsed = spec::parse_config(wrapper, p);
     if (!p.empty()) return fail(spec::format_problems("--resources", p));
@@ -46,8 +47,14 @@ Result<int> run(const Globals& g, const Args& args) {
     apply(*n);
     return {};
   };
-  auto mem = [&]() -> spec::Memory& { if (!r.memory) r.memory = spec::Memory{}; return *r.memory; };
-  auto cpu = [&]() -> spec::Cpu& { if (!r.cpu) r.cpu = spec::Cpu{}; return *r.cpu; };
+  auto mem = [&]() -> spec::Memory& {
+    if (!r.memory) r.memory = spec::Memory{};
+    return *r.memory;
+  };
+  auto cpu = [&]() -> spec::Cpu& {
+    if (!r.cpu) r.cpu = spec::Cpu{};
+    return *r.cpu;
+  };
   MCRUN_CHECK(set("memory", [&](int64_t n) { mem().limit = n; }));
   MCRUN_CHECK(set("memory-reservation", [&](int64_t n) { mem().reservation = n; }));
   MCRUN_CHECK(set("memory-swap", [&](int64_t n) { mem().swap = n; }));
@@ -67,19 +74,22 @@ Result<int> run(const Globals& g, const Args& args) {
 }  // namespace
 
 const Verb& update_verb() {
-  static const Verb v{"update", "change the resource limits of a running container", "update [options] ID",
-                      {{"resources", {"r"}, true, "FILE  linux.resources JSON from FILE, or - for stdin"},
-                       {"memory", {}, true, "BYTES  memory limit"},
-                       {"memory-reservation", {}, true, "BYTES  memory soft limit"},
-                       {"memory-swap", {}, true, "BYTES  memory+swap limit"},
-                       {"pids-limit", {}, true, "N  maximum number of processes (-1: none)"},
-                       {"cpu-shares", {}, true, "N  relative cpu weight"},
-                       {"cpu-quota", {}, true, "USEC  cpu time per period (-1: none)"},
-                       {"cpu-period", {}, true, "USEC  cpu period"},
-                       {"cpuset-cpus", {}, true, "LIST  cpus allowed (\"0-1\")"},
-                       {"cpuset-mems", {}, true, "LIST  memory nodes allowed"},
-                       {"blkio-weight", {}, true, "N  block io weight (10-1000)"}},
-                      run};
+  static const Verb v{
+      "update",
+      "change the resource limits of a running container",
+      "update [options] ID",
+      {{"resources", {"r"}, true, "FILE  linux.resources JSON from FILE, or - for stdin"},
+       {"memory", {}, true, "BYTES  memory limit"},
+       {"memory-reservation", {}, true, "BYTES  memory soft limit"},
+       {"memory-swap", {}, true, "BYTES  memory+swap limit"},
+       {"pids-limit", {}, true, "N  maximum number of processes (-1: none)"},
+       {"cpu-shares", {}, true, "N  relative cpu weight"},
+       {"cpu-quota", {}, true, "USEC  cpu time per period (-1: none)"},
+       {"cpu-period", {}, true, "USEC  cpu period"},
+       {"cpuset-cpus", {}, true, "LIST  cpus allowed (\"0-1\")"},
+       {"cpuset-mems", {}, true, "LIST  memory nodes allowed"},
+       {"blkio-weight", {}, true, "N  block io weight (10-1000)"}},
+      run};
   return v;
 }
 }  // namespace mcrun::cli

@@ -46,7 +46,8 @@ Result<> copy_file(int src_dir, int dst_dir, const std::string& name, const stru
   int in = ::openat(src_dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (in < 0) return fail_errno("open " + quote(name));
   UniqueFd src(in);
-  int out = ::openat(dst_dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
+  int out = ::openat(dst_dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                     st.st_mode & 07777);
   if (out < 0) return fail_errno("create " + quote(name));
   UniqueFd dst(out);
   for (off_t left = st.st_size; left > 0;) {
@@ -65,7 +66,8 @@ Result<> copy_entries(int src, int dst, int depth) {
   if (!names) return std::unexpected(names.error());
   for (const auto& name : *names) {
     struct stat st;
-    if (::fstatat(src, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) return fail_errno("stat " + quote(name));
+    if (::fstatat(src, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
+      return fail_errno("stat " + quote(name));
     const mode_t perm = st.st_mode & 07777;
     if (S_ISDIR(st.st_mode)) {
       if (::mkdirat(dst, name.c_str(), perm) < 0) return fail_errno("mkdir " + quote(name));
@@ -84,9 +86,11 @@ Result<> copy_entries(int src, int dst, int depth) {
       ssize_t n = ::readlinkat(src, name.c_str(), target.data(), target.size());
       if (n < 0) return fail_errno("readlink " + quote(name));
       target.resize(static_cast<size_t>(n));
-      if (::symlinkat(target.c_str(), dst, name.c_str()) < 0) return fail_errno("symlink " + quote(name));
+      if (::symlinkat(target.c_str(), dst, name.c_str()) < 0)
+        return fail_errno("symlink " + quote(name));
     } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode)) {
-      if (::mknodat(dst, name.c_str(), st.st_mode, st.st_rdev) < 0) return fail_errno("mknod " + quote(name));
+      if (::mknodat(dst, name.c_str(), st.st_mode, st.st_rdev) < 0)
+        return fail_errno("mknod " + quote(name));
     } else {
       continue;  // a socket: meaningless without its listener
     }
@@ -94,7 +98,8 @@ Result<> copy_entries(int src, int dst, int depth) {
       return fail_errno("chown " + quote(name));
     // chown clears set-uid/set-gid bits: put the mode back (not on symlinks,
     // whose mode means nothing and cannot be changed).
-    if (!S_ISLNK(st.st_mode) && ::fchmodat(dst, name.c_str(), perm, 0) < 0) return fail_errno("chmod " + quote(name));
+    if (!S_ISLNK(st.st_mode) && ::fchmodat(dst, name.c_str(), perm, 0) < 0)
+      return fail_errno("chmod " + quote(name));
   }
   return {};
 }

@@ -26,8 +26,10 @@ using sys::UniqueFd;
 
 std::string describe(const MountOp& op) {
   std::string s = "mount " + quote(op.destination);
-  if (op.kind == MountKind::Bind) s += " (bind from " + quote(op.source) + ")";
-  else if (!op.fstype.empty()) s += " (" + op.fstype + ")";
+  if (op.kind == MountKind::Bind)
+    s += " (bind from " + quote(op.source) + ")";
+  else if (!op.fstype.empty())
+    s += " (" + op.fstype + ")";
   return s;
 }
 
@@ -63,8 +65,8 @@ Result<> attach_tree(int tree, int target_fd, uint64_t set, uint64_t clr, unsign
 }
 
 // Clone a host path as a detached mount tree and attach it at target.
-Result<> bind_tree(const std::string& source, int target_fd, bool recursive, uint64_t set, uint64_t clr,
-                   unsigned long propagation, bool propagation_recursive) {
+Result<> bind_tree(const std::string& source, int target_fd, bool recursive, uint64_t set,
+                   uint64_t clr, unsigned long propagation, bool propagation_recursive) {
   auto tree = clone_source(source, recursive);
   if (!tree) return std::unexpected(tree.error());
   return attach_tree(tree->get(), target_fd, set, clr, propagation, propagation_recursive);
@@ -77,7 +79,8 @@ Result<> apply_bind(const MountOp& op, int root_fd, bool create) {
   auto target = open_or_create_in_root(root_fd, op.destination, what);
   if (!target) return std::unexpected(target.error());
   if (op.tree_fd >= 0)
-    return attach_tree(op.tree_fd, target->get(), op.attr_set, op.attr_clr, op.propagation, op.propagation_recursive);
+    return attach_tree(op.tree_fd, target->get(), op.attr_set, op.attr_clr, op.propagation,
+                       op.propagation_recursive);
   return bind_tree(op.source, target->get(), op.recursive, op.attr_set, op.attr_clr, op.propagation,
                    op.propagation_recursive);
 }
@@ -93,7 +96,8 @@ Result<> after_mount(const MountOp& op, int root_fd) {
 }
 
 Result<> apply_filesystem(const MountOp& op, int root_fd, bool create) {
-  auto target = open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);
+  auto target =
+      open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);
   if (!target) return std::unexpected(target.error());
   // tmpcopyup: a readable fd of the directory taken before the tmpfs covers
   // it keeps naming the covered directory, whose entries are then copied in.
@@ -158,26 +162,31 @@ Result<> bind_own_cgroup2(const MountOp& op, int target_fd) {
   std::string root = is_cgroup2("/sys/fs/cgroup") ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified";
   auto own = own_cgroups();
   auto it = own.find("unified");
-  if (it == own.end()) return fail("this process is in no cgroup2 cgroup (no \"0::\" line in /proc/self/cgroup)");
+  if (it == own.end())
+    return fail("this process is in no cgroup2 cgroup (no \"0::\" line in /proc/self/cgroup)");
   std::string source = root + (it->second == "/" ? "" : it->second);
   uint64_t ro = (op.flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0;
-  return bind_tree(source, target_fd, false, ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0, 0,
-                   false);
+  return bind_tree(source, target_fd, false,
+                   ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0, 0, false);
 }
 
 // The "cgroup" mount: on v2 see above; on v1 (and hybrid) see below.
 Result<> apply_cgroup(const MountOp& op, int root_fd, bool create) {
-  const unsigned long fs_flags = op.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY);
-  auto target = open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);
+  const unsigned long fs_flags =
+      op.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY);
+  auto target =
+      open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);
   if (!target) return std::unexpected(target.error());
-  if (op.fstype == "cgroup2" || is_cgroup2("/sys/fs/cgroup")) return bind_own_cgroup2(op, target->get());
+  if (op.fstype == "cgroup2" || is_cgroup2("/sys/fs/cgroup"))
+    return bind_own_cgroup2(op, target->get());
 
   // v1: a tmpfs holding one directory per hierarchy, each a bind of the
   // container's own cgroup there (as runc does), so the container sees its
   // limits at /sys/fs/cgroup/memory/memory.limit_in_bytes and nothing of the
   // host's other cgroups. Co-mount symlinks ("cpu" -> "cpu,cpuacct") are
   // copied. The init is already in its cgroup: create moved it before Go.
-  MCRUN_CHECK(sys::mount("tmpfs", sys::fd_path(target->get()), "tmpfs", fs_flags & ~MS_RDONLY, "mode=755"));
+  MCRUN_CHECK(
+      sys::mount("tmpfs", sys::fd_path(target->get()), "tmpfs", fs_flags & ~MS_RDONLY, "mode=755"));
   auto top = open_in_root(root_fd, op.destination);
   if (!top) return std::unexpected(top.error());
   auto own = own_cgroups();
@@ -193,8 +202,12 @@ Result<> apply_cgroup(const MountOp& op, int root_fd, bool create) {
     if (type == DT_LNK) {
       char link[256];
       ssize_t n = ::readlink(host.c_str(), link, sizeof link - 1);
-      if (n <= 0 || std::string_view(link, static_cast<size_t>(n)).find('/') != std::string_view::npos) continue;
-      if (::symlinkat(std::string(link, static_cast<size_t>(n)).c_str(), top->get(), name.c_str()) < 0 && errno != EEXIST)
+      if (n <= 0 ||
+          std::string_view(link, static_cast<size_t>(n)).find('/') != std::string_view::npos)
+        continue;
+      if (::symlinkat(std::string(link, static_cast<size_t>(n)).c_str(), top->get(), name.c_str()) <
+              0 &&
+          errno != EEXIST)
         return fail_errno("symlink " + quote(op.destination + "/" + name));
       continue;
     }
@@ -205,8 +218,9 @@ Result<> apply_cgroup(const MountOp& op, int root_fd, bool create) {
     if (::access(source.c_str(), F_OK) != 0) continue;
     auto sub = open_or_create_in_root(root_fd, op.destination + "/" + name, Create::Directory);
     if (!sub) return std::unexpected(sub.error());
-    MCRUN_CHECK(bind_tree(source, sub->get(), false, ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                          0, 0, false));
+    MCRUN_CHECK(bind_tree(source, sub->get(), false,
+                          ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0, 0,
+                          false));
   }
   return set_attrs(top->get(), ro, 0, false);
 }
@@ -228,7 +242,8 @@ Result<> bind_rootfs(const std::string& rootfs, bool parent_may_be_shared) {
   // The tree is only shared when rootfsPropagation asked for it; then the
   // mount holding the rootfs alone turns private, as runc does, and "/" gets
   // the asked propagation back once it is the container's root.
-  if (parent_may_be_shared) MCRUN_CHECK_CTX(make_parent_mount_private(rootfs), "make the rootfs parent private");
+  if (parent_may_be_shared)
+    MCRUN_CHECK_CTX(make_parent_mount_private(rootfs), "make the rootfs parent private");
   return sys::mount(rootfs.c_str(), rootfs, nullptr, MS_BIND | MS_REC, nullptr);
 }
 
@@ -237,7 +252,8 @@ Result<std::vector<UniqueFd>> clone_shared_sources(std::vector<MountOp>& ops) {
   for (auto& op : ops) {
     if (op.kind != MountKind::Bind || !(op.propagation & MS_SHARED)) continue;
     auto tree = clone_source(op.source, op.recursive);
-    if (!tree) return std::unexpected(Error{tree.error().code, describe(op) + ": " + tree.error().message});
+    if (!tree)
+      return std::unexpected(Error{tree.error().code, describe(op) + ": " + tree.error().message});
     op.tree_fd = tree->get();
     trees.push_back(std::move(*tree));
   }
@@ -247,9 +263,15 @@ Result<std::vector<UniqueFd>> clone_shared_sources(std::vector<MountOp>& ops) {
 Result<> apply_mount(const MountOp& op, int root_fd, bool create) {
   Result<> r;
   switch (op.kind) {
-    case MountKind::Bind: r = apply_bind(op, root_fd, create); break;
-    case MountKind::Filesystem: r = apply_filesystem(op, root_fd, create); break;
-    case MountKind::Cgroup: r = apply_cgroup(op, root_fd, create); break;
+    case MountKind::Bind:
+      r = apply_bind(op, root_fd, create);
+      break;
+    case MountKind::Filesystem:
+      r = apply_filesystem(op, root_fd, create);
+      break;
+    case MountKind::Cgroup:
+      r = apply_cgroup(op, root_fd, create);
+      break;
   }
   if (!r) return std::unexpected(Error{r.error().code, describe(op) + ": " + r.error().message});
   return {};
@@ -288,9 +310,12 @@ Result<> mask_paths(const std::vector<std::string>& paths) {
     auto target = sys::open_path(p, O_PATH | O_NOFOLLOW);
     if (!target) return std::unexpected(std::move(target.error()).context("mask"));
     if (S_ISDIR(st->st_mode))
-      MCRUN_CHECK_CTX(sys::mount("tmpfs", sys::fd_path(target->get()), "tmpfs", MS_RDONLY, "size=0"), "mask " + quote(p));
+      MCRUN_CHECK_CTX(
+          sys::mount("tmpfs", sys::fd_path(target->get()), "tmpfs", MS_RDONLY, "size=0"),
+          "mask " + quote(p));
     else
-      MCRUN_CHECK_CTX(bind_tree("/dev/null", target->get(), false, 0, 0, 0, false), "mask " + quote(p));
+      MCRUN_CHECK_CTX(bind_tree("/dev/null", target->get(), false, 0, 0, 0, false),
+                      "mask " + quote(p));
   }
   return {};
 }
@@ -302,9 +327,11 @@ Result<> readonly_paths(const std::vector<std::string>& paths) {
       if (target.error().code == ENOENT) continue;
       return std::unexpected(std::move(target.error()).context("read-only path"));
     }
-    MCRUN_CHECK_CTX(bind_tree(p, target->get(), true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                                         MOUNT_ATTR_NOEXEC, 0, 0, false),
-                    "read-only path " + quote(p));
+    MCRUN_CHECK_CTX(
+        bind_tree(p, target->get(), true,
+                  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0,
+                  0, false),
+        "read-only path " + quote(p));
   }
   return {};
 }

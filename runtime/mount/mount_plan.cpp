@@ -29,13 +29,16 @@ const std::map<std::string, FlagOption, std::less<>>& flag_options() {
       {"dirsync", {MS_DIRSYNC, 0, 0, 0}},
       {"mand", {MS_MANDLOCK, 0, 0, 0}},
       {"nomand", {0, MS_MANDLOCK, 0, 0}},
-      {"noatime", {MS_NOATIME, MS_RELATIME | MS_STRICTATIME, MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME}},
+      {"noatime",
+       {MS_NOATIME, MS_RELATIME | MS_STRICTATIME, MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME}},
       {"atime", {0, MS_NOATIME, 0, MOUNT_ATTR_NOATIME}},
       {"nodiratime", {MS_NODIRATIME, 0, MOUNT_ATTR_NODIRATIME, 0}},
       {"diratime", {0, MS_NODIRATIME, 0, MOUNT_ATTR_NODIRATIME}},
-      {"relatime", {MS_RELATIME, MS_NOATIME | MS_STRICTATIME, MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME}},
+      {"relatime",
+       {MS_RELATIME, MS_NOATIME | MS_STRICTATIME, MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME}},
       {"norelatime", {0, MS_RELATIME, 0, 0}},
-      {"strictatime", {MS_STRICTATIME, MS_NOATIME | MS_RELATIME, MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME}},
+      {"strictatime",
+       {MS_STRICTATIME, MS_NOATIME | MS_RELATIME, MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME}},
       {"nostrictatime", {0, MS_STRICTATIME, 0, 0}},
       {"silent", {MS_SILENT, 0, 0, 0}},
       {"loud", {0, MS_SILENT, 0, 0}},
@@ -67,10 +70,19 @@ Result<MountOptions> parse_mount_options(const std::vector<std::string>& options
   MountOptions out;
   uint64_t attr_set = 0, attr_clr = 0;  // only used for the r* recursive variants
   for (const auto& o : options) {
-    if (o == "bind") { out.bind = true; continue; }
-    if (o == "rbind") { out.bind = out.rbind = true; continue; }
+    if (o == "bind") {
+      out.bind = true;
+      continue;
+    }
+    if (o == "rbind") {
+      out.bind = out.rbind = true;
+      continue;
+    }
     if (o == "defaults" || o == "remount") continue;
-    if (o == "tmpcopyup") { out.copy_up = true; continue; }
+    if (o == "tmpcopyup") {
+      out.copy_up = true;
+      continue;
+    }
     if (o == "idmap" || o == "ridmap")
       return fail("mount option " + quote(o) + " (id-mapped mounts) is not supported by mcrun");
     if (auto it = flag_options().find(o); it != flag_options().end()) {
@@ -154,7 +166,8 @@ Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::
         op.data += (op.data.empty() ? "" : ",") + std::string("context=\"") + *label + "\"";
       op.attr_set = opts->rec_attr_set;
       op.attr_clr = opts->rec_attr_clr;
-      if (opts->copy_up && op.fstype != "tmpfs") return fail(where + ": \"tmpcopyup\" applies to tmpfs mounts only");
+      if (opts->copy_up && op.fstype != "tmpfs")
+        return fail(where + ": \"tmpcopyup\" applies to tmpfs mounts only");
       op.copy_up = opts->copy_up;
     }
     ops.push_back(std::move(op));

@@ -31,7 +31,7 @@ struct MountOp {
   unsigned long propagation = 0;  // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, 0 = leave
   bool propagation_recursive = false;
   bool copy_up = false;  // "tmpcopyup": a tmpfs starts with what it covers
-  int tree_fd = -1;      // bind: the source already cloned (detached), borrowed; -1 = clone `source`
+  int tree_fd = -1;  // bind: the source already cloned (detached), borrowed; -1 = clone `source`
   bool operator==(const MountOp&) const = default;
 };
 
@@ -42,7 +42,8 @@ struct MountOptions {
   bool propagation_recursive = false;
   bool bind = false, rbind = false;
   bool copy_up = false;
-  uint64_t rec_attr_set = 0, rec_attr_clr = 0;  // "rro", "rnosuid", ... (mount_setattr AT_RECURSIVE)
+  uint64_t rec_attr_set = 0,
+           rec_attr_clr = 0;  // "rro", "rnosuid", ... (mount_setattr AT_RECURSIVE)
   std::string data;
 };
 

@@ -21,7 +21,8 @@ std::vector<std::string> components(const std::string& path) {
   while (pos < path.size()) {
     size_t end = path.find('/', pos);
     if (end == std::string::npos) end = path.size();
-    if (end > pos && path.compare(pos, end - pos, ".") != 0) out.push_back(path.substr(pos, end - pos));
+    if (end > pos && path.compare(pos, end - pos, ".") != 0)
+      out.push_back(path.substr(pos, end - pos));
     pos = end + 1;
   }
   return out;
@@ -59,8 +60,10 @@ Result<sys::UniqueFd> open_or_create_in_root(int root_fd, const std::string& pat
     if (!next && next.error().code == ENOENT) {
       bool last = i + 1 == parts.size();
       if (last && what == Create::File) {
-        int fd = ::openat(cur->get(), parts[i].c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd < 0 && errno != EEXIST) return fail_errno("create " + quote(prefix) + " in the rootfs");
+        int fd = ::openat(cur->get(), parts[i].c_str(),
+                          O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST)
+          return fail_errno("create " + quote(prefix) + " in the rootfs");
         sys::UniqueFd close_it(fd);
       } else if (::mkdirat(cur->get(), parts[i].c_str(), 0755) < 0 && errno != EEXIST) {
         return fail_errno("mkdir " + quote(prefix) + " in the rootfs");

@@ -17,8 +17,8 @@
 #include "runtime/mount/path_in_root.hpp"
 #include "runtime/process/process_setup.hpp"
 #include "runtime/process/sync.hpp"
-#include "runtime/sys/syscalls.hpp"
 #include "runtime/process/terminal.hpp"
+#include "runtime/sys/syscalls.hpp"
 
 namespace mcrun::runtime {
 namespace {
@@ -36,7 +36,8 @@ bool dev_is_tmpfs(const spec::Config& c) {
 }
 
 Result<> set_names(const spec::Config& c) {
-  if (c.hostname && ::sethostname(c.hostname->data(), c.hostname->size()) < 0) return fail_errno("sethostname");
+  if (c.hostname && ::sethostname(c.hostname->data(), c.hostname->size()) < 0)
+    return fail_errno("sethostname");
   if (c.domainname && ::setdomainname(c.domainname->data(), c.domainname->size()) < 0)
     return fail_errno("setdomainname");
   return {};
@@ -64,16 +65,18 @@ Result<> join_namespaces(const InitContext& ctx) {
     // EOVERFLOW. The maps were written before Go; become the namespace's root
     // (a nonzero -> 0 switch keeps our capabilities). Like runc, a mapping
     // without container uid/gid 0 is refused here.
-    if (::setresgid(0, 0, 0) < 0) return fail_errno("become gid 0 in the user namespace (is gid 0 mapped?)");
-    if (::setresuid(0, 0, 0) < 0) return fail_errno("become uid 0 in the user namespace (is uid 0 mapped?)");
+    if (::setresgid(0, 0, 0) < 0)
+      return fail_errno("become gid 0 in the user namespace (is gid 0 mapped?)");
+    if (::setresuid(0, 0, 0) < 0)
+      return fail_errno("become uid 0 in the user namespace (is uid 0 mapped?)");
   }
   return {};
 }
 
 Result<> run_create_container_hooks(const spec::Config& c, const std::string& state_json) {
   if (!c.hooks) return {};
-  return hooks::run_phase(c.hooks->of(spec::HookPhase::CreateContainer), spec::HookPhase::CreateContainer,
-                          state_json);
+  return hooks::run_phase(c.hooks->of(spec::HookPhase::CreateContainer),
+                          spec::HookPhase::CreateContainer, state_json);
 }
 
 // The container's own mount namespace: the tree made a slave (or what
@@ -83,19 +86,22 @@ Result<> run_create_container_hooks(const spec::Config& c, const std::string& st
 Result<> build_rootfs(const InitContext& ctx, const std::string& state_json) {
   const spec::Config& c = *ctx.config;
   const spec::Linux* l = c.linux ? &*c.linux : nullptr;
-  unsigned long propagation = l && l->rootfs_propagation ? propagation_flags(*l->rootfs_propagation) : 0;
+  unsigned long propagation =
+      l && l->rootfs_propagation ? propagation_flags(*l->rootfs_propagation) : 0;
   // Slave first, whatever is asked: nothing mounted below may propagate to the
   // host. Only an explicit "shared"/"rshared" keeps the host's peer groups.
   unsigned long first = (propagation & MS_SHARED) ? propagation : MS_SLAVE | MS_REC;
   MCRUN_CHECK_CTX(isolate_mount_tree(first), "make the mount tree private");
-  if (!ctx.host_root) MCRUN_CHECK_CTX(bind_rootfs(ctx.rootfs, first & MS_SHARED), "bind the rootfs");
+  if (!ctx.host_root)
+    MCRUN_CHECK_CTX(bind_rootfs(ctx.rootfs, first & MS_SHARED), "bind the rootfs");
   auto root_fd = sys::open_path(ctx.host_root ? "/" : ctx.rootfs, O_PATH | O_DIRECTORY);
   if (!root_fd) return std::unexpected(root_fd.error());
   for (const auto& op : ctx.mounts) MCRUN_CHECK(apply_mount(op, root_fd->get(), !ctx.host_root));
   // The cgroup namespace comes after the mounts: a v1 cgroup mount binds our
   // cgroups by the paths /proc/self/cgroup shows, which a new namespace would
   // turn into "/". Its root is our cgroup either way (create moved us there).
-  if (ctx.new_cgroup_namespace && ::unshare(CLONE_NEWCGROUP) < 0) return fail_errno("unshare the cgroup namespace");
+  if (ctx.new_cgroup_namespace && ::unshare(CLONE_NEWCGROUP) < 0)
+    return fail_errno("unshare the cgroup namespace");
   if (!ctx.host_root) {
     if (dev_is_tmpfs(c)) MCRUN_CHECK_CTX(populate_dev(root_fd->get()), "populate /dev");
     if (l) MCRUN_CHECK_CTX(create_devices(root_fd->get(), l->devices), "linux.devices");
@@ -119,7 +125,8 @@ Result<> build_rootfs(const InitContext& ctx, const std::string& state_json) {
 // make them on the host) and the root is entered with chroot, as runc and
 // crun do. Masked paths and a read-only root were refused by validation.
 Result<> enter_shared_root(const InitContext& ctx, const std::string& state_json) {
-  if (ctx.new_cgroup_namespace && ::unshare(CLONE_NEWCGROUP) < 0) return fail_errno("unshare the cgroup namespace");
+  if (ctx.new_cgroup_namespace && ::unshare(CLONE_NEWCGROUP) < 0)
+    return fail_errno("unshare the cgroup namespace");
   MCRUN_CHECK(run_create_container_hooks(*ctx.config, state_json));
   if (ctx.host_root) return {};
   MCRUN_CHECK(sys::chroot(ctx.rootfs));
@@ -145,7 +152,8 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
   auto exe = find_executable(p.args[0], p.env);
   if (!exe) return std::unexpected(exe.error());
   if (p.terminal)
-    MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, !ctx.host_root && own_mounts), "terminal");
+    MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, !ctx.host_root && own_mounts),
+                    "terminal");
   MCRUN_CHECK(set_rlimits(p.rlimits));
   return exe;
 }
@@ -155,7 +163,8 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
 // run with the process's own restrictions: identity, capabilities,
 // no_new_privs and seccomp are in place first, then the hooks, then the exec.
 // Without an env of their own they get the process's (runc does the same).
-Result<> exec_process(const InitContext& ctx, const std::string& exe, const std::string& state_json) {
+Result<> exec_process(const InitContext& ctx, const std::string& exe,
+                      const std::string& state_json) {
   const spec::Config& c = *ctx.config;
   const spec::Process& p = *c.process;
   MCRUN_CHECK(close_on_exec(ctx.preserve_fds));
@@ -178,7 +187,7 @@ void exit_on(int sig) { _exit(128 + sig); }
 constexpr int kStopSignals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
 void set_stop_handlers(bool on) {
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on ? exit_on : SIG_DFL;
   sigemptyset(&sa.sa_mask);
   for (int sig : kStopSignals) ::sigaction(sig, &sa, nullptr);

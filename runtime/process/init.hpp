@@ -25,13 +25,13 @@ struct InitContext {
   bool host_root = false;
   bool no_pivot = false;
   std::vector<MountOp> mounts;
-  int sync_fd = -1;     // the child's end of the sync socketpair
-  int listen_fd = -1;   // the start socket, already listening
-  int console_fd = -1;  // connected --console-socket, or -1
-  int preserve_fds = 0; // fds 3 .. 3+N-1 stay open across exec
+  int sync_fd = -1;                                  // the child's end of the sync socketpair
+  int listen_fd = -1;                                // the start socket, already listening
+  int console_fd = -1;                               // connected --console-socket, or -1
+  int preserve_fds = 0;                              // fds 3 .. 3+N-1 stay open across exec
   std::vector<std::pair<int, int>> join_namespaces;  // (CLONE_NEW*, fd) to setns, in order
-  bool new_cgroup_namespace = false;  // unshare(CLONE_NEWCGROUP) once in the cgroup
-  const SeccompProgram* seccomp = nullptr;  // compiled by the parent
+  bool new_cgroup_namespace = false;                 // unshare(CLONE_NEWCGROUP) once in the cgroup
+  const SeccompProgram* seccomp = nullptr;           // compiled by the parent
 };
 
 [[noreturn]] void container_init(const InitContext& ctx);

@@ -28,9 +28,11 @@ Result<> check_lsm_support(const spec::Process& p, const std::optional<std::stri
   spec::Problems problems;
   const std::string refuse = ": refusing to run the container unconfined";
   if (p.apparmor_profile && !p.apparmor_profile->empty() && !apparmor_enabled())
-    problems.push_back({std::string(where) + "/apparmorProfile", "AppArmor is not enabled on this host" + refuse});
+    problems.push_back(
+        {std::string(where) + "/apparmorProfile", "AppArmor is not enabled on this host" + refuse});
   if (p.selinux_label && !p.selinux_label->empty() && !selinux_enabled())
-    problems.push_back({std::string(where) + "/selinuxLabel", "SELinux is not enabled on this host" + refuse});
+    problems.push_back(
+        {std::string(where) + "/selinuxLabel", "SELinux is not enabled on this host" + refuse});
   if (mount_label && !mount_label->empty() && !selinux_enabled())
     problems.push_back({"/linux/mountLabel", "SELinux is not enabled on this host" + refuse});
   if (!problems.empty()) return fail(spec::format_problems(file, problems));
@@ -40,8 +42,9 @@ Result<> check_lsm_support(const spec::Process& p, const std::optional<std::stri
 Result<> set_exec_labels(const spec::Process& p) {
   if (p.apparmor_profile && !p.apparmor_profile->empty()) {
     // Linux 5.8 gave each module its own attr directory; older ones share attr/exec.
-    std::string attr = ::access("/proc/self/attr/apparmor/exec", F_OK) == 0 ? "/proc/self/attr/apparmor/exec"
-                                                                            : "/proc/self/attr/exec";
+    std::string attr = ::access("/proc/self/attr/apparmor/exec", F_OK) == 0
+                           ? "/proc/self/attr/apparmor/exec"
+                           : "/proc/self/attr/exec";
     MCRUN_CHECK_CTX(sys::write_file(attr, "exec " + *p.apparmor_profile),
                     "apply AppArmor profile " + quote(*p.apparmor_profile));
   }

@@ -31,8 +31,9 @@ Result<> check_sysctl_namespaces(const spec::Config& c) {
     const char* name = type ? proc_ns_name(*type) : nullptr;
     if (!ns || !ns->path || !name) continue;
     if (same_namespace(*ns->path, std::string("/proc/self/ns/") + name))
-      problems.push_back({spec::child_pointer("/linux/sysctl", key),
-                          "not allowed in the host's " + *type + " namespace (" + quote(*ns->path) + " is ours)"});
+      problems.push_back(
+          {spec::child_pointer("/linux/sysctl", key),
+           "not allowed in the host's " + *type + " namespace (" + quote(*ns->path) + " is ours)"});
   }
   if (!problems.empty()) return fail(spec::format_problems("config.json", problems));
   return {};

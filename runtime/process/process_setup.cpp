@@ -33,7 +33,8 @@ Result<std::string> find_executable(const std::string& arg0, const std::vector<s
   };
   if (arg0.find('/') != std::string::npos) {
     if (executable(arg0)) return arg0;
-    return fail("exec: " + quote(arg0) + ": no such executable file in the container", 0, ErrorKind::ProgramNotFound);
+    return fail("exec: " + quote(arg0) + ": no such executable file in the container", 0,
+                ErrorKind::ProgramNotFound);
   }
   std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   for (const auto& e : env)
@@ -47,7 +48,8 @@ Result<std::string> find_executable(const std::string& arg0, const std::vector<s
     if (executable(candidate)) return candidate;
     pos = end + 1;
   }
-  return fail("exec: " + quote(arg0) + ": executable file not found in $PATH", 0, ErrorKind::ProgramNotFound);
+  return fail("exec: " + quote(arg0) + ": executable file not found in $PATH", 0,
+              ErrorKind::ProgramNotFound);
 }
 
 bool is_missing_program(const Error& e) { return e.kind == ErrorKind::ProgramNotFound; }
@@ -58,7 +60,8 @@ Result<> set_rlimits(const std::vector<spec::Rlimit>& rlimits) {
     if (!resource) return fail("unknown rlimit " + r.type, EINVAL);
     rlimit lim{r.soft, r.hard};
     if (::setrlimit(static_cast<__rlimit_resource>(*resource), &lim) < 0)
-      return fail_errno("setrlimit " + r.type + " soft=" + std::to_string(r.soft) + " hard=" + std::to_string(r.hard));
+      return fail_errno("setrlimit " + r.type + " soft=" + std::to_string(r.soft) +
+                        " hard=" + std::to_string(r.hard));
   }
   return {};
 }
@@ -78,7 +81,8 @@ Result<> apply_capabilities(const spec::Capabilities& caps) {
   if (!c) return fail_errno("cap_init");
   auto set = [&](cap_flag_t flag, const std::optional<std::vector<std::string>>& names) {
     auto values = cap_values(names);
-    return values.empty() || cap_set_flag(c, flag, static_cast<int>(values.size()), values.data(), CAP_SET) == 0;
+    return values.empty() ||
+           cap_set_flag(c, flag, static_cast<int>(values.size()), values.data(), CAP_SET) == 0;
   };
   bool ok = set(CAP_EFFECTIVE, caps.effective) && set(CAP_PERMITTED, caps.permitted) &&
             set(CAP_INHERITABLE, caps.inheritable);
@@ -91,7 +95,8 @@ Result<> apply_capabilities(const spec::Capabilities& caps) {
   for (const auto& name : caps.ambient.value_or(std::vector<std::string>{})) {
     if (std::find(skipped.begin(), skipped.end(), name) != skipped.end()) continue;
     auto v = spec::capability_number(name);
-    if (v && *v <= CAP_LAST_CAP && cap_set_ambient(*v, CAP_SET) < 0) return fail_errno("raise ambient capability " + name);
+    if (v && *v <= CAP_LAST_CAP && cap_set_ambient(*v, CAP_SET) < 0)
+      return fail_errno("raise ambient capability " + name);
   }
   return {};
 }
@@ -131,9 +136,12 @@ Result<> switch_identity(const spec::Process& p) {
   if (caps) MCRUN_CHECK(drop_bounding(*caps));
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) return fail_errno("prctl PR_SET_KEEPCAPS");
   std::vector<gid_t> groups(p.user.additional_gids.begin(), p.user.additional_gids.end());
-  if (::setgroups(groups.size(), groups.data()) < 0 && errno != EPERM) return fail_errno("setgroups");
-  if (::setresgid(p.user.gid, p.user.gid, p.user.gid) < 0) return fail_errno("setresgid " + std::to_string(p.user.gid));
-  if (::setresuid(p.user.uid, p.user.uid, p.user.uid) < 0) return fail_errno("setresuid " + std::to_string(p.user.uid));
+  if (::setgroups(groups.size(), groups.data()) < 0 && errno != EPERM)
+    return fail_errno("setgroups");
+  if (::setresgid(p.user.gid, p.user.gid, p.user.gid) < 0)
+    return fail_errno("setresgid " + std::to_string(p.user.gid));
+  if (::setresuid(p.user.uid, p.user.uid, p.user.uid) < 0)
+    return fail_errno("setresuid " + std::to_string(p.user.uid));
   if (caps) MCRUN_CHECK(apply_capabilities(*caps));
   if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) return fail_errno("prctl PR_SET_KEEPCAPS");
   return {};

@@ -29,7 +29,10 @@ Result<uint32_t> action_value(const std::string& action, std::optional<uint32_t>
   if (action == "SCMP_ACT_TRACE") return SCMP_ACT_TRACE(errno_ret.value_or(EPERM));
   if (action == "SCMP_ACT_LOG") return SCMP_ACT_LOG;
   if (action == "SCMP_ACT_NOTIFY")
-    return fail("seccomp: SCMP_ACT_NOTIFY needs a seccomp agent (listenerPath), which mcrun does not support", ENOTSUP);
+    return fail(
+        "seccomp: SCMP_ACT_NOTIFY needs a seccomp agent (listenerPath), which mcrun does not "
+        "support",
+        ENOTSUP);
   return fail("seccomp: unknown action " + action, EINVAL);
 }
 
@@ -77,9 +80,12 @@ Result<SeccompProgram> compile_seccomp(const spec::Seccomp& s) {
   }
   SeccompProgram program;
   for (const auto& flag : s.flags) {
-    if (flag == "SECCOMP_FILTER_FLAG_LOG") program.flags |= SECCOMP_FILTER_FLAG_LOG;
-    else if (flag == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") program.flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-    else if (flag == "SECCOMP_FILTER_FLAG_TSYNC") program.flags |= SECCOMP_FILTER_FLAG_TSYNC;
+    if (flag == "SECCOMP_FILTER_FLAG_LOG")
+      program.flags |= SECCOMP_FILTER_FLAG_LOG;
+    else if (flag == "SECCOMP_FILTER_FLAG_SPEC_ALLOW")
+      program.flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+    else if (flag == "SECCOMP_FILTER_FLAG_TSYNC")
+      program.flags |= SECCOMP_FILTER_FLAG_TSYNC;
   }
   for (const auto& sc : s.syscalls) {
     auto act = action_value(sc.action, sc.errno_ret);
@@ -106,7 +112,8 @@ Result<SeccompProgram> compile_seccomp(const spec::Seccomp& s) {
         }
         continue;
       }
-      int rc = seccomp_rule_add_array(f.ctx, *act, nr, static_cast<unsigned>(args.size()), args.data());
+      int rc =
+          seccomp_rule_add_array(f.ctx, *act, nr, static_cast<unsigned>(args.size()), args.data());
       if (rc < 0) return fail("seccomp: add rule for " + name, -rc);
     }
   }
@@ -115,9 +122,11 @@ Result<SeccompProgram> compile_seccomp(const spec::Seccomp& s) {
   int mfd = ::memfd_create("seccomp", MFD_CLOEXEC);
   if (mfd < 0) return fail_errno("memfd_create");
   sys::UniqueFd out(mfd);
-  if (int rc = seccomp_export_bpf(f.ctx, out.get()); rc < 0) return fail("seccomp: export the filter", -rc);
+  if (int rc = seccomp_export_bpf(f.ctx, out.get()); rc < 0)
+    return fail("seccomp: export the filter", -rc);
   off_t size = ::lseek(out.get(), 0, SEEK_END);
-  if (size <= 0 || size % static_cast<off_t>(sizeof(sock_filter)) != 0) return fail("seccomp: export gave no program");
+  if (size <= 0 || size % static_cast<off_t>(sizeof(sock_filter)) != 0)
+    return fail("seccomp: export gave no program");
   program.filter.resize(static_cast<size_t>(size) / sizeof(sock_filter));
   if (::pread(out.get(), program.filter.data(), static_cast<size_t>(size), 0) != size)
     return fail_errno("seccomp: read the exported filter");
@@ -125,8 +134,10 @@ Result<SeccompProgram> compile_seccomp(const spec::Seccomp& s) {
 }
 
 Result<> load_seccomp(const SeccompProgram& program) {
-  sock_fprog prog{static_cast<unsigned short>(program.filter.size()), const_cast<sock_filter*>(program.filter.data())};
-  if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, program.flags, &prog) < 0) return fail_errno("seccomp: load filter");
+  sock_fprog prog{static_cast<unsigned short>(program.filter.size()),
+                  const_cast<sock_filter*>(program.filter.data())};
+  if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, program.flags, &prog) < 0)
+    return fail_errno("seccomp: load filter");
   return {};
 }
 
@@ -134,12 +145,14 @@ std::string encode_seccomp(const SeccompProgram& program) {
   std::string out(sizeof(uint32_t) + program.filter.size() * sizeof(sock_filter), '\0');
   uint32_t flags = program.flags;
   std::memcpy(out.data(), &flags, sizeof flags);
-  std::memcpy(out.data() + sizeof flags, program.filter.data(), program.filter.size() * sizeof(sock_filter));
+  std::memcpy(out.data() + sizeof flags, program.filter.data(),
+              program.filter.size() * sizeof(sock_filter));
   return out;
 }
 
 Result<SeccompProgram> decode_seccomp(std::string_view bytes) {
-  size_t n = bytes.size() < sizeof(uint32_t) ? 0 : (bytes.size() - sizeof(uint32_t)) / sizeof(sock_filter);
+  size_t n =
+      bytes.size() < sizeof(uint32_t) ? 0 : (bytes.size() - sizeof(uint32_t)) / sizeof(sock_filter);
   if (n == 0 || n > BPF_MAXINSNS || sizeof(uint32_t) + n * sizeof(sock_filter) != bytes.size())
     return fail("not a seccomp program of mcrun's", EINVAL);
   SeccompProgram program;

@@ -60,6 +60,8 @@ Result<SyncMessage> sync_expect(int fd, SyncType type, std::string_view peer);
 inline SyncMessage error_message(const Error& e) {
   return SyncMessage{SyncType::Error, e.code, static_cast<int64_t>(e.kind), e.message};
 }
-inline Error error_of(const SyncMessage& m) { return Error{m.code, m.text, static_cast<ErrorKind>(m.value)}; }
+inline Error error_of(const SyncMessage& m) {
+  return Error{m.code, m.text, static_cast<ErrorKind>(m.value)};
+}
 
 }  // namespace mcrun::runtime

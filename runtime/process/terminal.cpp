@@ -81,14 +81,17 @@ void proxy_pty(int master, int pidfd) {
       ssize_t r = ::read(master, buf, sizeof buf);
       if (r > 0) (void)sys::write_all(STDOUT_FILENO, std::string_view(buf, static_cast<size_t>(r)));
       output = r > 0;
-      if (r <= 0 && errno != EINTR && errno != EAGAIN) master_open = false;  // EIO: no slave any more
+      if (r <= 0 && errno != EINTR && errno != EAGAIN)
+        master_open = false;  // EIO: no slave any more
     } else if (master_open && (fds[1].revents & (POLLHUP | POLLERR))) {
       master_open = false;
     }
     if (master_open && stdin_open && (fds[2].revents & (POLLIN | POLLHUP))) {
       ssize_t r = ::read(STDIN_FILENO, buf, sizeof buf);
-      if (r > 0) (void)sys::write_all(master, std::string_view(buf, static_cast<size_t>(r)));
-      else stdin_open = false;
+      if (r > 0)
+        (void)sys::write_all(master, std::string_view(buf, static_cast<size_t>(r)));
+      else
+        stdin_open = false;
     }
     // Exited: take what the program still wrote, then stop.
     if ((fds[0].revents & POLLIN) && !output) break;
@@ -114,7 +117,8 @@ Result<> bind_console(const char* slave) {
 
 }  // namespace
 
-Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize>& size, bool bind_dev_console) {
+Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize>& size,
+                       bool bind_dev_console) {
   int m = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (m < 0) return fail_errno("open /dev/ptmx");
   sys::UniqueFd master(m);

@@ -15,7 +15,8 @@ namespace mcrun::runtime {
 // terminal and stdio, and sends the master to the console socket. With
 // `bind_dev_console` (a container init in its own mount namespace) the slave
 // is also bind-mounted on /dev/console, as config-linux.md asks.
-Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize>& size, bool bind_dev_console);
+Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize>& size,
+                       bool bind_dev_console);
 
 // The foreground side of a terminal (`run`/`exec` without --console-socket):
 // our stdin (raw, if it is a terminal) goes to the pty master, the master's

@@ -16,7 +16,8 @@ class OwnedChild {
  public:
   OwnedChild() = default;
   OwnedChild(pid_t pid, UniqueFd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
-  OwnedChild(OwnedChild&& o) noexcept : pid_(std::exchange(o.pid_, 0)), pidfd_(std::move(o.pidfd_)) {}
+  OwnedChild(OwnedChild&& o) noexcept
+      : pid_(std::exchange(o.pid_, 0)), pidfd_(std::move(o.pidfd_)) {}
   OwnedChild& operator=(OwnedChild&& o) noexcept;
   OwnedChild(const OwnedChild&) = delete;
   OwnedChild& operator=(const OwnedChild&) = delete;

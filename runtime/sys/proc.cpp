@@ -43,7 +43,8 @@ std::optional<MountEntry> mount_holding(const std::string& path) {
     bool under = mp == "/" || path == mp || path.starts_with(mp + "/");
     if (!under || (best && mp.size() < best->mount_point.size())) continue;
     best = MountEntry{mp, false};
-    for (size_t i = 6; i < f.size() && f[i] != "-"; ++i) best->shared |= f[i].starts_with("shared:");
+    for (size_t i = 6; i < f.size() && f[i] != "-"; ++i)
+      best->shared |= f[i].starts_with("shared:");
   }
   return best;
 }
@@ -57,7 +58,9 @@ std::optional<ProcStat> proc_stat(pid_t pid) {
   if (close == std::string::npos || close + 2 >= text->size()) return std::nullopt;
   auto f = split(std::string_view(*text).substr(close + 2), ' ');
   if (f.size() < 22) return std::nullopt;
-  auto num = [&](size_t field) { return std::strtoull(std::string(f[field - 3]).c_str(), nullptr, 10); };
+  auto num = [&](size_t field) {
+    return std::strtoull(std::string(f[field - 3]).c_str(), nullptr, 10);
+  };
   ProcStat st;
   st.state = f[0].empty() ? '?' : f[0][0];
   st.ppid = static_cast<pid_t>(num(4));
@@ -128,8 +131,10 @@ std::vector<pid_t> descendants_of(pid_t pid) {
 std::vector<std::string_view> split(std::string_view text, char sep, size_t max_parts) {
   std::vector<std::string_view> out;
   for (size_t pos = 0;;) {
-    size_t end = (max_parts && out.size() + 1 == max_parts) ? std::string_view::npos : text.find(sep, pos);
-    out.push_back(text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
+    size_t end =
+        (max_parts && out.size() + 1 == max_parts) ? std::string_view::npos : text.find(sep, pos);
+    out.push_back(
+        text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
     if (end == std::string_view::npos) return out;
     pos = end + 1;
   }

@@ -16,7 +16,7 @@ struct ProcStat {
   char state = '?';  // R, S, D, Z, T, ...
   pid_t ppid = 0;
   pid_t session = 0;
-  uint64_t start_time = 0;  // clock ticks since boot
+  uint64_t start_time = 0;                    // clock ticks since boot
   uint64_t user_ticks = 0, system_ticks = 0;  // its own and its reaped children's
   uint64_t rss_bytes = 0;
 };

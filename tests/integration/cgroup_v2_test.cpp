@@ -18,7 +18,8 @@ namespace {
 // /dev/kmsg (c 1 11): writable by anyone, and in no default allowlist. A
 // write that the device cgroup refuses fails with EPERM.
 const char* kKmsgWrite =
-    "rm -f /tmp/kmsg; mknod /tmp/kmsg c 1 11 && (echo mcrun-test > /tmp/kmsg) 2>&1 | grep -o 'not permitted' || echo written";
+    "rm -f /tmp/kmsg; mknod /tmp/kmsg c 1 11 && (echo mcrun-test > /tmp/kmsg) 2>&1 | grep -o 'not "
+    "permitted' || echo written";
 
 class Devices : public Container {
  protected:
@@ -30,7 +31,8 @@ class Devices : public Container {
 };
 
 TEST_F(Devices, OnlyTheListedAndTheDefaultDevicesOpen) {
-  Json c = with_mknod(config({"sh", "-c", std::string(kKmsgWrite) + "; echo x > /dev/null && echo null-ok"}));
+  Json c = with_mknod(
+      config({"sh", "-c", std::string(kKmsgWrite) + "; echo x > /dev/null && echo null-ok"}));
   auto r = run(c);
   EXPECT_EQ(r.out, "not permitted\nnull-ok\n") << r.err;
 }
@@ -38,10 +40,12 @@ TEST_F(Devices, OnlyTheListedAndTheDefaultDevicesOpen) {
 TEST_F(Devices, WildcardsAndDenyRules) {
   // "c 1:* rw" opens every memory device; a later deny of 1:11 write wins.
   Json c = with_mknod(config({"sh", "-c", kKmsgWrite}));
-  c["linux"]["resources"]["devices"] = {{{"allow", false}, {"access", "rwm"}},
-                                        {{"allow", true}, {"type", "c"}, {"major", 1}, {"access", "rw"}}};
+  c["linux"]["resources"]["devices"] = {
+      {{"allow", false}, {"access", "rwm"}},
+      {{"allow", true}, {"type", "c"}, {"major", 1}, {"access", "rw"}}};
   EXPECT_EQ(run(c).out, "written\n");
-  c["linux"]["resources"]["devices"].push_back({{"allow", false}, {"type", "c"}, {"major", 1}, {"minor", 11}, {"access", "w"}});
+  c["linux"]["resources"]["devices"].push_back(
+      {{"allow", false}, {"type", "c"}, {"major", 1}, {"minor", 11}, {"access", "w"}});
   auto r = run(c, "c2");
   if (cgroup_v2()) {
     EXPECT_EQ(r.out, "not permitted\n") << r.err;
@@ -49,21 +53,29 @@ TEST_F(Devices, WildcardsAndDenyRules) {
     // v1's controller cannot take a device out of a wildcard exception: an
     // error (as runc), not a rule that silently does nothing.
     EXPECT_EQ(r.code, 1);
-    EXPECT_EQ(r.err, "mcrun: run c2: config.json: /linux/resources/devices/2: cgroup v1 cannot deny part of the "
-                     "wildcard rule /linux/resources/devices/1, and this host uses cgroup v1\n");
+    EXPECT_EQ(
+        r.err,
+        "mcrun: run c2: config.json: /linux/resources/devices/2: cgroup v1 cannot deny part of the "
+        "wildcard rule /linux/resources/devices/1, and this host uses cgroup v1\n");
   }
 }
 
 TEST_F(Devices, UpdateReplacesTheAllowlist) {
   // More permissive after the update: the old filter must be gone (on v2 a
   // filter left attached would still refuse).
-  write_config(with_mknod(config({"sh", "-c", "rm -f /tmp/kmsg; mknod /tmp/kmsg c 1 11; sleep 1000"})));
+  write_config(
+      with_mknod(config({"sh", "-c", "rm -f /tmp/kmsg; mknod /tmp/kmsg c 1 11; sleep 1000"})));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   ASSERT_TRUE(eventually([&] { return exists(rootfs_ + "/tmp/kmsg"); }));
-  auto write = [&] { return mcrun({"exec", "c1", "sh", "-c", "(echo x > /tmp/kmsg) 2>&1 | grep -o 'not permitted' || echo written"}).out; };
+  auto write = [&] {
+    return mcrun({"exec", "c1", "sh", "-c",
+                  "(echo x > /tmp/kmsg) 2>&1 | grep -o 'not permitted' || echo written"})
+        .out;
+  };
   EXPECT_EQ(write(), "not permitted\n");
-  auto r = mcrun({"update", "--resources", "-", "c1"},
-                 R"({"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":11,"access":"w"}]})");
+  auto r = mcrun(
+      {"update", "--resources", "-", "c1"},
+      R"({"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":11,"access":"w"}]})");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(write(), "written\n");
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
@@ -86,7 +98,8 @@ TEST_F(CgroupV2, EveryResourceHasItsFile) {
   r["pids"] = {{"limit", 99}};
   r["unified"] = {{"memory.high", "50331648"}};
   r["blockIO"] = {{"weight", 500}};  // v1's 10..1000 -> io.weight's 1..10000
-  bool hugetlb = exists("/sys/fs/cgroup/hugetlb.2MB.max") || exists("/sys/kernel/mm/hugepages/hugepages-2048kB");
+  bool hugetlb = exists("/sys/fs/cgroup/hugetlb.2MB.max") ||
+                 exists("/sys/kernel/mm/hugepages/hugepages-2048kB");
   if (hugetlb) r["hugepageLimits"] = {{{"pageSize", "2MB"}, {"limit", 4194304}}};
   write_config(c);
   auto run = mcrun({"run", "-d", "--bundle", bundle_, "c1"});
@@ -115,11 +128,14 @@ TEST_F(CgroupV2, WhatV2CannotExpressIsRefused) {
   auto r = run(c);
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err,
-            "mcrun: run c1: config.json: /linux/resources/cpu: realtime runtime and period have no cgroup v2 "
+            "mcrun: run c1: config.json: /linux/resources/cpu: realtime runtime and period have no "
+            "cgroup v2 "
             "counterpart, and this host uses cgroup v2\n"
-            "mcrun: config.json: /linux/resources/memory/kernelTCP: has no cgroup v2 counterpart, and this "
+            "mcrun: config.json: /linux/resources/memory/kernelTCP: has no cgroup v2 counterpart, "
+            "and this "
             "host uses cgroup v2\n"
-            "mcrun: config.json: /linux/resources/memory/swappiness: has no cgroup v2 counterpart, and this host "
+            "mcrun: config.json: /linux/resources/memory/swappiness: has no cgroup v2 counterpart, "
+            "and this host "
             "uses cgroup v2\n");
 }
 
@@ -127,14 +143,18 @@ TEST_F(CgroupV2, TheCgroupMountIsTheContainersOwnCgroup) {
   // Its own limits and processes, nothing of the host's, read-only: with
   // and without a cgroup namespace, and in a user namespace.
   for (int variant = 0; variant < 3; ++variant) {
-    Json c = config({"sh", "-c", "cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; "
-                                 "grep -qx 1 /sys/fs/cgroup/cgroup.procs && echo init-inside; "
-                                 "test -d /sys/fs/cgroup/mcrun || echo no-host-cgroups; "
-                                 "touch /sys/fs/cgroup/x 2>/dev/null || echo ro"});
+    Json c = config({"sh", "-c",
+                     "cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; "
+                     "grep -qx 1 /sys/fs/cgroup/cgroup.procs && echo init-inside; "
+                     "test -d /sys/fs/cgroup/mcrun || echo no-host-cgroups; "
+                     "touch /sys/fs/cgroup/x 2>/dev/null || echo ro"});
     c["linux"]["resources"]["memory"] = {{"limit", 67108864}};
     c["linux"]["resources"]["pids"] = {{"limit", 40}};
     Json& ns = c["linux"]["namespaces"];
-    if (variant == 0) ns.erase(std::remove_if(ns.begin(), ns.end(), [](const Json& n) { return n["type"] == "cgroup"; }), ns.end());
+    if (variant == 0)
+      ns.erase(
+          std::remove_if(ns.begin(), ns.end(), [](const Json& n) { return n["type"] == "cgroup"; }),
+          ns.end());
     if (variant == 2) {
       ns.push_back({{"type", "user"}});
       c["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
@@ -143,15 +163,18 @@ TEST_F(CgroupV2, TheCgroupMountIsTheContainersOwnCgroup) {
     }
     auto r = run(c, "c" + std::to_string(variant));
     EXPECT_EQ(r.code, 0) << r.err;
-    EXPECT_EQ(r.out, "67108864\n40\ninit-inside\nno-host-cgroups\nro\n") << "variant " << variant << ": " << r.err;
+    EXPECT_EQ(r.out, "67108864\n40\ninit-inside\nno-host-cgroups\nro\n")
+        << "variant " << variant << ": " << r.err;
   }
 }
 
 TEST_F(CgroupV2, KillAllReachesFiveHundredProcessesThroughCgroupKill) {
   // No pid namespace: only the cgroup knows the container's processes.
-  Json c = config({"sh", "-c", "i=0; while [ $i -lt 500 ]; do sleep 1000 & i=$((i+1)); done; wait"});
+  Json c =
+      config({"sh", "-c", "i=0; while [ $i -lt 500 ]; do sleep 1000 & i=$((i+1)); done; wait"});
   Json& ns = c["linux"]["namespaces"];
-  ns.erase(std::remove_if(ns.begin(), ns.end(), [](const Json& n) { return n["type"] == "pid"; }), ns.end());
+  ns.erase(std::remove_if(ns.begin(), ns.end(), [](const Json& n) { return n["type"] == "pid"; }),
+           ns.end());
   write_config(c);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   auto procs = [&] {

@@ -29,18 +29,21 @@ std::string cg(const std::string& controller, const std::string& id, const std::
 std::string on(const std::string& v1, const std::string& v2) { return cgroup_v2() ? v2 : v1; }
 
 // `mcrun events --interval I ID` in the background, its stdout into `out`.
-pid_t stream_events(const std::string& state, const char* interval, const char* id, const std::string& out) {
+pid_t stream_events(const std::string& state, const char* interval, const char* id,
+                    const std::string& out) {
   pid_t pid = ::fork();
   if (pid == 0) {
     int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     ::dup2(fd, 1);
-    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state.c_str(), "events", "--interval", interval, id, nullptr);
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state.c_str(), "events", "--interval", interval,
+            id, nullptr);
     _exit(126);
   }
   return pid;
 }
 
-Json stats(Container& t, const std::function<Output(std::vector<std::string>)>& mcrun, const std::string& id) {
+Json stats(Container& t, const std::function<Output(std::vector<std::string>)>& mcrun,
+           const std::string& id) {
   (void)t;
   auto o = mcrun({"events", "--stats", id});
   return o.code == 0 ? Json::parse(o.out) : Json{{"error", o.err}};
@@ -55,7 +58,8 @@ TEST_F(Cgroups, LimitsAreAppliedAndTheCgroupGoesWithDelete) {
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   EXPECT_EQ(cg("memory", "c1", "memory.limit_in_bytes", "memory.max"), "67108864\n");
   EXPECT_EQ(cg("pids", "c1", "pids.max"), "50\n");
-  EXPECT_EQ(cg("cpu", "c1", "cpu.shares", "cpu.weight"), on("512\n", "20\n"));  // runc's shares -> weight
+  EXPECT_EQ(cg("cpu", "c1", "cpu.shares", "cpu.weight"),
+            on("512\n", "20\n"));  // runc's shares -> weight
   EXPECT_EQ(cg("cpu", "c1", "cpu.cfs_quota_us", "cpu.max"), on("50000\n", "50000 100000\n"));
   EXPECT_EQ(cg("pids", "c1", "cgroup.procs"), std::to_string(pid_of("c1")) + "\n");
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
@@ -81,7 +85,8 @@ std::string a_disk() {
 TEST_F(Cgroups, BlockIoThrottlesAndKernelTcpAreApplied) {
   std::string disk = a_disk();
   if (disk.empty()) GTEST_SKIP() << "no block device on this machine";
-  int64_t major = std::stoll(disk.substr(0, disk.find(':'))), minor = std::stoll(disk.substr(disk.find(':') + 1));
+  int64_t major = std::stoll(disk.substr(0, disk.find(':'))),
+          minor = std::stoll(disk.substr(disk.find(':') + 1));
   Json c = config({"sleep", "1000"});
   c["linux"]["resources"]["blockIO"] = {
       {"throttleReadBpsDevice", {{{"major", major}, {"minor", minor}, {"rate", 1048576}}}},
@@ -103,7 +108,8 @@ TEST_F(Cgroups, BlockIoThrottlesAndKernelTcpAreApplied) {
 TEST_F(Cgroups, CpuBurstIdleAndMemoryHierarchyAreApplied) {
   // They were parsed and then never written.
   Json c = config({"sleep", "1000"});
-  c["linux"]["resources"]["cpu"] = {{"quota", 50000}, {"period", 100000}, {"burst", 20000}, {"idle", 1}};
+  c["linux"]["resources"]["cpu"] = {
+      {"quota", 50000}, {"period", 100000}, {"burst", 20000}, {"idle", 1}};
   if (!cgroup_v2()) c["linux"]["resources"]["memory"] = {{"useHierarchy", true}};
   write_config(c);
   auto r = mcrun({"run", "-d", "--bundle", bundle_, "c1"});
@@ -121,15 +127,18 @@ TEST_F(Cgroups, ALimitThatCannotBeAppliedFailsTheCreateAndLeavesNothing) {
   // v1 machines) or on cgroup v2, an unknown device's throttle elsewhere.
   Json c = config({"sleep", "1000"});
   if (exists("/sys/fs/cgroup/net_cls"))
-    c["linux"]["resources"]["blockIO"] = {{"throttleReadBpsDevice", {{{"major", 4095}, {"minor", 4095}, {"rate", 1}}}}};
+    c["linux"]["resources"]["blockIO"] = {
+        {"throttleReadBpsDevice", {{{"major", 4095}, {"minor", 4095}, {"rate", 1}}}}};
   else
     c["linux"]["resources"]["network"] = {{"classID", 1048577}};
   write_config(c);
   auto r = mcrun({"run", "-d", "--bundle", bundle_, "c1"});
   EXPECT_NE(r.code, 0);
   if (cgroup_v2())
-    EXPECT_EQ(r.err, "mcrun: run c1: config.json: /linux/resources/network: net_cls and net_prio are cgroup v1 "
-                     "controllers, and this host uses cgroup v2\n");
+    EXPECT_EQ(
+        r.err,
+        "mcrun: run c1: config.json: /linux/resources/network: net_cls and net_prio are cgroup v1 "
+        "controllers, and this host uses cgroup v2\n");
   else
     EXPECT_TRUE(r.err.starts_with("mcrun: run c1: cgroup: ")) << r.err;
   EXPECT_FALSE(exists(cgroup_dir("/mcrun/c1", "memory")));
@@ -142,7 +151,9 @@ TEST_F(Cgroups, UnifiedResourcesAreRefusedOnCgroupV1) {
   c["linux"]["resources"]["unified"] = {{"memory.high", "100000000"}};
   write_config(c);
   auto r = mcrun({"run", "-d", "--bundle", bundle_, "c1"});
-  EXPECT_EQ(r.err, "mcrun: run c1: config.json: /linux/resources/unified: needs cgroup v2, and this host uses cgroup v1\n");
+  EXPECT_EQ(r.err,
+            "mcrun: run c1: config.json: /linux/resources/unified: needs cgroup v2, and this host "
+            "uses cgroup v1\n");
   EXPECT_FALSE(exists("/sys/fs/cgroup/memory/mcrun/c1"));
 }
 
@@ -150,22 +161,30 @@ TEST_F(Cgroups, UnifiedResourcesAreRefusedOnCgroupV1) {
 // its processes) and nothing of the host's, with or without a cgroup
 // namespace; the co-mount symlinks and every hierarchy dir are there.
 TEST_F(Cgroups, TheCgroupMountShowsTheContainersOwnCgroups) {
-  if (cgroup_v2()) GTEST_SKIP() << "a cgroup v2 host (CgroupV2.TheCgroupMountIsTheContainersOwnCgroup covers it)";
+  if (cgroup_v2())
+    GTEST_SKIP() << "a cgroup v2 host (CgroupV2.TheCgroupMountIsTheContainersOwnCgroup covers it)";
   for (bool cgroupns : {false, true}) {
-    Json c = config({"sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; "
-                                 "grep -qx 1 /sys/fs/cgroup/pids/cgroup.procs && echo init-inside; "
-                                 "test -d /sys/fs/cgroup/memory/mcrun || echo no-host-cgroups; "
-                                 "touch /sys/fs/cgroup/pids/x 2>/dev/null || echo ro"});
-    c["mounts"].push_back({{"destination", "/sys/fs/cgroup"}, {"type", "cgroup"}, {"source", "cgroup"},
+    Json c =
+        config({"sh", "-c",
+                "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; "
+                "grep -qx 1 /sys/fs/cgroup/pids/cgroup.procs && echo init-inside; "
+                "test -d /sys/fs/cgroup/memory/mcrun || echo no-host-cgroups; "
+                "touch /sys/fs/cgroup/pids/x 2>/dev/null || echo ro"});
+    c["mounts"].push_back({{"destination", "/sys/fs/cgroup"},
+                           {"type", "cgroup"},
+                           {"source", "cgroup"},
                            {"options", {"nosuid", "noexec", "nodev", "ro"}}});
     c["linux"]["resources"]["memory"] = {{"limit", 67108864}};
     c["linux"]["resources"]["pids"] = {{"limit", 40}};
     Json& ns = c["linux"]["namespaces"];
-    ns.erase(std::remove_if(ns.begin(), ns.end(), [](const Json& n) { return n["type"] == "cgroup"; }), ns.end());
+    ns.erase(
+        std::remove_if(ns.begin(), ns.end(), [](const Json& n) { return n["type"] == "cgroup"; }),
+        ns.end());
     if (cgroupns) ns.push_back({{"type", "cgroup"}});
     auto r = run(c);
     EXPECT_EQ(r.code, 0) << r.err;
-    EXPECT_EQ(r.out, "67108864\n40\ninit-inside\nno-host-cgroups\nro\n") << "cgroupns=" << cgroupns << " " << r.err;
+    EXPECT_EQ(r.out, "67108864\n40\ninit-inside\nno-host-cgroups\nro\n")
+        << "cgroupns=" << cgroupns << " " << r.err;
   }
 }
 
@@ -177,30 +196,41 @@ TEST_F(Cgroups, CgroupsPathIsHonoured) {
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   std::string dir = cgroup_dir("/mcrun-test-parent/inner", "memory");
   EXPECT_EQ(read_file(dir + "/cgroup.procs"), std::to_string(pid_of("c1")) + "\n");
-  EXPECT_EQ(read_file(dir + (cgroup_v2() ? "/memory.max" : "/memory.limit_in_bytes")), "67108864\n");
+  EXPECT_EQ(read_file(dir + (cgroup_v2() ? "/memory.max" : "/memory.limit_in_bytes")),
+            "67108864\n");
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
   EXPECT_FALSE(exists(dir));
-  for (const char* ctl : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd", "unified"})
+  for (const char* ctl : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio",
+                          "pids", "systemd", "unified"})
     ::rmdir(cgroup_dir("/mcrun-test-parent", ctl).c_str());
 }
 
 TEST_F(Cgroups, OverTheMemoryLimitIsOomKilledAndReported) {
   // dd's 64 MiB buffer is touched as it reads: far over a 16 MiB limit. It
   // starts once the event stream has taken its baseline (its first stats line).
-  Json c = config({"sh", "-c", "while [ ! -e /go ]; do sleep 0.02; done; "
-                               "dd if=/dev/zero of=/dev/null bs=64M count=1; exec sleep 1000"});
+  Json c = config({"sh", "-c",
+                   "while [ ! -e /go ]; do sleep 0.02; done; "
+                   "dd if=/dev/zero of=/dev/null bs=64M count=1; exec sleep 1000"});
   c["linux"]["resources"]["memory"] = {{"limit", 16777216}};
   write_config(c);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   std::string events_out = tmp_ + "/events";
   pid_t ev = stream_events(state_, "10s", "c1", events_out);
-  EXPECT_TRUE(eventually([&] { return read_file(events_out).find(R"("type":"stats")") != std::string::npos; }));
+  EXPECT_TRUE(eventually(
+      [&] { return read_file(events_out).find(R"("type":"stats")") != std::string::npos; }));
   write_file(rootfs_ + "/go", "");
-  bool oom = eventually([&] { return read_file(events_out).find(R"({"type":"oom","id":"c1"})") != std::string::npos; }, 10000);
+  bool oom = eventually(
+      [&] {
+        return read_file(events_out).find(R"({"type":"oom","id":"c1"})") != std::string::npos;
+      },
+      10000);
   ::kill(ev, SIGKILL);
   ::waitpid(ev, nullptr, 0);
   EXPECT_TRUE(oom) << read_file(events_out);
-  EXPECT_GE(stats(*this, [&](auto a) { return mcrun(a); }, "c1")["data"]["memory"]["oom_kills"].get<int>(), 1);
+  EXPECT_GE(stats(
+                *this, [&](auto a) { return mcrun(a); }, "c1")["data"]["memory"]["oom_kills"]
+                .get<int>(),
+            1);
   EXPECT_EQ(status("c1"), "running");  // only the allocating child died
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }
@@ -210,7 +240,8 @@ TEST_F(Cgroups, EventsStreamHoldsNoLockAndEndsWithTheContainer) {
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   std::string events_out = tmp_ + "/events";
   pid_t ev = stream_events(state_, "50ms", "c1", events_out);
-  ASSERT_TRUE(eventually([&] { return read_file(events_out).find(R"("type":"stats")") != std::string::npos; }));
+  ASSERT_TRUE(eventually(
+      [&] { return read_file(events_out).find(R"("type":"stats")") != std::string::npos; }));
   // While the stream runs, the verbs that lock the container are not held up.
   EXPECT_EQ(mcrun({"pause", "c1"}).code, 0);
   EXPECT_EQ(mcrun({"resume", "c1"}).code, 0);
@@ -227,11 +258,14 @@ TEST_F(Cgroups, EventsStreamHoldsNoLockAndEndsWithTheContainer) {
 
 TEST_F(Cgroups, PidsLimitStopsAForkBomb) {
   // Bounded: 200 attempts, each a sleeping child; the limit is 20.
-  Json c = config({"sh", "-c", "i=0; while [ $i -lt 200 ]; do sleep 1000 & i=$((i+1)); done 2>/dev/null; sleep 1000"});
+  Json c = config(
+      {"sh", "-c",
+       "i=0; while [ $i -lt 200 ]; do sleep 1000 & i=$((i+1)); done 2>/dev/null; sleep 1000"});
   c["linux"]["resources"]["pids"] = {{"limit", 20}};
   write_config(c);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
-  EXPECT_TRUE(eventually([&] { return cg("pids", "c1", "pids.events").find("max 0") == std::string::npos; }));
+  EXPECT_TRUE(eventually(
+      [&] { return cg("pids", "c1", "pids.events").find("max 0") == std::string::npos; }));
   EXPECT_LE(std::stoi("0" + cg("pids", "c1", "pids.current")), 20);
   // Whether the shell gave up (fork failed) or still waits, the container
   // ends cleanly: delete --force kills what is left and removes the cgroup.
@@ -250,7 +284,8 @@ TEST_F(Cgroups, UpdateChangesALiveLimit) {
   auto r = mcrun({"update", "--resources", "-", "c1"}, R"({"cpu":{"shares":256}})");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(cg("cpu", "c1", "cpu.shares", "cpu.weight"), on("256\n", "10\n"));
-  EXPECT_EQ(mcrun({"update", "--memory", "lots", "c1"}).err, "mcrun: --memory: \"lots\" is not a number\n");
+  EXPECT_EQ(mcrun({"update", "--memory", "lots", "c1"}).err,
+            "mcrun: --memory: \"lots\" is not a number\n");
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }
 
@@ -261,21 +296,29 @@ TEST_F(Cgroups, UpdateValidatesWhatItWrites) {
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   auto zero = mcrun({"update", "--pids-limit", "0", "c1"});
   EXPECT_EQ(zero.code, 1);
-  EXPECT_EQ(zero.err, "mcrun: update c1: resources: /pids/limit: must be positive, or -1 for no limit\n");
+  EXPECT_EQ(zero.err,
+            "mcrun: update c1: resources: /pids/limit: must be positive, or -1 for no limit\n");
   EXPECT_NE(cg("pids", "c1", "pids.max"), "0\n");
   auto escape = mcrun({"update", "--resources", "-", "c1"}, R"({"unified":{"../../x.max":"1"}})");
   EXPECT_EQ(escape.code, 1);
-  EXPECT_EQ(escape.err, "mcrun: update c1: resources: /unified/..~1..~1x.max: must name a cgroup file like "
-                        "\"memory.high\", not \"../../x.max\"\n");
+  EXPECT_EQ(escape.err,
+            "mcrun: update c1: resources: /unified/..~1..~1x.max: must name a cgroup file like "
+            "\"memory.high\", not \"../../x.max\"\n");
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }
 
 TEST_F(Cgroups, StatsArePlausible) {
-  write_config(config({"sh", "-c", "i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; sleep 1000"}));
+  write_config(
+      config({"sh", "-c", "i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; sleep 1000"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
-  ASSERT_TRUE(eventually([&] { return mcrun({"ps", "--format", "json", "c1"}).out.find(',') == std::string::npos &&
-                                      stats(*this, [&](auto a) { return mcrun(a); }, "c1")["data"]["cpu"]["usage"]["total"] > 10000000; }));
-  Json s = stats(*this, [&](auto a) { return mcrun(a); }, "c1");
+  ASSERT_TRUE(eventually([&] {
+    return mcrun({"ps", "--format", "json", "c1"}).out.find(',') == std::string::npos &&
+           stats(
+               *this, [&](auto a) { return mcrun(a); }, "c1")["data"]["cpu"]["usage"]["total"] >
+               10000000;
+  }));
+  Json s = stats(
+      *this, [&](auto a) { return mcrun(a); }, "c1");
   EXPECT_EQ(s["type"], "stats");
   EXPECT_EQ(s["id"], "c1");
   EXPECT_GT(s["data"]["memory"]["usage"]["usage"].get<uint64_t>(), 100000u);
@@ -296,17 +339,23 @@ TEST_F(Cgroups, PauseAndResume) {
   ASSERT_EQ(mcrun({"resume", "c1"}).code, 0);
   EXPECT_EQ(status("c1"), "running");
   ASSERT_EQ(mcrun({"pause", "c1"}).code, 0);
-  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);  // a paused container still deletes cleanly
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code,
+            0);  // a paused container still deletes cleanly
 }
 
 TEST_F(Cgroups, PosixModeReportsUsageWithoutCgroups) {
-  auto conv = mcrun({"convert", "--isolation", "posix/cpu,posix/mem", "--work-dir", tmp_ + "/sandbox", "--bundle",
-                     tmp_ + "/posix", "--", "/bin/sh", "-c", "i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; exec sleep 1000"});
+  auto conv = mcrun({"convert", "--isolation", "posix/cpu,posix/mem", "--work-dir",
+                     tmp_ + "/sandbox", "--bundle", tmp_ + "/posix", "--", "/bin/sh", "-c",
+                     "i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; exec sleep 1000"});
   ASSERT_EQ(conv.code, 0) << conv.err;
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", tmp_ + "/posix", "p1"}).code, 0);
   EXPECT_FALSE(exists("/sys/fs/cgroup/memory/mcrun/p1"));
-  ASSERT_TRUE(eventually([&] { return stats(*this, [&](auto a) { return mcrun(a); }, "p1")["data"]["cpu"]["usage"]["total"] > 0; }));
-  Json s = stats(*this, [&](auto a) { return mcrun(a); }, "p1");
+  ASSERT_TRUE(eventually([&] {
+    return stats(
+               *this, [&](auto a) { return mcrun(a); }, "p1")["data"]["cpu"]["usage"]["total"] > 0;
+  }));
+  Json s = stats(
+      *this, [&](auto a) { return mcrun(a); }, "p1");
   EXPECT_EQ(s["data"]["source"], "proc");
   EXPECT_GT(s["data"]["memory"]["usage"]["usage"].get<uint64_t>(), 0u);
   EXPECT_EQ(mcrun({"pause", "p1"}).code, 1);

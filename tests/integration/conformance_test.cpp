@@ -20,7 +20,8 @@ TEST_F(Conformance, RuncSpecsOwnBundleRuns) {
   // Every tutorial starts from `runc spec`. Its default lists ambient
   // capabilities without inheritable ones, which the kernel will not raise:
   // runc and crun skip them, and so does mcrun (it failed with EPERM).
-  if (::access("/usr/sbin/runc", X_OK) != 0) GTEST_SKIP() << "runc is not installed here (the VM has none)";
+  if (::access("/usr/sbin/runc", X_OK) != 0)
+    GTEST_SKIP() << "runc is not installed here (the VM has none)";
   std::string cmd = "cd " + bundle_ + " && rm -f config.json && /usr/sbin/runc spec";
   ASSERT_EQ(::system(cmd.c_str()), 0);
   Json c = Json::parse(read_file(bundle_ + "/config.json"));
@@ -32,14 +33,17 @@ TEST_F(Conformance, RuncSpecsOwnBundleRuns) {
   auto r = mcrun({"run", "--bundle", bundle_, "c1"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  EXPECT_EQ(r.out, "CapEff:\t0000000020000420\nCapAmb:\t0000000000000000\n");  // AUDIT_WRITE, KILL, NET_BIND_SERVICE
+  EXPECT_EQ(r.out, "CapEff:\t0000000020000420\nCapAmb:\t0000000000000000\n");  // AUDIT_WRITE, KILL,
+                                                                               // NET_BIND_SERVICE
 }
 
 TEST_F(Conformance, WithoutAMountNamespaceTheHostsMountTableIsUntouched) {
   // runtime-tools' linux_ns_itype: a config with no namespaces at all, a
   // rootfs and the usual mounts. runc and crun chroot into the rootfs and
   // make the mounts on the host; mcrun chroots and makes none (it says so).
-  Json c = config({"sh", "-c", "readlink /proc/self/ns/mnt 2>/dev/null; test -x /bin/busybox && echo in-rootfs"});
+  Json c =
+      config({"sh", "-c",
+              "readlink /proc/self/ns/mnt 2>/dev/null; test -x /bin/busybox && echo in-rootfs"});
   c["linux"]["namespaces"] = Json::array();
   c["hostname"] = nullptr;
   c["root"]["readonly"] = false;
@@ -49,7 +53,8 @@ TEST_F(Conformance, WithoutAMountNamespaceTheHostsMountTableIsUntouched) {
   auto r = run(c);
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "in-rootfs\n");  // chrooted; no /proc of its own to read
-  EXPECT_NE(r.err.find("mount(s) not made: there is no mount namespace"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("mount(s) not made: there is no mount namespace"), std::string::npos)
+      << r.err;
   EXPECT_EQ(read_file("/proc/self/mountinfo"), before) << "the host's mount table changed";
 }
 
@@ -58,7 +63,9 @@ TEST_F(Conformance, FilesystemDataOnABindMountIsIgnored) {
   fs::create_directories(tmp_ + "/shared");
   write_file(tmp_ + "/shared/f", "bound");
   Json c = config({"cat", "/data/f"});
-  c["mounts"].push_back({{"destination", "/data"}, {"type", "bind"}, {"source", tmp_ + "/shared"},
+  c["mounts"].push_back({{"destination", "/data"},
+                         {"type", "bind"},
+                         {"source", tmp_ + "/shared"},
                          {"options", {"bind", "mode=755", "size=1k"}}});
   auto r = run(c);
   EXPECT_EQ(r.code, 0) << r.err;
@@ -70,7 +77,8 @@ TEST_F(Conformance, FdsAreClosedBeforeASeccompProfileThatRefusesCloseRange) {
   // need it once the filter is loaded, or the caller's fds leak in (and
   // checking it made every such container fail).
   Json c = config({"ls", "/proc/self/fd"});
-  c["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+  c["linux"]["seccomp"] =
+      Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
     "syscalls":[{"names":["close_range"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]})");
   write_config(c);
   std::string out = tmp_ + "/ls.out";
@@ -80,7 +88,8 @@ TEST_F(Conformance, FdsAreClosedBeforeASeccompProfileThatRefusesCloseRange) {
     ::dup2(leak, 7);
     int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     ::dup2(o, 1);
-    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle", bundle_.c_str(), "c1", nullptr);
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle",
+            bundle_.c_str(), "c1", nullptr);
     _exit(127);
   }
   ids_.push_back("c1");
@@ -98,14 +107,19 @@ TEST_F(Conformance, ErrorsClientsParseHaveRuncsWording) {
   write_config(config({"true"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   ASSERT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
-  for (std::vector<std::string> verb : {std::vector<std::string>{"kill", "c1", "KILL"}, {"kill", "--all", "c1", "KILL"},
-                                        {"exec", "c1", "true"}, {"pause", "c1"}}) {
+  for (std::vector<std::string> verb : {std::vector<std::string>{"kill", "c1", "KILL"},
+                                        {"kill", "--all", "c1", "KILL"},
+                                        {"exec", "c1", "true"},
+                                        {"pause", "c1"}}) {
     auto r = mcrun(verb);
     EXPECT_EQ(r.code, 1) << verb[0];
     EXPECT_NE(r.err.find("container not running"), std::string::npos) << r.err;
   }
-  for (std::vector<std::string> verb : {std::vector<std::string>{"kill", "nope", "KILL"}, {"delete", "nope"},
-                                        {"state", "nope"}, {"start", "nope"}, {"exec", "nope", "true"}}) {
+  for (std::vector<std::string> verb : {std::vector<std::string>{"kill", "nope", "KILL"},
+                                        {"delete", "nope"},
+                                        {"state", "nope"},
+                                        {"start", "nope"},
+                                        {"exec", "nope", "true"}}) {
     auto r = mcrun(verb);
     EXPECT_EQ(r.code, 1) << verb[0];
     EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
@@ -121,9 +135,13 @@ TEST_F(Conformance, SpecFieldsMcrunDoesNotApplyAreRefused) {
   c["linux"]["resources"]["rdma"] = {{"mlx5_1", {{"hcaHandles", 3}}}};
   auto r = run(c);
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, "mcrun: run c1: config.json: /linux/personality: is not supported by mcrun (no execution domain is set)\n"
-                   "mcrun: config.json: /linux/resources/rdma: is not supported by mcrun (no rdma cgroup)\n"
-                   "mcrun: config.json: /process/ioPriority: is not supported by mcrun (no I/O priority is set)\n");
+  EXPECT_EQ(
+      r.err,
+      "mcrun: run c1: config.json: /linux/personality: is not supported by mcrun (no execution "
+      "domain is set)\n"
+      "mcrun: config.json: /linux/resources/rdma: is not supported by mcrun (no rdma cgroup)\n"
+      "mcrun: config.json: /process/ioPriority: is not supported by mcrun (no I/O priority is "
+      "set)\n");
 }
 
 }  // namespace

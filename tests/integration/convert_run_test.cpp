@@ -15,7 +15,8 @@ namespace {
 class ConvertRun : public Container {
  protected:
   Output convert(std::vector<std::string> args) {
-    std::vector<std::string> all = {"convert", "--work-dir", tmp_ + "/sandbox", "--bundle", tmp_ + "/mesos-bundle"};
+    std::vector<std::string> all = {"convert", "--work-dir", tmp_ + "/sandbox", "--bundle",
+                                    tmp_ + "/mesos-bundle"};
     all.insert(all.end(), args.begin(), args.end());
     return mcrun(all);
   }
@@ -27,12 +28,15 @@ class ConvertRun : public Container {
 TEST_F(ConvertRun, SharedFilesystemPrivateTmpReadOnlyVolumeAndPid1) {
   std::string marker = "mcrun-task-" + std::to_string(::getpid());
   fs::create_directories(tmp_ + "/shared-ro");
-  auto c = convert({"--container-info",
-                    R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"},)"
-                    R"({"host_path":")" + tmp_ + R"(/shared-ro","container_path":"/srv","mode":"RO"}]})",
-                    "--", "/bin/sh", "-c",
-                    "touch /tmp/" + marker + "; touch /srv/x 2>/dev/null && echo srv-rw || echo srv-ro; "
-                    "echo $(ps -e -o pid= -o comm= | head -1); stat -c %a /tmp; echo $MESOS_SANDBOX; pwd"});
+  auto c = convert(
+      {"--container-info",
+       R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"},)"
+       R"({"host_path":")" +
+           tmp_ + R"(/shared-ro","container_path":"/srv","mode":"RO"}]})",
+       "--", "/bin/sh", "-c",
+       "touch /tmp/" + marker +
+           "; touch /srv/x 2>/dev/null && echo srv-rw || echo srv-ro; "
+           "echo $(ps -e -o pid= -o comm= | head -1); stat -c %a /tmp; echo $MESOS_SANDBOX; pwd"});
   ASSERT_EQ(c.code, 0) << c.err;
   auto r = run_converted();
   ASSERT_EQ(r.code, 0) << r.err;
@@ -44,7 +48,10 @@ TEST_F(ConvertRun, SharedFilesystemPrivateTmpReadOnlyVolumeAndPid1) {
 }
 
 TEST_F(ConvertRun, PosixModeRunsWithoutNamespaces) {
-  ASSERT_EQ(convert({"--isolation", "posix/cpu,posix/mem", "--", "/bin/sh", "-c", "readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt"}).code, 0);
+  ASSERT_EQ(convert({"--isolation", "posix/cpu,posix/mem", "--", "/bin/sh", "-c",
+                     "readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt"})
+                .code,
+            0);
   auto r = run_converted();
   ASSERT_EQ(r.code, 0) << r.err;
   char host_pid[64] = {}, host_mnt[64] = {};
@@ -54,10 +61,14 @@ TEST_F(ConvertRun, PosixModeRunsWithoutNamespaces) {
 }
 
 TEST_F(ConvertRun, ImageRootfsRunsOnMcrunAndOnRunc) {
-  ASSERT_EQ(convert({"--container-info", R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"}]})",
-                     "--rootfs", rootfs_, "--", "sh", "-c", "echo hi > /tmp/from-task; ls /mnt/mesos/sandbox; echo $MESOS_SANDBOX"})
-                .code,
-            0);
+  ASSERT_EQ(
+      convert(
+          {"--container-info",
+           R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"}]})",
+           "--rootfs", rootfs_, "--", "sh", "-c",
+           "echo hi > /tmp/from-task; ls /mnt/mesos/sandbox; echo $MESOS_SANDBOX"})
+          .code,
+      0);
   auto r = run_converted();
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "tmp\n/mnt/mesos/sandbox\n");
@@ -66,17 +77,20 @@ TEST_F(ConvertRun, ImageRootfsRunsOnMcrunAndOnRunc) {
 
   // The same bundle, unchanged, under runc: it is real OCI.
   ASSERT_EQ(::access("/usr/sbin/runc", X_OK), 0) << "runc is needed (apt-get install runc)";
-  std::string runc = "cd " + tmp_ + "/mesos-bundle && /usr/sbin/runc --root " + tmp_ + "/runc-state run mcrun-it-" +
-                     std::to_string(::getpid()) + " > " + tmp_ + "/runc.out 2>&1 < /dev/null";
+  std::string runc = "cd " + tmp_ + "/mesos-bundle && /usr/sbin/runc --root " + tmp_ +
+                     "/runc-state run mcrun-it-" + std::to_string(::getpid()) + " > " + tmp_ +
+                     "/runc.out 2>&1 < /dev/null";
   EXPECT_EQ(::system(runc.c_str()), 0) << read_file(tmp_ + "/runc.out");
   EXPECT_EQ(read_file(tmp_ + "/runc.out"), "tmp\n/mnt/mesos/sandbox\n");
   EXPECT_EQ(read_file(tmp_ + "/sandbox/tmp/from-task"), "hi\n");
 }
 
 TEST_F(ConvertRun, SharePidNamespaceSeesTheHost) {
-  ASSERT_EQ(convert({"--container-info", R"({"type":"MESOS","linux_info":{"share_pid_namespace":true}})", "--",
-                     "/bin/sh", "-c", "test -d /proc/1 && readlink /proc/self/ns/pid"}).code,
-            0);
+  ASSERT_EQ(
+      convert({"--container-info", R"({"type":"MESOS","linux_info":{"share_pid_namespace":true}})",
+               "--", "/bin/sh", "-c", "test -d /proc/1 && readlink /proc/self/ns/pid"})
+          .code,
+      0);
   auto r = run_converted();
   char host_pid[64] = {};
   ::readlink("/proc/self/ns/pid", host_pid, sizeof host_pid - 1);
@@ -87,13 +101,14 @@ TEST_F(ConvertRun, CgroupsIsolatorsAloneStillLimitTheTask) {
   // --isolation cgroups/cpu,cgroups/mem (Mesos's "cgroups") and nothing else:
   // no namespace, yet the task is in a cgroup with its limits (it had none,
   // and every limit was dropped).
-  auto c = convert({"--isolation", "cgroups/cpu,cgroups/mem", "--resources", "cpus:0.5;mem:64", "--", "/bin/sh", "-c",
-                    "cat /proc/self/cgroup"});
+  auto c = convert({"--isolation", "cgroups/cpu,cgroups/mem", "--resources", "cpus:0.5;mem:64",
+                    "--", "/bin/sh", "-c", "cat /proc/self/cgroup"});
   ASSERT_EQ(c.code, 0) << c.err;
   auto r = run_converted("task");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("/mcrun/task"), std::string::npos) << r.out;
-  write_config(Json::parse(read_file(tmp_ + "/mesos-bundle/config.json")));  // unchanged; for the detached run
+  write_config(Json::parse(
+      read_file(tmp_ + "/mesos-bundle/config.json")));  // unchanged; for the detached run
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", tmp_ + "/mesos-bundle", "task2"}).code, 0);
   EXPECT_EQ(cgroup_file("task2", "memory", "memory.limit_in_bytes", "memory.max"), "67108864\n");
   EXPECT_EQ(mcrun({"delete", "--force", "task2"}).code, 0);
@@ -105,9 +120,11 @@ TEST_F(ConvertRun, CgroupsIsolatorsAloneStillLimitTheTask) {
 TEST_F(ConvertRun, Mesos_LinuxFilesystemIsolatorTest_MaskedPathsWithRootFilesystem) {
   // With an image: Mesos's ROOTFS_MASKED_PATHS masked, /proc/sys read-only,
   // and a /dev/shm of its own (mode 1777) where POSIX shared memory lives.
-  auto c = convert({"--isolation", "filesystem/linux,namespaces/pid", "--rootfs", rootfs_, "--", "/bin/sh", "-c",
-                    "cat /proc/keys | wc -c; grep -q ' /proc/sys proc ro,' /proc/self/mounts && echo sys-ro; "
-                    "stat -c %a /dev/shm; echo x > /dev/shm/seg && echo shm-ok; grep -c ' /dev/shm ' /proc/self/mounts"});
+  auto c = convert(
+      {"--isolation", "filesystem/linux,namespaces/pid", "--rootfs", rootfs_, "--", "/bin/sh", "-c",
+       "cat /proc/keys | wc -c; grep -q ' /proc/sys proc ro,' /proc/self/mounts && echo sys-ro; "
+       "stat -c %a /dev/shm; echo x > /dev/shm/seg && echo shm-ok; grep -c ' /dev/shm ' "
+       "/proc/self/mounts"});
   ASSERT_EQ(c.code, 0) << c.err;
   auto r = run_converted();
   EXPECT_EQ(r.code, 0) << r.err;
@@ -118,8 +135,9 @@ TEST_F(ConvertRun, Mesos_NamespacesIsolatorTest_PrivateIPCNamespace) {
   // ipc_mode PRIVATE with shm_size: its own IPC namespace and a /dev/shm of
   // that size.
   Json info = {{"type", "MESOS"}, {"linux_info", {{"ipc_mode", "PRIVATE"}, {"shm_size", 16}}}};
-  auto c = convert({"--container-info", info.dump(), "--isolation", "filesystem/linux,namespaces/ipc", "--rootfs",
-                    rootfs_, "--", "/bin/sh", "-c", "readlink /proc/self/ns/ipc; df -k /dev/shm | tail -1"});
+  auto c = convert({"--container-info", info.dump(), "--isolation",
+                    "filesystem/linux,namespaces/ipc", "--rootfs", rootfs_, "--", "/bin/sh", "-c",
+                    "readlink /proc/self/ns/ipc; df -k /dev/shm | tail -1"});
   ASSERT_EQ(c.code, 0) << c.err;
   auto r = run_converted();
   ASSERT_EQ(r.code, 0) << r.err;
@@ -131,10 +149,14 @@ TEST_F(ConvertRun, Mesos_NamespacesIsolatorTest_PrivateIPCNamespace) {
 
 TEST_F(ConvertRun, Mesos_VolumeSandboxPathIsolatorTest_SelfType) {
   Json info = {{"type", "MESOS"},
-               {"volumes", {{{"container_path", "/data"}, {"mode", "RW"},
-                             {"source", {{"type", "SANDBOX_PATH"}, {"sandbox_path", {{"type", "SELF"}, {"path", "shared/data"}}}}}}}}};
-  auto c = convert({"--container-info", info.dump(), "--isolation", "filesystem/linux", "--rootfs", rootfs_, "--",
-                    "/bin/sh", "-c", "echo from-task > /data/file"});
+               {"volumes",
+                {{{"container_path", "/data"},
+                  {"mode", "RW"},
+                  {"source",
+                   {{"type", "SANDBOX_PATH"},
+                    {"sandbox_path", {{"type", "SELF"}, {"path", "shared/data"}}}}}}}}};
+  auto c = convert({"--container-info", info.dump(), "--isolation", "filesystem/linux", "--rootfs",
+                    rootfs_, "--", "/bin/sh", "-c", "echo from-task > /data/file"});
   ASSERT_EQ(c.code, 0) << c.err;
   auto r = run_converted();
   EXPECT_EQ(r.code, 0) << r.err;
@@ -145,11 +167,15 @@ TEST_F(ConvertRun, Mesos_VolumeHostPathIsolatorTest_VolumeFromHostSandboxMountPo
   // A HOST_PATH volume at a container_path relative to the sandbox.
   fs::create_directories(tmp_ + "/host-dir");
   write_file(tmp_ + "/host-dir/f", "from-host");
-  Json info = {{"type", "MESOS"},
-               {"volumes", {{{"container_path", "mnt"}, {"mode", "RO"},
-                             {"source", {{"type", "HOST_PATH"}, {"host_path", {{"path", tmp_ + "/host-dir"}}}}}}}}};
-  auto c = convert({"--container-info", info.dump(), "--isolation", "filesystem/linux", "--rootfs", rootfs_, "--",
-                    "/bin/sh", "-c", "cat $MESOS_SANDBOX/mnt/f; touch $MESOS_SANDBOX/mnt/g 2>/dev/null || echo ro"});
+  Json info = {
+      {"type", "MESOS"},
+      {"volumes",
+       {{{"container_path", "mnt"},
+         {"mode", "RO"},
+         {"source", {{"type", "HOST_PATH"}, {"host_path", {{"path", tmp_ + "/host-dir"}}}}}}}}};
+  auto c = convert({"--container-info", info.dump(), "--isolation", "filesystem/linux", "--rootfs",
+                    rootfs_, "--", "/bin/sh", "-c",
+                    "cat $MESOS_SANDBOX/mnt/f; touch $MESOS_SANDBOX/mnt/g 2>/dev/null || echo ro"});
   ASSERT_EQ(c.code, 0) << c.err;
   auto r = run_converted();
   EXPECT_EQ(r.code, 0) << r.err;
@@ -163,17 +189,30 @@ TEST_F(ConvertRun, Mesos_VolumeHostPathIsolatorTest_VolumeFromHostSandboxMountPo
 TEST_F(ConvertRun, Mesos_VolumeHostPathIsolatorTest_MountPropagation) {
   std::string dir = tmp_ + "/mount_directory", point = dir + "/mount_point";
   fs::create_directories(point);
-  Json info = {{"type", "MESOS"},
-               {"volumes", {{{"container_path", dir}, {"mode", "RW"},
-                             {"source", {{"type", "HOST_PATH"},
-                                         {"host_path", {{"path", dir}, {"mount_propagation", {{"mode", "BIDIRECTIONAL"}}}}}}}}}}};
-  std::vector<std::string> args = {"--container-info", info.dump(), "--isolation", "filesystem/linux", "--",
-                                   "/bin/sh", "-c", "mount -t tmpfs tmpfs " + point + " && touch " + point + "/foo"};
+  Json info = {
+      {"type", "MESOS"},
+      {"volumes",
+       {{{"container_path", dir},
+         {"mode", "RW"},
+         {"source",
+          {{"type", "HOST_PATH"},
+           {"host_path", {{"path", dir}, {"mount_propagation", {{"mode", "BIDIRECTIONAL"}}}}}}}}}}};
+  std::vector<std::string> args = {"--container-info",
+                                   info.dump(),
+                                   "--isolation",
+                                   "filesystem/linux",
+                                   "--",
+                                   "/bin/sh",
+                                   "-c",
+                                   "mount -t tmpfs tmpfs " + point + " && touch " + point + "/foo"};
   auto refused = convert(args);
   EXPECT_EQ(refused.code, 1);
-  EXPECT_NE(refused.err.find("/volumes/0/source/host_path/path: cannot set up bidirectional mount propagation for \"" +
-                             dir + "\": it is not under a shared mount"),
-            std::string::npos) << refused.err;
+  EXPECT_NE(
+      refused.err.find(
+          "/volumes/0/source/host_path/path: cannot set up bidirectional mount propagation for \"" +
+          dir + "\": it is not under a shared mount"),
+      std::string::npos)
+      << refused.err;
 
   SharedMount shared(dir);
   ASSERT_TRUE(shared.ok());
@@ -189,7 +228,8 @@ TEST_F(ConvertRun, Mesos_CgroupsIsolatorTest_CFS_CommandTaskNoLimitsAndLimits) {
   // Mesos sets a CFS quota only with --cgroups_enable_cfs; cpu.shares and the
   // memory soft limit always (at least 2 shares, 32 MB).
   for (bool cfs : {false, true}) {
-    std::vector<std::string> args = {"--isolation", "cgroups/cpu,cgroups/mem", "--resources", "cpus:0.5;mem:16"};
+    std::vector<std::string> args = {"--isolation", "cgroups/cpu,cgroups/mem", "--resources",
+                                     "cpus:0.5;mem:16"};
     if (cfs) args.push_back("--cgroups-enable-cfs");
     args.insert(args.end(), {"--", "/bin/sh", "-c", "sleep 1000"});
     ASSERT_EQ(convert(args).code, 0);
@@ -197,8 +237,10 @@ TEST_F(ConvertRun, Mesos_CgroupsIsolatorTest_CFS_CommandTaskNoLimitsAndLimits) {
     ASSERT_EQ(mcrun({"run", "-d", "--bundle", tmp_ + "/mesos-bundle", id}).code, 0);
     EXPECT_EQ(cgroup_file(id, "cpu", "cpu.shares", "cpu.weight"), cgroup_v2() ? "20\n" : "512\n");
     EXPECT_EQ(cgroup_file(id, "cpu", "cpu.cfs_quota_us", "cpu.max"),
-              cfs ? (cgroup_v2() ? "50000 100000\n" : "50000\n") : (cgroup_v2() ? "max 100000\n" : "-1\n"));
-    EXPECT_EQ(cgroup_file(id, "memory", "memory.limit_in_bytes", "memory.max"), "33554432\n");  // 16 MB -> 32 MB
+              cfs ? (cgroup_v2() ? "50000 100000\n" : "50000\n")
+                  : (cgroup_v2() ? "max 100000\n" : "-1\n"));
+    EXPECT_EQ(cgroup_file(id, "memory", "memory.limit_in_bytes", "memory.max"),
+              "33554432\n");  // 16 MB -> 32 MB
     EXPECT_EQ(cgroup_file(id, "memory", "memory.soft_limit_in_bytes", "memory.low"), "33554432\n");
     EXPECT_EQ(mcrun({"delete", "--force", id}).code, 0);
   }

@@ -26,7 +26,8 @@ class Exec : public Container {
 };
 
 TEST_F(Exec, JoinsTheContainersNamespacesAndRoot) {
-  auto r = mcrun({"exec", "c1", "sh", "-c", "hostname; cat /proc/1/comm; ls /bin/busybox; readlink /proc/1/ns/mnt"});
+  auto r = mcrun({"exec", "c1", "sh", "-c",
+                  "hostname; cat /proc/1/comm; ls /bin/busybox; readlink /proc/1/ns/mnt"});
   EXPECT_EQ(r.code, 0) << r.err;
   char mnt[64] = {};
   ::readlink(("/proc/" + std::to_string(pid_of("c1")) + "/ns/mnt").c_str(), mnt, sizeof mnt - 1);
@@ -37,7 +38,8 @@ TEST_F(Exec, ExitStatusPropagates) {
   EXPECT_EQ(mcrun({"exec", "c1", "sh", "-c", "exit 5"}).code, 5);
   auto missing = mcrun({"exec", "c1", "no-such-program"});
   EXPECT_EQ(missing.code, 127);
-  EXPECT_EQ(missing.err, "mcrun: exec c1: exec: \"no-such-program\": executable file not found in $PATH\n");
+  EXPECT_EQ(missing.err,
+            "mcrun: exec c1: exec: \"no-such-program\": executable file not found in $PATH\n");
 }
 
 // exec gets the container's seccomp filter: the program create compiled and
@@ -45,7 +47,8 @@ TEST_F(Exec, ExitStatusPropagates) {
 // profile compiled again — never no filter.
 TEST_F(Exec, GetsTheContainersSeccompFilter) {
   Json c = config({"sleep", "1000"});
-  c["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+  c["linux"]["seccomp"] =
+      Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
     "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]})");
   write_config(c);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c2"}).code, 0);
@@ -54,7 +57,8 @@ TEST_F(Exec, GetsTheContainersSeccompFilter) {
   for (bool damaged : {false, true}) {
     SCOPED_TRACE(damaged ? "damaged copy" : "create's copy");
     if (damaged) write_file(cached, "garbage");
-    auto r = mcrun({"exec", "c2", "sh", "-c", "grep Seccomp: /proc/self/status; mkdir /x 2>&1 || echo refused"});
+    auto r = mcrun({"exec", "c2", "sh", "-c",
+                    "grep Seccomp: /proc/self/status; mkdir /x 2>&1 || echo refused"});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("Seccomp:\t2\n"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("refused"), std::string::npos) << r.out;
@@ -66,13 +70,15 @@ TEST_F(Exec, OverridesEnvCwdUserAndCapabilities) {
   auto r = mcrun({"exec", "--env", "A=1", "--cwd", "/tmp", "--user", "1000:1000", "c1", "sh", "-c",
                   "echo $A; pwd; id -u; id -g; grep CapEff /proc/self/status"});
   EXPECT_EQ(r.out, "1\n/tmp\n1000\n1000\nCapEff:\t0000000000000000\n") << r.err;
-  auto caps = mcrun({"exec", "--cap", "CAP_SYS_ADMIN", "c1", "sh", "-c", "grep CapBnd /proc/self/status"});
+  auto caps =
+      mcrun({"exec", "--cap", "CAP_SYS_ADMIN", "c1", "sh", "-c", "grep CapBnd /proc/self/status"});
   EXPECT_EQ(caps.out, "CapBnd:\t0000000020200420\n") << caps.err;
 }
 
 TEST_F(Exec, ProcessJsonAndItsErrors) {
-  write_file(tmp_ + "/process.json",
-             R"({"args":["sh","-c","echo from-json $X"],"env":["X=y","PATH=/bin"],"cwd":"/","user":{"uid":0,"gid":0}})");
+  write_file(
+      tmp_ + "/process.json",
+      R"({"args":["sh","-c","echo from-json $X"],"env":["X=y","PATH=/bin"],"cwd":"/","user":{"uid":0,"gid":0}})");
   auto r = mcrun({"exec", "--process", tmp_ + "/process.json", "c1"});
   EXPECT_EQ(r.out, "from-json y\n") << r.err;
   write_file(tmp_ + "/bad.json", R"({"args":[],"cwd":"relative","user":{"uid":0,"gid":0}})");
@@ -99,7 +105,9 @@ TEST_F(Exec, RefusedWhenTheContainerIsNotRunning) {
   ASSERT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
   auto r = mcrun({"exec", "c1", "true"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, "mcrun: exec c1: cannot exec in container \"c1\": container not running (it is stopped)\n");
+  EXPECT_EQ(
+      r.err,
+      "mcrun: exec c1: cannot exec in container \"c1\": container not running (it is stopped)\n");
 }
 
 TEST_F(Exec, TtyThroughAConsoleSocket) {
@@ -124,7 +132,10 @@ TEST_F(Exec, AProgramThatClosesItsTerminalLeavesTheProxyIdle) {
   auto r = mcrun({"exec", "-t", "c1", "sh", "-c", "exec >/dev/null 2>&1 </dev/null; sleep 1.5"});
   ::getrusage(RUSAGE_CHILDREN, &after);
   EXPECT_EQ(r.code, 0) << r.err;
-  auto cpu_ms = [](const rusage& u) { return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000; };
+  auto cpu_ms = [](const rusage& u) {
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000 +
+           (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
+  };
   EXPECT_LT(cpu_ms(after) - cpu_ms(before), 300) << "mcrun exec spun while the program slept";
 }
 

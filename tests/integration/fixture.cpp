@@ -5,8 +5,8 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,8 +19,8 @@
 #include <sstream>
 #include <thread>
 
-#include "runtime/sys/fd.hpp"
 #include "runtime/process/terminal.hpp"
+#include "runtime/sys/fd.hpp"
 #include "spec/config.hpp"
 
 namespace fs = std::filesystem;
@@ -52,12 +52,15 @@ std::string busybox() {
 
 void make_rootfs(const std::string& root) {
   fs::create_directories(root + "/bin");
-  for (const char* d : {"proc", "sys", "dev", "tmp", "etc", "root", "data", "mnt"}) fs::create_directories(root + "/" + d);
+  for (const char* d : {"proc", "sys", "dev", "tmp", "etc", "root", "data", "mnt"})
+    fs::create_directories(root + "/" + d);
   ::chmod((root + "/tmp").c_str(), 01777);
   fs::copy_file(busybox(), root + "/bin/busybox");
-  for (const char* app : {"mknod", "sh", "ls", "cat", "echo", "ps", "sleep", "touch", "mkdir", "id", "hostname", "grep",
-                          "readlink", "stat", "true", "false", "kill", "ulimit", "wc", "head", "setsid", "env",
-                          "pwd", "rm", "mount", "umask", "tr", "nohup", "test", "umount", "dd", "seq", "linux32", "linux64"})
+  for (const char* app :
+       {"mknod", "sh",       "ls",     "cat",      "echo", "ps",      "sleep",  "touch", "mkdir",
+        "id",    "hostname", "grep",   "readlink", "stat", "true",    "false",  "kill",  "ulimit",
+        "wc",    "head",     "setsid", "env",      "pwd",  "rm",      "mount",  "umask", "tr",
+        "nohup", "test",     "umount", "dd",       "seq",  "linux32", "linux64"})
     fs::create_symlink("busybox", root + "/bin/" + app);
   write_file(root + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
   write_file(root + "/etc/group", "root:x:0:\n");
@@ -89,9 +92,10 @@ std::string cgroup_dir(const std::string& path, const std::string& v1_controller
   return cgroup_v2() ? "/sys/fs/cgroup" + path : "/sys/fs/cgroup/" + v1_controller + path;
 }
 
-std::string cgroup_file(const std::string& id, const std::string& v1_controller, const std::string& v1_file,
-                        const std::string& v2_file) {
-  return read_file(cgroup_dir("/mcrun/" + id, v1_controller) + "/" + (cgroup_v2() ? v2_file : v1_file));
+std::string cgroup_file(const std::string& id, const std::string& v1_controller,
+                        const std::string& v1_file, const std::string& v2_file) {
+  return read_file(cgroup_dir("/mcrun/" + id, v1_controller) + "/" +
+                   (cgroup_v2() ? v2_file : v1_file));
 }
 
 bool eventually(const std::function<bool()>& pred, int ms) {
@@ -151,7 +155,8 @@ void Container::SetUp() {
 void Container::TearDown() {
   // Whatever the test left running goes now; then nothing may remain.
   if (fs::exists(state_))
-    for (const auto& e : fs::directory_iterator(state_)) mcrun({"delete", "--force", e.path().filename()});
+    for (const auto& e : fs::directory_iterator(state_))
+      mcrun({"delete", "--force", e.path().filename()});
   reap_all();
   if (fs::exists(state_)) {
     EXPECT_TRUE(fs::is_empty(state_)) << "state directories left in " << state_;
@@ -189,12 +194,14 @@ void Container::install_attacker() {
   fs::copy_file(MCRUN_ATTACKER, rootfs_ + "/bin/attacker", fs::copy_options::overwrite_existing);
 }
 
-Output Container::mcrun_at(const std::string& binary, std::vector<std::string> args, const std::string& stdin_text) {
+Output Container::mcrun_at(const std::string& binary, std::vector<std::string> args,
+                           const std::string& stdin_text) {
   // The id of a create or run is its last argument (invalid ones make nothing).
   if (!args.empty() && (std::find(args.begin(), args.end(), "create") != args.end() ||
                         std::find(args.begin(), args.end(), "run") != args.end())) {
     const std::string& id = args.back();
-    if (!id.empty() && id != "." && id != ".." && id.find('/') == std::string::npos) ids_.push_back(id);
+    if (!id.empty() && id != "." && id != ".." && id.find('/') == std::string::npos)
+      ids_.push_back(id);
   }
   args.insert(args.begin(), {binary, "--root", state_});
   std::string out_path = tmp_ + "/.out", err_path = tmp_ + "/.err", in_path = tmp_ + "/.in";

@@ -49,8 +49,8 @@ bool cgroup_v2();
 std::string cgroup_dir(const std::string& path, const std::string& v1_controller);
 // A file of container `id`'s default cgroup (/mcrun/<id>), by its v1 and v2
 // names; "" when it cannot be read.
-std::string cgroup_file(const std::string& id, const std::string& v1_controller, const std::string& v1_file,
-                        const std::string& v2_file);
+std::string cgroup_file(const std::string& id, const std::string& v1_controller,
+                        const std::string& v1_file, const std::string& v2_file);
 
 // A --console-socket listener, as conmon and the containerd shim keep one: it
 // accepts one connection in a thread and receives the pty master from it.
@@ -77,7 +77,8 @@ class Container : public ::testing::Test {
   // mcrun --root <state> ARGS...
   Output mcrun(std::vector<std::string> args, const std::string& stdin_text = "");
   // The same with another mcrun executable (a copy an attack may target).
-  Output mcrun_at(const std::string& binary, std::vector<std::string> args, const std::string& stdin_text = "");
+  Output mcrun_at(const std::string& binary, std::vector<std::string> args,
+                  const std::string& stdin_text = "");
   // A config for the test's rootfs (mcrun spec's default, args replaced).
   Json config(std::vector<std::string> args);
   void write_config(const Json& c, const std::string& bundle = "");
@@ -90,7 +91,8 @@ class Container : public ::testing::Test {
   std::string state_;   // --root
   std::string bundle_;  // with config.json
   std::string rootfs_;  // busybox
-  std::vector<std::string> ids_;  // every container id this test created: the leak check looks at these
+  std::vector<std::string>
+      ids_;  // every container id this test created: the leak check looks at these
   // Puts tests/integration/attacker.cpp's executable at /bin/attacker.
   void install_attacker();
 };

@@ -21,7 +21,9 @@ class Hooks : public Container {
     fs::create_directories(out_);
     // Records the state it gets on stdin and the mount namespace it runs in.
     script_ = tmp_ + "/record.sh";
-    write_file(script_, "cat > \"$2/$1.json\"; readlink /proc/self/ns/mnt > \"$2/$1.mnt\"; echo $1 >> \"$2/order\"\n");
+    write_file(script_,
+               "cat > \"$2/$1.json\"; readlink /proc/self/ns/mnt > \"$2/$1.mnt\"; echo $1 >> "
+               "\"$2/order\"\n");
     write_file(rootfs_ + "/record.sh", read_file(script_));
   }
   Json hook(const std::string& phase, const std::string& dir = "") {
@@ -29,16 +31,21 @@ class Hooks : public Container {
   }
   Json with_all_phases(std::vector<std::string> args) {
     Json c = config(std::move(args));
-    c["mounts"].push_back({{"destination", "/hook-out"}, {"type", "bind"}, {"source", out_}, {"options", {"rbind"}}});
-    c["hooks"] = {{"prestart", {hook("prestart")}},
-                  {"createRuntime", {hook("createRuntime")}},
-                  {"createContainer", {hook("createContainer")}},
-                  {"startContainer", {{{"path", "/bin/sh"}, {"args", {"sh", "/record.sh", "startContainer", "/hook-out"}}}}},
-                  {"poststart", {hook("poststart")}},
-                  {"poststop", {hook("poststop")}}};
+    c["mounts"].push_back(
+        {{"destination", "/hook-out"}, {"type", "bind"}, {"source", out_}, {"options", {"rbind"}}});
+    c["hooks"] = {
+        {"prestart", {hook("prestart")}},
+        {"createRuntime", {hook("createRuntime")}},
+        {"createContainer", {hook("createContainer")}},
+        {"startContainer",
+         {{{"path", "/bin/sh"}, {"args", {"sh", "/record.sh", "startContainer", "/hook-out"}}}}},
+        {"poststart", {hook("poststart")}},
+        {"poststop", {hook("poststop")}}};
     return c;
   }
-  Json state_of(const std::string& phase) { return Json::parse(read_file(out_ + "/" + phase + ".json")); }
+  Json state_of(const std::string& phase) {
+    return Json::parse(read_file(out_ + "/" + phase + ".json"));
+  }
   std::string mnt_of(const std::string& phase) { return read_file(out_ + "/" + phase + ".mnt"); }
   std::string out_, script_;
 };
@@ -92,11 +99,13 @@ TEST_F(Hooks, SeveralHooksOfOnePhaseRunInOrder) {
 
 TEST_F(Hooks, FailingCreateRuntimeHookAbortsCreateAndLeavesNothing) {
   Json c = config({"sleep", "1000"});
-  c["hooks"]["createRuntime"] = {{{"path", "/bin/sh"}, {"args", {"sh", "-c", "echo no network >&2; exit 2"}}}};
+  c["hooks"]["createRuntime"] = {
+      {{"path", "/bin/sh"}, {"args", {"sh", "-c", "echo no network >&2; exit 2"}}}};
   write_config(c);
   auto r = mcrun({"create", "--bundle", bundle_, "c1"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, "mcrun: create c1: hook createRuntime[0] /bin/sh exited with status 2: no network\n");
+  EXPECT_EQ(r.err,
+            "mcrun: create c1: hook createRuntime[0] /bin/sh exited with status 2: no network\n");
   EXPECT_FALSE(exists(state_ + "/c1"));
 }
 
@@ -149,8 +158,9 @@ TEST_F(Hooks, FailingPoststopHookIsOnlyAWarningAndTheOthersStillRun) {
   // runtime-spec: a failing poststop hook is logged as a warning, and the
   // remaining hooks and the lifecycle continue.
   Json c = config({"true"});
-  c["hooks"]["poststop"] = {{{"path", "/bin/false"}},
-                            {{"path", "/bin/sh"}, {"args", {"sh", "-c", "touch " + out_ + "/second-ran"}}}};
+  c["hooks"]["poststop"] = {
+      {{"path", "/bin/false"}},
+      {{"path", "/bin/sh"}, {"args", {"sh", "-c", "touch " + out_ + "/second-ran"}}}};
   auto r = run(c);
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.err, "mcrun: warning: hook poststop[0] /bin/false exited with status 1\n");

@@ -3,9 +3,9 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,7 +32,8 @@ std::vector<pid_t> pids_in_ns(ino_t ns) {
     std::string pid = e.path().filename();
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
     struct stat st;
-    if (::stat(("/proc/" + pid + "/ns/pid").c_str(), &st) == 0 && st.st_ino == ns) out.push_back(std::stoi(pid));
+    if (::stat(("/proc/" + pid + "/ns/pid").c_str(), &st) == 0 && st.st_ino == ns)
+      out.push_back(std::stoi(pid));
   }
   return out;
 }
@@ -51,7 +52,8 @@ TEST_F(Isolation, ReadOnlyBindRejectsWritesAndReadWriteReachesTheHost) {
   fs::create_directories(tmp_ + "/ro");
   fs::create_directories(tmp_ + "/rw");
   write_file(tmp_ + "/ro/file", "original");
-  Json c = config({"sh", "-c", "echo changed > /ro/file; echo $? > /rw/ro-status; echo written > /rw/new"});
+  Json c = config(
+      {"sh", "-c", "echo changed > /ro/file; echo $? > /rw/ro-status; echo written > /rw/new"});
   c["mounts"].push_back(bind("/ro", tmp_ + "/ro", {"rbind", "ro"}));
   c["mounts"].push_back(bind("/rw", tmp_ + "/rw", {"rbind", "rw"}));
   ASSERT_EQ(run(c).code, 0);
@@ -72,7 +74,9 @@ TEST_F(Isolation, ReadOnlyHoldsForSubmountsOfAnRbind) {
 }
 
 TEST_F(Isolation, ReadOnlyRoot) {
-  Json c = config({"sh", "-c", "touch /x 2>/dev/null && echo writable || echo readonly; touch /tmp/ok || true"});
+  Json c =
+      config({"sh", "-c",
+              "touch /x 2>/dev/null && echo writable || echo readonly; touch /tmp/ok || true"});
   c["root"]["readonly"] = true;
   EXPECT_EQ(run(c).out, "readonly\n");
 }
@@ -83,7 +87,9 @@ TEST_F(Isolation, SymlinkedDestinationsStayInsideTheRootfs) {
   write_file(tmp_ + "/payload/mcrun-escape-marker", "x");
   fs::create_symlink("/etc", rootfs_ + "/abs-link");
   fs::create_symlink("../../../../../../../etc", rootfs_ + "/rel-link");
-  Json c = config({"sh", "-c", "ls /etc/sub/mcrun-escape-marker /etc/sub2/mcrun-escape-marker /etc/sub3/mcrun-escape-marker"});
+  Json c = config({"sh", "-c",
+                   "ls /etc/sub/mcrun-escape-marker /etc/sub2/mcrun-escape-marker "
+                   "/etc/sub3/mcrun-escape-marker"});
   c["mounts"].push_back(bind("/abs-link/sub", tmp_ + "/payload", {"rbind"}));
   c["mounts"].push_back(bind("/rel-link/sub2", tmp_ + "/payload", {"rbind"}));
   c["mounts"].push_back(bind("/data/../../../etc/sub3", tmp_ + "/payload", {"rbind"}));
@@ -99,7 +105,8 @@ TEST_F(Isolation, SymlinkedDestinationsStayInsideTheRootfs) {
 }
 
 TEST_F(Isolation, KillingInitKillsDaemonsAndOrphans) {
-  write_config(config({"sh", "-c", "setsid sleep 1001 & (sleep 1002 &) ; nohup sleep 1003 & exec sleep 1000"}));
+  write_config(config(
+      {"sh", "-c", "setsid sleep 1001 & (sleep 1002 &) ; nohup sleep 1003 & exec sleep 1000"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   int pid = pid_of("c1");
   struct stat ns;
@@ -112,7 +119,8 @@ TEST_F(Isolation, KillingInitKillsDaemonsAndOrphans) {
 }
 
 TEST_F(Isolation, KillAllSignalsEveryProcess) {
-  write_config(config({"sh", "-c", "sleep 1001 & sleep 1002 & trap '' TERM; while true; do sleep 1; done"}));
+  write_config(
+      config({"sh", "-c", "sleep 1001 & sleep 1002 & trap '' TERM; while true; do sleep 1; done"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   int pid = pid_of("c1");
   struct stat ns;
@@ -135,7 +143,9 @@ TEST_F(Isolation, HostRootSharedFilesystemWithPrivateTmp) {
   fs::create_directories(sandbox + "/tmp");
   ::chmod((sandbox + "/tmp").c_str(), 01777);
   std::string marker = "mcrun-shared-" + std::to_string(::getpid());
-  Json c = config({"sh", "-c", "touch /tmp/" + marker + " && stat -c %a /tmp && cat /proc/1/cmdline | tr '\\0' ' '"});
+  Json c = config(
+      {"sh", "-c",
+       "touch /tmp/" + marker + " && stat -c %a /tmp && cat /proc/1/cmdline | tr '\\0' ' '"});
   c["root"] = {{"path", "/"}};
   c.erase("hostname");
   c["process"]["cwd"] = sandbox;
@@ -160,7 +170,8 @@ TEST_F(Isolation, HostRootDoesNotCreateMissingDestinations) {
   c["linux"] = {{"namespaces", Json::array({{{"type", "mount"}}})}};
   auto r = run(c);
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("open \"/nonexistent-mcrun-dest\" in the rootfs: ENOENT"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("open \"/nonexistent-mcrun-dest\" in the rootfs: ENOENT"), std::string::npos)
+      << r.err;
   EXPECT_FALSE(exists("/nonexistent-mcrun-dest"));
 }
 
@@ -168,13 +179,16 @@ TEST_F(Isolation, CapabilitiesAreExactlyTheConfigs) {
   auto r = run(config({"sh", "-c", "grep -E 'Cap(Eff|Bnd|Amb|Prm)' /proc/1/status"}));
   // CAP_KILL (5), CAP_NET_BIND_SERVICE (10), CAP_AUDIT_WRITE (29).
   EXPECT_EQ(r.out,
-            "CapPrm:\t0000000020000420\nCapEff:\t0000000020000420\nCapBnd:\t0000000020000420\nCapAmb:\t0000000000000000\n");
+            "CapPrm:\t0000000020000420\nCapEff:\t0000000020000420\nCapBnd:"
+            "\t0000000020000420\nCapAmb:\t0000000000000000\n");
 }
 
 TEST_F(Isolation, UserRlimitsHostnameEnvCwd) {
-  Json c = config({"sh", "-c", "id -u; id -g; id -G; ulimit -n; hostname; echo $GREETING; pwd; umask"});
+  Json c =
+      config({"sh", "-c", "id -u; id -g; id -G; ulimit -n; hostname; echo $GREETING; pwd; umask"});
   c["process"]["user"] = {{"uid", 1000}, {"gid", 1001}, {"additionalGids", {1002}}, {"umask", 077}};
-  c["process"]["rlimits"] = Json::array({{{"type", "RLIMIT_NOFILE"}, {"soft", 100}, {"hard", 200}}});
+  c["process"]["rlimits"] =
+      Json::array({{{"type", "RLIMIT_NOFILE"}, {"soft", 100}, {"hard", 200}}});
   c["process"]["env"].push_back("GREETING=hi");
   c["process"]["cwd"] = "/work/dir";
   c["hostname"] = "box";
@@ -183,7 +197,9 @@ TEST_F(Isolation, UserRlimitsHostnameEnvCwd) {
 }
 
 TEST_F(Isolation, NonRootCannotRegainCapabilities) {
-  Json c = config({"sh", "-c", "grep CapEff /proc/self/status; mount -t tmpfs none /mnt 2>/dev/null && echo mounted || echo denied"});
+  Json c = config({"sh", "-c",
+                   "grep CapEff /proc/self/status; mount -t tmpfs none /mnt 2>/dev/null && echo "
+                   "mounted || echo denied"});
   c["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
   auto r = run(c);
   EXPECT_EQ(r.out, "CapEff:\t0000000000000000\ndenied\n");
@@ -191,7 +207,8 @@ TEST_F(Isolation, NonRootCannotRegainCapabilities) {
 
 TEST_F(Isolation, SeccompDeniesMkdirWithEperm) {
   Json c = config({"sh", "-c", "mkdir /tmp/d 2>&1; echo fine > /tmp/f && cat /tmp/f"});
-  c["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+  c["linux"]["seccomp"] =
+      Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
     "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]})");
   auto r = run(c);
   EXPECT_NE(r.out.find("Operation not permitted"), std::string::npos) << r.out << r.err;
@@ -202,8 +219,10 @@ TEST_F(Isolation, SeccompDeniesMkdirWithEperm) {
 // default profiles of docker and runtime-tools for personality): each must
 // become a rule of its own, where libseccomp alone would refuse the pair.
 TEST_F(Isolation, SeccompComparisonsOnOneArgumentAreAlternatives) {
-  Json c = config({"sh", "-c", "linux32 true 2>/dev/null && echo 32 || echo no32; linux64 true && echo 64"});
-  c["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+  Json c = config(
+      {"sh", "-c", "linux32 true 2>/dev/null && echo 32 || echo no32; linux64 true && echo 64"});
+  c["linux"]["seccomp"] =
+      Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
     "syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","errnoRet":1,
                  "args":[{"index":0,"value":8,"op":"SCMP_CMP_EQ"},{"index":0,"value":4294967295,"op":"SCMP_CMP_EQ"}]}]})");
   auto r = run(c);
@@ -213,14 +232,21 @@ TEST_F(Isolation, SeccompComparisonsOnOneArgumentAreAlternatives) {
 // pivot_root refuses a shared parent: "shared" must still work, and "/" must
 // end up with the propagation asked for, seen from inside.
 TEST_F(Isolation, RootfsPropagationIsAppliedToTheContainersRoot) {
-  for (auto [mode, expect] : {std::pair{"shared", "shared:"}, {"rshared", "shared:"}, {"unbindable", "unbindable"},
-                              {"private", ""}, {"rslave", ""}}) {
+  for (auto [mode, expect] : {std::pair{"shared", "shared:"},
+                              {"rshared", "shared:"},
+                              {"unbindable", "unbindable"},
+                              {"private", ""},
+                              {"rslave", ""}}) {
     Json c = config({"grep", "-E", "^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / ", "/proc/self/mountinfo"});
     c["linux"]["rootfsPropagation"] = mode;
     auto r = run(c);
     EXPECT_EQ(r.code, 0) << mode << ": " << r.err;
-    if (*expect) EXPECT_NE(r.out.find(expect), std::string::npos) << mode << ": " << r.out;
-    else EXPECT_TRUE(r.out.find("shared:") == std::string::npos && r.out.find("unbindable") == std::string::npos) << r.out;
+    if (*expect)
+      EXPECT_NE(r.out.find(expect), std::string::npos) << mode << ": " << r.out;
+    else
+      EXPECT_TRUE(r.out.find("shared:") == std::string::npos &&
+                  r.out.find("unbindable") == std::string::npos)
+          << r.out;
   }
 }
 
@@ -246,12 +272,17 @@ TEST_F(Isolation, RsharedVolumePropagatesBothWays) {
     bool rshared_bind, rshared_root;
   };
   for (auto [name, rshared_bind, rshared_root] :
-       {Case{"default", false, false}, Case{"rshared bind", true, false}, Case{"rshared bind and root", true, true}}) {
+       {Case{"default", false, false}, Case{"rshared bind", true, false},
+        Case{"rshared bind and root", true, true}}) {
     SCOPED_TRACE(name);
-    Json c = config({"sh", "-c", "grep -c ' - tmpfs hostmnt ' /proc/self/mountinfo > /shared/seen; "
-                                 "mount -t tmpfs " + tag + " /shared/in"});
+    Json c = config({"sh", "-c",
+                     "grep -c ' - tmpfs hostmnt ' /proc/self/mountinfo > /shared/seen; "
+                     "mount -t tmpfs " +
+                         tag + " /shared/in"});
     for (auto& set : c["process"]["capabilities"]) set.push_back("CAP_SYS_ADMIN");
-    c["mounts"].push_back({{"destination", "/shared"}, {"type", "bind"}, {"source", shared},
+    c["mounts"].push_back({{"destination", "/shared"},
+                           {"type", "bind"},
+                           {"source", shared},
                            {"options", rshared_bind ? Json{"rbind", "rshared"} : Json{"rbind"}}});
     if (rshared_root) c["linux"]["rootfsPropagation"] = "rshared";
     write_config(c);
@@ -271,8 +302,10 @@ TEST_F(Isolation, RsharedVolumePropagatesBothWays) {
 // builds the rootfs (as host root it is unmapped there: EOVERFLOW on every
 // mkdir); device nodes, which it may not mknod, are bound from the host.
 TEST_F(Isolation, UserNamespaceWithMappings) {
-  Json c = config({"sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map; id -u; echo x > /dev/null && echo null-ok; "
-                               "grep CapEff /proc/self/status"});
+  Json c = config(
+      {"sh", "-c",
+       "cat /proc/self/uid_map /proc/self/gid_map; id -u; echo x > /dev/null && echo null-ok; "
+       "grep CapEff /proc/self/status"});
   c["linux"]["namespaces"].push_back({{"type", "user"}});
   c["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
   c["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
@@ -282,7 +315,8 @@ TEST_F(Isolation, UserNamespaceWithMappings) {
   auto r = run(c);
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, r.out.find("CapEff")),
-            "         0     100000      65536\n         0     100000      65536\n0\nnull-ok\n") << r.err;
+            "         0     100000      65536\n         0     100000      65536\n0\nnull-ok\n")
+      << r.err;
   // Outside, the container's root is host uid 100000.
   EXPECT_EQ(r.out.find("CapEff:\t0000000000000000"), std::string::npos) << r.out;
 }
@@ -294,7 +328,8 @@ TEST_F(Isolation, UserNamespaceWithoutRootMappedIsRefused) {
   c["linux"]["gidMappings"] = {{{"containerID", 1000}, {"hostID", 100000}, {"size", 1}}};
   auto r = run(c);
   EXPECT_NE(r.code, 0);
-  EXPECT_NE(r.err.find("become gid 0 in the user namespace (is gid 0 mapped?)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("become gid 0 in the user namespace (is gid 0 mapped?)"), std::string::npos)
+      << r.err;
 }
 
 // tmpcopyup (podman --tmpfs, --read-only): the tmpfs starts with what the
@@ -307,9 +342,12 @@ TEST_F(Isolation, TmpCopyUpSeedsTheTmpfsWithWhatItCovers) {
   ASSERT_EQ(::chown((dir + "/sub/file").c_str(), 1000, 1001), 0);
   ASSERT_EQ(::chmod(dir.c_str(), 01777), 0);
   fs::create_symlink("sub/file", dir + "/link");
-  Json c = config({"sh", "-c", "cat /seed/link; stat -c '%a %u %g' /seed/sub/file /seed; readlink /seed/link; "
-                               "grep -c ' /seed tmpfs ' /proc/mounts; echo new > /seed/new"});
-  c["mounts"].push_back({{"destination", "/seed"}, {"type", "tmpfs"}, {"source", "tmpfs"},
+  Json c = config({"sh", "-c",
+                   "cat /seed/link; stat -c '%a %u %g' /seed/sub/file /seed; readlink /seed/link; "
+                   "grep -c ' /seed tmpfs ' /proc/mounts; echo new > /seed/new"});
+  c["mounts"].push_back({{"destination", "/seed"},
+                         {"type", "tmpfs"},
+                         {"source", "tmpfs"},
                          {"options", {"nosuid", "tmpcopyup", "size=1m"}}});
   auto r = run(c);
   EXPECT_EQ(r.out, "seeded\n604 1000 1001\n1777 0 0\nsub/file\n1\n") << r.err;
@@ -317,7 +355,9 @@ TEST_F(Isolation, TmpCopyUpSeedsTheTmpfsWithWhatItCovers) {
 }
 
 TEST_F(Isolation, MaskedAndReadonlyPaths) {
-  auto r = run(config({"sh", "-c", "cat /proc/kcore | wc -c; echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo rw || echo ro"}));
+  auto r = run(config({"sh", "-c",
+                       "cat /proc/kcore | wc -c; echo 1 > /proc/sys/kernel/domainname 2>/dev/null "
+                       "&& echo rw || echo ro"}));
   EXPECT_EQ(r.out, "0\nro\n");
 }
 
@@ -335,14 +375,17 @@ TEST_F(Isolation, TheRuntimeBinaryIsOutOfReach) {
   // CVE-2019-5736: the init execs the user program in place, so once the
   // workload runs no process of the container is mcrun; /proc/1/exe is the
   // program, and nothing maps the runtime binary.
-  auto r = run(config({"sh", "-c", "readlink /proc/1/exe; cat /proc/*/maps 2>/dev/null | grep -c mcrun || true"}));
+  auto r = run(config(
+      {"sh", "-c", "readlink /proc/1/exe; cat /proc/*/maps 2>/dev/null | grep -c mcrun || true"}));
   EXPECT_EQ(r.out, "/bin/busybox\n0\n") << r.err;
 }
 
 TEST_F(Isolation, DeviceCgroupAllowsOnlyTheListedDevices) {
   // CAP_MKNOD makes the node; the device cgroup still refuses to open it.
-  Json c = config({"sh", "-c", "mknod /tmp/mem c 1 1 && head -c1 /tmp/mem >/dev/null 2>&1 && echo opened || echo denied; "
-                               "head -c1 /dev/zero | wc -c"});
+  Json c = config(
+      {"sh", "-c",
+       "mknod /tmp/mem c 1 1 && head -c1 /tmp/mem >/dev/null 2>&1 && echo opened || echo denied; "
+       "head -c1 /dev/zero | wc -c"});
   c["process"]["capabilities"]["bounding"].push_back("CAP_MKNOD");
   c["process"]["capabilities"]["effective"].push_back("CAP_MKNOD");
   c["process"]["capabilities"]["permitted"].push_back("CAP_MKNOD");
@@ -366,7 +409,8 @@ TEST_F(Isolation, NoPivotUsesMoveAndChroot) {
 
 TEST_F(Isolation, DevHasTheStandardNodes) {
   auto r = run(config({"sh", "-c", "ls /dev; echo x > /dev/null && echo ok; readlink /dev/ptmx"}));
-  for (const char* n : {"null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "mqueue", "fd", "stdin"})
+  for (const char* n :
+       {"null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "mqueue", "fd", "stdin"})
     EXPECT_NE(r.out.find(std::string(n) + "\n"), std::string::npos) << n << " missing in " << r.out;
   EXPECT_NE(r.out.find("ok\npts/ptmx\n"), std::string::npos) << r.out;
 }
@@ -374,8 +418,9 @@ TEST_F(Isolation, DevHasTheStandardNodes) {
 TEST_F(Isolation, ConsoleSocketReceivesThePty) {
   ConsoleSocket console(tmp_ + "/console.sock");
   // config-linux.md: with a terminal, /dev/console is the pty's slave (136:N).
-  Json c = config({"sh", "-c", "test -t 0 && test -c /dev/console && stat -c %t /dev/console | grep -qx 88 && "
-                               "echo tty-ok; echo size $(stty size); echo done"});
+  Json c = config({"sh", "-c",
+                   "test -t 0 && test -c /dev/console && stat -c %t /dev/console | grep -qx 88 && "
+                   "echo tty-ok; echo size $(stty size); echo done"});
   c["process"]["terminal"] = true;
   c["process"]["consoleSize"] = {{"height", 30}, {"width", 100}};
   write_config(c);
@@ -398,8 +443,8 @@ TEST_F(Isolation, PreservedFdsReachTheProcess) {
     ::dup2(fd, 3);
     int out = ::open((tmp_ + "/out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(out, 1);
-    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--preserve-fds", "1", "--bundle",
-            bundle_.c_str(), "c1", nullptr);
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--preserve-fds", "1",
+            "--bundle", bundle_.c_str(), "c1", nullptr);
     _exit(126);
   }
   int st;

@@ -49,16 +49,22 @@ TEST_F(Lifecycle, VerbsRefuseTheWrongStatus) {
   ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "c1"}).code, 0);
   auto del = mcrun({"delete", "c1"});
   EXPECT_EQ(del.code, 1);
-  EXPECT_EQ(del.err, "mcrun: delete c1: cannot delete container \"c1\": it is created (stop it first, or use --force)\n");
+  EXPECT_EQ(del.err,
+            "mcrun: delete c1: cannot delete container \"c1\": it is created (stop it first, or "
+            "use --force)\n");
   ASSERT_EQ(mcrun({"start", "c1"}).code, 0);
   auto again = mcrun({"start", "c1"});
   EXPECT_EQ(again.code, 1);
-  EXPECT_EQ(again.err, "mcrun: start c1: cannot start container \"c1\": it is running (start needs a created container)\n");
+  EXPECT_EQ(again.err,
+            "mcrun: start c1: cannot start container \"c1\": it is running (start needs a created "
+            "container)\n");
   ASSERT_EQ(mcrun({"kill", "c1", "9"}).code, 0);
   ASSERT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
   auto kill = mcrun({"kill", "c1"});
   EXPECT_EQ(kill.code, 1);
-  EXPECT_EQ(kill.err, "mcrun: kill c1: cannot kill container \"c1\": container not running (it is stopped)\n");
+  EXPECT_EQ(
+      kill.err,
+      "mcrun: kill c1: cannot kill container \"c1\": container not running (it is stopped)\n");
   auto start = mcrun({"start", "c1"});
   EXPECT_EQ(start.code, 1);
   EXPECT_EQ(mcrun({"delete", "c1"}).code, 0);
@@ -92,24 +98,31 @@ TEST_F(Lifecycle, MalformedConfigFailsAndLeavesNothing) {
   write_config(c);
   auto r = mcrun({"create", "--bundle", bundle_, "c1"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, "mcrun: create c1: config.json: /mounts/1/destination: must be an absolute path\n");
+  EXPECT_EQ(r.err,
+            "mcrun: create c1: config.json: /mounts/1/destination: must be an absolute path\n");
   EXPECT_FALSE(exists(state_ + "/c1"));
 }
 
 TEST_F(Lifecycle, FailedSetupReportsTheChildsErrorAndLeavesNothing) {
   Json c = config({"true"});
-  c["mounts"].push_back({{"destination", "/data"}, {"type", "bind"}, {"source", "/nonexistent-mcrun-src"}, {"options", {"rbind"}}});
+  c["mounts"].push_back({{"destination", "/data"},
+                         {"type", "bind"},
+                         {"source", "/nonexistent-mcrun-src"},
+                         {"options", {"rbind"}}});
   write_config(c);
   auto r = mcrun({"create", "--bundle", bundle_, "c1"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, "mcrun: create c1: mount \"/data\" (bind from \"/nonexistent-mcrun-src\"): stat \"/nonexistent-mcrun-src\": ENOENT\n");
+  EXPECT_EQ(r.err,
+            "mcrun: create c1: mount \"/data\" (bind from \"/nonexistent-mcrun-src\"): stat "
+            "\"/nonexistent-mcrun-src\": ENOENT\n");
   EXPECT_FALSE(exists(state_ + "/c1"));
 }
 
 TEST_F(Lifecycle, ProgramNotFound) {
   auto r = run(config({"no-such-program"}));
   EXPECT_EQ(r.code, 127);
-  EXPECT_EQ(r.err, "mcrun: run c1: exec: \"no-such-program\": executable file not found in $PATH\n");
+  EXPECT_EQ(r.err,
+            "mcrun: run c1: exec: \"no-such-program\": executable file not found in $PATH\n");
   EXPECT_FALSE(exists(state_ + "/c1"));
 }
 
@@ -123,7 +136,8 @@ TEST_F(Lifecycle, RunReportsDeathBySignal) {
   write_config(config({"sleep", "1000"}));
   pid_t runner = ::fork();
   if (runner == 0) {
-    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle", bundle_.c_str(), "c1", nullptr);
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle",
+            bundle_.c_str(), "c1", nullptr);
     _exit(126);
   }
   ASSERT_TRUE(eventually([&] { return status("c1") == "running"; }));
@@ -136,10 +150,12 @@ TEST_F(Lifecycle, RunReportsDeathBySignal) {
 TEST_F(Lifecycle, RunForwardsSignals) {
   // sh as PID 1 only receives signals it handles: trap TERM and exit 3. It
   // says when the trap is set; every wait is bounded.
-  write_config(config({"sh", "-c", "trap 'exit 3' TERM; touch /trapped; while true; do sleep 0.05; done"}));
+  write_config(
+      config({"sh", "-c", "trap 'exit 3' TERM; touch /trapped; while true; do sleep 0.05; done"}));
   pid_t runner = ::fork();
   if (runner == 0) {
-    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle", bundle_.c_str(), "c1", nullptr);
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle",
+            bundle_.c_str(), "c1", nullptr);
     _exit(126);
   }
   bool trapped = eventually([&] { return exists(rootfs_ + "/trapped"); });
@@ -203,8 +219,10 @@ TEST_F(Lifecycle, DeleteForceKillsACreatedOrRunningContainer) {
   int a = pid_of("a"), b = pid_of("b");
   EXPECT_EQ(mcrun({"delete", "--force", "a"}).code, 0);
   EXPECT_EQ(mcrun({"delete", "-f", "b"}).code, 0);
-  EXPECT_TRUE(eventually([&] { return !exists("/proc/" + std::to_string(a) + "/ns") &&
-                                      !exists("/proc/" + std::to_string(b) + "/ns"); }));
+  EXPECT_TRUE(eventually([&] {
+    return !exists("/proc/" + std::to_string(a) + "/ns") &&
+           !exists("/proc/" + std::to_string(b) + "/ns");
+  }));
 }
 
 TEST_F(Lifecycle, StatusIsDerivedFromTheLiveProcess) {
@@ -244,13 +262,16 @@ TEST_F(Lifecycle, EmptyOrMissingStateStillDeletesWithForce) {
     auto d = mcrun({"delete", "--force", "c1"});
     EXPECT_EQ(d.code, 0) << d.err;
     EXPECT_FALSE(exists(state_ + "/c1"));
-    EXPECT_EQ(d.err, note_too ? "mcrun: warning: container \"c1\": no readable record of its init: if any of its "
-                                "processes or its cgroup are left, they are not found and not removed\n"
-                              : "");
+    EXPECT_EQ(
+        d.err,
+        note_too
+            ? "mcrun: warning: container \"c1\": no readable record of its init: if any of its "
+              "processes or its cgroup are left, they are not found and not removed\n"
+            : "");
     EXPECT_TRUE(eventually([&] { return !exists("/proc/" + std::to_string(pid) + "/ns"); }));
     if (note_too)  // it said so: this test removes what was left
-      for (const char* ctl : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "hugetlb",
-                              "net_cls", "net_prio", "systemd", "unified"})
+      for (const char* ctl : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio",
+                              "pids", "hugetlb", "net_cls", "net_prio", "systemd", "unified"})
         ::rmdir(cgroup_dir("/mcrun/c1", ctl).c_str());
     EXPECT_FALSE(exists(cgroup_dir("/mcrun/c1", "pids")));
   }

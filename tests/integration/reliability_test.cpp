@@ -68,8 +68,8 @@ TEST_P(CrashDuringCreate, StateTellsTheTruthAndDeleteForceCleansUp) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Points, CrashDuringCreate,
-                         ::testing::Values("before-clone", "after-clone", "before-go", "after-go", "before-state",
-                                           "before-commit"),
+                         ::testing::Values("before-clone", "after-clone", "before-go", "after-go",
+                                           "before-state", "before-commit"),
                          [](const auto& p) {
                            std::string n = p.param;
                            std::replace(n.begin(), n.end(), '-', '_');
@@ -83,7 +83,9 @@ TEST_F(Reliability, InitKilledBeforeStart) {
   EXPECT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
   auto s = mcrun({"start", "c1"});
   EXPECT_EQ(s.code, 1);
-  EXPECT_EQ(s.err, "mcrun: start c1: cannot start container \"c1\": it is stopped (start needs a created container)\n");
+  EXPECT_EQ(s.err,
+            "mcrun: start c1: cannot start container \"c1\": it is stopped (start needs a created "
+            "container)\n");
   EXPECT_EQ(mcrun({"delete", "c1"}).code, 0);
 }
 
@@ -91,7 +93,9 @@ TEST_F(Reliability, OnlyTheProcessesFdsReachIt) {
   write_config(config({"sleep", "1000"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   int n = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/" + std::to_string(pid_of("c1")) + "/fd")) ++n;
+  for ([[maybe_unused]] const auto& e :
+       fs::directory_iterator("/proc/" + std::to_string(pid_of("c1")) + "/fd"))
+    ++n;
   EXPECT_EQ(n, 3);  // stdin, stdout, stderr: nothing of mcrun leaked into the container
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }
@@ -109,7 +113,8 @@ TEST_F(Reliability, FiftyParallelLifecycles) {
         all.insert(all.end(), rest.begin(), rest.end());
         return run_quiet(all);
       };
-      if (cmd({"create", "--bundle", bundle_, id}) != 0 || cmd({"start", id}) != 0 || cmd({"kill", id, "KILL"}) != 0)
+      if (cmd({"create", "--bundle", bundle_, id}) != 0 || cmd({"start", id}) != 0 ||
+          cmd({"kill", id, "KILL"}) != 0)
         ++failures;
       for (int tries = 0; cmd({"delete", id}) != 0; ++tries) {
         if (tries > 200) {
@@ -131,7 +136,8 @@ TEST_F(Reliability, RacingCreatesOfOneIdHaveExactlyOneWinner) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 10; ++i)
     threads.emplace_back([&] {
-      if (run_quiet({MCRUN_BINARY, "--root", state_, "create", "--bundle", bundle_, "same"}) == 0) ++wins;
+      if (run_quiet({MCRUN_BINARY, "--root", state_, "create", "--bundle", bundle_, "same"}) == 0)
+        ++wins;
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(wins.load(), 1);
@@ -150,7 +156,9 @@ TEST_F(Reliability, HostileInputsAreClearErrorsThatChangeNothing) {
            {"{\"ociVersion\": \"1.0", "config.json: invalid JSON"},
            {std::string(1000, '['), "nested deeper than 64 levels"},
            {huge, "larger than"},
-           {"{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"nope\"},\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],\"cwd\":\"/\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}",
+           {"{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"nope\"},\"process\":{\"user\":{\"uid\":"
+            "0,\"gid\":0},\"args\":[\"sh\"],\"cwd\":\"/"
+            "\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}",
             "root.path"},
        }) {
     write_file(bundle_ + "/config.json", c.config);

@@ -5,10 +5,10 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -82,8 +82,10 @@ class Security : public Container {
 
   // The attacker, detached in c1; its verdict lands in the rootfs's /tmp.
   void start_attacker(const std::string& args) {
-    auto r = mcrun({"exec", "-d", "c1", "sh", "-c", "attacker " + args + " > /tmp/verdict.new; echo $? >> /tmp/verdict.new; "
-                                                    "mv /tmp/verdict.new /tmp/verdict"});
+    auto r = mcrun({"exec", "-d", "c1", "sh", "-c",
+                    "attacker " + args +
+                        " > /tmp/verdict.new; echo $? >> /tmp/verdict.new; "
+                        "mv /tmp/verdict.new /tmp/verdict"});
     ASSERT_EQ(r.code, 0) << r.err;
   }
   bool attacker_done() { return exists(rootfs_ + "/tmp/verdict"); }
@@ -99,7 +101,8 @@ class Security : public Container {
     start_attacker("exe 10");
     for (int i = 0; i < 50 && !attacker_done(); ++i) mcrun_at(copy_, {"exec", "c1", "/bin/x"});
     std::string v = verdict();
-    EXPECT_TRUE(read_file(copy_) == original_) << "the container overwrote the runtime binary: " << v;
+    EXPECT_TRUE(read_file(copy_) == original_)
+        << "the container overwrote the runtime binary: " << v;
     // The attack was really made: the attacker held the binary and was
     // refused. (A dynamically linked mcrun, as the sanitizer build's, cannot
     // even start in the busybox rootfs, which has no loader: nothing to grab.)
@@ -222,14 +225,18 @@ TEST_F(Security, StartContainerHooksHaveOnlyTheProcesssPrivileges) {
   // A startContainer hook runs in the container and its binary may come from
   // the image: it must not get more than the container's process gets (no
   // full capabilities, no escaping no_new_privs or the seccomp filter).
-  write_file(rootfs_ + "/hook.sh",
-             "grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status > /tmp/hook; id -u >> /tmp/hook\n"
-             "mount -t tmpfs x /mnt 2>/dev/null && echo mounted >> /tmp/hook\n"
-             "mkdir /tmp/hook-dir 2>/dev/null && echo mkdir >> /tmp/hook\n"
-             "exit 0\n");
-  Json c = config({"sh", "-c", "grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status; id -u; cat /tmp/hook"});
+  write_file(
+      rootfs_ + "/hook.sh",
+      "grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status > /tmp/hook; id -u >> /tmp/hook\n"
+      "mount -t tmpfs x /mnt 2>/dev/null && echo mounted >> /tmp/hook\n"
+      "mkdir /tmp/hook-dir 2>/dev/null && echo mkdir >> /tmp/hook\n"
+      "exit 0\n");
+  Json c =
+      config({"sh", "-c",
+              "grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status; id -u; cat /tmp/hook"});
   c["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
-  c["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+  c["linux"]["seccomp"] =
+      Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
     "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]})");
   c["hooks"]["startContainer"] = {{{"path", "/bin/sh"}, {"args", {"sh", "/hook.sh"}}}};
   auto r = run(c);
@@ -250,15 +257,19 @@ TEST_F(Security, CgroupKillInsideReachesOnlyTheContainer) {
   std::string client = v2 + "/mcrun-it-client-" + std::to_string(::getpid());
   ASSERT_EQ(::mkdir(client.c_str(), 0755), 0);
   pid_t victim = sleeper_in(client);
-  ASSERT_TRUE(eventually([&] { return read_file(client + "/cgroup.procs").find(std::to_string(victim)) != std::string::npos; }));
-  Json c = config({"sh", "-c", "for f in /sys/fs/cgroup/unified/cgroup.kill /sys/fs/cgroup/cgroup.kill; do "
-                               "test -e $f && echo 1 > $f; done; sleep 1"});
+  ASSERT_TRUE(eventually([&] {
+    return read_file(client + "/cgroup.procs").find(std::to_string(victim)) != std::string::npos;
+  }));
+  Json c = config({"sh", "-c",
+                   "for f in /sys/fs/cgroup/unified/cgroup.kill /sys/fs/cgroup/cgroup.kill; do "
+                   "test -e $f && echo 1 > $f; done; sleep 1"});
   writable_cgroup_mount(c);
   write_config(c);
   pid_t runner = ::fork();  // mcrun run, started from the client's cgroup
   if (runner == 0) {
     write_file(client + "/cgroup.procs", std::to_string(::getpid()));
-    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle", bundle_.c_str(), "c1", nullptr);
+    ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "--bundle",
+            bundle_.c_str(), "c1", nullptr);
     _exit(127);
   }
   int status = 0;
@@ -275,13 +286,16 @@ TEST_F(Security, CgroupMountShowsNoHostHierarchyRoot) {
   // placed in, the bind showed the caller's cgroup: the root here). Every
   // hierarchy, named ones included, must show the container's own cgroup.
   if (cgroup_v2())
-    GTEST_SKIP() << "no named hierarchies on cgroup v2: CgroupV2.TheCgroupMountIsTheContainersOwnCgroup and "
-                    "Security.CgroupKillInsideReachesOnlyTheContainer cover its view";
+    GTEST_SKIP()
+        << "no named hierarchies on cgroup v2: CgroupV2.TheCgroupMountIsTheContainersOwnCgroup and "
+           "Security.CgroupKillInsideReachesOnlyTheContainer cover its view";
   std::string agent = "/sys/fs/cgroup/systemd/release_agent";
   std::string before = exists(agent) ? read_file(agent) : "";
-  Json c = config({"sh", "-c", "for h in /sys/fs/cgroup/*/; do test -e $h/release_agent && echo $h; "
-                               "echo /tmp/pwned > $h/release_agent 2>/dev/null; done; "
-                               "ls /sys/fs/cgroup/systemd /sys/fs/cgroup/unified >/dev/null 2>&1 || echo missing"});
+  Json c =
+      config({"sh", "-c",
+              "for h in /sys/fs/cgroup/*/; do test -e $h/release_agent && echo $h; "
+              "echo /tmp/pwned > $h/release_agent 2>/dev/null; done; "
+              "ls /sys/fs/cgroup/systemd /sys/fs/cgroup/unified >/dev/null 2>&1 || echo missing"});
   writable_cgroup_mount(c);
   for (const char* set : {"bounding", "effective", "permitted"})
     c["process"]["capabilities"][set].push_back("CAP_SYS_ADMIN");
@@ -316,14 +330,20 @@ TEST_F(Security, DeleteForceRemovesCgroupsTheContainerMade) {
   // A container with a writable cgroup mount makes child cgroups (systemd
   // inside, a nested runtime) and puts processes there: delete --force must
   // still succeed and leave no cgroup behind.
-  Json c = config({"sh", "-c", "for h in memory pids cpu freezer; do mkdir /sys/fs/cgroup/$h/child; "
-                               "echo $$ > /sys/fs/cgroup/$h/child/cgroup.procs; done; sleep 1000"});
+  Json c = config({"sh", "-c",
+                   "for h in memory pids cpu freezer; do mkdir /sys/fs/cgroup/$h/child; "
+                   "echo $$ > /sys/fs/cgroup/$h/child/cgroup.procs; done; sleep 1000"});
   if (!cgroup2_root().empty() && exists("/sys/fs/cgroup/cgroup.controllers"))
-    c["process"]["args"] = {"sh", "-c", "mkdir /sys/fs/cgroup/child; echo $$ > /sys/fs/cgroup/child/cgroup.procs; sleep 1000"};
+    c["process"]["args"] = {
+        "sh", "-c",
+        "mkdir /sys/fs/cgroup/child; echo $$ > /sys/fs/cgroup/child/cgroup.procs; sleep 1000"};
   writable_cgroup_mount(c);
   write_config(c);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
-  ASSERT_TRUE(eventually([&] { return exists("/sys/fs/cgroup/memory/mcrun/c1/child") || exists("/sys/fs/cgroup/mcrun/c1/child"); }));
+  ASSERT_TRUE(eventually([&] {
+    return exists("/sys/fs/cgroup/memory/mcrun/c1/child") ||
+           exists("/sys/fs/cgroup/mcrun/c1/child");
+  }));
   auto r = mcrun({"delete", "--force", "c1"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_FALSE(exists("/sys/fs/cgroup/memory/mcrun/c1"));
@@ -358,7 +378,11 @@ TEST_F(Security, StartSocketIsNoOneElsesUnderUmaskZero) {
     addr.sun_family = AF_UNIX;
     std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s/c1/start.sock", state_.c_str());
     if (::connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) _exit(1);
-    struct { uint32_t type; int32_t code; int64_t value; } go{1, 0, 0};  // SyncType::Go, no state
+    struct {
+      uint32_t type;
+      int32_t code;
+      int64_t value;
+    } go{1, 0, 0};  // SyncType::Go, no state
     (void)!::send(sock, &go, sizeof go, 0);
     ::sleep(1);
     _exit(0);
@@ -384,14 +408,18 @@ TEST_F(Security, SysctlIsRefusedInTheHostsNetworkNamespace) {
   if (after != before) write_file(file, before);  // put the host back
   EXPECT_EQ(after, before) << "the container changed the host's sysctl";
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, "mcrun: run c1: config.json: /linux/sysctl/net.core.somaxconn: not allowed in the host's network "
-                   "namespace (\"" + host_net + "\" is ours)\n");
+  EXPECT_EQ(r.err,
+            "mcrun: run c1: config.json: /linux/sysctl/net.core.somaxconn: not allowed in the "
+            "host's network "
+            "namespace (\"" +
+                host_net + "\" is ours)\n");
 }
 
 TEST_F(Security, AppArmorAndSelinuxAreNeverDroppedSilently) {
   // Asked to confine the container on a host without the module, mcrun must
   // refuse (as runc) instead of running it unconfined; nothing is left.
-  if (runtime_has_lsm()) GTEST_SKIP() << "this host has AppArmor or SELinux: the refusal cannot be seen here";
+  if (runtime_has_lsm())
+    GTEST_SKIP() << "this host has AppArmor or SELinux: the refusal cannot be seen here";
   Json c = config({"true"});
   c["process"]["apparmorProfile"] = "mcrun-test";
   c["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0";
@@ -399,18 +427,23 @@ TEST_F(Security, AppArmorAndSelinuxAreNeverDroppedSilently) {
   auto r = run(c);
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err,
-            "mcrun: run c1: config.json: /process/apparmorProfile: AppArmor is not enabled on this host: refusing to "
+            "mcrun: run c1: config.json: /process/apparmorProfile: AppArmor is not enabled on this "
+            "host: refusing to "
             "run the container unconfined\n"
-            "mcrun: config.json: /process/selinuxLabel: SELinux is not enabled on this host: refusing to run the "
+            "mcrun: config.json: /process/selinuxLabel: SELinux is not enabled on this host: "
+            "refusing to run the "
             "container unconfined\n"
-            "mcrun: config.json: /linux/mountLabel: SELinux is not enabled on this host: refusing to run the "
+            "mcrun: config.json: /linux/mountLabel: SELinux is not enabled on this host: refusing "
+            "to run the "
             "container unconfined\n");
   write_config(config({"sleep", "1000"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c2"}).code, 0);
   auto e = mcrun({"exec", "--apparmor", "mcrun-test", "c2", "true"});
   EXPECT_EQ(e.code, 1);
-  EXPECT_EQ(e.err, "mcrun: exec c2: process: /apparmorProfile: AppArmor is not enabled on this host: refusing to "
-                   "run the container unconfined\n");
+  EXPECT_EQ(e.err,
+            "mcrun: exec c2: process: /apparmorProfile: AppArmor is not enabled on this host: "
+            "refusing to "
+            "run the container unconfined\n");
 }
 
 // The pid of a live process whose command line is `cmdline` (spaces for NULs).
@@ -431,8 +464,8 @@ TEST_F(Security, PosixModeLeavesNoOrphanBehind) {
   // double-forked daemon is nobody's child of the container any more, yet it
   // must die with it, on delete --force and when run's program exits.
   auto posix = [&](const std::string& bundle, const std::string& script) {
-    return mcrun({"convert", "--isolation", "posix/cpu,posix/mem", "--work-dir", tmp_ + "/sandbox", "--bundle",
-                  tmp_ + "/" + bundle, "--", "/bin/sh", "-c", script});
+    return mcrun({"convert", "--isolation", "posix/cpu,posix/mem", "--work-dir", tmp_ + "/sandbox",
+                  "--bundle", tmp_ + "/" + bundle, "--", "/bin/sh", "-c", script});
   };
   ASSERT_EQ(posix("p1", "(sleep 1001 &); exec sleep 1000").code, 0);
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", tmp_ + "/p1", "p1"}).code, 0);
@@ -440,10 +473,12 @@ TEST_F(Security, PosixModeLeavesNoOrphanBehind) {
   ASSERT_TRUE(eventually([&] { return (orphan = find_process("sleep 1001")) > 0; }));
   auto del = mcrun({"delete", "--force", "p1"});
   EXPECT_EQ(del.code, 0) << del.err;
-  EXPECT_TRUE(eventually([&] { return find_process("sleep 1001") == 0; })) << "the orphan survived delete --force";
+  EXPECT_TRUE(eventually([&] { return find_process("sleep 1001") == 0; }))
+      << "the orphan survived delete --force";
   ASSERT_EQ(posix("p2", "(sleep 1002 &); sleep 0.2").code, 0);
   EXPECT_EQ(mcrun({"run", "--bundle", tmp_ + "/p2", "p2"}).code, 0);
-  EXPECT_TRUE(eventually([&] { return find_process("sleep 1002") == 0; })) << "the orphan survived run";
+  EXPECT_TRUE(eventually([&] { return find_process("sleep 1002") == 0; }))
+      << "the orphan survived run";
 }
 
 TEST_F(Security, PreserveFdsIsANumberFromZeroUp) {
@@ -453,9 +488,11 @@ TEST_F(Security, PreserveFdsIsANumberFromZeroUp) {
   write_config(config({"sleep", "1000"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   for (const char* bad : {"-5", "abc", ""}) {
-    auto r = mcrun({"--log", tmp_ + "/log", "exec", "--preserve-fds", bad, "c1", "ls", "/proc/self/fd"});
+    auto r =
+        mcrun({"--log", tmp_ + "/log", "exec", "--preserve-fds", bad, "c1", "ls", "/proc/self/fd"});
     EXPECT_EQ(r.code, 1) << bad << ": " << r.out;
-    EXPECT_EQ(r.err, "mcrun: --preserve-fds: must be a number from 0 to 1000, not \"" + std::string(bad) + "\"\n");
+    EXPECT_EQ(r.err, "mcrun: --preserve-fds: must be a number from 0 to 1000, not \"" +
+                         std::string(bad) + "\"\n");
   }
   auto ok = mcrun({"--log", tmp_ + "/log", "exec", "c1", "ls", "/proc/self/fd"});
   EXPECT_EQ(ok.out, "0\n1\n2\n3\n") << ok.err;  // stdio, and ls's own fd of the directory
@@ -465,8 +502,10 @@ TEST_F(Security, PreserveFdsIsANumberFromZeroUp) {
 // earlier task may have written to.
 class ConvertSecurity : public Security {
  protected:
-  Output convert(const std::string& info, const std::string& work, std::vector<std::string> more = {}) {
-    std::vector<std::string> args = {"convert", "--container-info", info, "--work-dir", work, "--bundle", tmp_ + "/out"};
+  Output convert(const std::string& info, const std::string& work,
+                 std::vector<std::string> more = {}) {
+    std::vector<std::string> args = {"convert", "--container-info", info,         "--work-dir",
+                                     work,      "--bundle",         tmp_ + "/out"};
     args.insert(args.end(), more.begin(), more.end());
     args.insert(args.end(), {"--", "true"});
     return mcrun(args);
@@ -484,10 +523,13 @@ TEST_F(ConvertSecurity, NeverChmodsThroughASymlinkInTheWorkDir) {
   fs::create_directories(victim + "/x");
   ::chmod((victim + "/x").c_str(), 0700);
   fs::create_symlink(victim, work + "/tmp");  // planted by an earlier task
-  auto r = convert(R"({"type":"MESOS","volumes":[{"host_path":"tmp/x","container_path":"/tmp","mode":"RW"}]})", work);
+  auto r = convert(
+      R"({"type":"MESOS","volumes":[{"host_path":"tmp/x","container_path":"/tmp","mode":"RW"}]})",
+      work);
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "mcrun: --container-info: /volumes/0/host_path: \"" + work +
-                       "/tmp\" exists and is not a directory (a symlink is never followed out of the work dir)\n");
+                       "/tmp\" exists and is not a directory (a symlink is never followed out of "
+                       "the work dir)\n");
   EXPECT_EQ(mode_of(victim + "/x"), 0700u) << "convert changed a directory outside the work dir";
   EXPECT_FALSE(exists(tmp_ + "/out/config.json"));
 }
@@ -496,9 +538,12 @@ TEST_F(ConvertSecurity, RefusesAWorkDirThatIsASymlink) {
   std::string elsewhere = tmp_ + "/elsewhere", work = tmp_ + "/sandbox";
   fs::create_directories(elsewhere);
   fs::create_symlink(elsewhere, work);
-  auto r = convert(R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"}]})", work);
+  auto r = convert(
+      R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"}]})",
+      work);
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("is a symlink (or not a directory): refusing to use it"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("is a symlink (or not a directory): refusing to use it"), std::string::npos)
+      << r.err;
   EXPECT_FALSE(exists(elsewhere + "/tmp"));
 }
 
@@ -512,8 +557,9 @@ TEST_F(ConvertSecurity, AnImagesSymlinkDoesNotLendItTheHostsModeAndOwner) {
   ASSERT_EQ(::chown(host_dir.c_str(), 1234, 1234), 0);
   fs::remove(rootfs_ + "/tmp");
   fs::create_symlink(host_dir, rootfs_ + "/tmp");
-  auto r = convert(R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"}]})", work,
-                   {"--rootfs", rootfs_});
+  auto r = convert(
+      R"({"type":"MESOS","volumes":[{"host_path":"tmp","container_path":"/tmp","mode":"RW"}]})",
+      work, {"--rootfs", rootfs_});
   ASSERT_EQ(r.code, 0) << r.err;
   struct stat st {};
   ASSERT_EQ(::stat((work + "/tmp").c_str(), &st), 0);
@@ -524,7 +570,8 @@ TEST_F(ConvertSecurity, AnImagesSymlinkDoesNotLendItTheHostsModeAndOwner) {
 TEST_F(ConvertSecurity, AnOverlongHostPathCreatesNothing) {
   std::string work = tmp_ + "/sandbox", hp;
   while (hp.size() < 6000) hp += "a/";
-  Json info = {{"type", "MESOS"}, {"volumes", {{{"host_path", hp}, {"container_path", "/tmp"}, {"mode", "RW"}}}}};
+  Json info = {{"type", "MESOS"},
+               {"volumes", {{{"host_path", hp}, {"container_path", "/tmp"}, {"mode", "RW"}}}}};
   auto r = convert(info.dump(), work);
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("/volumes/0/host_path: "), std::string::npos) << r.err;

@@ -24,11 +24,14 @@ spec::Resources sample() {
   r.cpu->quota = 150000;
   r.cpu->period = 100000;
   r.pids_limit = 64;
-  r.devices = {{false, std::nullopt, std::nullopt, std::nullopt, "rwm"}, {true, "c", 10, 229, "rw"}};
+  r.devices = {{false, std::nullopt, std::nullopt, std::nullopt, "rwm"},
+               {true, "c", 10, 229, "rw"}};
   return r;
 }
 
-bool has(const std::vector<CgroupWrite>& w, const CgroupWrite& x) { return std::find(w.begin(), w.end(), x) != w.end(); }
+bool has(const std::vector<CgroupWrite>& w, const CgroupWrite& x) {
+  return std::find(w.begin(), w.end(), x) != w.end();
+}
 
 TEST(CgroupPlan, V1) {
   auto w = plan_v1(sample());
@@ -97,7 +100,9 @@ TEST(CgroupPlan, BlockIoAndNetwork) {
   EXPECT_TRUE(has(v2, {"", "io.weight", "8:0 2930"}));
   EXPECT_TRUE(has(v2, {"", "io.max", "8:0 rbps=102400"}));
   EXPECT_TRUE(has(v2, {"", "io.max", "8:0 wiops=1000"}));
-  EXPECT_EQ(std::count_if(v2.begin(), v2.end(), [](const auto& w) { return w.file.starts_with("net"); }), 0);
+  EXPECT_EQ(
+      std::count_if(v2.begin(), v2.end(), [](const auto& w) { return w.file.starts_with("net"); }),
+      0);
 }
 
 TEST(CgroupPlan, SharesToWeight) {

@@ -38,7 +38,8 @@ TEST_F(Cli, VersionInRuncShape) {
 TEST_F(Cli, HelpListsVerbsAndVerbHelpListsFlags) {
   auto r = mcrun({"--help"});
   EXPECT_EQ(r.code, 0);
-  for (const char* verb : {"create", "start", "state", "kill", "delete", "run", "list", "spec", "check", "convert"})
+  for (const char* verb :
+       {"create", "start", "state", "kill", "delete", "run", "list", "spec", "check", "convert"})
     EXPECT_NE(r.out.find(std::string("  ") + verb + " "), std::string::npos) << verb;
   auto c = mcrun({"create", "--help"});
   EXPECT_EQ(c.code, 0);
@@ -49,8 +50,9 @@ TEST_F(Cli, HelpListsVerbsAndVerbHelpListsFlags) {
 // One text, three forms: `mcrun help VERB` is `mcrun VERB --help`, and the
 // man page carries the same description and every flag.
 TEST_F(Cli, HelpVerbAndManPageShareOneText) {
-  for (const char* verb : {"create", "start", "state", "kill", "delete", "run", "list", "spec", "check", "convert",
-                           "features", "ps", "pause", "resume", "update", "events", "exec"}) {
+  for (const char* verb :
+       {"create", "start", "state", "kill", "delete", "run", "list", "spec", "check", "convert",
+        "features", "ps", "pause", "resume", "update", "events", "exec"}) {
     SCOPED_TRACE(verb);
     auto help = mcrun({"help", verb});
     EXPECT_EQ(help.code, 0);
@@ -58,19 +60,22 @@ TEST_F(Cli, HelpVerbAndManPageShareOneText) {
     auto man = mcrun({"help", "--man", verb});
     EXPECT_EQ(man.code, 0);
     EXPECT_TRUE(man.out.starts_with(".TH MCRUN-")) << man.out;
-    for (const char* section : {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH OPTIONS", ".SH SEE ALSO"})
+    for (const char* section :
+         {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH OPTIONS", ".SH SEE ALSO"})
       EXPECT_NE(man.out.find(section), std::string::npos) << section;
     // Each flag of the text help is in the man page (roff writes "-" as "\-").
     std::istringstream options(help.out.substr(help.out.find("options:\n") + 9));
     for (std::string line; std::getline(options, line);) {
-      std::string flag = line.substr(line.find("--"), line.find_first_of(" \n", line.find("--")) - line.find("--"));
+      std::string flag = line.substr(line.find("--"),
+                                     line.find_first_of(" \n", line.find("--")) - line.find("--"));
       std::string roff;
       for (char c : flag) roff += c == '-' ? std::string("\\-") : std::string(1, c);
       EXPECT_NE(man.out.find(roff), std::string::npos) << flag;
     }
   }
   auto convert = mcrun({"help", "--man", "convert"});
-  for (const char* mesos : {"filesystem/linux", "namespaces/pid", "cgroups\\-enable\\-cfs", "BIDIRECTIONAL"})
+  for (const char* mesos :
+       {"filesystem/linux", "namespaces/pid", "cgroups\\-enable\\-cfs", "BIDIRECTIONAL"})
     EXPECT_NE(convert.out.find(mesos), std::string::npos) << mesos;
   EXPECT_EQ(mcrun({"help"}).out, mcrun({"--help"}).out);
   EXPECT_NE(mcrun({"help", "--man"}).out.find(".BR mcrun\\-convert (8)"), std::string::npos);
@@ -85,7 +90,8 @@ TEST_F(Cli, BashCompletionCompletesVerbsAndFlags) {
   ASSERT_EQ(script.code, 0);
   std::ofstream(dir_ + "/completion") << script.out;
   auto complete = [&](const std::string& line) {
-    std::string cmd = "source " + dir_ + "/completion; COMP_WORDS=(" + line + "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); "
+    std::string cmd = "source " + dir_ + "/completion; COMP_WORDS=(" + line +
+                      "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); "
                       "_mcrun; echo \"${COMPREPLY[*]}\"";
     auto r = run_command({"/bin/bash", "-c", cmd});
     return r.out + r.err;
@@ -129,7 +135,8 @@ TEST_F(Cli, UnknownVerbAndFlag) {
 
 TEST_F(Cli, JsonLogForContainerd) {
   std::string log = dir_ + "/log.json";
-  auto r = mcrun({"--root", dir_ + "/state", "--log", log, "--log-format", "json", "state", "nope"});
+  auto r =
+      mcrun({"--root", dir_ + "/state", "--log", log, "--log-format", "json", "state", "nope"});
   EXPECT_EQ(r.code, 1);
   auto line = mcrun::Json::parse(read_text(log));
   EXPECT_EQ(line["level"], "error");

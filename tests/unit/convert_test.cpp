@@ -3,6 +3,8 @@
 // must produce (expected.json, with ${WORK_DIR} and ${ROOTFS} for the paths
 // that vary) or the exact error (expected-error.txt). UPDATE_GOLDEN=1
 // rewrites the expected files from what mcrun produces now.
+#include "converters/convert.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -11,7 +13,6 @@
 #include <filesystem>
 
 #include "converters/container_info.hpp"
-#include "converters/convert.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -39,9 +40,7 @@ std::vector<std::string> lines(const std::string& text) {
   return out;
 }
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 class Golden : public ::testing::TestWithParam<std::string> {
  protected:
@@ -58,7 +57,8 @@ class Golden : public ::testing::TestWithParam<std::string> {
 
   CommandResult convert(const std::string& name) {
     std::string dir = source_path("bundles/mesos/" + name);
-    std::vector<std::string> argv = {MCRUN_BINARY, "convert", "--work-dir", work_, "--bundle", bundle_};
+    std::vector<std::string> argv = {MCRUN_BINARY, "convert",  "--work-dir",
+                                     work_,        "--bundle", bundle_};
     for (auto& a : lines(read_text(dir + "/args")))
       argv.push_back(replace_all(replace_all(a, "${CASE_DIR}", dir), "${ROOTFS}", rootfs_));
     return run_command(argv);
@@ -128,8 +128,11 @@ TEST_F(Convert, NestedSandboxDirsGetParents) {
 TEST(ConvertLibrary, HundredThousandVolumesConvertInLinearTime) {
   Json info = {{"type", "MESOS"}, {"volumes", Json::array()}};
   for (int i = 0; i < 100000; ++i)
-    info["volumes"].push_back({{"host_path", "v/" + std::to_string(i)}, {"container_path", "/data/" + std::to_string(i)}, {"mode", "RW"}});
-  auto parsed = converters::parse_container_info(info.dump(), converters::InputFormat::Json, "big.json");
+    info["volumes"].push_back({{"host_path", "v/" + std::to_string(i)},
+                               {"container_path", "/data/" + std::to_string(i)},
+                               {"mode", "RW"}});
+  auto parsed =
+      converters::parse_container_info(info.dump(), converters::InputFormat::Json, "big.json");
   ASSERT_TRUE(parsed) << parsed.error().what();
   converters::ConvertOptions opts;
   opts.work_dir = "/var/lib/sandbox";
@@ -160,9 +163,11 @@ TEST(ConvertLibrary, HookFlag) {
 
 namespace {
 TEST(ConvertLibrary, YamlMustBeUtf8) {
-  auto bad = converters::parse_container_info("type: MESOS\nhostname: \"\xbc\xbc\"\n", converters::InputFormat::Yaml, "in.yaml");
+  auto bad = converters::parse_container_info("type: MESOS\nhostname: \"\xbc\xbc\"\n",
+                                              converters::InputFormat::Yaml, "in.yaml");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message, "in.yaml: invalid YAML: the text is not valid UTF-8");
-  EXPECT_TRUE(converters::parse_container_info("type: MESOS\nhostname: \"h\xc3\xa9\"\n", converters::InputFormat::Yaml, "in.yaml"));
+  EXPECT_TRUE(converters::parse_container_info("type: MESOS\nhostname: \"h\xc3\xa9\"\n",
+                                               converters::InputFormat::Yaml, "in.yaml"));
 }
 }  // namespace

@@ -1,12 +1,13 @@
 // The cgroup v2 device program, run on a small evaluator of the instructions
 // it emits: what the kernel would allow and deny, and no unreachable code
 // (the verifier refuses it).
+#include "runtime/cgroup/device_filter.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "runtime/cgroup/cgroup_plan.hpp"
-#include "runtime/cgroup/device_filter.hpp"
 
 namespace mcrun::runtime {
 namespace {
@@ -15,22 +16,36 @@ using spec::DeviceRule;
 constexpr uint32_t C = BPF_DEVCG_DEV_CHAR, B = BPF_DEVCG_DEV_BLOCK;
 constexpr uint32_t R = BPF_DEVCG_ACC_READ, W = BPF_DEVCG_ACC_WRITE, M = BPF_DEVCG_ACC_MKNOD;
 
-int run(const std::vector<bpf_insn>& p, uint32_t type, uint32_t access, uint32_t major, uint32_t minor) {
+int run(const std::vector<bpf_insn>& p, uint32_t type, uint32_t access, uint32_t major,
+        uint32_t minor) {
   uint64_t r[11] = {};
   const uint32_t ctx[3] = {type | (access << 16), major, minor};
   for (size_t pc = 0; pc < p.size();) {
     const bpf_insn& i = p[pc++];
     switch (i.code) {
-      case BPF_LDX | BPF_MEM | BPF_W: r[i.dst_reg] = ctx[i.off / 4]; break;
-      case BPF_ALU | BPF_AND | BPF_K: r[i.dst_reg] = static_cast<uint32_t>(r[i.dst_reg]) & static_cast<uint32_t>(i.imm); break;
-      case BPF_ALU | BPF_RSH | BPF_K: r[i.dst_reg] = static_cast<uint32_t>(r[i.dst_reg]) >> i.imm; break;
-      case BPF_ALU | BPF_MOV | BPF_X: r[i.dst_reg] = static_cast<uint32_t>(r[i.src_reg]); break;
-      case BPF_ALU64 | BPF_MOV | BPF_K: r[i.dst_reg] = static_cast<uint64_t>(static_cast<int64_t>(i.imm)); break;
+      case BPF_LDX | BPF_MEM | BPF_W:
+        r[i.dst_reg] = ctx[i.off / 4];
+        break;
+      case BPF_ALU | BPF_AND | BPF_K:
+        r[i.dst_reg] = static_cast<uint32_t>(r[i.dst_reg]) & static_cast<uint32_t>(i.imm);
+        break;
+      case BPF_ALU | BPF_RSH | BPF_K:
+        r[i.dst_reg] = static_cast<uint32_t>(r[i.dst_reg]) >> i.imm;
+        break;
+      case BPF_ALU | BPF_MOV | BPF_X:
+        r[i.dst_reg] = static_cast<uint32_t>(r[i.src_reg]);
+        break;
+      case BPF_ALU64 | BPF_MOV | BPF_K:
+        r[i.dst_reg] = static_cast<uint64_t>(static_cast<int64_t>(i.imm));
+        break;
       case BPF_JMP32 | BPF_JNE | BPF_K:
         if (static_cast<uint32_t>(r[i.dst_reg]) != static_cast<uint32_t>(i.imm)) pc += i.off;
         break;
-      case BPF_JMP | BPF_EXIT: return static_cast<int>(r[0]);
-      default: ADD_FAILURE() << "unexpected opcode " << int(i.code); return -1;
+      case BPF_JMP | BPF_EXIT:
+        return static_cast<int>(r[0]);
+      default:
+        ADD_FAILURE() << "unexpected opcode " << int(i.code);
+        return -1;
     }
   }
   ADD_FAILURE() << "ran off the end of the program";
@@ -60,14 +75,14 @@ std::vector<DeviceRule> with_defaults(std::vector<DeviceRule> rules) {
 TEST(DeviceFilter, DefaultAllowlist) {
   auto p = device_filter(with_defaults({{false, std::nullopt, std::nullopt, std::nullopt, "rwm"}}));
   EXPECT_TRUE(all_reachable(p));
-  EXPECT_EQ(run(p, C, R, 1, 3), 1);   // /dev/null
-  EXPECT_EQ(run(p, C, W, 1, 5), 1);   // /dev/zero
-  EXPECT_EQ(run(p, C, W, 136, 7), 1); // a pty: 136:* wildcard
-  EXPECT_EQ(run(p, C, M, 9, 9), 1);   // mknod of any char device
-  EXPECT_EQ(run(p, B, M, 8, 0), 1);   // ... and any block device
-  EXPECT_EQ(run(p, C, W, 1, 11), 0);  // /dev/kmsg
-  EXPECT_EQ(run(p, C, R, 1, 1), 0);   // /dev/mem
-  EXPECT_EQ(run(p, B, R, 8, 0), 0);   // a disk
+  EXPECT_EQ(run(p, C, R, 1, 3), 1);    // /dev/null
+  EXPECT_EQ(run(p, C, W, 1, 5), 1);    // /dev/zero
+  EXPECT_EQ(run(p, C, W, 136, 7), 1);  // a pty: 136:* wildcard
+  EXPECT_EQ(run(p, C, M, 9, 9), 1);    // mknod of any char device
+  EXPECT_EQ(run(p, B, M, 8, 0), 1);    // ... and any block device
+  EXPECT_EQ(run(p, C, W, 1, 11), 0);   // /dev/kmsg
+  EXPECT_EQ(run(p, C, R, 1, 1), 0);    // /dev/mem
+  EXPECT_EQ(run(p, B, R, 8, 0), 0);    // a disk
 }
 
 TEST(DeviceFilter, TheLastMatchingRuleDecides) {
@@ -85,7 +100,8 @@ TEST(DeviceFilter, TheLastMatchingRuleDecides) {
 TEST(DeviceFilter, AnUnconditionalRuleEndsTheProgram) {
   // "a *:* rwm" decides everything that reaches it: what is before it in the
   // list is never tested, and emitting it would be unreachable code.
-  auto p = device_filter({{false, "c", 1, 3, "rwm"}, {true, std::nullopt, std::nullopt, std::nullopt, "rwm"}});
+  auto p = device_filter(
+      {{false, "c", 1, 3, "rwm"}, {true, std::nullopt, std::nullopt, std::nullopt, "rwm"}});
   EXPECT_TRUE(all_reachable(p));
   EXPECT_EQ(run(p, C, R, 1, 3), 1);
   EXPECT_EQ(run(p, B, W, 8, 0), 1);
@@ -101,8 +117,10 @@ TEST(DeviceFilter, HighMajorsCompareAsUnsigned) {
 
 TEST(CgroupVersion, V1CannotPunchAHoleInAWildcard) {
   spec::Resources r;
-  r.devices = {{false, std::nullopt, std::nullopt, std::nullopt, "rwm"}, {true, "c", 1, std::nullopt, "rw"},
-               {false, "c", 1, 11, "w"}, {false, "c", 5, 0, "w"}};
+  r.devices = {{false, std::nullopt, std::nullopt, std::nullopt, "rwm"},
+               {true, "c", 1, std::nullopt, "rw"},
+               {false, "c", 1, 11, "w"},
+               {false, "c", 5, 0, "w"}};
   auto p = spec::validate_for_cgroup(r, false);
   ASSERT_EQ(p.size(), 1u);
   EXPECT_EQ(p[0].pointer, "/linux/resources/devices/2");
@@ -118,8 +136,9 @@ TEST(CgroupVersion, WhatV2CannotExpress) {
   r.network->class_id = 1;
   std::vector<std::string> pointers;
   for (const auto& p : spec::validate_for_cgroup(r, true)) pointers.push_back(p.pointer);
-  EXPECT_EQ(pointers, (std::vector<std::string>{"/linux/resources/memory/kernelTCP", "/linux/resources/memory/swap",
-                                                "/linux/resources/network"}));
+  EXPECT_EQ(pointers,
+            (std::vector<std::string>{"/linux/resources/memory/kernelTCP",
+                                      "/linux/resources/memory/swap", "/linux/resources/network"}));
   r.unified["memory.high"] = "1";
   EXPECT_EQ(spec::validate_for_cgroup(r, false).size(), 1u);
 }

@@ -53,7 +53,9 @@ TEST_F(Hooks, MissingProgram) {
   h.path = "/nonexistent/hook";
   auto r = hooks::run_hook(h, "{}", "prestart[0]");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message, "hook prestart[0] /nonexistent/hook exited with status 127: exec /nonexistent/hook: ENOENT");
+  EXPECT_EQ(
+      r.error().message,
+      "hook prestart[0] /nonexistent/hook exited with status 127: exec /nonexistent/hook: ENOENT");
 }
 
 TEST_F(Hooks, TimeoutKillsIt) {
@@ -74,7 +76,8 @@ TEST_F(Hooks, ADaemonHoldingTheOutputDoesNotHangUs) {
 }
 
 TEST_F(Hooks, PhaseRunsInOrderAndStopsAtFirstFailure) {
-  std::vector<spec::Hook> list = {sh("echo 1 >> " + dir_ + "/order"), sh("echo 2 >> " + dir_ + "/order; exit 1"),
+  std::vector<spec::Hook> list = {sh("echo 1 >> " + dir_ + "/order"),
+                                  sh("echo 2 >> " + dir_ + "/order; exit 1"),
                                   sh("echo 3 >> " + dir_ + "/order")};
   auto r = hooks::run_phase(list, spec::HookPhase::Poststart, "{}");
   ASSERT_FALSE(r);

@@ -1,9 +1,9 @@
 // Mount options and plans: pure, so every interpretation is pinned here.
+#include "runtime/mount/mount_plan.hpp"
+
 #include <gtest/gtest.h>
 #include <linux/mount.h>
 #include <sys/mount.h>
-
-#include "runtime/mount/mount_plan.hpp"
 
 using namespace mcrun;
 using namespace mcrun::runtime;
@@ -19,7 +19,8 @@ spec::Config with_mounts(std::vector<spec::Mount> mounts) {
 TEST(MountOptions, FlagsSetAndClear) {
   auto o = parse_mount_options({"nosuid", "nodev", "ro", "rw", "noexec", "strictatime"});
   ASSERT_TRUE(o);
-  EXPECT_EQ(o->flags, static_cast<unsigned long>(MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_STRICTATIME));
+  EXPECT_EQ(o->flags,
+            static_cast<unsigned long>(MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_STRICTATIME));
   EXPECT_TRUE(o->clear & MS_RDONLY);  // "rw" after "ro" wins
   EXPECT_TRUE(o->data.empty());
 }
@@ -51,11 +52,13 @@ TEST(MountOptions, RecursiveAttributeVariants) {
 TEST(MountOptions, IdmapIsRefusedClearly) {
   auto o = parse_mount_options({"idmap"});
   ASSERT_FALSE(o);
-  EXPECT_EQ(o.error().message, "mount option \"idmap\" (id-mapped mounts) is not supported by mcrun");
+  EXPECT_EQ(o.error().message,
+            "mount option \"idmap\" (id-mapped mounts) is not supported by mcrun");
 }
 
 TEST(MountPlan, BindReadOnlyIsAnAttributeOfTheWholeTree) {
-  auto plan = plan_mounts(with_mounts({{"/data", "bind", "/srv/data", {"rbind", "ro", "nosuid"}}}), "/bundle");
+  auto plan = plan_mounts(with_mounts({{"/data", "bind", "/srv/data", {"rbind", "ro", "nosuid"}}}),
+                          "/bundle");
   ASSERT_TRUE(plan);
   ASSERT_EQ(plan->size(), 1u);
   const MountOp& op = plan->front();
@@ -92,14 +95,16 @@ TEST(MountPlan, FilesystemsKeepFlagsAndData) {
 }
 
 TEST(MountPlan, TmpCopyUpIsATmpfsExtensionNotData) {
-  auto plan = plan_mounts(with_mounts({{"/tmp", "tmpfs", "tmpfs", {"rw", "tmpcopyup", "size=64k"}}}), "/b");
+  auto plan =
+      plan_mounts(with_mounts({{"/tmp", "tmpfs", "tmpfs", {"rw", "tmpcopyup", "size=64k"}}}), "/b");
   ASSERT_TRUE(plan);
   EXPECT_TRUE(plan->front().copy_up);
   EXPECT_EQ(plan->front().data, "size=64k");
   auto on_proc = plan_mounts(with_mounts({{"/proc", "proc", "proc", {"tmpcopyup"}}}), "/b");
   ASSERT_FALSE(on_proc);
   EXPECT_EQ(on_proc.error().message, "mount \"/proc\": \"tmpcopyup\" applies to tmpfs mounts only");
-  auto on_bind = plan_mounts(with_mounts({{"/d", std::nullopt, "/x", {"bind", "tmpcopyup"}}}), "/b");
+  auto on_bind =
+      plan_mounts(with_mounts({{"/d", std::nullopt, "/x", {"bind", "tmpcopyup"}}}), "/b");
   ASSERT_FALSE(on_bind);
   EXPECT_EQ(on_bind.error().message, "mount \"/d\": \"tmpcopyup\" applies to tmpfs mounts only");
 }
@@ -114,7 +119,8 @@ TEST(MountPlan, Errors) {
 }
 
 TEST(MountPlan, FilesystemDataOnABindIsIgnoredAsRuncAndCrunDo) {
-  auto bind = plan_mounts(with_mounts({{"/x", "bind", "/y", {"bind", "mode=755", "size=1k", "ro"}}}), "/b");
+  auto bind =
+      plan_mounts(with_mounts({{"/x", "bind", "/y", {"bind", "mode=755", "size=1k", "ro"}}}), "/b");
   ASSERT_TRUE(bind) << bind.error().what();
   EXPECT_EQ((*bind)[0].kind, MountKind::Bind);
   EXPECT_EQ((*bind)[0].data, "");

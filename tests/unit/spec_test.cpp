@@ -31,7 +31,8 @@ TEST_P(RoundTrip, ParseEmitParseIsIdentity) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Bundles, RoundTrip,
-                         ::testing::Values("bundles/spec/minimal/config.json", "bundles/spec/runc-default/config.json",
+                         ::testing::Values("bundles/spec/minimal/config.json",
+                                           "bundles/spec/runc-default/config.json",
                                            "bundles/spec/maximal/config.json"));
 
 TEST(Spec, MaximalKeepsEveryField) {
@@ -54,7 +55,8 @@ TEST(Spec, MaximalKeepsEveryField) {
   EXPECT_EQ(c.linux->resources->pids_limit, 100);
   EXPECT_EQ(c.linux->resources->block_io->weight, 500);
   EXPECT_EQ(c.linux->resources->block_io->leaf_weight, 300);
-  EXPECT_EQ(c.linux->resources->block_io->weight_devices.at(0), (BlockIoWeightDevice{8, 0, 500, std::nullopt}));
+  EXPECT_EQ(c.linux->resources->block_io->weight_devices.at(0),
+            (BlockIoWeightDevice{8, 0, 500, std::nullopt}));
   EXPECT_EQ(c.linux->resources->hugepage_limits.at(0), (HugepageLimit{"2MB", 209715200}));
   EXPECT_EQ(c.linux->resources->network->class_id, 1048577u);
   EXPECT_EQ(c.linux->resources->network->priorities.at(0), (InterfacePriority{"eth0", 500}));
@@ -86,7 +88,8 @@ TEST(Spec, DefaultConfigIsValidAndRoundTrips) {
 }
 
 TEST(Spec, NullReadsAsAbsent) {
-  auto c = load_config_text(R"({"ociVersion":"1.0.0","root":{"path":"/"},"hostname":null,"mounts":null})");
+  auto c = load_config_text(
+      R"({"ociVersion":"1.0.0","root":{"path":"/"},"hostname":null,"mounts":null})");
   ASSERT_TRUE(c) << c.error().what();
   EXPECT_FALSE(c->hostname);
   EXPECT_TRUE(c->mounts.empty());
@@ -128,8 +131,9 @@ TEST(State, PublicStateHasTheSpecFields) {
 }
 
 TEST(State, DamagedRecordsAreErrorsNotCrashes) {
-  for (const char* text : {"", "{", "[]", "{\"id\":1}", "{\"ociVersion\":\"1\",\"id\":\"x\",\"status\":\"bogus\"}",
-                           "\x01\x02", "{\"mcrun\":{}}"}) {
+  for (const char* text :
+       {"", "{", "[]", "{\"id\":1}", "{\"ociVersion\":\"1\",\"id\":\"x\",\"status\":\"bogus\"}",
+        "\x01\x02", "{\"mcrun\":{}}"}) {
     auto r = parse_record(text);
     EXPECT_FALSE(r) << text;
     if (!r) {

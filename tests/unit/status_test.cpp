@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/container.hpp"
+#include "runtime/signal_name.hpp"
 #include "runtime/state_store.hpp"
 #include "spec/state.hpp"
 
@@ -37,7 +38,8 @@ TEST(Status, Stopped) {
   EXPECT_TRUE(can_delete(Status::Stopped));
 }
 TEST(Status, NamesRoundTrip) {
-  for (Status s : {Status::Creating, Status::Created, Status::Running, Status::Paused, Status::Stopped})
+  for (Status s :
+       {Status::Creating, Status::Created, Status::Running, Status::Paused, Status::Stopped})
     EXPECT_EQ(status_from_name(status_name(s)), s);
   EXPECT_FALSE(status_from_name("zombie"));
 }
@@ -47,7 +49,8 @@ TEST(Ids, Valid) {
 }
 TEST(Ids, Invalid) {
   EXPECT_EQ(runtime::validate_id("").error().message, "container id must not be empty");
-  EXPECT_EQ(runtime::validate_id("..").error().message, "invalid container id \"..\": must not be \".\" or \"..\"");
+  EXPECT_EQ(runtime::validate_id("..").error().message,
+            "invalid container id \"..\": must not be \".\" or \"..\"");
   EXPECT_EQ(runtime::validate_id("a/b").error().message,
             "invalid container id \"a/b\": only letters, digits, '.', '_' and '-' are allowed");
   for (const char* id : {".", "/", "a b", "x\n", "ü"}) EXPECT_FALSE(runtime::validate_id(id)) << id;

@@ -12,7 +12,9 @@ inline std::string read_text(const std::string& path) {
   return ss.str();
 }
 
-inline std::string source_path(const std::string& rel) { return std::string(MCRUN_SOURCE_DIR) + "/" + rel; }
+inline std::string source_path(const std::string& rel) {
+  return std::string(MCRUN_SOURCE_DIR) + "/" + rel;
+}
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -56,7 +58,8 @@ inline CommandResult run_command(const std::vector<std::string>& argv) {
 
 inline std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   if (from.empty()) return s;
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
   return s;
 }
 

@@ -18,6 +18,4 @@ TEST(Split, MaxPartsKeepsTheRestWhole) {
   EXPECT_EQ(split("no-separator", ':', 3), (V{"no-separator"}));
 }
 
-TEST(Split, LinesOfAFile) {
-  EXPECT_EQ(split("one\ntwo\n", '\n'), (V{"one", "two", ""}));
-}
+TEST(Split, LinesOfAFile) { EXPECT_EQ(split("one\ntwo\n", '\n'), (V{"one", "two", ""})); }

@@ -40,64 +40,105 @@ TEST_P(Validation, ReportsExactly) {
 const Case kCases[] = {
     {"relative_mount_destination", [](Json& j) { j["mounts"][0]["destination"] = "proc"; },
      "config.json: /mounts/0/destination: must be an absolute path"},
-    {"third_mount", [](Json& j) {
+    {"third_mount",
+     [](Json& j) {
        j["mounts"].push_back({{"destination", "/a"}, {"type", "tmpfs"}});
        j["mounts"].push_back({{"destination", "data"}, {"type", "bind"}, {"source", "/x"}});
      },
      "config.json: /mounts/2/destination: must be an absolute path"},
-    {"hugepage_size_with_a_path", [](Json& j) {
-       j["linux"]["resources"]["hugepageLimits"] = Json::parse(R"([{"pageSize":"../../x","limit":1}])");
+    {"hugepage_size_with_a_path",
+     [](Json& j) {
+       j["linux"]["resources"]["hugepageLimits"] =
+           Json::parse(R"([{"pageSize":"../../x","limit":1}])");
      },
-     "config.json: /linux/resources/hugepageLimits/0/pageSize: must be a size like \"2MB\" or \"1GB\", not \"../../x\""},
-    {"unified_key_with_a_path", [](Json& j) { j["linux"]["resources"]["unified"] = {{"../cgroup.procs", "1"}}; },
-     "config.json: /linux/resources/unified/..~1cgroup.procs: must name a cgroup file like \"memory.high\", not "
+     "config.json: /linux/resources/hugepageLimits/0/pageSize: must be a size like \"2MB\" or "
+     "\"1GB\", not \"../../x\""},
+    {"unified_key_with_a_path",
+     [](Json& j) {
+       j["linux"]["resources"]["unified"] = {{"../cgroup.procs", "1"}};
+     },
+     "config.json: /linux/resources/unified/..~1cgroup.procs: must name a cgroup file like "
+     "\"memory.high\", not "
      "\"../cgroup.procs\""},
-    {"rate_without_major", [](Json& j) {
-       j["linux"]["resources"]["blockIO"] = Json::parse(R"({"throttleReadBpsDevice":[{"minor":0,"rate":1}]})");
+    {"rate_without_major",
+     [](Json& j) {
+       j["linux"]["resources"]["blockIO"] =
+           Json::parse(R"({"throttleReadBpsDevice":[{"minor":0,"rate":1}]})");
      },
      "config.json: /linux/resources/blockIO/throttleReadBpsDevice/0/major: is required"},
-    {"duplicate_namespace", [](Json& j) { j["linux"]["namespaces"].push_back({{"type", "pid"}}); },
+    {"duplicate_namespace",
+     [](Json& j) {
+       j["linux"]["namespaces"].push_back({{"type", "pid"}});
+     },
      "config.json: /linux/namespaces/2: duplicate namespace \"pid\""},
     {"unknown_namespace", [](Json& j) { j["linux"]["namespaces"][0]["type"] = "pidd"; },
-     "config.json: /linux/namespaces/0/type: unknown namespace \"pidd\" (known: pid, network, mount, ipc, uts, user, cgroup, time)"},
-    {"relative_namespace_path", [](Json& j) { j["linux"]["namespaces"][0]["path"] = "proc/1/ns/pid"; },
+     "config.json: /linux/namespaces/0/type: unknown namespace \"pidd\" (known: pid, network, "
+     "mount, ipc, uts, user, cgroup, time)"},
+    {"relative_namespace_path",
+     [](Json& j) { j["linux"]["namespaces"][0]["path"] = "proc/1/ns/pid"; },
      "config.json: /linux/namespaces/0/path: must be an absolute path"},
-    {"duplicate_rlimit", [](Json& j) {
-       j["process"]["rlimits"] = Json::parse(R"([{"type":"RLIMIT_CORE","soft":0,"hard":0},{"type":"RLIMIT_NOFILE","soft":1,"hard":2},{"type":"RLIMIT_NOFILE","soft":1,"hard":2}])");
+    {"duplicate_rlimit",
+     [](Json& j) {
+       j["process"]["rlimits"] = Json::parse(
+           R"([{"type":"RLIMIT_CORE","soft":0,"hard":0},{"type":"RLIMIT_NOFILE","soft":1,"hard":2},{"type":"RLIMIT_NOFILE","soft":1,"hard":2}])");
      },
      "config.json: /process/rlimits/2: duplicate rlimit RLIMIT_NOFILE"},
-    {"unknown_rlimit", [](Json& j) { j["process"]["rlimits"] = Json::parse(R"([{"type":"RLIMIT_FOO","soft":0,"hard":0}])"); },
-     "config.json: /process/rlimits/0/type: unknown rlimit \"RLIMIT_FOO\" (known: RLIMIT_AS, RLIMIT_CORE, RLIMIT_CPU, "
-     "RLIMIT_DATA, RLIMIT_FSIZE, RLIMIT_LOCKS, RLIMIT_MEMLOCK, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_NOFILE, "
+    {"unknown_rlimit",
+     [](Json& j) {
+       j["process"]["rlimits"] = Json::parse(R"([{"type":"RLIMIT_FOO","soft":0,"hard":0}])");
+     },
+     "config.json: /process/rlimits/0/type: unknown rlimit \"RLIMIT_FOO\" (known: RLIMIT_AS, "
+     "RLIMIT_CORE, RLIMIT_CPU, "
+     "RLIMIT_DATA, RLIMIT_FSIZE, RLIMIT_LOCKS, RLIMIT_MEMLOCK, RLIMIT_MSGQUEUE, RLIMIT_NICE, "
+     "RLIMIT_NOFILE, "
      "RLIMIT_NPROC, RLIMIT_RSS, RLIMIT_RTPRIO, RLIMIT_RTTIME, RLIMIT_SIGPENDING, RLIMIT_STACK)"},
-    {"soft_above_hard", [](Json& j) { j["process"]["rlimits"] = Json::parse(R"([{"type":"RLIMIT_NOFILE","soft":10,"hard":5}])"); },
+    {"soft_above_hard",
+     [](Json& j) {
+       j["process"]["rlimits"] = Json::parse(R"([{"type":"RLIMIT_NOFILE","soft":10,"hard":5}])");
+     },
      "config.json: /process/rlimits/0/soft: must not exceed hard (5)"},
-    {"unknown_capability", [](Json& j) { j["process"]["capabilities"]["bounding"] = {"CAP_KILL", "CAP_FLY"}; },
+    {"unknown_capability",
+     [](Json& j) {
+       j["process"]["capabilities"]["bounding"] = {"CAP_KILL", "CAP_FLY"};
+     },
      "config.json: /process/capabilities/bounding/1: unknown capability \"CAP_FLY\""},
-    {"missing_oci_version", [](Json& j) { j.erase("ociVersion"); }, "config.json: /ociVersion: is required"},
+    {"missing_oci_version", [](Json& j) { j.erase("ociVersion"); },
+     "config.json: /ociVersion: is required"},
     {"bad_oci_version", [](Json& j) { j["ociVersion"] = "one"; },
      "config.json: /ociVersion: must be a SemVer 2.0.0 version like \"1.3.0\", not \"one\""},
     {"unsupported_major", [](Json& j) { j["ociVersion"] = "2.0.0"; },
      "config.json: /ociVersion: version 2.0.0 is not supported (mcrun implements 1.x)"},
     {"missing_root", [](Json& j) { j.erase("root"); }, "config.json: /root: is required"},
-    {"missing_root_path", [](Json& j) { j["root"].erase("path"); }, "config.json: /root/path: is required"},
-    {"missing_cwd", [](Json& j) { j["process"].erase("cwd"); }, "config.json: /process/cwd: is required"},
-    {"relative_cwd", [](Json& j) { j["process"]["cwd"] = "work"; }, "config.json: /process/cwd: must be an absolute path"},
-    {"missing_user", [](Json& j) { j["process"].erase("user"); }, "config.json: /process/user: is required"},
-    {"missing_uid", [](Json& j) { j["process"]["user"].erase("uid"); }, "config.json: /process/user/uid: is required"},
+    {"missing_root_path", [](Json& j) { j["root"].erase("path"); },
+     "config.json: /root/path: is required"},
+    {"missing_cwd", [](Json& j) { j["process"].erase("cwd"); },
+     "config.json: /process/cwd: is required"},
+    {"relative_cwd", [](Json& j) { j["process"]["cwd"] = "work"; },
+     "config.json: /process/cwd: must be an absolute path"},
+    {"missing_user", [](Json& j) { j["process"].erase("user"); },
+     "config.json: /process/user: is required"},
+    {"missing_uid", [](Json& j) { j["process"]["user"].erase("uid"); },
+     "config.json: /process/user/uid: is required"},
     {"no_args", [](Json& j) { j["process"]["args"] = Json::array(); },
      "config.json: /process/args: must have at least one entry (the program to run)"},
-    {"bad_env", [](Json& j) { j["process"]["env"] = {"A=1", "NOVALUE"}; },
+    {"bad_env",
+     [](Json& j) {
+       j["process"]["env"] = {"A=1", "NOVALUE"};
+     },
      "config.json: /process/env/1: must have the form KEY=VALUE"},
     {"wrong_type_terminal", [](Json& j) { j["process"]["terminal"] = "yes"; },
      "config.json: /process/terminal: must be a boolean, not a string"},
     {"wrong_type_args", [](Json& j) { j["process"]["args"] = "sh"; },
      "config.json: /process/args: must be an array of strings, not a string"},
-    {"wrong_type_arg", [](Json& j) { j["process"]["args"] = {"sh", 1}; },
+    {"wrong_type_arg",
+     [](Json& j) {
+       j["process"]["args"] = {"sh", 1};
+     },
      "config.json: /process/args/1: must be a string, not an integer"},
     {"wrong_type_mounts", [](Json& j) { j["mounts"] = Json::object(); },
      "config.json: /mounts: must be an array, not an object"},
-    {"wrong_type_linux", [](Json& j) { j["linux"] = 3; }, "config.json: /linux: must be an object, not an integer"},
+    {"wrong_type_linux", [](Json& j) { j["linux"] = 3; },
+     "config.json: /linux: must be an object, not an integer"},
     {"uid_out_of_range", [](Json& j) { j["process"]["user"]["uid"] = 4294967296LL; },
      "config.json: /process/user/uid: must be an integer between 0 and 4294967295"},
     {"uid_negative", [](Json& j) { j["process"]["user"]["uid"] = -1; },
@@ -107,62 +148,102 @@ const Case kCases[] = {
     {"oom_range", [](Json& j) { j["process"]["oomScoreAdj"] = 1001; },
      "config.json: /process/oomScoreAdj: must be between -1000 and 1000"},
     {"hostname_without_uts", [](Json& j) { j["hostname"] = "h"; },
-     "config.json: /hostname: needs a private uts namespace (add {\"type\": \"uts\"} to /linux/namespaces)"},
-    {"readonly_root_without_mount_ns", [](Json& j) {
+     "config.json: /hostname: needs a private uts namespace (add {\"type\": \"uts\"} to "
+     "/linux/namespaces)"},
+    {"readonly_root_without_mount_ns",
+     [](Json& j) {
        j["linux"]["namespaces"] = Json::parse(R"([{"type":"pid"}])");
        j["root"]["readonly"] = true;
        j["linux"]["maskedPaths"] = {"/proc/kcore"};
      },
-     "config.json: /linux/namespaces: must include {\"type\": \"mount\"}: /root/readonly, /linux/maskedPaths need a "
+     "config.json: /linux/namespaces: must include {\"type\": \"mount\"}: /root/readonly, "
+     "/linux/maskedPaths need a "
      "mount namespace (without one they would change the host)"},
-    {"relative_hook", [](Json& j) { j["hooks"]["poststop"] = Json::parse(R"([{"path":"cleanup"}])"); },
+    {"relative_hook",
+     [](Json& j) { j["hooks"]["poststop"] = Json::parse(R"([{"path":"cleanup"}])"); },
      "config.json: /hooks/poststop/0/path: must be an absolute path"},
-    {"zero_hook_timeout", [](Json& j) { j["hooks"]["createRuntime"] = Json::parse(R"([{"path":"/x","timeout":0}])"); },
+    {"zero_hook_timeout",
+     [](Json& j) { j["hooks"]["createRuntime"] = Json::parse(R"([{"path":"/x","timeout":0}])"); },
      "config.json: /hooks/createRuntime/0/timeout: must be greater than zero"},
-    {"negative_hook_timeout", [](Json& j) { j["hooks"]["prestart"] = Json::parse(R"([{"path":"/x","timeout":-3}])"); },
+    {"negative_hook_timeout",
+     [](Json& j) { j["hooks"]["prestart"] = Json::parse(R"([{"path":"/x","timeout":-3}])"); },
      "config.json: /hooks/prestart/0/timeout: must be greater than zero"},
-    {"mappings_without_userns", [](Json& j) { j["linux"]["uidMappings"] = Json::parse(R"([{"containerID":0,"hostID":1000,"size":1}])"); },
-     "config.json: /linux/uidMappings: needs a user namespace (add {\"type\": \"user\"} to /linux/namespaces)"},
-    {"bad_device_type", [](Json& j) { j["linux"]["devices"] = Json::parse(R"([{"type":"x","path":"/dev/x"}])"); },
+    {"mappings_without_userns",
+     [](Json& j) {
+       j["linux"]["uidMappings"] = Json::parse(R"([{"containerID":0,"hostID":1000,"size":1}])");
+     },
+     "config.json: /linux/uidMappings: needs a user namespace (add {\"type\": \"user\"} to "
+     "/linux/namespaces)"},
+    {"bad_device_type",
+     [](Json& j) { j["linux"]["devices"] = Json::parse(R"([{"type":"x","path":"/dev/x"}])"); },
      "config.json: /linux/devices/0/type: must be one of c, b, u, p, not \"x\""},
-    {"device_without_numbers", [](Json& j) { j["linux"]["devices"] = Json::parse(R"([{"type":"c","path":"/dev/x"}])"); },
+    {"device_without_numbers",
+     [](Json& j) { j["linux"]["devices"] = Json::parse(R"([{"type":"c","path":"/dev/x"}])"); },
      "config.json: /linux/devices/0: major and minor are required for a \"c\" device"},
     {"bad_propagation", [](Json& j) { j["linux"]["rootfsPropagation"] = "sideways"; },
-     "config.json: /linux/rootfsPropagation: must be one of shared, slave, private, unbindable, rshared, rslave, "
+     "config.json: /linux/rootfsPropagation: must be one of shared, slave, private, unbindable, "
+     "rshared, rslave, "
      "rprivate, runbindable"},
     {"relative_masked", [](Json& j) { j["linux"]["maskedPaths"] = {"proc/kcore"}; },
      "config.json: /linux/maskedPaths/0: must be an absolute path"},
-    {"bad_seccomp_action", [](Json& j) { j["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_MAYBE"})"); },
-     "config.json: /linux/seccomp/defaultAction: unknown seccomp action \"SCMP_ACT_MAYBE\" (known: SCMP_ACT_KILL, "
-     "SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, "
+    {"bad_seccomp_action",
+     [](Json& j) { j["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_MAYBE"})"); },
+     "config.json: /linux/seccomp/defaultAction: unknown seccomp action \"SCMP_ACT_MAYBE\" (known: "
+     "SCMP_ACT_KILL, "
+     "SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, "
+     "SCMP_ACT_ALLOW, "
      "SCMP_ACT_LOG, SCMP_ACT_NOTIFY)"},
-    {"bad_seccomp_op", [](Json& j) {
-       j["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","args":[{"index":7,"value":1,"op":"SCMP_CMP_SOMETIMES"}]}]})");
+    {"bad_seccomp_op",
+     [](Json& j) {
+       j["linux"]["seccomp"] = Json::parse(
+           R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","args":[{"index":7,"value":1,"op":"SCMP_CMP_SOMETIMES"}]}]})");
      },
      "config.json: /linux/seccomp/syscalls/0/args/0/index: must be between 0 and 5\n"
-     "config.json: /linux/seccomp/syscalls/0/args/0/op: unknown operator \"SCMP_CMP_SOMETIMES\" (known: SCMP_CMP_NE, "
+     "config.json: /linux/seccomp/syscalls/0/args/0/op: unknown operator \"SCMP_CMP_SOMETIMES\" "
+     "(known: SCMP_CMP_NE, "
      "SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ)"},
-    {"bad_seccomp_arch", [](Json& j) { j["linux"]["seccomp"] = Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_Z80"]})"); },
+    {"bad_seccomp_arch",
+     [](Json& j) {
+       j["linux"]["seccomp"] =
+           Json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_Z80"]})");
+     },
      "config.json: /linux/seccomp/architectures/0: unknown architecture \"SCMP_ARCH_Z80\""},
-    {"sysctl_not_namespaced", [](Json& j) { j["linux"]["sysctl"] = {{"vm.swappiness", "10"}}; },
-     "config.json: /linux/sysctl/vm.swappiness: is not in a separate kernel namespace: setting it would change the host"},
-    {"sysctl_needs_netns", [](Json& j) { j["linux"]["sysctl"] = {{"net.ipv4.ip_forward", "1"}}; },
-     "config.json: /linux/sysctl/net.ipv4.ip_forward: needs a private network namespace (add {\"type\": \"network\"} "
+    {"sysctl_not_namespaced",
+     [](Json& j) {
+       j["linux"]["sysctl"] = {{"vm.swappiness", "10"}};
+     },
+     "config.json: /linux/sysctl/vm.swappiness: is not in a separate kernel namespace: setting it "
+     "would change the host"},
+    {"sysctl_needs_netns",
+     [](Json& j) {
+       j["linux"]["sysctl"] = {{"net.ipv4.ip_forward", "1"}};
+     },
+     "config.json: /linux/sysctl/net.ipv4.ip_forward: needs a private network namespace (add "
+     "{\"type\": \"network\"} "
      "to /linux/namespaces)"},
-    {"sysctl_needs_ipc", [](Json& j) { j["linux"]["sysctl"] = {{"kernel.shmmax", "1"}, {"fs.mqueue.msg_max", "5"}}; },
-     "config.json: /linux/sysctl/fs.mqueue.msg_max: needs a private ipc namespace (add {\"type\": \"ipc\"} to "
+    {"sysctl_needs_ipc",
+     [](Json& j) {
+       j["linux"]["sysctl"] = {{"kernel.shmmax", "1"}, {"fs.mqueue.msg_max", "5"}};
+     },
+     "config.json: /linux/sysctl/fs.mqueue.msg_max: needs a private ipc namespace (add {\"type\": "
+     "\"ipc\"} to "
      "/linux/namespaces)\n"
-     "config.json: /linux/sysctl/kernel.shmmax: needs a private ipc namespace (add {\"type\": \"ipc\"} to "
+     "config.json: /linux/sysctl/kernel.shmmax: needs a private ipc namespace (add {\"type\": "
+     "\"ipc\"} to "
      "/linux/namespaces)"},
-    {"sysctl_hostname", [](Json& j) {
+    {"sysctl_hostname",
+     [](Json& j) {
        j["linux"]["sysctl"] = {{"kernel.hostname", "x"}};
        j["linux"]["namespaces"].push_back({{"type", "uts"}});
      },
-     "config.json: /linux/sysctl/kernel.hostname: is set with the \"hostname\" field, not as a sysctl"},
+     "config.json: /linux/sysctl/kernel.hostname: is set with the \"hostname\" field, not as a "
+     "sysctl"},
     {"annotation_not_string", [](Json& j) { j["annotations"] = Json::parse(R"({"a/b": 1})"); },
      "config.json: /annotations/a~1b: must be a string, not an integer"},
-    {"not_an_object", [](Json& j) { j = Json::array(); }, "config.json: /: must be an object, not an array"},
-    {"all_problems_at_once", [](Json& j) {
+    {"not_an_object", [](Json& j) { j = Json::array(); },
+     "config.json: /: must be an object, not an array"},
+    {"all_problems_at_once",
+     [](Json& j) {
        j["mounts"][0]["destination"] = "proc";
        j["process"]["cwd"] = "x";
        j["linux"]["namespaces"].push_back({{"type", "mount"}});
@@ -170,8 +251,10 @@ const Case kCases[] = {
      "config.json: /linux/namespaces/2: duplicate namespace \"mount\"\n"
      "config.json: /mounts/0/destination: must be an absolute path\n"
      "config.json: /process/cwd: must be an absolute path"},
-    {"a_problem_at_mounts_1_hides_none_at_mounts_10", [](Json& j) {
-       for (int i = 1; i <= 10; ++i) j["mounts"].push_back({{"destination", "/m" + std::to_string(i)}, {"type", "tmpfs"}});
+    {"a_problem_at_mounts_1_hides_none_at_mounts_10",
+     [](Json& j) {
+       for (int i = 1; i <= 10; ++i)
+         j["mounts"].push_back({{"destination", "/m" + std::to_string(i)}, {"type", "tmpfs"}});
        j["mounts"][1] = 5;
        j["mounts"][10]["destination"] = "relative";
        j["mounts"][2]["destination"] = "also-relative";
@@ -195,13 +278,16 @@ TEST(Validation, InvalidJsonNamesTheFile) {
 TEST(Validation, NumbersOutOfRangeAreInvalidJsonNotACrash) {
   auto c = load_config_text(R"({"ociVersion": "1.3.0", "x": 1844674407E709551615})", "config.json");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().message, "config.json: invalid JSON: number overflow parsing '1844674407E709551615'");
+  EXPECT_EQ(c.error().message,
+            "config.json: invalid JSON: number overflow parsing '1844674407E709551615'");
   auto s = parse_record(R"({"pid": 1e999})");
   ASSERT_FALSE(s);
-  EXPECT_TRUE(s.error().message.starts_with("state.json: invalid JSON: number overflow")) << s.error().message;
+  EXPECT_TRUE(s.error().message.starts_with("state.json: invalid JSON: number overflow"))
+      << s.error().message;
   auto p = load_process_text("[1e400]", "process.json");
   ASSERT_FALSE(p);
-  EXPECT_TRUE(p.error().message.starts_with("process.json: invalid JSON: number overflow")) << p.error().message;
+  EXPECT_TRUE(p.error().message.starts_with("process.json: invalid JSON: number overflow"))
+      << p.error().message;
 }
 
 TEST(Validation, DeepNestingIsRefusedNotRecursedInto) {
