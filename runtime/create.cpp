@@ -340,6 +340,84 @@ Result<> run_hooks_and_build(int sync_fd, sys::OwnedChild& init, const spec::Con
   return {};
 }
 
+// Everything create decides before it changes anything on the host.
+struct Plan {
+  std::vector<MountOp> mounts;
+  NamespacePlan ns;
+  std::vector<UniqueFd> shared_trees;  // owners of the MountOps' tree_fd
+  std::optional<Cgroup> cgroup;
+  std::optional<SeccompProgram> seccomp;
+};
+
+Result<Plan> make_plan(const CreateOptions& opts, const Bundle& bundle) {
+  const spec::Config& config = bundle.config;
+  Plan plan;
+  auto mounts = plan_mounts(config, bundle.dir);
+  if (!mounts) return std::unexpected(mounts.error());
+  plan.mounts = std::move(*mounts);
+  auto ns = plan_namespaces(config);
+  if (!ns) return std::unexpected(ns.error());
+  plan.ns = std::move(*ns);
+  // Shared binds are cloned here, before the init's tree turns slave (see
+  // clone_shared_sources) — not for a joined mount namespace, whose paths
+  // are not ours, nor across a user namespace: there a shared bind needs
+  // rootfsPropagation "shared", as with runc.
+  if ((plan.ns.clone_flags & CLONE_NEWNS) && !plan.ns.crosses_user_ns()) {
+    auto trees = clone_shared_sources(plan.mounts);
+    if (!trees) return std::unexpected(std::move(trees.error()).context("config.json: /mounts"));
+    plan.shared_trees = std::move(*trees);
+  }
+  auto cgroup = plan_cgroup(config, opts.id);
+  if (!cgroup) return std::unexpected(cgroup.error());
+  plan.cgroup = std::move(*cgroup);
+  if (config.linux && config.linux->seccomp) {
+    auto compiled = compile_seccomp(*config.linux->seccomp);
+    if (!compiled)
+      return std::unexpected(std::move(compiled.error()).context("config.json: /linux/seccomp"));
+    plan.seccomp = std::move(*compiled);
+  }
+  return plan;
+}
+
+// The init's channels to us: the start socket, the sync pair, the console.
+struct Channels {
+  UniqueFd listener, sync_parent, sync_child, console;
+};
+
+Result<Channels> open_channels(const CreateOptions& opts, const ContainerDir& dir) {
+  Channels ch;
+  auto listener = listen_unix(dir.fd(), kStartSocket);
+  if (!listener) return std::unexpected(listener.error());
+  ch.listener = std::move(*listener);
+  auto sync = sys::socketpair(SOCK_SEQPACKET);
+  if (!sync) return std::unexpected(sync.error());
+  ch.sync_parent = std::move(sync->first);
+  ch.sync_child = std::move(sync->second);
+  if (!opts.console_socket.empty()) {
+    auto c = sys::connect_unix(opts.console_socket, SOCK_STREAM);
+    if (!c) return std::unexpected(std::move(c.error()).context("--console-socket"));
+    ch.console = std::move(*c);
+  }
+  return ch;
+}
+
+// On cgroup v2 the init is cloned straight into its cgroup (as crun):
+// moving a task between cgroups waits for an RCU grace period, the largest
+// single cost of a start (bench (l)). The cgroup is made first and noted,
+// so a create killed from here on still has it removed by delete. Returns
+// the cgroup's fd for clone3, or none (v1, or a joined pid namespace).
+Result<UniqueFd> cgroup_before_clone(const Plan& plan, const ContainerDir& dir, Undo& undo,
+                                     const spec::Config& config) {
+  const Cgroup* cg = plan.cgroup ? &*plan.cgroup : nullptr;
+  if (!cg || cg->layout() != CgroupLayout::V2 || plan.ns.pid_ns) return UniqueFd{};
+  MCRUN_CHECK_CTX(dir.save_init({0, 0, cg->path()}), "save the state");
+  undo.cgroup = cg;
+  MCRUN_CHECK(make_cgroup(*cg, config));
+  auto fd = sys::open_path(cg->dir(""), O_PATH | O_DIRECTORY);
+  if (!fd) return std::unexpected(std::move(fd.error()).context("open the container's cgroup"));
+  return fd;
+}
+
 }  // namespace
 
 Result<CreatedContainer> create_container(const CreateOptions& opts) {
@@ -354,80 +432,41 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   Bundle& bundle = loaded;
   MCRUN_CHECK(preflight(opts, bundle));
   const spec::Config& config = bundle.config;
-  auto mounts = plan_mounts(config, bundle.dir);
-  if (!mounts) return std::unexpected(mounts.error());
-  auto ns = plan_namespaces(config);
-  if (!ns) return std::unexpected(ns.error());
-  // Shared binds are cloned here, before the init's tree turns slave (see
-  // clone_shared_sources) — not for a joined mount namespace, whose paths
-  // are not ours, nor across a user namespace: there a shared bind needs
-  // rootfsPropagation "shared", as with runc.
-  std::vector<UniqueFd> shared_trees;
-  if ((ns->clone_flags & CLONE_NEWNS) && !ns->crosses_user_ns()) {
-    auto trees = clone_shared_sources(*mounts);
-    if (!trees) return std::unexpected(std::move(trees.error()).context("config.json: /mounts"));
-    shared_trees = std::move(*trees);
-  }
-  auto cgroup = plan_cgroup(config, opts.id);
-  if (!cgroup) return std::unexpected(cgroup.error());
-  std::optional<SeccompProgram> seccomp;
-  if (config.linux && config.linux->seccomp) {
-    auto compiled = compile_seccomp(*config.linux->seccomp);
-    if (!compiled)
-      return std::unexpected(std::move(compiled.error()).context("config.json: /linux/seccomp"));
-    seccomp = std::move(*compiled);
-  }
+  auto plan = make_plan(opts, bundle);
+  if (!plan) return std::unexpected(plan.error());
+  const Cgroup* cg = plan->cgroup ? &*plan->cgroup : nullptr;
 
   // Side effects from here on; `undo` reverses them unless create succeeds.
   auto dir = ContainerDir::create(opts.state_root, opts.id);
   if (!dir) return std::unexpected(dir.error());
   Undo undo{&*dir};
-  if (seccomp)
-    MCRUN_CHECK_CTX(dir->save_seccomp(encode_seccomp(*seccomp)), "save the seccomp program");
+  if (plan->seccomp)
+    MCRUN_CHECK_CTX(dir->save_seccomp(encode_seccomp(*plan->seccomp)), "save the seccomp program");
   crash_point("before-clone");
-  auto listener = listen_unix(dir->fd(), kStartSocket);
-  if (!listener) return std::unexpected(listener.error());
-  auto sync = sys::socketpair(SOCK_SEQPACKET);
-  if (!sync) return std::unexpected(sync.error());
-  UniqueFd console;
-  if (!opts.console_socket.empty()) {
-    auto c = sys::connect_unix(opts.console_socket, SOCK_STREAM);
-    if (!c) return std::unexpected(std::move(c.error()).context("--console-socket"));
-    console = std::move(*c);
-  }
+  auto ch = open_channels(opts, *dir);
+  if (!ch) return std::unexpected(ch.error());
   InitContext ctx{.config = &config,
                   .rootfs = bundle.rootfs,
                   .host_root = bundle.host_root,
                   .no_pivot = opts.no_pivot,
-                  .mounts = std::move(*mounts),
-                  .sync_fd = sync->second.get(),
-                  .listen_fd = listener->get(),
-                  .console_fd = console ? console.get() : opts.console_fd,
+                  .mounts = std::move(plan->mounts),
+                  .sync_fd = ch->sync_child.get(),
+                  .listen_fd = ch->listener.get(),
+                  .console_fd = ch->console ? ch->console.get() : opts.console_fd,
                   .preserve_fds = opts.preserve_fds,
-                  .join_namespaces = ns->join,
-                  .new_cgroup_namespace = ns->new_cgroup_ns,
-                  .seccomp = seccomp ? &*seccomp : nullptr};
-  // On cgroup v2 the init is cloned straight into its cgroup (as crun):
-  // moving a task between cgroups waits for an RCU grace period, the largest
-  // single cost of a start (bench (l)). The cgroup is made first and noted,
-  // so a create killed from here on still has it removed by delete.
-  const Cgroup* cg = *cgroup ? &**cgroup : nullptr;
-  UniqueFd cgroup_fd;
-  if (cg && cg->layout() == CgroupLayout::V2 && !ns->pid_ns) {
-    MCRUN_CHECK_CTX(dir->save_init({0, 0, cg->path()}), "save the state");
-    undo.cgroup = cg;
-    MCRUN_CHECK(make_cgroup(*cg, config));
-    auto fd = sys::open_path(cg->dir(""), O_PATH | O_DIRECTORY);
-    if (!fd) return std::unexpected(std::move(fd.error()).context("open the container's cgroup"));
-    cgroup_fd = std::move(*fd);
-  }
+                  .join_namespaces = plan->ns.join,
+                  .new_cgroup_namespace = plan->ns.new_cgroup_ns,
+                  .seccomp = plan->seccomp ? &*plan->seccomp : nullptr};
+  auto cgroup_fd = cgroup_before_clone(*plan, *dir, undo, config);
+  if (!cgroup_fd) return std::unexpected(cgroup_fd.error());
   // Our later children (hooks) stay in our own pid namespace, as the spec says.
-  auto child = clone_init(ns->clone_flags, ctx, ns->pid_ns ? ns->pid_ns.get() : -1,
-                          cgroup_fd ? cgroup_fd.get() : -1);
+  auto child = clone_init(plan->ns.clone_flags, ctx, plan->ns.pid_ns ? plan->ns.pid_ns.get() : -1,
+                          *cgroup_fd ? cgroup_fd->get() : -1);
   if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));
   undo.init = std::move(*child);
   const pid_t pid = undo.init.pid();
-  sync->second.reset(), listener->reset(), console.reset(), ns->fds.clear(), shared_trees.clear();
+  ch->sync_child.reset(), ch->listener.reset(), ch->console.reset();
+  plan->ns.fds.clear(), plan->shared_trees.clear();
 
   // Before anything else can be left behind, note where the init and its
   // cgroup are: a create killed from here on is still cleaned by delete.
@@ -436,11 +475,11 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   MCRUN_CHECK_CTX(dir->save_init({pid, st->start_time, cg ? cg->path() : ""}), "save the state");
   crash_point("after-clone");
   undo.cgroup = cg;
-  MCRUN_CHECK(setup_from_parent(pid, cgroup_fd ? nullptr : cg, config));
-  cgroup_fd.reset();
+  MCRUN_CHECK(setup_from_parent(pid, *cgroup_fd ? nullptr : cg, config));
+  cgroup_fd->reset();
 
   auto record =
-      initial_record(opts, bundle, pid, st->start_time, ns->clone_flags & CLONE_NEWPID, cg);
+      initial_record(opts, bundle, pid, st->start_time, plan->ns.clone_flags & CLONE_NEWPID, cg);
   // The state the create-phase hooks read (prestart, createRuntime,
   // createContainer) says "created", as crun's does: runtime-tools' hooks
   // test expects it, and the spec names no status for these phases.
@@ -448,16 +487,16 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   hook_state.status = spec::Status::Created;
   undo.config = &config;
   undo.hooks_started = record.state;
-  MCRUN_CHECK(run_hooks_and_build(sync->first.get(), undo.init, config,
-                                  spec::emit_state(hook_state).dump()));
+  int sync = ch->sync_parent.get();
+  MCRUN_CHECK(run_hooks_and_build(sync, undo.init, config, spec::emit_state(hook_state).dump()));
 
   crash_point("before-state");
   record.state.status = spec::Status::Created;
   MCRUN_CHECK_CTX(dir->save(record), "save the state");
   if (!opts.pid_file.empty()) MCRUN_CHECK(write_pid_file(absolute_path(opts.pid_file), pid));
   crash_point("before-commit");
-  MCRUN_CHECK(sync_send(sync->first.get(), SyncMessage{SyncType::Commit, 0, 0, {}}));
-  MCRUN_CHECK(sync_expect(sync->first.get(), SyncType::Ack, "the container init"));
+  MCRUN_CHECK(sync_send(sync, SyncMessage{SyncType::Commit, 0, 0, {}}));
+  MCRUN_CHECK(sync_expect(sync, SyncType::Ack, "the container init"));
   undo.armed = false;
   auto [init_pid, pidfd] = undo.init.release();
   return CreatedContainer{init_pid, std::move(pidfd)};
