@@ -72,15 +72,32 @@ Result<> bind_tree(const std::string& source, int target_fd, bool recursive, uin
   return attach_tree(tree->get(), target_fd, set, clr, propagation, propagation_recursive);
 }
 
+// A tree cloned in the host's namespace (clone_shared_sources) got its mount
+// ids then, and the kernel lists a namespace's mounts by id (6.8+: an rbtree
+// of unique ids; before, by attach order), so left as it is it would show
+// before every other mount of the container. It is attached, cloned again
+// from there (the clone is a peer of it, and so of the host's source, and
+// gets ids in config order), and the first copy is detached.
+Result<> attach_early_clone(const MountOp& op, int root_fd, int target_fd) {
+  MCRUN_CHECK(attach_tree(op.tree_fd, target_fd, op.attr_set, op.attr_clr, op.propagation,
+                          op.propagation_recursive));
+  auto first = open_in_root(root_fd, op.destination);
+  if (!first) return std::unexpected(first.error());
+  auto again = sys::open_tree(first->get(), "",
+                              OPEN_TREE_CLONE | AT_EMPTY_PATH | (op.recursive ? AT_RECURSIVE : 0));
+  if (!again) return std::unexpected(again.error());
+  // Through the magic link, umount2 names exactly the first copy's root.
+  MCRUN_CHECK(sys::umount(sys::fd_path(first->get()), MNT_DETACH));
+  return sys::move_mount(again->get(), target_fd);
+}
+
 Result<> apply_bind(const MountOp& op, int root_fd, bool create) {
   auto st = sys::stat_at(AT_FDCWD, op.source, 0);
   if (!st) return std::unexpected(st.error());
   Create what = !create ? Create::No : S_ISDIR(st->st_mode) ? Create::Directory : Create::File;
   auto target = open_or_create_in_root(root_fd, op.destination, what);
   if (!target) return std::unexpected(target.error());
-  if (op.tree_fd >= 0)
-    return attach_tree(op.tree_fd, target->get(), op.attr_set, op.attr_clr, op.propagation,
-                       op.propagation_recursive);
+  if (op.tree_fd >= 0) return attach_early_clone(op, root_fd, target->get());
   return bind_tree(op.source, target->get(), op.recursive, op.attr_set, op.attr_clr, op.propagation,
                    op.propagation_recursive);
 }

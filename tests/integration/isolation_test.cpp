@@ -298,6 +298,32 @@ TEST_F(Isolation, RsharedVolumePropagatesBothWays) {
   }
 }
 
+// The container's mount table lists the mounts in config order (runtime-tools'
+// `mounts` test checks it), a "shared" bind included, although its source is
+// cloned in the host's namespace before the other mounts exist: the kernel
+// lists mounts by their creation (unique mount id), so the early clone must
+// not be the one that stays.
+TEST_F(Isolation, MountsAppearInConfigOrderWithSharedBindsToo) {
+  std::string shared = tmp_ + "/shared";
+  fs::create_directories(shared);
+  SharedMount shared_mount(shared);
+  ASSERT_TRUE(shared_mount.ok());
+  Json c = config({"sh", "-c", "awk '$5 ~ /^\\/m[0-9]$/ {print $5}' /proc/self/mountinfo"});
+  for (int i = 0; i < 4; ++i) {
+    std::string dest = "/m" + std::to_string(i);
+    if (i % 2)
+      c["mounts"].push_back({{"destination", dest},
+                             {"type", "bind"},
+                             {"source", shared},
+                             {"options", {"bind", "shared"}}});
+    else
+      c["mounts"].push_back({{"destination", dest}, {"type", "tmpfs"}, {"source", "tmpfs"}});
+  }
+  auto r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "/m0\n/m1\n/m2\n/m3\n");
+}
+
 // In a user namespace the init must become the namespace's root before it
 // builds the rootfs (as host root it is unmapped there: EOVERFLOW on every
 // mkdir); device nodes, which it may not mknod, are bound from the host.
