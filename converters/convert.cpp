@@ -7,6 +7,7 @@
 #include "converters/isolation.hpp"
 #include "converters/resources.hpp"
 #include "converters/volumes.hpp"
+#include "spec/disk_watch.hpp"
 #include "spec/json_reader.hpp"
 #include "spec/names.hpp"
 
@@ -210,6 +211,23 @@ void add_process(const ContainerInfo& info, const ConvertOptions& opts, const st
   c.process = std::move(proc);
 }
 
+// disk/du (Mesos's PosixDiskIsolatorProcess): the sandbox is measured; the
+// `disk` resource (MB) is its quota, enforced only when asked, as in Mesos.
+Result<spec::DiskWatch> disk_watch(const std::map<std::string, double>& resources,
+                                   const ConvertOptions& opts, const std::string& work_dir) {
+  spec::DiskWatch w;
+  w.path = work_dir;
+  if (auto it = resources.find("disk"); it != resources.end())
+    w.limit = static_cast<uint64_t>(it->second * 1024 * 1024);
+  w.enforce = opts.enforce_container_disk_quota;
+  if (opts.container_disk_watch_interval) {
+    auto s = parse_duration(*opts.container_disk_watch_interval);
+    if (!s) return std::unexpected(std::move(s.error()).context("--container-disk-watch-interval"));
+    w.interval = *s;
+  }
+  return w;
+}
+
 }  // namespace
 
 Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts) {
@@ -268,6 +286,11 @@ Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts
     if (r.cpu || r.memory || r.pids_limit) linux.resources = std::move(r);
   }
   add_seccomp(info, opts, out, p);
+  if (iso->disk) {
+    auto watch = disk_watch(resources, opts, work_dir);
+    if (!watch) return std::unexpected(watch.error());
+    spec::add_disk_watch(c.annotations, *watch);
+  }
   if (!linux.namespaces.empty() || linux.resources || !linux.masked_paths.empty())
     c.linux = std::move(linux);
   for (const auto& [phase, hook] : opts.hooks) {

@@ -22,6 +22,11 @@ struct ConvertOptions {
   std::string isolation = kDefaultIsolation;  // comma separated Mesos isolator names
   std::optional<std::string> resources;       // "cpus:1.5;mem:256"
   bool cgroups_enable_cfs = false;  // a CPU quota from cpus (Mesos's --cgroups_enable_cfs)
+  // disk/du: kill the task once the sandbox outgrows `disk` (Mesos's
+  // --enforce_container_disk_quota), measured every interval (Mesos's
+  // --container_disk_watch_interval, "15secs" by default).
+  bool enforce_container_disk_quota = false;
+  std::optional<std::string> container_disk_watch_interval;
   std::optional<std::string>
       seccomp_config_dir;  // where profile names are found (Mesos's --seccomp_config_dir)
   std::optional<std::string>

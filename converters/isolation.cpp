@@ -24,10 +24,10 @@ const std::set<std::string> kAlwaysOn = {
 
 const std::vector<std::string>& known_isolators() {
   static const std::vector<std::string> k = {
-      "filesystem/shared",  "filesystem/linux", "filesystem/posix",   "namespaces/pid",
-      "namespaces/ipc",     "cgroups/cpu",      "cgroups/mem",        "cgroups/pids",
-      "cgroups/all",        "posix/cpu",        "posix/mem",          "posix/rlimits",
-      "linux/capabilities", "volume/host_path", "volume/sandbox_path"};
+      "filesystem/shared",  "filesystem/linux", "filesystem/posix",    "namespaces/pid",
+      "namespaces/ipc",     "cgroups/cpu",      "cgroups/mem",         "cgroups/pids",
+      "cgroups/all",        "posix/cpu",        "posix/mem",           "posix/rlimits",
+      "linux/capabilities", "volume/host_path", "volume/sandbox_path", "disk/du"};
   return k;
 }
 
@@ -45,7 +45,9 @@ Result<Isolation> parse_isolation(const std::string& list) {
     return fail("--isolation: Duplicate entries found in --isolation flag '[ " + shown + " ]'");
   }
   static const std::map<std::string, std::vector<std::string>> deprecated = {
-      {"process", {"posix/cpu", "posix/mem"}}, {"cgroups", {"cgroups/cpu", "cgroups/mem"}}};
+      {"process", {"posix/cpu", "posix/mem"}},
+      {"cgroups", {"cgroups/cpu", "cgroups/mem"}},
+      {"posix/disk", {"disk/du"}}};
   for (const auto& [old, now] : deprecated)
     if (names.erase(old)) names.insert(now.begin(), now.end());
   if (std::count_if(names.begin(), names.end(),
@@ -72,10 +74,8 @@ Result<Isolation> parse_isolation(const std::string& list) {
       iso.cpu = iso.mem = iso.pids = true;
     else if (kAlwaysOn.contains(name))
       continue;
-    else if (name == "disk/du" || name == "posix/disk")
-      return fail("--isolation: " + name +
-                  " is not supported by mcrun yet (no sandbox disk usage reporting "
-                  "or enforcement)");
+    else if (name == "disk/du")
+      iso.disk = true;
     else {
       std::string known;
       for (const auto& k : known_isolators()) known += (known.empty() ? "" : ", ") + k;

@@ -16,6 +16,7 @@ struct Isolation {
   bool linux_fs = false;   // filesystem/linux: the same, plus images and volume sources
   bool pid = false, ipc = false;
   bool cpu = false, mem = false, pids = false;
+  bool disk = false;  // disk/du: the sandbox's usage watched (and a disk limit enforced)
   bool mount_namespace() const { return shared_fs || linux_fs; }
 };
 

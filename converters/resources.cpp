@@ -57,4 +57,19 @@ spec::Resources cgroup_resources(const std::map<std::string, double>& res,
   return r;
 }
 
+Result<double> parse_duration(std::string_view text) {
+  static const std::pair<std::string_view, double> units[] = {
+      {"ns", 1e-9}, {"us", 1e-6},  {"ms", 1e-3},    {"secs", 1},
+      {"mins", 60}, {"hrs", 3600}, {"days", 86400}, {"weeks", 604800}};
+  double v;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  std::string_view unit = text.substr(static_cast<size_t>(p - text.data()));
+  if (ec == std::errc() && std::isfinite(v) && v > 0)
+    for (const auto& [name, scale] : units)
+      if (unit == name) return v * scale;
+  return fail(quote(text) +
+              " is not a duration like \"15secs\" (units: ns, us, ms, secs, mins, "
+              "hrs, days, weeks)");
+}
+
 }  // namespace mcrun::converters

@@ -33,4 +33,8 @@ struct CgroupIsolators {
 spec::Resources cgroup_resources(const std::map<std::string, double>& res,
                                  const CgroupIsolators& iso);
 
+// A Mesos flag duration ("15secs", "500ms", "1mins": stout's Duration units
+// ns, us, ms, secs, mins, hrs, days, weeks), in seconds.
+Result<double> parse_duration(std::string_view text);
+
 }  // namespace mcrun::converters

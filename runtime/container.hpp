@@ -51,6 +51,7 @@ class UsageMonitor {
   static Result<UsageMonitor> open(const std::string& root, const std::string& id);
   // Fails once the container is stopped (or its id names another container).
   Result<Usage> sample() const;
+  const spec::Record& record() const { return record_; }
 
  private:
   explicit UsageMonitor(spec::Record record) : record_(std::move(record)) {}

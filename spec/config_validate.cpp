@@ -3,6 +3,7 @@
 #include <set>
 
 #include "spec/config.hpp"
+#include "spec/disk_watch.hpp"
 #include "spec/names.hpp"
 
 namespace mcrun::spec {
@@ -20,6 +21,7 @@ class Validator {
     for (size_t i = 0; i < c.mounts.size(); ++i) mount(c.mounts[i], child_pointer("/mounts", i));
     if (c.hooks) hooks(*c.hooks);
     if (c.linux) linux(*c.linux);
+    (void)disk_watch(c.annotations, problems_);
     const Linux* l = c.linux ? &*c.linux : nullptr;
     bool uts = l && l->find_namespace("uts");
     // Without a mount namespace the host's mount table is the container's:

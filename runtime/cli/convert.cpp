@@ -66,6 +66,9 @@ Result<int> run(const Globals&, const Args& args) {
   opts.isolation = args.value("isolation", converters::kDefaultIsolation);
   if (args.has("resources")) opts.resources = args.value("resources");
   opts.cgroups_enable_cfs = args.has("cgroups-enable-cfs");
+  opts.enforce_container_disk_quota = args.has("enforce-container-disk-quota");
+  if (args.has("container-disk-watch-interval"))
+    opts.container_disk_watch_interval = args.value("container-disk-watch-interval");
   if (args.has("seccomp-config-dir"))
     opts.seccomp_config_dir = runtime::absolute_path(args.value("seccomp-config-dir"));
   if (args.has("seccomp-profile")) opts.seccomp_profile = args.value("seccomp-profile");
@@ -123,7 +126,8 @@ const Verb& convert_verb() {
       "convert a Mesos ContainerInfo (JSON or YAML) into an OCI bundle",
       "convert [--container-info FILE|JSON] [--default-container-info FILE|JSON] [--isolation "
       "LIST] "
-      "[--resources STRING] [--cgroups-enable-cfs] [--seccomp-config-dir DIR] [--seccomp-profile "
+      "[--resources STRING] [--cgroups-enable-cfs] [--enforce-container-disk-quota] "
+      "[--container-disk-watch-interval D] [--seccomp-config-dir DIR] [--seccomp-profile "
       "NAME] --work-dir DIR [--rootfs DIR] --bundle DIR [--hook PHASE=PATH[,ARG...]] [--] COMMAND "
       "[ARG...]",
       {{"container-info",
@@ -138,11 +142,20 @@ const Verb& convert_verb() {
        {"resources",
         {},
         true,
-        "STRING  Mesos resources for cgroups/* isolators: \"cpus:1.5;mem:256\" (mem in MB)"},
+        "STRING  Mesos resources: \"cpus:1.5;mem:256;disk:1024\" (mem and disk in MB)"},
        {"cgroups-enable-cfs",
         {},
         false,
         "cap CPU time at cpus with a CFS quota (the Mesos agent flag of that name)"},
+       {"enforce-container-disk-quota",
+        {},
+        false,
+        "with disk/du: kill the task once its sandbox outgrows the disk resource (the Mesos "
+        "agent flag of that name)"},
+       {"container-disk-watch-interval",
+        {},
+        true,
+        "D  with disk/du: how often the sandbox is measured (default 15secs, as Mesos)"},
        {"seccomp-config-dir",
         {},
         true,

@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "runtime/bundle.hpp"
 #include "runtime/cli/args.hpp"
 #include "runtime/cli/log.hpp"
 #include "runtime/create.hpp"
+#include "spec/disk_watch.hpp"
 
 namespace mcrun::cli {
 
@@ -52,11 +54,25 @@ Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args
   return o;
 }
 
+Result<> refuse_unwatched_disk_limit(const spec::Config& c) {
+  spec::Problems problems;
+  auto watch = spec::disk_watch(c.annotations, problems);
+  if (!watch || !problems.empty() || !watch->enforced()) return {};  // create reports problems
+  spec::Problem p{spec::child_pointer("/annotations", spec::kDiskEnforceAnnotation),
+                  "an enforced disk limit is watched by `mcrun run` in the foreground, as the "
+                  "Mesos agent watches it; after create or run --detach nothing would (convert "
+                  "without --enforce-container-disk-quota to only report usage)"};
+  return fail(spec::format_problems("config.json", {p}));
+}
+
 namespace {
 Result<int> run(const Globals& g, const Args& args) {
   auto opts = create_options(g, args, create_verb().usage);
   if (!opts) return std::unexpected(opts.error());
-  auto created = runtime::create_container(*opts);
+  auto bundle = runtime::load_bundle(opts->bundle);
+  if (!bundle) return std::unexpected(std::move(bundle.error()).context("create " + opts->id));
+  MCRUN_CHECK_CTX(refuse_unwatched_disk_limit(bundle->config), "create " + opts->id);
+  auto created = runtime::create_container(*opts, std::move(*bundle));
   if (!created) return std::unexpected(std::move(created.error()).context("create " + opts->id));
   return 0;
 }

@@ -8,6 +8,8 @@
 
 #include "runtime/cli/args.hpp"
 #include "runtime/container.hpp"
+#include "runtime/disk_usage.hpp"
+#include "spec/disk_watch.hpp"
 
 namespace mcrun::cli {
 namespace {
@@ -25,6 +27,20 @@ Json stats_event(const std::string& id, const runtime::Usage& u) {
       {"pids", {{"current", s.pids_current}, {"limit", s.pids_limit}}}};
   if (u.from_proc) data["source"] = "proc";  // POSIX mode: no cgroup
   return {{"type", "stats"}, {"id", id}, {"data", data}};
+}
+
+// The sandbox's disk usage where the container has a disk watch (Mesos's
+// disk/du: disk_used_bytes and disk_limit_bytes), measured now.
+Result<> add_disk_stats(Json& event, const spec::Record& r) {
+  spec::Problems problems;
+  auto watch = spec::disk_watch(r.state.annotations, problems);
+  if (!watch) return {};
+  auto used = runtime::disk_usage(watch->path);
+  if (!used) return std::unexpected(used.error());
+  Json disk = {{"usage", *used}};
+  if (watch->limit) disk["limit"] = *watch->limit;
+  event["data"]["disk"] = disk;
+  return {};
 }
 
 Result<double> seconds(const std::string& text) {
@@ -48,7 +64,9 @@ Result<int> run(const Globals& g, const Args& args) {
   auto first = monitor->sample();
   if (!first) return std::unexpected(first.error());
   if (args.has("stats")) {
-    std::printf("%s\n", stats_event(id, *first).dump().c_str());
+    Json event = stats_event(id, *first);
+    MCRUN_CHECK(add_disk_stats(event, monitor->record()));
+    std::printf("%s\n", event.dump().c_str());
     return 0;
   }
   auto interval = seconds(args.value("interval", "5s"));
@@ -63,7 +81,9 @@ Result<int> run(const Globals& g, const Args& args) {
       std::printf("%s\n", Json({{"type", "oom"}, {"id", id}}).dump().c_str());
     }
     if (std::chrono::steady_clock::now() >= next_stats) {
-      std::printf("%s\n", stats_event(id, *u).dump().c_str());
+      Json event = stats_event(id, *u);
+      if (auto r = add_disk_stats(event, monitor->record()); !r) return std::unexpected(r.error());
+      std::printf("%s\n", event.dump().c_str());
       next_stats += std::chrono::milliseconds(static_cast<long>(*interval * 1000));
     }
     std::fflush(stdout);

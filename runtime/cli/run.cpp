@@ -12,6 +12,7 @@
 #include "runtime/cli/log.hpp"
 #include "runtime/container.hpp"
 #include "runtime/create.hpp"
+#include "runtime/disk_usage.hpp"
 #include "runtime/process/process_setup.hpp"
 #include "runtime/process/terminal.hpp"
 #include "runtime/sys/raw.hpp"
@@ -21,6 +22,29 @@ namespace mcrun::cli {
 
 namespace {
 
+// The watch of an enforced disk limit (Mesos's disk/du with
+// --enforce_container_disk_quota): once the sandbox grows past the limit the
+// container is killed, and run says why, as Mesos fails the task with that
+// limitation.
+struct DiskEnforcement {
+  std::unique_ptr<runtime::DiskWatcher> watcher;
+  std::shared_ptr<std::string> limitation = std::make_shared<std::string>();
+};
+
+Result<DiskEnforcement> watch_disk(const Globals& g, const std::string& id,
+                                   const std::optional<spec::DiskWatch>& disk) {
+  DiskEnforcement e;
+  if (!disk || !disk->enforced()) return e;
+  auto started = runtime::DiskWatcher::start(
+      *disk, [root = g.root, id, why = e.limitation](const std::string& message) {
+        *why = message;
+        (void)runtime::kill_container(root, id, SIGKILL, true);
+      });
+  if (!started) return std::unexpected(started.error());
+  e.watcher = std::move(*started);
+  return e;
+}
+
 Result<int> run(const Globals& g, const Args& args) {
   auto opts = create_options(g, args, run_verb().usage);
   if (!opts) return std::unexpected(opts.error());
@@ -28,6 +52,10 @@ Result<int> run(const Globals& g, const Args& args) {
   // to us over a socketpair and we wire it to our own stdio.
   auto bundle = runtime::load_bundle(opts->bundle);
   if (!bundle) return std::unexpected(std::move(bundle.error()).context("run " + opts->id));
+  if (args.has("detach"))
+    MCRUN_CHECK_CTX(refuse_unwatched_disk_limit(bundle->config), "run " + opts->id);
+  spec::Problems problems;  // create_container reports them
+  auto disk = spec::disk_watch(bundle->config.annotations, problems);
   sys::UniqueFd pty_receiver, pty_sender;
   if (opts->console_socket.empty() && !args.has("detach") && bundle->config.process &&
       bundle->config.process->terminal) {
@@ -62,10 +90,20 @@ Result<int> run(const Globals& g, const Args& args) {
     return std::unexpected(std::move(started.error()).context("run " + opts->id));
   }
   if (args.has("detach")) return 0;
+  auto watcher = watch_disk(g, opts->id, disk);
+  if (!watcher) {
+    (void)runtime::kill_container(g.root, opts->id, SIGKILL, true);
+    (void)sys::wait_pid(created->pid);
+    (void)runtime::delete_container(g.root, opts->id, true);
+    return std::unexpected(std::move(watcher.error()).context("run " + opts->id));
+  }
   if (master) runtime::proxy_pty(master.get(), created->pidfd.get());
   auto status = sys::wait_pid(created->pid);
   forward_signals_to(-1);
+  watcher->watcher.reset();
   if (!status) return std::unexpected(status.error());
+  if (!watcher->limitation->empty())
+    log_error("run " + opts->id + ": " + *watcher->limitation + ": the container was killed");
   if (!args.has("keep"))
     MCRUN_CHECK_CTX(runtime::delete_container(g.root, opts->id, false), "delete " + opts->id);
   return sys::exit_code_of(*status);

@@ -246,5 +246,117 @@ TEST_F(ConvertRun, Mesos_CgroupsIsolatorTest_CFS_CommandTaskNoLimitsAndLimits) {
   }
 }
 
+// Mesos's disk/du (src/tests/disk_quota_tests.cpp, DiskQuotaEnforcement):
+// posix/cpu,posix/mem,disk/du with disk:1 and the usage checked every 1ms;
+// the task writes 2 MB. Enforced, it fails with Mesos's limitation message
+// and nothing of it is left (it had no namespace, so its sleep must be found
+// through its session and cgroup).
+TEST_F(ConvertRun, Mesos_DiskQuotaEnforcement_DiskUsageExceedsQuota) {
+  auto c =
+      convert({"--isolation", "posix/cpu,posix/mem,disk/du", "--resources", "cpus:1;disk:1",
+               "--enforce-container-disk-quota", "--container-disk-watch-interval", "1ms", "--",
+               "/bin/sh", "-c", "dd if=/dev/zero of=file bs=1048576 count=2 && sleep 1000"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  auto r = run_converted("task");
+  EXPECT_EQ(r.code, 137) << r.err;
+  EXPECT_NE(r.err.find("mcrun: run task: Disk usage ("), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(") exceeds quota (1MB): the container was killed"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(mcrun({"state", "task"}).code, 1);  // deleted, as after any run
+}
+
+// NoQuotaEnforcement and ResourceStatistics: not enforced, the task outgrows
+// its quota and keeps running; the usage and the limit are reported.
+TEST_F(ConvertRun, Mesos_DiskQuotaEnforcement_NoQuotaEnforcementAndResourceStatistics) {
+  auto c = convert({"--isolation", "posix/cpu,posix/mem,disk/du", "--resources", "disk:1", "--",
+                    "/bin/sh", "-c", "dd if=/dev/zero of=file bs=1048576 count=2 && sleep 1000"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", tmp_ + "/mesos-bundle", "task"}).code, 0);
+  Json disk;
+  EXPECT_TRUE(eventually([&] {
+    auto e = mcrun({"events", "--stats", "task"});
+    if (e.code != 0) return false;
+    disk = Json::parse(e.out)["data"]["disk"];
+    return disk["usage"].get<uint64_t>() >= 2 * 1024 * 1024;
+  })) << disk.dump();
+  EXPECT_EQ(disk["limit"], 1024 * 1024);
+  EXPECT_EQ(status("task"), "running");
+  EXPECT_EQ(mcrun({"delete", "--force", "task"}).code, 0);
+}
+
+// An enforced quota is watched by a foreground `mcrun run`; create and
+// run --detach refuse it rather than leave it unenforced, and leave nothing.
+TEST_F(ConvertRun, EnforcedDiskQuotaNeedsAForegroundRun) {
+  ASSERT_EQ(convert({"--isolation", "disk/du", "--resources", "disk:1",
+                     "--enforce-container-disk-quota", "--", "/bin/true"})
+                .code,
+            0);
+  for (std::vector<std::string> verb : {std::vector<std::string>{"create"}, {"run", "--detach"}}) {
+    verb.insert(verb.end(), {"--bundle", tmp_ + "/mesos-bundle", "task"});
+    auto r = mcrun(verb);
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("config.json: /annotations/mcrun.disk.enforce: an enforced disk limit is "
+                         "watched by `mcrun run` in the foreground"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(mcrun({"state", "task"}).code, 1);
+  }
+}
+
+// Mesos's ROOT_INTERNET_ShareAgentIPCNamespace: ipc_mode SHARE_PARENT shares
+// the agent's IPC namespace and /dev/shm, with and without an image.
+TEST_F(ConvertRun, Mesos_NamespacesIsolatorTest_ShareAgentIPCNamespace) {
+  struct stat host_ipc;
+  ASSERT_EQ(::stat("/proc/self/ns/ipc", &host_ipc), 0);
+  std::string marker = "mcrun-shm-" + std::to_string(::getpid());
+  Json info = {{"type", "MESOS"}, {"linux_info", {{"ipc_mode", "SHARE_PARENT"}}}};
+  for (bool image : {false, true}) {
+    SCOPED_TRACE(image ? "image" : "host filesystem");
+    std::vector<std::string> args = {"--container-info", info.dump(), "--isolation",
+                                     "filesystem/linux,namespaces/ipc"};
+    if (image) args.insert(args.end(), {"--rootfs", rootfs_});
+    args.insert(args.end(), {"--", "/bin/sh", "-c",
+                             "stat -Lc %i /proc/self/ns/ipc; echo x > /dev/shm/" + marker});
+    ASSERT_EQ(convert(args).code, 0);
+    auto r = run_converted();
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, std::to_string(host_ipc.st_ino) + "\n");
+    EXPECT_TRUE(exists("/dev/shm/" + marker));
+    ::unlink(("/dev/shm/" + marker).c_str());
+  }
+}
+
+// Mesos's LinuxSeccompIsolatorTest: the agent's default profile
+// (--seccomp_profile_name, in --seccomp_config_dir) denies uname, so `uname`
+// fails (ROOT_SECCOMP_LaunchWithUnameDisabled); a task's own profile_name
+// overrides it (ROOT_SECCOMP_LaunchWithOverriddenProfile) and `unconfined`
+// turns it off (ROOT_SECCOMP_LaunchWithSeccompDisabled).
+TEST_F(ConvertRun, Mesos_LinuxSeccompIsolatorTest_DefaultOverriddenAndUnconfined) {
+  std::string dir = tmp_ + "/seccomp";
+  fs::create_directories(dir);
+  write_file(dir + "/deny-uname.json", R"({"defaultAction": "SCMP_ACT_ALLOW",
+      "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"]}],
+      "syscalls": [{"names": ["uname"], "action": "SCMP_ACT_ERRNO", "args": [], "includes": {}, "excludes": {}}]})");
+  write_file(dir + "/allow-all.json", R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": []})");
+  struct Case {
+    const char* name;
+    Json linux_info;
+    int code;
+  };
+  for (const auto& [name, linux_info, code] :
+       {Case{"default profile", Json::object(), 1},
+        Case{"overridden", {{"seccomp", {{"profile_name", "allow-all.json"}}}}, 0},
+        Case{"unconfined", {{"seccomp", {{"unconfined", true}}}}, 0}}) {
+    SCOPED_TRACE(name);
+    Json info = {{"type", "MESOS"}, {"linux_info", linux_info}};
+    auto c = convert({"--container-info", info.dump(), "--isolation",
+                      "filesystem/linux,namespaces/pid", "--seccomp-config-dir", dir,
+                      "--seccomp-profile", "deny-uname.json", "--", "uname"});
+    ASSERT_EQ(c.code, 0) << c.err;
+    auto r = run_converted();
+    EXPECT_EQ(r.code, code) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace mcrun::it

@@ -38,6 +38,21 @@ TEST_P(Validation, ReportsExactly) {
 }
 
 const Case kCases[] = {
+    {"disk_watch_annotations",
+     [](Json& j) {
+       j["annotations"] = {{"mcrun.disk.path", "sandbox"},
+                           {"mcrun.disk.limit", "1MB"},
+                           {"mcrun.disk.interval", "0"}};
+     },
+     "config.json: /annotations/mcrun.disk.interval: must be seconds between 0.001 and 86400\n"
+     "config.json: /annotations/mcrun.disk.limit: must be a number of bytes\n"
+     "config.json: /annotations/mcrun.disk.path: must be an absolute path"},
+    {"disk_watch_enforced_without_limit_or_path",
+     [](Json& j) {
+       j["annotations"] = {{"mcrun.disk.enforce", "true"}};
+     },
+     "config.json: /annotations/mcrun.disk.path: is required with the other mcrun.disk.* "
+     "annotations (the directory whose usage is watched)"},
     {"relative_mount_destination", [](Json& j) { j["mounts"][0]["destination"] = "proc"; },
      "config.json: /mounts/0/destination: must be an absolute path"},
     {"third_mount",
