@@ -19,12 +19,6 @@ namespace {
 using sys::UniqueFd;
 constexpr size_t kKeepOutput = 4096;
 
-Result<std::pair<UniqueFd, UniqueFd>> make_pipe() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) < 0) return fail_errno("pipe2");
-  return std::pair{UniqueFd(fds[0]), UniqueFd(fds[1])};
-}
-
 [[noreturn]] void exec_hook(const spec::Hook& hook, int in, int out) {
   // dup2 clears O_CLOEXEC on the new descriptors; everything else stays close-on-exec.
   if (::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) _exit(126);
@@ -55,7 +49,7 @@ Result<> run_hook(const spec::Hook& hook, std::string_view state_json, std::stri
   // stdin is a socket, not a pipe, so writing to a hook that already exited
   // is EPIPE (MSG_NOSIGNAL), never a SIGPIPE that would kill the caller.
   auto in = sys::socketpair(SOCK_STREAM);
-  auto out = make_pipe();
+  auto out = sys::pipe();
   if (!in || !out) return std::unexpected((in ? out.error() : in.error()).context(who));
   auto child = sys::fork_with_pidfd();
   if (!child) return std::unexpected(std::move(child.error()).context(who));

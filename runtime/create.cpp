@@ -136,9 +136,9 @@ Result<sys::OwnedChild> clone_init(uint64_t flags, const InitContext& ctx, int j
     if (::setns(own->get(), CLONE_NEWPID) < 0) return fail_errno("setns back to our pid namespace");
     return child;
   }
-  int report[2];
-  if (::pipe2(report, O_CLOEXEC) < 0) return fail_errno("pipe2");
-  UniqueFd read_end(report[0]), write_end(report[1]);
+  auto report = sys::pipe();
+  if (!report) return std::unexpected(report.error());
+  auto& [read_end, write_end] = *report;
   auto helper = sys::clone3_fork(0);
   if (!helper) return std::unexpected(helper.error());
   if (helper->pid == 0) {

@@ -16,12 +16,6 @@ namespace {
 
 using sys::UniqueFd;
 
-Result<std::pair<UniqueFd, UniqueFd>> make_pipe() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) < 0) return fail_errno("pipe2");
-  return std::pair{UniqueFd(fds[0]), UniqueFd(fds[1])};
-}
-
 [[noreturn]] void exec_du(const std::string& path, int out) {
   // dup2 clears O_CLOEXEC on 1; stdin and stderr go to /dev/null (du names
   // each file that vanished under it, which says nothing about the total).
@@ -49,7 +43,7 @@ std::string bytes_text(uint64_t b) {
 
 Result<uint64_t> disk_usage(const std::string& path) {
   std::string who = "du " + quote(path);
-  auto out = make_pipe();
+  auto out = sys::pipe();
   if (!out) return std::unexpected(std::move(out.error()).context(who));
   auto child = sys::fork_with_pidfd();
   if (!child) return std::unexpected(std::move(child.error()).context(who));
@@ -80,7 +74,7 @@ std::string disk_limitation(uint64_t usage, uint64_t limit) {
 
 Result<std::unique_ptr<DiskWatcher>> DiskWatcher::start(
     spec::DiskWatch watch, std::function<void(const std::string&)> exceeded) {
-  auto stop = make_pipe();
+  auto stop = sys::pipe();
   if (!stop) return std::unexpected(std::move(stop.error()).context("disk watch"));
   std::unique_ptr<DiskWatcher> w(new DiskWatcher(std::move(watch), std::move(exceeded)));
   w->stop_read_ = std::move(stop->first);

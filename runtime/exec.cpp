@@ -126,9 +126,9 @@ Result<pid_t> enter_container(const ChildContext& ctx) {
   MCRUN_CHECK(sys::close_fds_except(keep));
   // Stage 2 starts once stage 1 has exited (EOF on this pipe), so whatever it
   // reports comes after stage 1's Ready.
-  int order[2];
-  if (::pipe2(order, O_CLOEXEC) < 0) return fail_errno("pipe2");
-  UniqueFd wait_end(order[0]), stage1_end(order[1]);
+  auto order = sys::pipe();
+  if (!order) return std::unexpected(order.error());
+  auto& [wait_end, stage1_end] = *order;
   auto child = sys::clone3_fork(CLONE_PARENT);
   if (!child) return std::unexpected(std::move(child.error()).context("clone into the container"));
   if (child->pid == 0) {

@@ -157,6 +157,12 @@ Result<std::pair<UniqueFd, UniqueFd>> socketpair(int type) {
   return std::pair{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
+Result<std::pair<UniqueFd, UniqueFd>> pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) < 0) return fail_errno("pipe2");
+  return std::pair{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
 Result<UniqueFd> connect_unix(const std::string& path, int type) {
   auto sock = socket(AF_UNIX, type);
   if (!sock) return sock;

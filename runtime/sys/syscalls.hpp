@@ -44,6 +44,8 @@ std::string fd_path(int fd);  // "/proc/self/fd/N": for mount(2) onto a resolved
 
 Result<UniqueFd> socket(int domain, int type);
 Result<std::pair<UniqueFd, UniqueFd>> socketpair(int type);
+// pipe2(O_CLOEXEC): {read end, write end}.
+Result<std::pair<UniqueFd, UniqueFd>> pipe();
 // A unix socket of `type` connected to `path` (at most 107 bytes).
 Result<UniqueFd> connect_unix(const std::string& path, int type);
 Result<> flock(int fd, int op);  // op LOCK_EX / LOCK_SH (| LOCK_NB)
