@@ -25,11 +25,13 @@
 #include "runtime/mount/mount_apply.hpp"
 #include "runtime/mount/mount_plan.hpp"
 #include "runtime/pid_file.hpp"
+#include "runtime/process/id_map.hpp"
 #include "runtime/process/init.hpp"
 #include "runtime/process/lsm.hpp"
 #include "runtime/process/namespaces.hpp"
 #include "runtime/process/process_setup.hpp"
 #include "runtime/process/sync.hpp"
+#include "runtime/rootless.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sys/child.hpp"
 #include "runtime/sys/proc.hpp"
@@ -62,15 +64,6 @@ Result<UniqueFd> listen_unix(int dir_fd, const char* name) {
     return fail_errno("bind the start socket");
   if (::listen(sock->get(), 4) < 0) return fail_errno("listen on the start socket");
   return sock;
-}
-
-Result<> write_id_map(pid_t pid, const char* file, const std::vector<spec::IdMapping>& maps) {
-  if (maps.empty()) return {};
-  std::string text;
-  for (const auto& m : maps)
-    text += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " +
-            std::to_string(m.size) + "\n";
-  return sys::write_file("/proc/" + std::to_string(pid) + "/" + file, text);
 }
 
 // The name of our effective uid, as runc's list shows it. Read from
@@ -257,8 +250,14 @@ Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
 
 // The container's cgroup, when it gets one; its resources checked against
 // what this cgroup version can apply.
-Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std::string& id) {
+Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std::string& id,
+                                          bool rootless) {
   if (!wants_cgroup(config)) return std::optional<Cgroup>{};
+  if (rootless) {
+    auto wanted = rootless_wants_cgroup(config);
+    if (!wanted) return std::unexpected(wanted.error());
+    if (!*wanted) return std::optional<Cgroup>{};
+  }
   auto path = cgroup_path(config, id);
   if (!path) return std::unexpected(path.error());
   std::optional<Cgroup> cgroup(std::in_place, *path);
@@ -284,10 +283,7 @@ Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config&
     MCRUN_CHECK(make_cgroup(*to_join, config));
     MCRUN_CHECK_CTX(to_join->add(pid), "join the cgroup");
   }
-  if (config.linux) {
-    MCRUN_CHECK_CTX(write_id_map(pid, "uid_map", config.linux->uid_mappings), "uidMappings");
-    MCRUN_CHECK_CTX(write_id_map(pid, "gid_map", config.linux->gid_mappings), "gidMappings");
-  }
+  if (config.linux) MCRUN_CHECK(write_id_maps(pid, *config.linux));
   if (config.process->oom_score_adj)
     MCRUN_CHECK_CTX(sys::write_file("/proc/" + std::to_string(pid) + "/oom_score_adj",
                                     std::to_string(*config.process->oom_score_adj)),
@@ -367,7 +363,7 @@ Result<Plan> make_plan(const CreateOptions& opts, const Bundle& bundle) {
     if (!trees) return std::unexpected(std::move(trees.error()).context("config.json: /mounts"));
     plan.shared_trees = std::move(*trees);
   }
-  auto cgroup = plan_cgroup(config, opts.id);
+  auto cgroup = plan_cgroup(config, opts.id, opts.rootless);
   if (!cgroup) return std::unexpected(cgroup.error());
   plan.cgroup = std::move(*cgroup);
   if (config.linux && config.linux->seccomp) {

@@ -20,10 +20,9 @@ struct CreateOptions {
   int console_fd = -1;  // instead of console_socket: a connected socket (foreground `run`)
   bool no_pivot = false;
   int preserve_fds = 0;
-  int listen_fds = 0;
-  std::function<void(const std::string&)>
-      debug;  // --debug messages, if wanted  // LISTEN_FDS from the caller: set
-              // LISTEN_FDS/LISTEN_PID for the process
+  int listen_fds = 0;     // LISTEN_FDS from the caller: set LISTEN_FDS/LISTEN_PID for the process
+  bool rootless = false;  // runtime/rootless.hpp: no cgroup unless one is delegated
+  std::function<void(const std::string&)> debug;  // --debug messages, if wanted
 };
 
 struct CreatedContainer {

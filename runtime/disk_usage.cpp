@@ -1,32 +1,17 @@
 #include "runtime/disk_usage.hpp"
 
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <charconv>
-#include <cstdio>
 
-#include "runtime/sys/raw.hpp"
+#include "runtime/sys/run_program.hpp"
 #include "runtime/sys/syscalls.hpp"
 
 namespace mcrun::runtime {
 namespace {
 
 using sys::UniqueFd;
-
-[[noreturn]] void exec_du(const std::string& path, int out) {
-  // dup2 clears O_CLOEXEC on 1; stdin and stderr go to /dev/null (du names
-  // each file that vanished under it, which says nothing about the total).
-  int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(null, 2) < 0 || ::dup2(out, 1) < 0) ::_exit(126);
-  ::signal(SIGPIPE, SIG_DFL);
-  const char* argv[] = {"du", "-k", "-s", "--", path.c_str(), nullptr};
-  const char* envp[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", nullptr};
-  ::execve("/usr/bin/du", const_cast<char**>(argv), const_cast<char**>(envp));
-  ::_exit(127);
-}
 
 // Mesos's Bytes printing: the largest unit that divides evenly.
 std::string bytes_text(uint64_t b) {
@@ -43,27 +28,17 @@ std::string bytes_text(uint64_t b) {
 
 Result<uint64_t> disk_usage(const std::string& path) {
   std::string who = "du " + quote(path);
-  auto out = sys::pipe();
-  if (!out) return std::unexpected(std::move(out.error()).context(who));
-  auto child = sys::fork_with_pidfd();
-  if (!child) return std::unexpected(std::move(child.error()).context(who));
-  if (child->pid == 0) exec_du(path, out->second.get());
-  out->second.reset();
-  std::string text;
-  char buf[256];
-  for (ssize_t n; (n = ::read(out->first.get(), buf, sizeof buf)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    if (text.size() < 4096) text.append(buf, static_cast<size_t>(n));
-  }
-  auto status = sys::wait_pid(child->pid);
-  if (!status) return std::unexpected(std::move(status.error()).context(who));
+  // stderr is dropped: du names each file that vanished under it, which says
+  // nothing about the total.
+  auto r = sys::run_program({"/usr/bin/du", "-k", "-s", "--", path}, false);
+  if (!r) return std::unexpected(std::move(r.error()).context(who));
   // A total is printed even when du met files that vanished (status 1): it
   // still counts what exists, so it is used, as a bound from below.
+  const std::string& text = r->output;
   uint64_t kb;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), kb);
   if (ec != std::errc() || p == text.data() || *p != '\t')
-    return fail(who + " printed no total (status " + std::to_string(sys::exit_code_of(*status)) +
+    return fail(who + " printed no total (status " + std::to_string(sys::exit_code_of(r->status)) +
                 ")");
   return kb * 1024;
 }

@@ -303,4 +303,10 @@ Result<Process> load_process_text(std::string_view text, std::string_view file =
 // runc spec's default config (busybox-friendly, rootfs "rootfs").
 Config default_config();
 
+// `spec --rootless` (runc's ToRootless): a user namespace mapping root to
+// `uid`/`gid` alone, no network namespace, /sys bound from the host (a new
+// sysfs needs a network namespace of one's own), no uid=/gid= mount options
+// (those ids are not mapped), no resources.
+void make_rootless(Config& c, uint32_t uid, uint32_t gid);
+
 }  // namespace mcrun::spec

@@ -47,4 +47,24 @@ Config default_config() {
   return c;
 }
 
+void make_rootless(Config& c, uint32_t uid, uint32_t gid) {
+  if (!c.linux) c.linux = Linux{};
+  Linux& l = *c.linux;
+  std::erase_if(l.namespaces,
+                [](const Namespace& n) { return n.type == "network" || n.type == "user"; });
+  l.namespaces.push_back({"user", std::nullopt});
+  l.uid_mappings = {{0, uid, 1}};
+  l.gid_mappings = {{0, gid, 1}};
+  l.resources.reset();
+  for (auto& m : c.mounts) {
+    if (m.destination == "/sys") {
+      m = Mount{"/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"}};
+      continue;
+    }
+    std::erase_if(m.options, [](const std::string& o) {
+      return o.starts_with("uid=") || o.starts_with("gid=");
+    });
+  }
+}
+
 }  // namespace mcrun::spec

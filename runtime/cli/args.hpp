@@ -46,6 +46,7 @@ struct Globals {
   std::string log_format = "text";
   bool debug = false;
   bool systemd_cgroup = false;
+  bool rootless = false;  // --rootless, or detected (runtime/rootless.hpp)
 };
 
 struct Verb {

@@ -32,6 +32,7 @@ Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args
   MCRUN_CHECK(expect_positionals(args, 1, usage));
   runtime::CreateOptions o;
   o.state_root = g.root;
+  o.rootless = g.rootless;
   o.id = args.positionals()[0];
   o.bundle = args.value("bundle", ".");
   o.pid_file = args.value("pid-file");

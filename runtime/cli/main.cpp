@@ -14,6 +14,7 @@
 #include "runtime/cli/args.hpp"
 #include "runtime/cli/help.hpp"
 #include "runtime/cli/log.hpp"
+#include "runtime/rootless.hpp"
 #include "runtime/sealed_exe.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/warn.hpp"
@@ -32,7 +33,10 @@ const std::vector<const Verb*>& all_verbs() {
 
 const std::vector<FlagSpec>& global_flags() {
   static const std::vector<FlagSpec> f = {
-      {"root", {}, true, "DIR  state directory (default: /run/mcrun)"},
+      {"root",
+       {},
+       true,
+       "DIR  state directory (default: /run/mcrun; rootless: $XDG_RUNTIME_DIR/mcrun)"},
       {"log", {}, true, "FILE  append log lines (errors, --debug) to FILE"},
       {"log-format",
        {},
@@ -40,7 +44,11 @@ const std::vector<FlagSpec>& global_flags() {
        "FORMAT  text or json (one {\"level\",\"msg\",\"time\"} object per line)"},
       {"debug", {}, false, "log debug messages"},
       {"systemd-cgroup", {}, false, "use systemd to manage cgroups (needs a running systemd)"},
-      {"rootless", {}, true, "VALUE  accepted for runc compatibility; mcrun runs as root"},
+      {"rootless",
+       {},
+       true,
+       "true|false|auto  rootless mode: no cgroup unless one is delegated (default auto: not "
+       "root, or root of a user namespace)"},
       {"criu", {}, true, "PATH  accepted for runc compatibility; checkpointing is not supported"},
       {"help", {"h"}, false, "show help"},
       {"version", {"v"}, false, "print the version"},
@@ -78,7 +86,22 @@ int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
     return 1;
   }
   Globals globals;
-  globals.root = g->value("root", runtime::kDefaultStateRoot);
+  auto rootless = runtime::parse_rootless(g->value("rootless", "auto"));
+  if (!rootless) {
+    log_error(rootless.error().what());
+    return 1;
+  }
+  globals.rootless = *rootless;
+  if (g->has("root")) {
+    globals.root = g->value("root");
+  } else {
+    auto root = runtime::default_state_root(globals.rootless);
+    if (!root) {
+      log_error(root.error().what());
+      return 1;
+    }
+    globals.root = *root;
+  }
   globals.log = g->value("log");
   globals.log_format = g->value("log-format", "text");
   globals.debug = g->has("debug");

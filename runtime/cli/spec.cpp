@@ -13,7 +13,9 @@ Result<int> run(const Globals&, const Args& args) {
   std::string path = args.value("bundle", ".") + "/config.json";
   if (::access(path.c_str(), F_OK) == 0)
     return fail("file " + quote(path) + " exists; remove it first");
-  std::string text = spec::emit_config(spec::default_config()).dump(2) + "\n";
+  spec::Config c = spec::default_config();
+  if (args.has("rootless")) spec::make_rootless(c, ::geteuid(), ::getegid());
+  std::string text = spec::emit_config(c).dump(2) + "\n";
   MCRUN_CHECK(sys::write_file(path, text, 0644));
   return 0;
 }
@@ -22,8 +24,13 @@ Result<int> run(const Globals&, const Args& args) {
 const Verb& spec_verb() {
   static const Verb v{"spec",
                       "write a default config.json (busybox-friendly, rootfs \"rootfs\")",
-                      "spec [--bundle DIR]",
-                      {{"bundle", {"b"}, true, "DIR  where to write config.json (default: .)"}},
+                      "spec [--bundle DIR] [--rootless]",
+                      {{"bundle", {"b"}, true, "DIR  where to write config.json (default: .)"},
+                       {"rootless",
+                        {},
+                        false,
+                        "for an unprivileged user: a user namespace mapping root to you, no "
+                        "network namespace, /sys bound, no cgroup limits"}},
                       run};
   return v;
 }

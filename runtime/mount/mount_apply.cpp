@@ -112,6 +112,21 @@ Result<> after_mount(const MountOp& op, int root_fd) {
   return set_propagation(mounted->get(), op.propagation, op.propagation_recursive);
 }
 
+// A new sysfs needs CAP_SYS_ADMIN over the network namespace, so a user
+// namespace without a network namespace of its own (a rootless container
+// sharing the host's network) gets EPERM; then the host's /sys is bound
+// instead, with the mount's flags, as `spec --rootless` (and runc's) writes it
+// and as crun falls back. Nothing more is shown than the user sees already.
+Result<> bind_host_sysfs(const MountOp& op, int target_fd) {
+  uint64_t attrs = 0;
+  for (auto [flag, attr] : {std::pair{MS_RDONLY, MOUNT_ATTR_RDONLY},
+                            {MS_NOSUID, MOUNT_ATTR_NOSUID},
+                            {MS_NODEV, MOUNT_ATTR_NODEV},
+                            {MS_NOEXEC, MOUNT_ATTR_NOEXEC}})
+    if (op.flags & flag) attrs |= attr;
+  return bind_tree("/sys", target_fd, true, attrs, 0, 0, false);
+}
+
 Result<> apply_filesystem(const MountOp& op, int root_fd, bool create) {
   auto target =
       open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);
@@ -125,8 +140,11 @@ Result<> apply_filesystem(const MountOp& op, int root_fd, bool create) {
     covered = std::move(*fd);
   }
   const char* source = op.source.empty() ? op.fstype.c_str() : op.source.c_str();
-  MCRUN_CHECK(sys::mount(source, sys::fd_path(target->get()), op.fstype.c_str(), op.flags,
-                         op.data.empty() ? nullptr : op.data.c_str()));
+  auto mounted = sys::mount(source, sys::fd_path(target->get()), op.fstype.c_str(), op.flags,
+                            op.data.empty() ? nullptr : op.data.c_str());
+  if (!mounted && mounted.error().code == EPERM && op.fstype == "sysfs")
+    return bind_host_sysfs(op, target->get());
+  if (!mounted) return std::unexpected(mounted.error());
   if (covered) {
     // Resolved again: now it crosses into the new tmpfs.
     auto top = open_in_root(root_fd, op.destination);

@@ -221,10 +221,14 @@ void container_init(const InitContext& ctx) {
   ::setsid();
   // If `mcrun create` dies before the container exists, so does its init
   // (until Commit; see sync.hpp).
-  begin_container_child();
+  const spec::Namespace* user =
+      ctx.config->linux ? ctx.config->linux->find_namespace("user") : nullptr;
+  const bool parent_writes_maps = ::geteuid() != 0 && user && !user->path;
+  begin_container_child(parent_writes_maps);
 
   auto go = sync_expect(ctx.sync_fd, SyncType::Go, "mcrun create");
   if (!go) _exit(1);
+  if (parent_writes_maps) end_dumpable_window();
   auto exe = prepare(ctx, go->text);
   if (!exe) report_and_exit(ctx.sync_fd, exe.error(), 1);
   if (!sync_send(ctx.sync_fd, SyncMessage{SyncType::Ready, 0, 0, {}})) _exit(1);

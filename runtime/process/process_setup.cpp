@@ -17,14 +17,16 @@
 
 namespace mcrun::runtime {
 
-void begin_container_child() {
+void begin_container_child(bool dumpable_until_go) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  ::prctl(PR_SET_DUMPABLE, 0);
+  if (!dumpable_until_go) ::prctl(PR_SET_DUMPABLE, 0);
   for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
+
+void end_dumpable_window() { ::prctl(PR_SET_DUMPABLE, 0); }
 
 Result<std::string> find_executable(const std::string& arg0, const std::vector<std::string>& env) {
   auto executable = [](const std::string& p) {

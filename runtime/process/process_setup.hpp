@@ -20,7 +20,12 @@ namespace mcrun::runtime {
 // until then: /proc/<pid>/exe and ptrace stay out of the container's reach,
 // part of the CVE-2019-5736 defence; execve resets it), and none of the
 // runtime's signal dispositions or blocked signals leak into the container.
-void begin_container_child();
+// `dumpable_until_go`: an unprivileged parent writes the new user
+// namespace's id maps, which it can only open while the child is dumpable
+// (else /proc/<pid>/ belongs to root); the child turns non-dumpable once Go
+// says the maps are written (end_dumpable_window), as runc's nsexec does.
+void begin_container_child(bool dumpable_until_go = false);
+void end_dumpable_window();
 
 Result<std::string> find_executable(const std::string& arg0, const std::vector<std::string>& env);
 

@@ -153,7 +153,10 @@ void Container::SetUp() {
 }
 
 void Container::TearDown() {
-  // Whatever the test left running goes now; then nothing may remain.
+  // Whatever the test left running goes now (as root, whoever made it);
+  // then nothing may remain.
+  as_user_.clear();
+  default_root_ = false;
   if (fs::exists(state_))
     for (const auto& e : fs::directory_iterator(state_))
       mcrun({"delete", "--force", e.path().filename()});
@@ -203,7 +206,9 @@ Output Container::mcrun_at(const std::string& binary, std::vector<std::string> a
     if (!id.empty() && id != "." && id != ".." && id.find('/') == std::string::npos)
       ids_.push_back(id);
   }
-  args.insert(args.begin(), {binary, "--root", state_});
+  if (!default_root_) args.insert(args.begin(), {"--root", state_});
+  args.insert(args.begin(), binary);
+  args.insert(args.begin(), as_user_.begin(), as_user_.end());
   std::string out_path = tmp_ + "/.out", err_path = tmp_ + "/.err", in_path = tmp_ + "/.in";
   write_file(in_path, stdin_text);
   // Only async-signal-safe calls after fork (the test binary may have threads).

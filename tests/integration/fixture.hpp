@@ -95,6 +95,10 @@ class Container : public ::testing::Test {
       ids_;  // every container id this test created: the leak check looks at these
   // Puts tests/integration/attacker.cpp's executable at /bin/attacker.
   void install_attacker();
+  // When set, mcrun runs through this command prefix (e.g. setpriv to
+  // another user), and without --root if default_root_ (its own default).
+  std::vector<std::string> as_user_;
+  bool default_root_ = false;
 };
 
 }  // namespace mcrun::it
