@@ -92,6 +92,7 @@ Result<> update_container(const std::string& root, const std::string& id,
   if (c->record.cgroup_path.empty())
     return fail("container " + quote(id) + " has no cgroup (POSIX mode): nothing to update");
   Cgroup cg(c->record.cgroup_path);
+  if (c->record.rootless) cg.without_device_rules();
   if (auto p = spec::validate_for_cgroup(resources, cg.layout() == CgroupLayout::V2); !p.empty()) {
     for (auto& problem : p)
       problem.pointer = problem.pointer.substr(std::string("/linux/resources").size());

@@ -261,6 +261,7 @@ Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std:
   auto path = cgroup_path(config, id);
   if (!path) return std::unexpected(path.error());
   std::optional<Cgroup> cgroup(std::in_place, *path);
+  if (rootless) cgroup->without_device_rules();
   if (config.linux->resources)
     if (auto p = spec::validate_for_cgroup(*config.linux->resources,
                                            cgroup->layout() == CgroupLayout::V2);
@@ -306,6 +307,7 @@ spec::Record initial_record(const CreateOptions& opts, const Bundle& bundle, pid
   // Only a pid namespace it made dies with the init; a joined one is shared.
   record.own_pid_namespace = own_pid_namespace;
   record.cgroup_path = cgroup ? cgroup->path() : "";
+  record.rootless = opts.rootless;
   record.config = bundle.config;
   return record;
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "runtime/state_store.hpp"
 #include "runtime/sys/syscalls.hpp"
 
 namespace mcrun::runtime {
@@ -43,14 +44,14 @@ Result<bool> parse_rootless(const std::string& value) {
 }
 
 Result<std::string> default_state_root(bool rootless) {
-  if (!rootless) return std::string("/run/mcrun");
+  if (!rootless) return std::string(kDefaultStateRoot);
   if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg && xdg[0] == '/')
     return std::string(xdg) + "/mcrun";
   std::string user_dir = "/run/user/" + std::to_string(::geteuid());
   struct stat st;
   if (::stat(user_dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid())
     return user_dir + "/mcrun";
-  if (::geteuid() == 0) return std::string("/run/mcrun");  // root of a user namespace
+  if (::geteuid() == 0) return std::string(kDefaultStateRoot);  // root of a user namespace
   return fail("rootless: no directory for the state: set XDG_RUNTIME_DIR or pass --root DIR");
 }
 

@@ -12,6 +12,7 @@ packages=(
   runc                               # the converted bundle must also run under runc
   procps                             # ps, for the demo
   podman containerd                  # end-to-end tests: real clients driving mcrun
+  uidmap                             # rootless: newuidmap/newgidmap for podman and mcrun
   containernetworking-plugins python3-grpcio  # the CRI scenario: pod network, CRI client
   bsdutils                           # script(1): a terminal for the tty tests
   man-db                             # the installed man pages are checked with man(1)

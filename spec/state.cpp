@@ -46,6 +46,7 @@ Json emit_record(const Record& r) {
   j["mcrun"] = {{"initStartTime", r.init_start_time},
                 {"ownPidNamespace", r.own_pid_namespace},
                 {"cgroupPath", r.cgroup_path},
+                {"rootless", r.rootless},
                 {"config", emit_config(r.config)}};
   return j;
 }
@@ -75,6 +76,7 @@ Result<Record> parse_record(std::string_view text) {
     r.init_start_time = mr.u64("initStartTime", true).value_or(0);
     r.own_pid_namespace = mr.boolean("ownPidNamespace").value_or(false);
     r.cgroup_path = mr.string("cgroupPath").value_or("");
+    r.rootless = mr.boolean("rootless").value_or(false);
     if (const Json* c = mr.object("config", true)) r.config = parse_config(*c, p);
   }
   if (!p.empty()) return fail(format_problems("state.json", p));

@@ -49,6 +49,7 @@ struct Record {
   bool own_pid_namespace =
       false;                // a pid namespace it created: init death kills every process in it
   std::string cgroup_path;  // relative to each hierarchy's root; empty if none
+  bool rootless = false;    // made rootless: its (delegated) cgroup has no device rules
   Config config;            // for hooks at start/delete and for exec
   bool operator==(const Record&) const = default;
 };

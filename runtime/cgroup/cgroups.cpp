@@ -161,6 +161,7 @@ Result<> Cgroup::write(const CgroupWrite& w) const {
 Result<> Cgroup::apply(const spec::Resources& r) const {
   auto writes = layout_ == CgroupLayout::V2 ? plan_v2(r) : plan_v1(r);
   for (const auto& w : writes) {
+    if (!device_rules_ && w.controller == "devices") continue;
     // Under the BFQ scheduler the weights are blkio.bfq.weight{,_device}.
     if ((w.file == "blkio.weight" || w.file == "blkio.weight_device") &&
         ::access(dir("blkio").c_str(), F_OK) == 0 &&
@@ -171,7 +172,7 @@ Result<> Cgroup::apply(const spec::Resources& r) const {
     }
     MCRUN_CHECK(write(w));
   }
-  if (layout_ == CgroupLayout::V2) {
+  if (layout_ == CgroupLayout::V2 && device_rules_) {
     std::vector<spec::DeviceRule> rules = r.devices;
     const auto& defaults = default_device_rules();
     rules.insert(rules.end(), defaults.begin(), defaults.end());

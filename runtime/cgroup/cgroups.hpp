@@ -34,6 +34,11 @@ class Cgroup {
   Cgroup(std::string path, std::string root = kRoot);
 
   CgroupLayout layout() const { return layout_; }
+  // A rootless container's (delegated) cgroup: the device rules are not
+  // applied (loading a device program or writing devices.deny needs
+  // privilege; an unprivileged user cannot mknod, and only host nodes it may
+  // open are bound in).
+  void without_device_rules() { device_rules_ = false; }
   const std::string& path() const { return path_; }
 
   // mkdir -p in every hierarchy (v1: cpuset values copied down, or tasks
@@ -64,6 +69,7 @@ class Cgroup {
 
   std::string path_, root_;
   CgroupLayout layout_;
+  bool device_rules_ = true;
   mutable std::optional<std::vector<std::string>> hierarchies_;
 };
 

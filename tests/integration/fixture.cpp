@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -155,7 +156,7 @@ void Container::SetUp() {
 void Container::TearDown() {
   // Whatever the test left running goes now (as root, whoever made it);
   // then nothing may remain.
-  as_user_.clear();
+  as_user_.reset();
   default_root_ = false;
   if (fs::exists(state_))
     for (const auto& e : fs::directory_iterator(state_))
@@ -208,7 +209,11 @@ Output Container::mcrun_at(const std::string& binary, std::vector<std::string> a
   }
   if (!default_root_) args.insert(args.begin(), {"--root", state_});
   args.insert(args.begin(), binary);
-  args.insert(args.begin(), as_user_.begin(), as_user_.end());
+  std::vector<char*> envp;
+  for (auto& e : user_env_) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const uid_t uid = as_user_.value_or(0);
+  const std::string procs = user_cgroup_.empty() ? "" : user_cgroup_ + "/cgroup.procs";
   std::string out_path = tmp_ + "/.out", err_path = tmp_ + "/.err", in_path = tmp_ + "/.in";
   write_file(in_path, stdin_text);
   // Only async-signal-safe calls after fork (the test binary may have threads).
@@ -224,6 +229,19 @@ Output Container::mcrun_at(const std::string& binary, std::vector<std::string> a
     ::dup2(out, 1);
     ::dup2(err, 2);
     ::close_range(3, ~0U, 0);
+    if (uid != 0) {
+      if (!procs.empty()) {
+        int fd = ::open(procs.c_str(), O_WRONLY);
+        if (fd < 0 || ::write(fd, "0", 1) != 1) _exit(125);
+        ::close(fd);
+      }
+      // Leaving uid 0 clears every capability (no SECBIT_KEEP_CAPS).
+      if (::setgroups(0, nullptr) < 0 || ::setresgid(uid, uid, uid) < 0 ||
+          ::setresuid(uid, uid, uid) < 0)
+        _exit(126);
+      ::execve(argv[0], argv.data(), envp.data());
+      _exit(127);
+    }
     ::execv(argv[0], argv.data());
     _exit(127);
   }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -95,9 +96,12 @@ class Container : public ::testing::Test {
       ids_;  // every container id this test created: the leak check looks at these
   // Puts tests/integration/attacker.cpp's executable at /bin/attacker.
   void install_attacker();
-  // When set, mcrun runs through this command prefix (e.g. setpriv to
-  // another user), and without --root if default_root_ (its own default).
-  std::vector<std::string> as_user_;
+  // When set, mcrun runs as this uid (and gid, no groups, no capabilities)
+  // with only `user_env_` as its environment; without --root if
+  // default_root_ (its own default then).
+  std::optional<uid_t> as_user_;
+  std::vector<std::string> user_env_;
+  std::string user_cgroup_;  // if set, the cgroup v2 directory it runs in (a delegated one)
   bool default_root_ = false;
 };
 

@@ -1,6 +1,6 @@
 // Rootless: mcrun run by an ordinary user (a uid with no passwd entry, so
-// only a mapping of its own id is possible without newuidmap), through
-// setpriv. The bundle is `mcrun spec --rootless`, as that user writes it.
+// only a mapping of its own id is possible without newuidmap); the fixture
+// drops to it before exec. The bundle is `mcrun spec --rootless`, as that user writes it.
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -26,14 +26,8 @@ class Rootless : public Container {
     ASSERT_EQ(::chown(xdg_.c_str(), kUid, kUid), 0);
     ASSERT_EQ(::chown(bundle_.c_str(), kUid, kUid), 0);
     state_ = xdg_ + "/mcrun";
-    as_user_ = {"/usr/bin/setpriv",
-                "--reuid=" + std::to_string(kUid),
-                "--regid=" + std::to_string(kUid),
-                "--clear-groups",
-                "--inh-caps=-all",
-                "/usr/bin/env",
-                "-i",
-                "XDG_RUNTIME_DIR=" + xdg_};
+    as_user_ = kUid;
+    user_env_ = {"XDG_RUNTIME_DIR=" + xdg_, "PATH=/usr/bin:/bin"};
     default_root_ = true;
   }
   // `mcrun spec --rootless` written by the user, with these args.
@@ -112,8 +106,44 @@ TEST_F(Rootless, KillAndDeleteWorkWithoutACgroup) {
     EXPECT_FALSE(fs::exists(cgroup_dir("/mcrun/c1", ctl)));
 }
 
+// cgroup v2 delegation (cgroups(7), "Cgroup delegation"): root hands the user
+// a subtree (its directory, cgroup.procs, cgroup.subtree_control and
+// cgroup.threads chowned, controllers enabled), and the user's processes run
+// in a leaf of it. A cgroupsPath inside the subtree is then used, its limits
+// applied, and it is removed on delete.
+TEST_F(Rootless, ADelegatedCgroupV2SubtreeTakesTheLimits) {
+  if (!cgroup_v2()) GTEST_SKIP() << "cgroup v2 only (scripts/vm-test.sh runs it)";
+  std::string rel = "/mcrun-delegated-" + std::to_string(::getpid());
+  std::string deleg = "/sys/fs/cgroup" + rel;
+  ASSERT_EQ(::mkdir(deleg.c_str(), 0755), 0);
+  write_file(deleg + "/cgroup.subtree_control", "+memory +pids");
+  for (const char* f : {"", "/cgroup.procs", "/cgroup.subtree_control", "/cgroup.threads"})
+    ASSERT_EQ(::chown((deleg + f).c_str(), kUid, kUid), 0) << f;
+  ASSERT_EQ(::mkdir((deleg + "/runtime").c_str(), 0755), 0);
+  ASSERT_EQ(::chown((deleg + "/runtime").c_str(), kUid, kUid), 0);
+  ASSERT_EQ(::chown((deleg + "/runtime/cgroup.procs").c_str(), kUid, kUid), 0);
+  user_cgroup_ = deleg + "/runtime";
+
+  Json c = rootless_config({"sleep", "1000"});
+  c["linux"]["cgroupsPath"] = rel + "/c1";
+  c["linux"]["resources"] = {{"memory", {{"limit", 64 << 20}}}, {"pids", {{"limit", 20}}}};
+  write_config(c);
+  auto r = mcrun({"create", "--bundle", bundle_, "c1"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_file(deleg + "/c1/memory.max"), "67108864\n");
+  EXPECT_EQ(read_file(deleg + "/c1/pids.max"), "20\n");
+  auto u = mcrun({"update", "--pids-limit", "30", "c1"});
+  EXPECT_EQ(u.code, 0) << u.err;
+  EXPECT_EQ(read_file(deleg + "/c1/pids.max"), "30\n");
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+  EXPECT_FALSE(fs::exists(deleg + "/c1"));
+  user_cgroup_.clear();
+  ::rmdir((deleg + "/runtime").c_str());
+  EXPECT_EQ(::rmdir(deleg.c_str()), 0);
+}
+
 TEST_F(Rootless, WithoutARuntimeDirectoryTheStateRootMustBeGiven) {
-  as_user_.back() = "HOME=/";  // no XDG_RUNTIME_DIR, and no /run/user/61234
+  user_env_ = {"HOME=/"};  // no XDG_RUNTIME_DIR, and no /run/user/61234
   auto r = mcrun({"list"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(
