@@ -98,7 +98,7 @@ std::vector<pid_t> session_tree(pid_t init, uint64_t start_time) {
 // other containers too.
 std::vector<pid_t> container_pids(const spec::Record& r) {
   if (!r.cgroup_path.empty())
-    if (auto pids = Cgroup(r.cgroup_path).pids()) return *pids;
+    if (auto pids = cgroup_of(r).pids()) return *pids;
   if (r.own_pid_namespace) return sys::pids_in_pid_namespace_of(r.state.pid);
   return session_tree(r.state.pid, r.init_start_time);
 }
@@ -108,7 +108,7 @@ bool posix_mode(const spec::Record& r) {
 }
 
 Result<> signal_all(const spec::Record& r, int sig) {
-  if (!r.cgroup_path.empty()) return Cgroup(r.cgroup_path).signal_all(sig);
+  if (!r.cgroup_path.empty()) return cgroup_of(r).signal_all(sig);
   for (pid_t p : container_pids(r))
     if (::kill(p, sig) < 0 && errno != ESRCH) return fail_errno("kill " + std::to_string(p));
   return {};
@@ -221,7 +221,7 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
   if (!spec::can_delete(c->status)) {
     if (!force) return fail(status_error(id, c->status, "delete", "stop it first, or use --force"));
     // Frozen tasks cannot act on SIGKILL: thaw a paused container first.
-    if (c->status == spec::Status::Paused) (void)Cgroup(c->record.cgroup_path).set_frozen(false);
+    if (c->status == spec::Status::Paused) (void)cgroup_of(c->record).set_frozen(false);
     auto fd = open_init(c->record);
     if (fd) {
       // Without its own pid namespace nothing kills the init's children for us.
@@ -243,7 +243,7 @@ Result<> delete_container(const std::string& root, const std::string& id, bool f
   // Stragglers of a container without its own pid namespace, and cgroups it
   // made below its own, go with its cgroup.
   if (!c->record.cgroup_path.empty())
-    MCRUN_CHECK_CTX(Cgroup(c->record.cgroup_path).destroy(), "delete " + id);
+    MCRUN_CHECK_CTX(cgroup_of(c->record).destroy(), "delete " + id);
   if (c->record.state.pid > 0) run_poststop_hooks(c->record.config, c->record.state);
   return c->dir.remove();
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/cgroup/cgroups.hpp"
 #include "runtime/container.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sys/fd.hpp"
@@ -22,6 +23,15 @@ namespace mcrun::runtime::detail {
 std::string not_running(const std::string& id, spec::Status s, std::string_view verb);
 std::string status_error(const std::string& id, spec::Status s, std::string_view verb,
                          std::string_view needs);
+
+// The container's cgroup as its record describes it: rootless (no device
+// rules) or a systemd scope (stopped on destroy).
+inline Cgroup cgroup_of(const spec::Record& r) {
+  Cgroup cg(r.cgroup_path);
+  if (r.rootless) cg.without_device_rules();
+  if (!r.systemd_unit.empty()) cg.managed_by_systemd(r.systemd_unit);
+  return cg;
+}
 
 struct Loaded {
   ContainerDir dir;

@@ -36,7 +36,7 @@ Result<> pause_container(const std::string& root, const std::string& id, bool pa
   auto want = pause ? spec::Status::Running : spec::Status::Paused;
   if (c->status != want && pause) return fail(not_running(id, c->status, "pause"));
   if (c->status != want) return fail(status_error(id, c->status, "resume", "it must be paused"));
-  return Cgroup(c->record.cgroup_path).set_frozen(pause);
+  return cgroup_of(c->record).set_frozen(pause);
 }
 
 Result<std::vector<pid_t>> container_processes(const std::string& root, const std::string& id) {
@@ -61,7 +61,7 @@ Result<Usage> UsageMonitor::sample() const {
     return fail("container " + quote(id) + " is stopped");
   Usage u;
   if (!record_.cgroup_path.empty()) {
-    u.stats = Cgroup(record_.cgroup_path).stats();
+    u.stats = cgroup_of(record_).stats();
     return u;
   }
   // POSIX mode: no cgroup, so add up the processes themselves from /proc.
@@ -91,8 +91,7 @@ Result<> update_container(const std::string& root, const std::string& id,
   if (c->status == spec::Status::Stopped) return fail(not_running(id, c->status, "update"));
   if (c->record.cgroup_path.empty())
     return fail("container " + quote(id) + " has no cgroup (POSIX mode): nothing to update");
-  Cgroup cg(c->record.cgroup_path);
-  if (c->record.rootless) cg.without_device_rules();
+  Cgroup cg = cgroup_of(c->record);
   if (auto p = spec::validate_for_cgroup(resources, cg.layout() == CgroupLayout::V2); !p.empty()) {
     for (auto& problem : p)
       problem.pointer = problem.pointer.substr(std::string("/linux/resources").size());

@@ -21,6 +21,7 @@
 #include "hooks/hook.hpp"
 #include "runtime/bundle.hpp"
 #include "runtime/cgroup/cgroups.hpp"
+#include "runtime/cgroup/systemd.hpp"
 #include "runtime/container.hpp"
 #include "runtime/mount/mount_apply.hpp"
 #include "runtime/mount/mount_plan.hpp"
@@ -251,16 +252,24 @@ Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
 // The container's cgroup, when it gets one; its resources checked against
 // what this cgroup version can apply.
 Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std::string& id,
-                                          bool rootless) {
+                                          bool rootless, bool systemd) {
   if (!wants_cgroup(config)) return std::optional<Cgroup>{};
   if (rootless) {
     auto wanted = rootless_wants_cgroup(config);
     if (!wanted) return std::unexpected(wanted.error());
     if (!*wanted) return std::optional<Cgroup>{};
   }
-  auto path = cgroup_path(config, id);
-  if (!path) return std::unexpected(path.error());
-  std::optional<Cgroup> cgroup(std::in_place, *path);
+  std::optional<Cgroup> cgroup;
+  if (systemd) {
+    auto scope = systemd_scope(config.linux->cgroups_path, id);
+    if (!scope) return std::unexpected(scope.error());
+    cgroup.emplace(scope->cgroup_path);
+    cgroup->managed_by_systemd(scope->unit);
+  } else {
+    auto path = cgroup_path(config, id);
+    if (!path) return std::unexpected(path.error());
+    cgroup.emplace(*path);
+  }
   if (rootless) cgroup->without_device_rules();
   if (config.linux->resources)
     if (auto p = spec::validate_for_cgroup(*config.linux->resources,
@@ -280,7 +289,15 @@ Result<> make_cgroup(const Cgroup& cgroup, const spec::Config& config) {
 // cgroup first unless it was cloned there (every byte and cycle it uses from
 // here on is accounted and limited), then its id maps and its OOM score.
 Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config& config) {
-  if (to_join) {
+  if (to_join && !to_join->systemd_unit().empty()) {
+    // systemd makes the scope with the init in it, then the files get
+    // every limit (also those it has no property for).
+    const spec::Resources none;
+    const spec::Resources& r = config.linux->resources ? *config.linux->resources : none;
+    MCRUN_CHECK(start_scope(scope_of(to_join->systemd_unit(), to_join->path()), pid, r,
+                            to_join->layout() == CgroupLayout::V2));
+    MCRUN_CHECK(to_join->apply(r));
+  } else if (to_join) {
     MCRUN_CHECK(make_cgroup(*to_join, config));
     MCRUN_CHECK_CTX(to_join->add(pid), "join the cgroup");
   }
@@ -308,6 +325,7 @@ spec::Record initial_record(const CreateOptions& opts, const Bundle& bundle, pid
   record.own_pid_namespace = own_pid_namespace;
   record.cgroup_path = cgroup ? cgroup->path() : "";
   record.rootless = opts.rootless;
+  record.systemd_unit = cgroup ? cgroup->systemd_unit() : "";
   record.config = bundle.config;
   return record;
 }
@@ -365,7 +383,7 @@ Result<Plan> make_plan(const CreateOptions& opts, const Bundle& bundle) {
     if (!trees) return std::unexpected(std::move(trees.error()).context("config.json: /mounts"));
     plan.shared_trees = std::move(*trees);
   }
-  auto cgroup = plan_cgroup(config, opts.id, opts.rootless);
+  auto cgroup = plan_cgroup(config, opts.id, opts.rootless, opts.systemd_cgroup);
   if (!cgroup) return std::unexpected(cgroup.error());
   plan.cgroup = std::move(*cgroup);
   if (config.linux && config.linux->seccomp) {
@@ -407,7 +425,9 @@ Result<Channels> open_channels(const CreateOptions& opts, const ContainerDir& di
 Result<UniqueFd> cgroup_before_clone(const Plan& plan, const ContainerDir& dir, Undo& undo,
                                      const spec::Config& config) {
   const Cgroup* cg = plan.cgroup ? &*plan.cgroup : nullptr;
-  if (!cg || cg->layout() != CgroupLayout::V2 || plan.ns.pid_ns) return UniqueFd{};
+  // A systemd scope is made by systemd, with the init in it, after the clone.
+  if (!cg || cg->layout() != CgroupLayout::V2 || plan.ns.pid_ns || !cg->systemd_unit().empty())
+    return UniqueFd{};
   MCRUN_CHECK_CTX(dir.save_init({0, 0, cg->path()}), "save the state");
   undo.cgroup = cg;
   MCRUN_CHECK(make_cgroup(*cg, config));

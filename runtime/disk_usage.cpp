@@ -30,7 +30,8 @@ Result<uint64_t> disk_usage(const std::string& path) {
   std::string who = "du " + quote(path);
   // stderr is dropped: du names each file that vanished under it, which says
   // nothing about the total.
-  auto r = sys::run_program({"/usr/bin/du", "-k", "-s", "--", path}, false);
+  const char* du = ::access("/usr/bin/du", X_OK) == 0 ? "/usr/bin/du" : "/bin/du";
+  auto r = sys::run_program({du, "-k", "-s", "--", path}, false);
   if (!r) return std::unexpected(std::move(r.error()).context(who));
   // A total is printed even when du met files that vanished (status 1): it
   // still counts what exists, so it is used, as a bound from below.
@@ -70,7 +71,13 @@ void DiskWatcher::loop() {
     if (n < 0 && errno == EINTR) continue;
     if (n != 0) return;  // stopped
     auto usage = disk_usage(watch_.path);
-    if (usage && watch_.limit && *usage > *watch_.limit) {
+    // A limit that can no longer be checked is not left unwatched: the
+    // container goes, and why is said.
+    if (!usage) {
+      exceeded_("the disk quota cannot be enforced: " + usage.error().what());
+      return;
+    }
+    if (watch_.limit && *usage > *watch_.limit) {
       exceeded_(disk_limitation(*usage, *watch_.limit));
       return;
     }

@@ -23,7 +23,8 @@ std::string disk_limitation(uint64_t usage, uint64_t limit);
 
 // Measures `watch.path` every `watch.interval` seconds on a thread of its own
 // and calls `exceeded` (once) with the limitation message when the usage is
-// above the limit. Stops (and joins) when destroyed.
+// above the limit, or says why it cannot be measured (du missing, the
+// sandbox gone). Stops (and joins) when destroyed.
 class DiskWatcher {
  public:
   static Result<std::unique_ptr<DiskWatcher>> start(

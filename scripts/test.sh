@@ -2,10 +2,11 @@
 # Quick start, command 2: install, build, and run every test: unit tests,
 # integration tests (real containers, as root), podman and containerd end to
 # end, the integration tests again on a cgroup v2 machine (Debian's kernel
-# under qemu: scripts/vm-test.sh), the unit and integration tests under
-# ASan+UBSan, and each fuzz target for FUZZ_SECONDS (default 60). Every stage
-# runs even after one failed; the closing line counts them all:
-# "N passed, N failed".
+# under qemu: scripts/vm-test.sh), the systemd cgroup driver on a Debian
+# guest with systemd as PID 1 (scripts/vm-systemd.sh), the unit and
+# integration tests under ASan+UBSan, and each fuzz target for FUZZ_SECONDS
+# (default 60). Every stage runs even after one failed; the closing line
+# counts them all: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "0 passed, 1 failed (setup)"; exit 1; }
@@ -39,6 +40,7 @@ stage() {
 
 stage "unit, integration and end-to-end tests" ctest --test-dir build --output-on-failure -j"$(nproc)"
 stage "integration tests on cgroup v2 (VM)" bash scripts/vm-test.sh build
+stage "the systemd cgroup driver (VM with systemd as PID 1)" bash scripts/vm-systemd.sh build
 stage "unit and integration tests under ASan+UBSan" bash scripts/sanitize.sh
 for target in fuzz_config fuzz_container_info fuzz_state; do
   stage "fuzzing $target" bash scripts/fuzz.sh "$target"

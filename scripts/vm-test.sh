@@ -17,31 +17,9 @@ filter=${2:-${MCRUN_VM_FILTER:-*}}
 filter="$filter:-ConvertRun.ImageRootfsRunsOnMcrunAndOnRunc"
 cache=${MCRUN_VM_CACHE:-/var/cache/mcrun-vm}
 
-need=()
-command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
-command -v cpio >/dev/null || need+=(cpio)
-command -v busybox >/dev/null || need+=(busybox-static)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "vm: installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null ||
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
-fi
-
-# The kernel the linux-image-amd64 metapackage points at, and overlay.ko
-# (a module in Debian's build; mcrun's sealed binary view uses overlayfs).
-image=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-[ -n "$image" ] || { echo "vm: cannot tell which kernel linux-image-amd64 depends on"; exit 1; }
-kdir=$cache/$image
-if [ ! -f "$kdir/vmlinuz" ] || [ ! -f "$kdir/loop.ko" ]; then
-  tmp=$(mktemp -d)
-  (cd "$tmp" && apt-get download -q "$image" >/dev/null 2>&1) || { apt-get update -qq && (cd "$tmp" && apt-get download -q "$image" >/dev/null); }
-  dpkg-deb -x "$tmp"/*.deb "$tmp/x"
-  mkdir -p "$kdir"
-  cp "$tmp"/x/boot/vmlinuz-* "$kdir/vmlinuz"
-  find "$tmp/x/lib/modules" \( -name overlay.ko -o -name loop.ko \) -exec cp {} "$kdir/" \;
-  rm -rf "$tmp"
-fi
+. scripts/vm-lib.sh
+vm_packages qemu-system-x86 cpio busybox-static
+vm_kernel "$cache"
 
 # The guest's files. The tests find mcrun, the attacker and busybox at the
 # paths compiled into them, so those paths are kept.
@@ -56,13 +34,7 @@ echo 'root:x:0:' > "$root/etc/group"
 cp "$kdir"/*.ko "$root/lib/modules/" 2>/dev/null || true
 # Host paths the converter tests bind from the shared filesystem.
 mkdir -p "$root"/{srv,opt,home,usr/share}
-put() {  # put FILE: the file, stripped, at its own path, with the libraries it loads
-  mkdir -p "$root$(dirname "$1")"
-  strip --strip-debug -o "$root$1" "$1"
-  { ldd "$1" 2>/dev/null || true; } | { grep -oE '/[^ ]+' || true; } | while read -r lib; do
-    mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"
-  done
-}
+put() { vm_put "$root" "$1"; }
 put "$build/bin/integration_tests"
 put "$build/bin/mcrun"
 put "$build/bin/attacker"
@@ -104,13 +76,7 @@ chmod 755 "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$root.initrd"
 trap 'rm -rf "$root" "$root.initrd"' EXIT
 
-# KVM when it really works (a /dev/kvm without nested virtualization aborts
-# at the first vCPU reset), else TCG.
-accel=tcg cpu=max
-if [ -w /dev/kvm ] && (echo quit | timeout 20 qemu-system-x86_64 -machine q35,accel=kvm -cpu host -display none \
-    -S -monitor stdio -serial none) >/dev/null 2>&1; then
-  accel=kvm cpu=host
-fi
+vm_accel
 log=$(mktemp)
 echo "vm: booting $image ($accel) for the integration tests on cgroup v2"
 timeout 1500 qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 2048 \

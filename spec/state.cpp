@@ -43,11 +43,9 @@ Json emit_state(const State& s) {
 Json emit_record(const Record& r) {
   Json j = emit_state(r.state);
   j["pid"] = r.state.pid;  // kept even when 0: the record is not the public view
-  j["mcrun"] = {{"initStartTime", r.init_start_time},
-                {"ownPidNamespace", r.own_pid_namespace},
-                {"cgroupPath", r.cgroup_path},
-                {"rootless", r.rootless},
-                {"config", emit_config(r.config)}};
+  j["mcrun"] = {{"initStartTime", r.init_start_time}, {"ownPidNamespace", r.own_pid_namespace},
+                {"cgroupPath", r.cgroup_path},        {"rootless", r.rootless},
+                {"systemdUnit", r.systemd_unit},      {"config", emit_config(r.config)}};
   return j;
 }
 
@@ -77,6 +75,7 @@ Result<Record> parse_record(std::string_view text) {
     r.own_pid_namespace = mr.boolean("ownPidNamespace").value_or(false);
     r.cgroup_path = mr.string("cgroupPath").value_or("");
     r.rootless = mr.boolean("rootless").value_or(false);
+    r.systemd_unit = mr.string("systemdUnit").value_or("");
     if (const Json* c = mr.object("config", true)) r.config = parse_config(*c, p);
   }
   if (!p.empty()) return fail(format_problems("state.json", p));

@@ -175,7 +175,8 @@ Result<std::string> cgroup_path(const spec::Config& c, const std::string& id) {
   if (p.empty()) return "/mcrun/" + id;
   if (p.find(':') != std::string::npos)
     return fail("config.json: /linux/cgroupsPath: " + quote(p) +
-                " is a systemd slice path; mcrun manages cgroupfs paths (\"/parent/name\")");
+                " is a systemd slice path: pass --systemd-cgroup, or give a cgroupfs path "
+                "(\"/parent/name\")");
   if (p.find("..") != std::string::npos)
     return fail("config.json: /linux/cgroupsPath: must not contain \"..\"");
   return p[0] == '/' ? p : "/" + p;

@@ -28,7 +28,7 @@ const std::vector<spec::DeviceRule>& default_device_rules();
 
 // The container's cgroup path: linux.cgroupsPath ("/a/b", or "a/b" taken
 // from the root) or /mcrun/<id>. The systemd form "slice:prefix:name" is an
-// error: mcrun drives cgroupfs only.
+// error here: it needs --systemd-cgroup (systemd.hpp).
 Result<std::string> cgroup_path(const spec::Config& c, const std::string& id);
 
 // A cgroup whenever the container has a namespace, resources or a

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "runtime/cgroup/device_filter.hpp"
+#include "runtime/cgroup/systemd.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
@@ -320,6 +321,8 @@ Result<> Cgroup::destroy() const {
     }));
     for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) MCRUN_CHECK(remove_cgroup_dir(*it));
   }
+  // The scope is empty now: systemd forgets it at once.
+  if (!systemd_unit_.empty()) MCRUN_CHECK(stop_scope(systemd_unit_));
   return {};
 }
 

@@ -39,6 +39,9 @@ class Cgroup {
   // privilege; an unprivileged user cannot mknod, and only host nodes it may
   // open are bound in).
   void without_device_rules() { device_rules_ = false; }
+  // A transient scope systemd made (systemd.hpp): destroy stops the unit too.
+  void managed_by_systemd(std::string unit) { systemd_unit_ = std::move(unit); }
+  const std::string& systemd_unit() const { return systemd_unit_; }
   const std::string& path() const { return path_; }
 
   // mkdir -p in every hierarchy (v1: cpuset values copied down, or tasks
@@ -70,6 +73,7 @@ class Cgroup {
   std::string path_, root_;
   CgroupLayout layout_;
   bool device_rules_ = true;
+  std::string systemd_unit_;
   mutable std::optional<std::vector<std::string>> hierarchies_;
 };
 

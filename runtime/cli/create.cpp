@@ -33,6 +33,7 @@ Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args
   runtime::CreateOptions o;
   o.state_root = g.root;
   o.rootless = g.rootless;
+  o.systemd_cgroup = g.systemd_cgroup;
   o.id = args.positionals()[0];
   o.bundle = args.value("bundle", ".");
   o.pid_file = args.value("pid-file");

@@ -43,7 +43,10 @@ const std::vector<FlagSpec>& global_flags() {
        true,
        "FORMAT  text or json (one {\"level\",\"msg\",\"time\"} object per line)"},
       {"debug", {}, false, "log debug messages"},
-      {"systemd-cgroup", {}, false, "use systemd to manage cgroups (needs a running systemd)"},
+      {"systemd-cgroup",
+       {},
+       false,
+       "cgroups are systemd scopes (cgroupsPath \"slice:prefix:name\"; needs systemd as PID 1)"},
       {"rootless",
        {},
        true,
@@ -132,13 +135,6 @@ int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
     return 1;
   }
   if (args->has("help")) return std::fputs(verb_help_text(*verb).c_str(), stdout), 0;
-  if (globals.systemd_cgroup) {
-    bool systemd = ::access("/run/systemd/system", F_OK) == 0;
-    log_error(
-        systemd ? "--systemd-cgroup: systemd cgroup management is not supported; use cgroupfs paths"
-                : "--systemd-cgroup: systemd is not running on this machine (use cgroupfs paths)");
-    return 1;
-  }
   if (verb->seals_self)
     if (auto sealed = runtime::reexec_sealed(raw_argv, environ); !sealed) {
       log_error(sealed.error().what());

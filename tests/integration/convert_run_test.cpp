@@ -265,6 +265,22 @@ TEST_F(ConvertRun, Mesos_DiskQuotaEnforcement_DiskUsageExceedsQuota) {
   EXPECT_EQ(mcrun({"state", "task"}).code, 1);  // deleted, as after any run
 }
 
+// A quota that can no longer be measured (here the task removed its own
+// sandbox, so du finds nothing to total) is not left unwatched either.
+TEST_F(ConvertRun, EnforcedDiskQuotaThatCannotBeMeasuredKillsTheTask) {
+  std::string sandbox = tmp_ + "/sandbox";
+  auto c = convert({"--isolation", "posix/cpu,posix/mem,disk/du", "--resources", "disk:1",
+                    "--enforce-container-disk-quota", "--container-disk-watch-interval", "1ms",
+                    "--", "/bin/sh", "-c", "cd / && rm -rf " + sandbox + " && sleep 1000"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  auto r = run_converted("task");
+  EXPECT_EQ(r.code, 137) << r.err;
+  EXPECT_NE(r.err.find("mcrun: run task: the disk quota cannot be enforced: du \"" + sandbox +
+                       "\" printed no total"),
+            std::string::npos)
+      << r.err;
+}
+
 // NoQuotaEnforcement and ResourceStatistics: not enforced, the task outgrows
 // its quota and keeps running; the usage and the limit are reported.
 TEST_F(ConvertRun, Mesos_DiskQuotaEnforcement_NoQuotaEnforcementAndResourceStatistics) {
@@ -327,31 +343,34 @@ TEST_F(ConvertRun, Mesos_NamespacesIsolatorTest_ShareAgentIPCNamespace) {
 }
 
 // Mesos's LinuxSeccompIsolatorTest: the agent's default profile
-// (--seccomp_profile_name, in --seccomp_config_dir) denies uname, so `uname`
-// fails (ROOT_SECCOMP_LaunchWithUnameDisabled); a task's own profile_name
-// overrides it (ROOT_SECCOMP_LaunchWithOverriddenProfile) and `unconfined`
-// turns it off (ROOT_SECCOMP_LaunchWithSeccompDisabled).
+// (--seccomp_profile_name, in --seccomp_config_dir) denies a syscall, so the
+// task fails (ROOT_SECCOMP_LaunchWithUnameDisabled, with mkdir here: busybox's
+// uname, in the cgroup v2 VM, ignores a failing uname(2)); a task's own
+// profile_name overrides it (ROOT_SECCOMP_LaunchWithOverriddenProfile) and
+// `unconfined` turns it off (ROOT_SECCOMP_LaunchWithSeccompDisabled).
 TEST_F(ConvertRun, Mesos_LinuxSeccompIsolatorTest_DefaultOverriddenAndUnconfined) {
   std::string dir = tmp_ + "/seccomp";
   fs::create_directories(dir);
-  write_file(dir + "/deny-uname.json", R"({"defaultAction": "SCMP_ACT_ALLOW",
+  write_file(dir + "/deny-mkdir.json", R"({"defaultAction": "SCMP_ACT_ALLOW",
       "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"]}],
-      "syscalls": [{"names": ["uname"], "action": "SCMP_ACT_ERRNO", "args": [], "includes": {}, "excludes": {}}]})");
+      "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "args": [], "includes": {}, "excludes": {}}]})");
   write_file(dir + "/allow-all.json", R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": []})");
   struct Case {
     const char* name;
     Json linux_info;
     int code;
   };
+  int n = 0;
   for (const auto& [name, linux_info, code] :
        {Case{"default profile", Json::object(), 1},
         Case{"overridden", {{"seccomp", {{"profile_name", "allow-all.json"}}}}, 0},
         Case{"unconfined", {{"seccomp", {{"unconfined", true}}}}, 0}}) {
     SCOPED_TRACE(name);
     Json info = {{"type", "MESOS"}, {"linux_info", linux_info}};
-    auto c = convert({"--container-info", info.dump(), "--isolation",
-                      "filesystem/linux,namespaces/pid", "--seccomp-config-dir", dir,
-                      "--seccomp-profile", "deny-uname.json", "--", "uname"});
+    auto c =
+        convert({"--container-info", info.dump(), "--isolation", "filesystem/linux,namespaces/pid",
+                 "--seccomp-config-dir", dir, "--seccomp-profile", "deny-mkdir.json", "--", "mkdir",
+                 tmp_ + "/probe" + std::to_string(n++)});
     ASSERT_EQ(c.code, 0) << c.err;
     auto r = run_converted();
     EXPECT_EQ(r.code, code) << r.err;

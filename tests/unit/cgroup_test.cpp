@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <map>
 
 #include "runtime/cgroup/cgroups.hpp"
+#include "runtime/cgroup/dbus.hpp"
+#include "runtime/cgroup/systemd.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -128,6 +132,92 @@ TEST(CgroupPlan, Paths) {
   EXPECT_FALSE(wants_cgroup(c));  // POSIX mode
   c.linux->resources = spec::Resources{};
   EXPECT_TRUE(wants_cgroup(c));  // limits without namespaces (Mesos's cgroups/* alone)
+}
+
+}  // namespace
+
+namespace {
+
+// runc's cgroupsPath for the systemd driver, as kubelet and containerd write it.
+TEST(SystemdScope, SlicePrefixName) {
+  auto s = systemd_scope("kubepods-besteffort-pod12.slice:cri-containerd:abc", "c1");
+  ASSERT_TRUE(s) << s.error().what();
+  EXPECT_EQ(s->unit, "cri-containerd-abc.scope");
+  EXPECT_EQ(s->slice, "kubepods-besteffort-pod12.slice");
+  EXPECT_EQ(s->cgroup_path,
+            "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod12.slice/"
+            "cri-containerd-abc.scope");
+  auto d = systemd_scope(std::nullopt, "c1");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->cgroup_path, "/system.slice/mcrun-c1.scope");
+  auto e = systemd_scope(":p:n", "c1");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->cgroup_path, "/system.slice/p-n.scope");
+  auto back = scope_of(s->unit, s->cgroup_path);
+  EXPECT_EQ(back.slice, s->slice);
+  for (const char* bad :
+       {"/mcrun/c1", "a:b", "x.slice:p:../n", "notaslice:p:n", "a--b.slice:p:n", "x.slice:p:n/m"})
+    EXPECT_FALSE(systemd_scope(std::string(bad), "c1")) << bad;
+}
+
+TEST(SystemdScope, UnitPropertiesPerCgroupVersion) {
+  auto props = [](bool v2) {
+    std::map<std::string, uint64_t> m;
+    for (const auto& p : unit_properties(sample(), v2)) m[p.name] = p.number;
+    return m;
+  };
+  auto v2 = props(true);
+  EXPECT_EQ(v2["MemoryMax"], 268435456u);
+  EXPECT_EQ(v2["CPUWeight"], shares_to_weight(1536));
+  EXPECT_EQ(v2["CPUQuotaPerSecUSec"], 1500000u);
+  EXPECT_EQ(v2["CPUQuotaPeriodUSec"], 100000u);
+  EXPECT_EQ(v2["TasksMax"], 64u);
+  auto v1 = props(false);
+  EXPECT_EQ(v1["MemoryLimit"], 268435456u);
+  EXPECT_EQ(v1["CPUShares"], 1536u);
+  EXPECT_FALSE(v1.contains("MemoryMax"));
+  spec::Resources odd;
+  odd.cpu = spec::Cpu{};
+  odd.cpu->quota = 12345;  // 123450 us a second: systemd keeps whole percents
+  odd.cpu->period = 100000;
+  odd.pids_limit = -1;
+  std::map<std::string, uint64_t> m;
+  for (const auto& p : unit_properties(odd, true)) m[p.name] = p.number;
+  EXPECT_EQ(m["CPUQuotaPerSecUSec"], 130000u);
+  EXPECT_EQ(m["TasksMax"], UINT64_MAX);
+}
+
+// The header of a call: 'l', METHOD_CALL, version 1, the body's length and
+// the serial, then the fields; the body starts 8-aligned.
+TEST(Dbus, CallEncoding) {
+  dbus::Writer w;
+  w.string("x.scope");
+  std::string m = dbus::encode_call({"org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                     "org.freedesktop.systemd1.Manager", "StopUnit", "s", w.data()},
+                                    7);
+  ASSERT_GE(m.size(), 16u);
+  EXPECT_EQ(m.substr(0, 4), std::string("l\x01\x00\x01", 4));
+  uint32_t body_len, serial, fields_len;
+  std::memcpy(&body_len, m.data() + 4, 4);
+  std::memcpy(&serial, m.data() + 8, 4);
+  std::memcpy(&fields_len, m.data() + 12, 4);
+  EXPECT_EQ(body_len, w.data().size());
+  EXPECT_EQ(serial, 7u);
+  size_t body_at = (16 + fields_len + 7) / 8 * 8;
+  EXPECT_EQ(m.size(), body_at + body_len);
+  EXPECT_EQ(m.substr(body_at), w.data());
+  EXPECT_NE(m.find("StopUnit"), std::string::npos);
+  // An array's length counts its elements, not the padding before them.
+  dbus::Writer a;
+  a.byte(1);
+  auto t = a.begin_array(8);
+  a.begin_struct();
+  a.u64(5);
+  a.end_array(t);
+  EXPECT_EQ(a.data().size(), 16u);
+  uint32_t len;
+  std::memcpy(&len, a.data().data() + 4, 4);
+  EXPECT_EQ(len, 8u);
 }
 
 }  // namespace

@@ -1,0 +1,49 @@
+// The systemd cgroup driver (--systemd-cgroup), as runc's: the container's
+// cgroup is a transient scope systemd makes (StartTransientUnit over D-Bus)
+// with the init in it and the limits systemd can express as unit properties
+// (so a daemon-reload keeps them); the scope is delegated to mcrun, which
+// writes every limit to the cgroup files as well, also those systemd has no
+// property for. delete stops the unit.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+#include "spec/config.hpp"
+#include "spec/error.hpp"
+
+namespace mcrun::runtime {
+
+struct SystemdScope {
+  std::string unit;   // "cri-containerd-abc.scope"
+  std::string slice;  // "kubepods-besteffort-pod1.slice"
+  std::string
+      cgroup_path;  // "/kubepods.slice/kubepods-besteffort.slice/.../cri-containerd-abc.scope"
+};
+
+// cgroupsPath "slice:prefix:name" (runc's form; an empty slice is
+// system.slice, no cgroupsPath is system.slice:mcrun:<id>). A slice name
+// nests by its dashes: "a-b.slice" lives in "a.slice".
+Result<SystemdScope> systemd_scope(const std::optional<std::string>& cgroups_path,
+                                   const std::string& id);
+
+// The unit properties for `r` on this cgroup version (v2: MemoryMax,
+// CPUWeight, ...; v1: MemoryLimit, CPUShares, ...), as (name, signature,
+// marshalled value) for the D-Bus call; exposed for the unit tests.
+struct UnitProperty {
+  std::string name, signature;
+  uint64_t number = 0;  // 't' and 'b' values
+};
+std::vector<UnitProperty> unit_properties(const spec::Resources& r, bool v2);
+
+// The scope of a unit whose cgroup is `cgroup_path` (its slice is the parent).
+SystemdScope scope_of(const std::string& unit, const std::string& cgroup_path);
+
+// Starts the scope with `pid` in it and waits until the kernel shows it there.
+Result<> start_scope(const SystemdScope& s, pid_t pid, const spec::Resources& r, bool v2);
+// Stops the unit (systemd kills what is left in it and removes the cgroup).
+Result<> stop_scope(const std::string& unit);
+
+}  // namespace mcrun::runtime

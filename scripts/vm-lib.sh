@@ -1,0 +1,55 @@
+# Shared by scripts/vm-test.sh and scripts/vm-systemd.sh: Debian's own
+# kernel unpacked into a cache (the host's /boot is untouched), the packages
+# the guests are built with, and qemu's accelerator.
+
+# vm_packages PKG...: installs what is missing (quietly).
+vm_packages() {
+  local need=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+  done
+  [ ${#need[@]} -eq 0 ] && return 0
+  echo "vm: installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null ||
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
+}
+
+# vm_kernel CACHE: sets $image (the kernel linux-image-amd64 points at) and
+# $kdir (its vmlinuz, overlay.ko and loop.ko: modules in Debian's build).
+vm_kernel() {
+  local cache=$1 tmp
+  image=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  [ -n "$image" ] || { echo "vm: cannot tell which kernel linux-image-amd64 depends on"; return 1; }
+  kdir=$cache/$image
+  if [ ! -f "$kdir/vmlinuz" ] || [ ! -f "$kdir/loop.ko" ]; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -q "$image" >/dev/null 2>&1) || { apt-get update -qq && (cd "$tmp" && apt-get download -q "$image" >/dev/null); }
+    dpkg-deb -x "$tmp"/*.deb "$tmp/x"
+    mkdir -p "$kdir"
+    cp "$tmp"/x/boot/vmlinuz-* "$kdir/vmlinuz"
+    find "$tmp/x/lib/modules" \( -name overlay.ko -o -name loop.ko \) -exec cp {} "$kdir/" \;
+    rm -rf "$tmp"
+  fi
+}
+
+# vm_accel: sets $accel and $cpu. KVM when it really works (a /dev/kvm
+# without nested virtualization aborts at the first vCPU reset), else TCG.
+vm_accel() {
+  accel=tcg cpu=max
+  if [ -w /dev/kvm ] && (echo quit | timeout 20 qemu-system-x86_64 -machine q35,accel=kvm -cpu host -display none \
+      -S -monitor stdio -serial none) >/dev/null 2>&1; then
+    accel=kvm cpu=host
+  fi
+}
+
+# vm_put ROOT FILE: the file, stripped, at its own path under ROOT, with the
+# libraries it loads that ROOT lacks.
+vm_put() {
+  local root=$1 file=$2 lib
+  mkdir -p "$root$(dirname "$file")"
+  strip --strip-debug -o "$root$file" "$file"
+  { ldd "$file" 2>/dev/null || true; } | { grep -oE '/[^ ]+' || true; } | while read -r lib; do
+    [ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"; }
+  done
+}

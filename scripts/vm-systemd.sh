@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The systemd cgroup driver where it is used: a cgroup v2 machine with
+# systemd as PID 1. The guest is a minimal Debian 12 made with debootstrap
+# from the package archive (systemd, dbus, containerd; cached), booted with
+# Debian's kernel under qemu from an initramfs that moves itself into a tmpfs
+# and hands over to systemd. A unit then runs the SystemdCgroup.* integration
+# tests (scopes, their properties, update, delete) and containerd with
+# SystemdCgroup = true running containers through mcrun and through runc.
+# Prints the results and "vm: N passed, N failed".
+#
+# Usage: scripts/vm-systemd.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$(realpath "${1:-build}")
+cache=${MCRUN_VM_CACHE:-/var/cache/mcrun-vm}
+. scripts/vm-lib.sh
+. tests/e2e/lib.sh
+vm_packages qemu-system-x86 cpio busybox-static debootstrap
+vm_kernel "$cache"
+
+# The Debian root, made once: debootstrap, then what a test guest never
+# reads (documentation, package caches) goes.
+base=$cache/systemd-root.tar
+if [ ! -f "$base" ]; then
+  tmp=$(mktemp -d "$cache/debootstrap.XXXXXX")
+  echo "vm: debootstrap bookworm (systemd, dbus, containerd) into the cache"
+  debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,containerd \
+    bookworm "$tmp/root" http://deb.debian.org/debian >"$tmp/log" 2>&1 ||
+    { tail -20 "$tmp/log"; rm -rf "$tmp"; exit 1; }
+  rm -rf "$tmp"/root/usr/share/{doc,man,locale,info} "$tmp"/root/var/cache/apt/archives/*.deb \
+    "$tmp"/root/var/lib/apt/lists/*
+  tar -C "$tmp/root" -cf "$base.part" . && mv "$base.part" "$base"
+  rm -rf "$tmp"
+fi
+
+root=$(mktemp -d)
+trap 'rm -rf "$root" "$root.initrd"' EXIT
+tar -C "$root" -xf "$base"
+# The tests find mcrun, the attacker and busybox at the paths compiled in.
+vm_put "$root" "$build/bin/integration_tests"
+vm_put "$root" "$build/bin/mcrun"
+vm_put "$root" "$build/bin/attacker"
+mkdir -p "$root$(dirname "$(command -v busybox)")"
+cp "$(command -v busybox)" "$root$(command -v busybox)"
+cp "$kdir"/*.ko "$root/root/"
+make_image_archive "$root/root" busybox='"Cmd":["sh"]' >/dev/null
+cp tests/e2e/lib.sh "$root/root/lib.sh"
+mkdir -p "$root/etc/containerd"
+cat > "$root/etc/containerd/config.toml" <<'TOML'
+version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+  SystemdCgroup = true
+TOML
+echo mcrun-systemd > "$root/etc/hostname"
+
+# Stage 1 (initramfs): into a tmpfs (pivot_root refuses the initramfs),
+# then systemd.
+cat > "$root/init" <<'INIT'
+#!/bin/sh
+mount -t tmpfs -o mode=755,size=90% tmpfs /mnt
+for d in /*; do case $d in /proc|/sys|/dev|/mnt|/run) mkdir -p /mnt$d ;; *) cp -a $d /mnt/ ;; esac; done
+exec switch_root /mnt /lib/systemd/systemd
+INIT
+chmod 755 "$root/init"
+
+# The tests, once the machine is up; their output goes to the serial console.
+cat > "$root/etc/systemd/system/mcrun-vm-tests.service" <<'UNIT'
+[Unit]
+Description=mcrun tests with systemd as PID 1
+After=containerd.service multi-user.target
+Wants=containerd.service
+[Service]
+Type=oneshot
+ExecStart=/bin/bash /root/tests.sh
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS0
+[Install]
+WantedBy=multi-user.target
+UNIT
+ln -s /etc/systemd/system/mcrun-vm-tests.service "$root/etc/systemd/system/multi-user.target.wants/"
+ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
+cat > "$root/root/tests.sh" <<TESTS
+#!/bin/bash
+cd /root
+. ./lib.sh
+echo "mcrun-vm: systemd \$(systemctl --version | head -1 | cut -d' ' -f2), kernel \$(uname -r), \$(stat -f -c %T /sys/fs/cgroup)"
+/usr/bin/busybox insmod /root/overlay.ko 2>/dev/null
+cd /tmp && $build/bin/integration_tests --gtest_filter='SystemdCgroup.*' --gtest_color=no 2>&1
+cd /root
+for i in \$(seq 50); do ctr version >/dev/null 2>&1 && break; sleep 0.2; done
+ctr image import --all-platforms images.tar >/dev/null 2>&1 || echo "FAIL ctr image import"
+for runtime in $build/bin/mcrun /usr/sbin/runc; do
+  name=\$(basename \$runtime)
+  out=\$(timeout 60 ctr run --rm --runc-binary \$runtime --runc-systemd-cgroup --cgroup system.slice:ctr:t-\$name \
+        localhost/busybox:e2e t-\$name sh -c 'cat /proc/self/cgroup; cat /sys/fs/cgroup/memory.max' 2>&1)
+  check "\$name: ctr run --runc-systemd-cgroup in its scope" "0::/system.slice/ctr-t-\$name.scope" "\$(echo "\$out" | head -1)"
+  check "\$name: the scope is gone after --rm" "inactive" "\$(systemctl show -p ActiveState --value ctr-t-\$name.scope)"
+  timeout 60 ctr run -d --runc-binary \$runtime --runc-systemd-cgroup --cgroup kubepods-pod1.slice:cri:d-\$name \
+    --memory-limit 67108864 localhost/busybox:e2e d-\$name sleep 1000 >/dev/null 2>&1
+  check "\$name: a memory limit reaches the scope" "67108864" "\$(systemctl show -p MemoryMax --value cri-d-\$name.scope)"
+  check "\$name: and its cgroup" "67108864" "\$(cat /sys/fs/cgroup/kubepods.slice/kubepods-pod1.slice/cri-d-\$name.scope/memory.max 2>&1)"
+  ctr task kill -s KILL d-\$name >/dev/null 2>&1; sleep 0.5
+  ctr task delete d-\$name >/dev/null 2>&1; ctr container delete d-\$name >/dev/null 2>&1
+  check "\$name: delete removes the scope" "inactive" "\$(systemctl show -p ActiveState --value cri-d-\$name.scope)"
+done
+finish
+echo "mcrun-vm: exit \$?"
+systemctl poweroff --force --force
+TESTS
+
+(cd "$root" && find . | cpio -o -H newc --quiet) > "$root.initrd"
+vm_accel
+log=$(mktemp)
+echo "vm: booting $image ($accel) with systemd for the systemd cgroup driver"
+timeout 1200 qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 3072 \
+  -kernel "$kdir/vmlinuz" -initrd "$root.initrd" \
+  -append "console=ttyS0 panic=-1 quiet rdinit=/init systemd.unified_cgroup_hierarchy=1 systemd.show_status=false" \
+  -nographic -no-reboot -monitor none -serial stdio </dev/null | tr -d '\r' | tee "$log" |
+  sed -u -n '/mcrun-vm: systemd/,$p' | grep --line-buffered -vE '^\[ RUN +\]|^\[(==========|----------)\]' || true
+passed=$(( $(grep -cE '^\[       OK \] ' "$log" || true) + $(grep -cE '^ok   ' "$log" || true) ))
+failed=$(( $({ grep -E '^\[  FAILED  \] [^ ]+ \([0-9]+ ms\)' "$log" || true; } | sort -u | wc -l) + $(grep -cE '^FAIL ' "$log" || true) ))
+if ! grep -q '^mcrun-vm: exit' "$log"; then
+  echo "vm: the guest did not finish (last lines follow)"
+  tail -40 "$log"
+  failed=$((failed + 1))
+fi
+[ -n "${MCRUN_VM_LOG:-}" ] && cp "$log" "$MCRUN_VM_LOG"
+rm -f "$log"
+echo "vm: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,98 @@
+// The systemd cgroup driver (--systemd-cgroup) against a real systemd: these
+// run in scripts/vm-systemd.sh's guest, where systemd is PID 1 (elsewhere
+// they skip). The scope, its unit properties and the cgroup files are read
+// back through systemctl and the kernel.
+#include <filesystem>
+
+#include "fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mcrun::it {
+namespace {
+
+class SystemdCgroup : public Container {
+ protected:
+  void SetUp() override {
+    Container::SetUp();
+    if (!fs::exists("/run/systemd/system"))
+      GTEST_SKIP() << "needs systemd as PID 1 (vm-systemd.sh)";
+  }
+  // systemctl show -p NAME --value UNIT
+  std::string show(const std::string& unit, const std::string& property) {
+    std::string out = tmp_ + "/.show";
+    std::string cmd = "systemctl show -p " + property + " --value " + unit + " > " + out;
+    if (std::system(cmd.c_str()) != 0) return "(systemctl failed)";
+    std::string v = read_file(out);
+    while (!v.empty() && v.back() == '\n') v.pop_back();
+    return v;
+  }
+  Output sd(std::vector<std::string> args) {
+    args.insert(args.begin(), "--systemd-cgroup");
+    return mcrun(args);
+  }
+};
+
+// kubelet's form: a pod slice nested by its dashes, containerd's prefix.
+TEST_F(SystemdCgroup, ScopeInANestedSliceWithLimitsUpdateAndDelete) {
+  const std::string unit = "cri-containerd-c1.scope";
+  const std::string dir =
+      "/sys/fs/cgroup/kubepods.slice/kubepods-besteffort.slice/"
+      "kubepods-besteffort-pod1.slice/" +
+      unit;
+  Json c = config({"sleep", "1000"});
+  c["linux"]["cgroupsPath"] = "kubepods-besteffort-pod1.slice:cri-containerd:c1";
+  c["linux"]["resources"] = {{"memory", {{"limit", 64 << 20}}},
+                             {"pids", {{"limit", 20}}},
+                             {"cpu", {{"shares", 512}, {"quota", 50000}, {"period", 100000}}}};
+  write_config(c);
+  auto r = sd({"create", "--bundle", bundle_, "c1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(show(unit, "ActiveState"), "active");
+  EXPECT_EQ(show(unit, "MemoryMax"), "67108864");
+  EXPECT_EQ(show(unit, "TasksMax"), "20");
+  EXPECT_EQ(show(unit, "Delegate"), "yes");
+  EXPECT_EQ(read_file(dir + "/memory.max"), "67108864\n");
+  EXPECT_EQ(read_file(dir + "/cpu.max"), "50000 100000\n");
+  EXPECT_EQ(read_file(dir + "/pids.max"), "20\n");
+  EXPECT_NE(read_file("/proc/" + std::to_string(pid_of("c1")) + "/cgroup").find(unit),
+            std::string::npos);
+  ASSERT_EQ(sd({"start", "c1"}).code, 0);
+  auto u = sd({"update", "--pids-limit", "30", "c1"});
+  EXPECT_EQ(u.code, 0) << u.err;
+  EXPECT_EQ(read_file(dir + "/pids.max"), "30\n");
+  auto d = sd({"delete", "--force", "c1"});
+  EXPECT_EQ(d.code, 0) << d.err;
+  EXPECT_FALSE(fs::exists(dir));
+  EXPECT_NE(show(unit, "ActiveState"), "active");
+}
+
+// Without a cgroupsPath: system.slice, prefix mcrun (runc's default shape).
+// A run that ends leaves no unit behind.
+TEST_F(SystemdCgroup, DefaultScopeAndARunLeavesNoUnit) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(sd({"create", "--bundle", bundle_, "c2"}).code, 0);
+  EXPECT_EQ(read_file("/proc/" + std::to_string(pid_of("c2")) + "/cgroup"),
+            "0::/system.slice/mcrun-c2.scope\n");
+  EXPECT_EQ(sd({"delete", "--force", "c2"}).code, 0);
+  write_config(config({"true"}));
+  auto r = sd({"run", "--bundle", bundle_, "c3"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(show("mcrun-c3.scope", "ActiveState"), "active");
+  EXPECT_FALSE(fs::exists("/sys/fs/cgroup/system.slice/mcrun-c3.scope"));
+}
+
+TEST_F(SystemdCgroup, ACgroupfsPathIsRefusedWithTheFlag) {
+  Json c = config({"true"});
+  c["linux"]["cgroupsPath"] = "/mcrun/c4";
+  write_config(c);
+  auto r = sd({"run", "--bundle", bundle_, "c4"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("config.json: /linux/cgroupsPath: \"/mcrun/c4\" must be "
+                       "\"slice:prefix:name\" with the systemd cgroup driver"),
+            std::string::npos)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace mcrun::it
