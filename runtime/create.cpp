@@ -39,6 +39,7 @@
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 #include "runtime/warn.hpp"
+#include "spec/create_rules.hpp"
 #include "spec/json_reader.hpp"
 
 namespace mcrun::runtime {
@@ -180,9 +181,12 @@ Result<> preflight(const CreateOptions& opts, Bundle& bundle) {
     env.push_back("LISTEN_PID=1");
   }
   const spec::Config& config = bundle.config;
-  if (!config.process) return fail("config.json: /process: is required to create a container");
-  if (config.process->terminal && opts.console_socket.empty() && opts.console_fd < 0)
-    return fail("config.json: /process/terminal: is true, which needs --console-socket");
+  spec::CreateContext ctx{.console = !opts.console_socket.empty() || opts.console_fd >= 0,
+                          .rootless = opts.rootless,
+                          .systemd_cgroup = opts.systemd_cgroup,
+                          .disk_watched = opts.disk_watched};
+  if (auto p = spec::validate_for_create(config, ctx); !p.empty())
+    return fail(spec::format_problems("config.json", p));
   if (!config.mounts.empty() && !(config.linux && config.linux->find_namespace("mount")))
     warn("config.json: /mounts: " + std::to_string(config.mounts.size()) +
          " mount(s) not made: there is no mount namespace, and they would change the host's mount "
@@ -196,8 +200,6 @@ Result<> preflight(const CreateOptions& opts, Bundle& bundle) {
     for (const auto& name : unknown_syscalls(*config.linux->seccomp))
       opts.debug("seccomp: syscall " + quote(name) +
                  " is unknown on this architecture; its rule is skipped");
-  if (auto p = spec::unsupported_fields(config); !p.empty())
-    return fail(spec::format_problems("config.json", p));
   MCRUN_CHECK(check_sysctl_namespaces(config));
   return check_lsm_support(*config.process, config.linux ? config.linux->mount_label : std::nullopt,
                            "config.json", "/process");
@@ -254,11 +256,7 @@ Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
 Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std::string& id,
                                           bool rootless, bool systemd) {
   if (!wants_cgroup(config)) return std::optional<Cgroup>{};
-  if (rootless) {
-    auto wanted = rootless_wants_cgroup(config);
-    if (!wanted) return std::unexpected(wanted.error());
-    if (!*wanted) return std::optional<Cgroup>{};
-  }
+  if (rootless && !rootless_wants_cgroup(config)) return std::optional<Cgroup>{};
   std::optional<Cgroup> cgroup;
   if (systemd) {
     auto scope = systemd_scope(config.linux->cgroups_path, id);

@@ -23,6 +23,7 @@ struct CreateOptions {
   int listen_fds = 0;     // LISTEN_FDS from the caller: set LISTEN_FDS/LISTEN_PID for the process
   bool rootless = false;  // runtime/rootless.hpp: no cgroup unless one is delegated
   bool systemd_cgroup = false;  // the cgroup is a systemd scope (cgroup/systemd.hpp)
+  bool disk_watched = false;    // a foreground run watches an enforced disk quota
   std::function<void(const std::string&)> debug;  // --debug messages, if wanted
 };
 

@@ -10,21 +10,7 @@
 #include "runtime/sys/syscalls.hpp"
 
 namespace mcrun::runtime {
-namespace {
-
-// A limit is asked for: anything in /linux/resources but device rules, with
-// members that are present but empty ({"memory": {}}) counting as absent.
-bool asks_for_limits(const spec::Resources& given) {
-  spec::Resources r = given;
-  r.devices.clear();
-  if (r.memory == spec::Memory{}) r.memory.reset();
-  if (r.cpu == spec::Cpu{}) r.cpu.reset();
-  if (r.block_io == spec::BlockIo{}) r.block_io.reset();
-  if (r.network == spec::Network{}) r.network.reset();
-  return !(r == spec::Resources{});
-}
-
-}  // namespace
+namespace {}  // namespace
 
 bool detect_rootless() {
   if (::geteuid() != 0) return true;
@@ -55,16 +41,6 @@ Result<std::string> default_state_root(bool rootless) {
   return fail("rootless: no directory for the state: set XDG_RUNTIME_DIR or pass --root DIR");
 }
 
-Result<bool> rootless_wants_cgroup(const spec::Config& c) {
-  if (!c.linux) return false;
-  if (c.linux->cgroups_path) return true;
-  if (c.linux->resources && asks_for_limits(*c.linux->resources))
-    return fail(spec::format_problems(
-        "config.json",
-        {{"/linux/resources",
-          "cannot be applied rootless without a delegated cgroup: set /linux/cgroupsPath to a "
-          "cgroup this user may write (cgroup v2 delegation), or drop the limits"}}));
-  return false;
-}
+bool rootless_wants_cgroup(const spec::Config& c) { return c.linux && c.linux->cgroups_path; }
 
 }  // namespace mcrun::runtime

@@ -23,13 +23,13 @@ Result<bool> parse_rootless(const std::string& value);
 // the caller's (as crun), else an error that says what to set.
 Result<std::string> default_state_root(bool rootless);
 
-// Whether a rootless container gets a cgroup. Without one it is tracked as in
-// POSIX mode (its session) or by its pid namespace, as runc and crun leave it
-// when cgroups are not delegated. A cgroupsPath is a delegated cgroup the
-// caller names: it is used (and failing to create it is an error). Otherwise
-// a limit in /linux/resources is an error, never dropped; device rules alone
-// mean nothing here (an unprivileged caller cannot mknod, and only the
-// host's nodes it may open are bound in).
-Result<bool> rootless_wants_cgroup(const spec::Config& c);
+// Whether a rootless container gets a cgroup: only one the caller names in
+// cgroupsPath (a delegated cgroup; failing to create it is an error).
+// Without one it is tracked as in POSIX mode (its session) or by its pid
+// namespace, as runc and crun leave it when cgroups are not delegated; a
+// limit then is refused by spec::validate_for_create, never dropped, and
+// device rules alone mean nothing here (an unprivileged caller cannot mknod,
+// and only the host's nodes it may open are bound in).
+bool rootless_wants_cgroup(const spec::Config& c);
 
 }  // namespace mcrun::runtime

@@ -53,3 +53,23 @@ vm_put() {
     [ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"; }
   done
 }
+
+# vm_summary LOG: counts the guest's results (googletest's OK/FAILED lines,
+# the e2e scripts' "ok"/"FAIL" lines), keeps LOG in $MCRUN_VM_LOG if set,
+# prints "vm: N passed, N failed" and fails if any failed or the guest never
+# said "mcrun-vm: exit".
+vm_summary() {
+  local log=$1 passed failed
+  passed=$(( $(grep -cE '^\[       OK \] ' "$log" || true) + $(grep -cE '^ok   ' "$log" || true) ))
+  failed=$({ grep -E '^\[  FAILED  \] [^ ]+ \([0-9]+ ms\)' "$log" || true; } | sort -u | wc -l)
+  failed=$(( failed + $(grep -cE '^FAIL ' "$log" || true) ))
+  if ! grep -q '^mcrun-vm: exit' "$log"; then
+    echo "vm: the guest did not finish (last lines follow)"
+    tail -40 "$log"
+    failed=$((failed + 1))
+  fi
+  [ -n "${MCRUN_VM_LOG:-}" ] && cp "$log" "$MCRUN_VM_LOG"
+  rm -f "$log"
+  echo "vm: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}

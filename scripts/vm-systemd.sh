@@ -52,6 +52,10 @@ version = 2
   SystemdCgroup = true
 TOML
 echo mcrun-systemd > "$root/etc/hostname"
+# The build directory may be under /tmp, which systemd-tmpfiles empties at
+# boot ("D /tmp"): keep it.
+mkdir -p "$root/etc/tmpfiles.d"
+echo 'd /tmp 1777 root root -' > "$root/etc/tmpfiles.d/tmp.conf"
 
 # Stage 1 (initramfs): into a tmpfs (pivot_root refuses the initramfs),
 # then systemd.
@@ -118,14 +122,4 @@ timeout 1200 qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 30
   -append "console=ttyS0 panic=-1 quiet rdinit=/init systemd.unified_cgroup_hierarchy=1 systemd.show_status=false" \
   -nographic -no-reboot -monitor none -serial stdio </dev/null | tr -d '\r' | tee "$log" |
   sed -u -n '/mcrun-vm: systemd/,$p' | grep --line-buffered -vE '^\[ RUN +\]|^\[(==========|----------)\]' || true
-passed=$(( $(grep -cE '^\[       OK \] ' "$log" || true) + $(grep -cE '^ok   ' "$log" || true) ))
-failed=$(( $({ grep -E '^\[  FAILED  \] [^ ]+ \([0-9]+ ms\)' "$log" || true; } | sort -u | wc -l) + $(grep -cE '^FAIL ' "$log" || true) ))
-if ! grep -q '^mcrun-vm: exit' "$log"; then
-  echo "vm: the guest did not finish (last lines follow)"
-  tail -40 "$log"
-  failed=$((failed + 1))
-fi
-[ -n "${MCRUN_VM_LOG:-}" ] && cp "$log" "$MCRUN_VM_LOG"
-rm -f "$log"
-echo "vm: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+vm_summary "$log"

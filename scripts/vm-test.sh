@@ -84,14 +84,4 @@ timeout 1500 qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 20
   -append "console=ttyS0 panic=-1 quiet cgroup_no_v1=all rdinit=/init" \
   -nographic -no-reboot -monitor none -serial stdio </dev/null | tr -d '\r' | tee "$log" |
   sed -u -n '/mcrun-vm: kernel/,$p' | grep --line-buffered -vE '^\[ RUN +\]|^\[(==========|----------)\]' || true
-passed=$(grep -cE '^\[       OK \] ' "$log" || true)
-failed=$({ grep -E '^\[  FAILED  \] [^ ]+ \([0-9]+ ms\)' "$log" || true; } | sort -u | wc -l)
-if ! grep -q '^mcrun-vm: exit' "$log"; then
-  echo "vm: the guest did not finish (last lines follow)"
-  tail -40 "$log"
-  failed=$((failed + 1))
-fi
-[ -n "${MCRUN_VM_LOG:-}" ] && cp "$log" "$MCRUN_VM_LOG"
-rm -f "$log"
-echo "vm: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+vm_summary "$log"

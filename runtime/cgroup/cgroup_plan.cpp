@@ -173,12 +173,9 @@ std::vector<CgroupWrite> plan_v2(const spec::Resources& r) {
 Result<std::string> cgroup_path(const spec::Config& c, const std::string& id) {
   std::string p = c.linux && c.linux->cgroups_path ? *c.linux->cgroups_path : "";
   if (p.empty()) return "/mcrun/" + id;
-  if (p.find(':') != std::string::npos)
-    return fail("config.json: /linux/cgroupsPath: " + quote(p) +
-                " is a systemd slice path: pass --systemd-cgroup, or give a cgroupfs path "
-                "(\"/parent/name\")");
-  if (p.find("..") != std::string::npos)
-    return fail("config.json: /linux/cgroupsPath: must not contain \"..\"");
+  // validate_for_create reported these already (spec/create_rules.cpp).
+  if (p.find(':') != std::string::npos || p.find("..") != std::string::npos)
+    return fail("cgroupsPath " + quote(p) + " is not a cgroupfs path");
   return p[0] == '/' ? p : "/" + p;
 }
 

@@ -16,32 +16,6 @@ namespace {
 
 constexpr uint64_t kInfinity = std::numeric_limits<uint64_t>::max();
 
-bool valid_unit_part(const std::string& s) {
-  if (s.empty() || s.size() > 200) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-          c == ':' || c == '@'))
-      return false;
-  return s.find("..") == std::string::npos;
-}
-
-// "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice" (systemd.slice(5)).
-Result<std::string> slice_path(const std::string& slice) {
-  if (slice == "-.slice") return std::string();
-  if (!slice.ends_with(".slice") || !valid_unit_part(slice) || slice.starts_with("-") ||
-      slice.find("--") != std::string::npos || slice.ends_with("-.slice"))
-    return fail("config.json: /linux/cgroupsPath: " + quote(slice) +
-                " is not a slice name like \"system.slice\"");
-  std::string base = slice.substr(0, slice.size() - 6), path, prefix;
-  for (size_t pos = 0; pos <= base.size();) {
-    size_t dash = std::min(base.find('-', pos), base.size());
-    prefix = base.substr(0, dash);
-    path += "/" + prefix + ".slice";
-    pos = dash + 1;
-  }
-  return path;
-}
-
 void add_property(dbus::Writer& w, const UnitProperty& p) {
   w.begin_struct();
   w.string(p.name);
@@ -81,23 +55,8 @@ bool in_cgroup(pid_t pid, const std::string& path) {
 
 Result<SystemdScope> systemd_scope(const std::optional<std::string>& cgroups_path,
                                    const std::string& id) {
-  std::string spec = cgroups_path.value_or("system.slice:mcrun:" + id);
-  auto first = spec.find(':'), second = spec.find(':', first + 1);
-  if (first == std::string::npos || second == std::string::npos ||
-      spec.find(':', second + 1) != std::string::npos)
-    return fail("config.json: /linux/cgroupsPath: " + quote(spec) +
-                " must be \"slice:prefix:name\" with the systemd cgroup driver");
-  SystemdScope s;
-  s.slice = spec.substr(0, first);
-  if (s.slice.empty()) s.slice = "system.slice";
-  std::string prefix = spec.substr(first + 1, second - first - 1), name = spec.substr(second + 1);
-  if (name.empty() || !valid_unit_part(name) || (!prefix.empty() && !valid_unit_part(prefix)))
-    return fail("config.json: /linux/cgroupsPath: " + quote(spec) +
-                ": the prefix and name must be unit name parts");
-  s.unit = (prefix.empty() ? "" : prefix + "-") + name + ".scope";
-  auto parent = slice_path(s.slice);
-  if (!parent) return std::unexpected(parent.error());
-  s.cgroup_path = *parent + "/" + s.unit;
+  auto s = spec::parse_systemd_cgroups_path(cgroups_path, id);
+  if (!s) return std::unexpected(std::move(s.error()).context("cgroupsPath"));
   return s;
 }
 
@@ -126,7 +85,7 @@ std::vector<UnitProperty> unit_properties(const spec::Resources& r, bool v2) {
 }
 
 SystemdScope scope_of(const std::string& unit, const std::string& cgroup_path) {
-  SystemdScope s{unit, "-.slice", cgroup_path};
+  SystemdScope s{.slice = "-.slice", .unit = unit, .cgroup_path = cgroup_path};
   auto slash = cgroup_path.rfind('/');
   if (slash != std::string::npos && slash > 0) {
     auto parent = cgroup_path.substr(0, slash);

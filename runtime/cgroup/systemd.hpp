@@ -12,20 +12,13 @@
 #include <string>
 
 #include "spec/config.hpp"
+#include "spec/create_rules.hpp"
 #include "spec/error.hpp"
 
 namespace mcrun::runtime {
 
-struct SystemdScope {
-  std::string unit;   // "cri-containerd-abc.scope"
-  std::string slice;  // "kubepods-besteffort-pod1.slice"
-  std::string
-      cgroup_path;  // "/kubepods.slice/kubepods-besteffort.slice/.../cri-containerd-abc.scope"
-};
-
-// cgroupsPath "slice:prefix:name" (runc's form; an empty slice is
-// system.slice, no cgroupsPath is system.slice:mcrun:<id>). A slice name
-// nests by its dashes: "a-b.slice" lives in "a.slice".
+// The scope for a cgroupsPath in systemd's form (spec/create_rules.hpp).
+using SystemdScope = spec::SystemdCgroupsPath;
 Result<SystemdScope> systemd_scope(const std::optional<std::string>& cgroups_path,
                                    const std::string& id);
 

@@ -56,25 +56,11 @@ Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args
   return o;
 }
 
-Result<> refuse_unwatched_disk_limit(const spec::Config& c) {
-  spec::Problems problems;
-  auto watch = spec::disk_watch(c.annotations, problems);
-  if (!watch || !problems.empty() || !watch->enforced()) return {};  // create reports problems
-  spec::Problem p{spec::child_pointer("/annotations", spec::kDiskEnforceAnnotation),
-                  "an enforced disk limit is watched by `mcrun run` in the foreground, as the "
-                  "Mesos agent watches it; after create or run --detach nothing would (convert "
-                  "without --enforce-container-disk-quota to only report usage)"};
-  return fail(spec::format_problems("config.json", {p}));
-}
-
 namespace {
 Result<int> run(const Globals& g, const Args& args) {
   auto opts = create_options(g, args, create_verb().usage);
   if (!opts) return std::unexpected(opts.error());
-  auto bundle = runtime::load_bundle(opts->bundle);
-  if (!bundle) return std::unexpected(std::move(bundle.error()).context("create " + opts->id));
-  MCRUN_CHECK_CTX(refuse_unwatched_disk_limit(bundle->config), "create " + opts->id);
-  auto created = runtime::create_container(*opts, std::move(*bundle));
+  auto created = runtime::create_container(*opts);
   if (!created) return std::unexpected(std::move(created.error()).context("create " + opts->id));
   return 0;
 }

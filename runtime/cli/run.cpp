@@ -52,9 +52,8 @@ Result<int> run(const Globals& g, const Args& args) {
   // to us over a socketpair and we wire it to our own stdio.
   auto bundle = runtime::load_bundle(opts->bundle);
   if (!bundle) return std::unexpected(std::move(bundle.error()).context("run " + opts->id));
-  if (args.has("detach"))
-    MCRUN_CHECK_CTX(refuse_unwatched_disk_limit(bundle->config), "run " + opts->id);
-  spec::Problems problems;  // create_container reports them
+  opts->disk_watched = !args.has("detach");  // this run watches an enforced disk quota
+  spec::Problems problems;                   // create_container reports them
   auto disk = spec::disk_watch(bundle->config.annotations, problems);
   sys::UniqueFd pty_receiver, pty_sender;
   if (opts->console_socket.empty() && !args.has("detach") && bundle->config.process &&

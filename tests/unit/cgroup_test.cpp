@@ -155,6 +155,8 @@ TEST(SystemdScope, SlicePrefixName) {
   EXPECT_EQ(e->cgroup_path, "/system.slice/p-n.scope");
   auto back = scope_of(s->unit, s->cgroup_path);
   EXPECT_EQ(back.slice, s->slice);
+  EXPECT_EQ(back.unit, s->unit);
+  EXPECT_EQ(back.cgroup_path, s->cgroup_path);
   for (const char* bad :
        {"/mcrun/c1", "a:b", "x.slice:p:../n", "notaslice:p:n", "a--b.slice:p:n", "x.slice:p:n/m"})
     EXPECT_FALSE(systemd_scope(std::string(bad), "c1")) << bad;

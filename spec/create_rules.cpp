@@ -1,0 +1,103 @@
+#include "spec/create_rules.hpp"
+
+#include <cctype>
+
+#include "spec/disk_watch.hpp"
+
+namespace mcrun::spec {
+namespace {
+
+bool valid_unit_part(const std::string& s) {
+  if (s.empty() || s.size() > 200) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+          c == ':' || c == '@'))
+      return false;
+  return s.find("..") == std::string::npos;
+}
+
+// "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice" (systemd.slice(5)).
+Result<std::string> slice_path(const std::string& slice) {
+  if (slice == "-.slice") return std::string();
+  if (!slice.ends_with(".slice") || !valid_unit_part(slice) || slice.starts_with("-") ||
+      slice.find("--") != std::string::npos || slice.ends_with("-.slice"))
+    return fail(quote(slice) + " is not a slice name like \"system.slice\"");
+  std::string base = slice.substr(0, slice.size() - 6), path;
+  for (size_t pos = 0; pos <= base.size();) {
+    size_t dash = std::min(base.find('-', pos), base.size());
+    path += "/" + base.substr(0, dash) + ".slice";
+    pos = dash + 1;
+  }
+  return path;
+}
+
+void cgroups_path_rules(const Config& c, const CreateContext& ctx, Problems& p) {
+  if (!c.linux || !c.linux->cgroups_path) return;
+  const std::string& path = *c.linux->cgroups_path;
+  if (ctx.systemd_cgroup) {
+    if (auto s = parse_systemd_cgroups_path(path, ""); !s)
+      p.push_back({"/linux/cgroupsPath", s.error().message});
+  } else if (path.find(':') != std::string::npos) {
+    p.push_back({"/linux/cgroupsPath", quote(path) +
+                                           " is a systemd slice path: pass --systemd-cgroup, or "
+                                           "give a cgroupfs path (\"/parent/name\")"});
+  } else if (path.find("..") != std::string::npos) {
+    p.push_back({"/linux/cgroupsPath", "must not contain \"..\""});
+  }
+}
+
+}  // namespace
+
+bool asks_for_limits(const Resources& given) {
+  Resources r = given;
+  r.devices.clear();
+  if (r.memory == Memory{}) r.memory.reset();
+  if (r.cpu == Cpu{}) r.cpu.reset();
+  if (r.block_io == BlockIo{}) r.block_io.reset();
+  if (r.network == Network{}) r.network.reset();
+  return !(r == Resources{});
+}
+
+Result<SystemdCgroupsPath> parse_systemd_cgroups_path(const std::optional<std::string>& path,
+                                                      const std::string& id) {
+  std::string spec = path.value_or("system.slice:mcrun:" + id);
+  auto first = spec.find(':'), second = spec.find(':', first + 1);
+  if (first == std::string::npos || second == std::string::npos ||
+      spec.find(':', second + 1) != std::string::npos)
+    return fail(quote(spec) + " must be \"slice:prefix:name\" with the systemd cgroup driver");
+  SystemdCgroupsPath s;
+  s.slice = spec.substr(0, first);
+  if (s.slice.empty()) s.slice = "system.slice";
+  std::string prefix = spec.substr(first + 1, second - first - 1), name = spec.substr(second + 1);
+  if (name.empty() || !valid_unit_part(name) || (!prefix.empty() && !valid_unit_part(prefix)))
+    return fail(quote(spec) + ": the prefix and name must be unit name parts");
+  s.unit = (prefix.empty() ? "" : prefix + "-") + name + ".scope";
+  auto parent = slice_path(s.slice);
+  if (!parent) return std::unexpected(parent.error());
+  s.cgroup_path = *parent + "/" + s.unit;
+  return s;
+}
+
+Problems validate_for_create(const Config& c, const CreateContext& ctx) {
+  Problems p = unsupported_fields(c);
+  if (!c.process)
+    p.push_back({"/process", "is required to create a container"});
+  else if (c.process->terminal && !ctx.console)
+    p.push_back({"/process/terminal", "is true, which needs --console-socket"});
+  cgroups_path_rules(c, ctx, p);
+  if (ctx.rootless && c.linux && !c.linux->cgroups_path && c.linux->resources &&
+      asks_for_limits(*c.linux->resources))
+    p.push_back({"/linux/resources",
+                 "cannot be applied rootless without a delegated cgroup: set /linux/cgroupsPath "
+                 "to a cgroup this user may write (cgroup v2 delegation), or drop the limits"});
+  Problems ignored;  // validate_config reports malformed annotations
+  if (auto w = disk_watch(c.annotations, ignored); w && w->enforced() && !ctx.disk_watched)
+    p.push_back({child_pointer("/annotations", kDiskEnforceAnnotation),
+                 "an enforced disk limit is watched by `mcrun run` in the foreground, as the "
+                 "Mesos agent watches it; after create or run --detach nothing would (convert "
+                 "without --enforce-container-disk-quota to only report usage)"});
+  sort_problems(p);
+  return p;
+}
+
+}  // namespace mcrun::spec
