@@ -461,18 +461,20 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   crash_point("before-clone");
   auto ch = open_channels(opts, *dir);
   if (!ch) return std::unexpected(ch.error());
-  InitContext ctx{.config = &config,
-                  .rootfs = bundle.rootfs,
-                  .host_root = bundle.host_root,
-                  .no_pivot = opts.no_pivot,
-                  .mounts = std::move(plan->mounts),
-                  .sync_fd = ch->sync_child.get(),
-                  .listen_fd = ch->listener.get(),
-                  .console_fd = ch->console ? ch->console.get() : opts.console_fd,
-                  .preserve_fds = opts.preserve_fds,
-                  .join_namespaces = plan->ns.join,
-                  .new_cgroup_namespace = plan->ns.new_cgroup_ns,
-                  .seccomp = plan->seccomp ? &*plan->seccomp : nullptr};
+  InitContext ctx{
+      .config = &config,
+      .rootfs = bundle.rootfs,
+      .host_root = bundle.host_root,
+      .no_pivot = opts.no_pivot,
+      .mounts = std::move(plan->mounts),
+      .sync_fd = ch->sync_child.get(),
+      .listen_fd = ch->listener.get(),
+      .console_fd = ch->console ? ch->console.get() : opts.console_fd,
+      .preserve_fds = opts.preserve_fds,
+      .join_namespaces = plan->ns.join,
+      .new_cgroup_namespace = plan->ns.new_cgroup_ns,
+      .seccomp = plan->seccomp ? &*plan->seccomp : nullptr,
+      .parent_writes_id_maps = ::geteuid() != 0 && (plan->ns.clone_flags & CLONE_NEWUSER)};
   auto cgroup_fd = cgroup_before_clone(*plan, *dir, undo, config);
   if (!cgroup_fd) return std::unexpected(cgroup_fd.error());
   // Our later children (hooks) stay in our own pid namespace, as the spec says.

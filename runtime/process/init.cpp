@@ -221,9 +221,7 @@ void container_init(const InitContext& ctx) {
   ::setsid();
   // If `mcrun create` dies before the container exists, so does its init
   // (until Commit; see sync.hpp).
-  const spec::Namespace* user =
-      ctx.config->linux ? ctx.config->linux->find_namespace("user") : nullptr;
-  const bool parent_writes_maps = ::geteuid() != 0 && user && !user->path;
+  const bool parent_writes_maps = ctx.parent_writes_id_maps;
   begin_container_child(parent_writes_maps);
 
   auto go = sync_expect(ctx.sync_fd, SyncType::Go, "mcrun create");

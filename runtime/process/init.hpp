@@ -32,6 +32,10 @@ struct InitContext {
   std::vector<std::pair<int, int>> join_namespaces;  // (CLONE_NEW*, fd) to setns, in order
   bool new_cgroup_namespace = false;                 // unshare(CLONE_NEWCGROUP) once in the cgroup
   const SeccompProgram* seccomp = nullptr;           // compiled by the parent
+  // An unprivileged parent writes the new user namespace's id maps: the init
+  // stays dumpable until Go (decided by the parent: once uid_map is written,
+  // the init's own geteuid() already says 0).
+  bool parent_writes_id_maps = false;
 };
 
 [[noreturn]] void container_init(const InitContext& ctx);
