@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <charconv>
 #include <chrono>
 #include <limits>
 #include <thread>
@@ -23,10 +22,6 @@ void add_property(dbus::Writer& w, const UnitProperty& p) {
   w.begin_variant(p.signature);
   if (p.signature == "b") {
     w.boolean(p.number != 0);
-  } else if (p.signature == "ay") {
-    auto bytes = w.begin_array(1);
-    for (char c : p.bytes) w.byte(static_cast<uint8_t>(c));
-    w.end_array(bytes);
   } else {
     w.u64(p.number);
   }
@@ -87,31 +82,7 @@ std::vector<UnitProperty> unit_properties(const spec::Resources& r, bool v2) {
     p.push_back({"CPUQuotaPeriodUSec", "t", period});
   }
   if (r.pids_limit) p.push_back({"TasksMax", "t", limit(*r.pids_limit)});
-  // cpuset is v2's AllowedCPUs/AllowedMemoryNodes (systemd has none for v1).
-  if (v2 && r.cpu && r.cpu->cpus)
-    if (auto m = cpuset_mask(*r.cpu->cpus); !m.empty()) p.push_back({"AllowedCPUs", "ay", 0, m});
-  if (v2 && r.cpu && r.cpu->mems)
-    if (auto m = cpuset_mask(*r.cpu->mems); !m.empty())
-      p.push_back({"AllowedMemoryNodes", "ay", 0, m});
   return p;
-}
-
-std::string cpuset_mask(const std::string& list) {
-  std::string mask;
-  for (auto part : sys::split(list, ',')) {
-    auto dash = part.find('-');
-    unsigned first = 0, last = 0;
-    auto a = part.substr(0, dash), b = dash == std::string_view::npos ? a : part.substr(dash + 1);
-    auto [pa, ea] = std::from_chars(a.data(), a.data() + a.size(), first);
-    auto [pb, eb] = std::from_chars(b.data(), b.data() + b.size(), last);
-    if (ea != std::errc() || eb != std::errc() || pa != a.data() + a.size() ||
-        pb != b.data() + b.size() || first > last || last >= 8192)
-      return {};
-    if (mask.size() <= last / 8) mask.resize(last / 8 + 1, '\0');
-    for (unsigned n = first; n <= last; ++n)
-      mask[n / 8] = static_cast<char>(mask[n / 8] | (1 << (n % 8)));
-  }
-  return mask;
 }
 
 SystemdScope scope_of(const std::string& unit, const std::string& cgroup_path) {

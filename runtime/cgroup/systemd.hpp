@@ -28,12 +28,8 @@ Result<SystemdScope> systemd_scope(const std::optional<std::string>& cgroups_pat
 struct UnitProperty {
   std::string name, signature;
   uint64_t number = 0;  // 't' and 'b' values
-  std::string bytes;    // 'ay' values (AllowedCPUs: a CPU bitmask)
 };
 
-// A cpuset list ("0-3,8") as systemd's bitmask: bit n of byte n/8 is CPU n.
-// Empty for an empty or malformed list.
-std::string cpuset_mask(const std::string& list);
 std::vector<UnitProperty> unit_properties(const spec::Resources& r, bool v2);
 
 // The scope of a unit whose cgroup is `cgroup_path` (its slice is the parent).

@@ -189,21 +189,6 @@ TEST(SystemdScope, UnitPropertiesPerCgroupVersion) {
   EXPECT_EQ(m["TasksMax"], UINT64_MAX);
 }
 
-TEST(SystemdScope, CpusetBitmask) {
-  EXPECT_EQ(cpuset_mask("0"), std::string("\x01", 1));
-  EXPECT_EQ(cpuset_mask("0-3,9"), std::string("\x0f\x02", 2));
-  EXPECT_EQ(cpuset_mask(""), "");
-  EXPECT_EQ(cpuset_mask("3-1"), "");
-  EXPECT_EQ(cpuset_mask("x"), "");
-  spec::Resources r;
-  r.cpu = spec::Cpu{};
-  r.cpu->cpus = "1";
-  auto p = unit_properties(r, true);
-  ASSERT_EQ(p.size(), 1u);
-  EXPECT_EQ(p[0].name, "AllowedCPUs");
-  EXPECT_EQ(p[0].bytes, std::string("\x02", 1));
-}
-
 // The header of a call: 'l', METHOD_CALL, version 1, the body's length and
 // the serial, then the fields; the body starts 8-aligned.
 TEST(Dbus, CallEncoding) {
