@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "spec/error.hpp"
-#include "spec/json.hpp"
+#include "spec/json_fwd.hpp"
 
 namespace mcrun::converters {
 

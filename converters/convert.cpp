@@ -283,7 +283,7 @@ Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts
   if (iso->cpu || iso->mem || iso->pids) {
     spec::Resources r =
         cgroup_resources(resources, {iso->cpu, iso->mem, iso->pids, opts.cgroups_enable_cfs});
-    if (r.cpu || r.memory || r.pids_limit) linux.resources = std::move(r);
+    if (r.cpu || r.memory || r.pids) linux.resources = std::move(r);
   }
   add_seccomp(info, opts, out, p);
   if (iso->disk) {
@@ -295,7 +295,7 @@ Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts
     c.linux = std::move(linux);
   for (const auto& [phase, hook] : opts.hooks) {
     if (!c.hooks) c.hooks = spec::Hooks{};
-    c.hooks->phases[phase].push_back(hook);
+    c.hooks->of(phase).push_back(hook);
   }
   if (!p.empty()) return fail(spec::format_problems(opts.input_name, p));
 

@@ -53,7 +53,7 @@ spec::Resources cgroup_resources(const std::map<std::string, double>& res,
     r.memory = m;
   }
   if (auto it = res.find("pids"); iso.pids && it != res.end())
-    r.pids_limit = static_cast<int64_t>(it->second);
+    r.pids = spec::Pids{.limit = static_cast<int64_t>(it->second)};
   return r;
 }
 

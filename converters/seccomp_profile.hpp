@@ -12,7 +12,7 @@
 
 #include "spec/config.hpp"
 #include "spec/error.hpp"
-#include "spec/json.hpp"
+#include "spec/json_fwd.hpp"
 
 namespace mcrun::converters {
 

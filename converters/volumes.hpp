@@ -13,7 +13,7 @@
 
 #include "converters/container_info.hpp"
 #include "converters/convert.hpp"
-#include "spec/json_reader.hpp"
+#include "spec/problem.hpp"
 
 namespace mcrun::converters {
 

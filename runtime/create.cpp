@@ -184,13 +184,12 @@ Result<> preflight(const CreateOptions& opts, Bundle& bundle) {
   spec::CreateContext ctx{.console = !opts.console_socket.empty() || opts.console_fd >= 0,
                           .rootless = opts.rootless,
                           .systemd_cgroup = opts.systemd_cgroup,
-                          .disk_watched = opts.disk_watched};
+                          .disk_watched = opts.disk_watched,
+                          .host = host_facts()};
   if (auto p = spec::validate_for_create(config, ctx); !p.empty())
     return fail(spec::format_problems("config.json", p));
-  if (!config.mounts.empty() && !(config.linux && config.linux->find_namespace("mount")))
-    warn("config.json: /mounts: " + std::to_string(config.mounts.size()) +
-         " mount(s) not made: there is no mount namespace, and they would change the host's mount "
-         "table");
+  for (const auto& w : spec::warnings_for_create(config))
+    warn(spec::format_problems("config.json", {w}));
   // As runc, quietly (runc spec's own default is such a config): --debug says it.
   if (opts.debug && config.process->capabilities)
     for (const auto& name : ambient_not_raisable(*config.process->capabilities))
@@ -200,9 +199,7 @@ Result<> preflight(const CreateOptions& opts, Bundle& bundle) {
     for (const auto& name : unknown_syscalls(*config.linux->seccomp))
       opts.debug("seccomp: syscall " + quote(name) +
                  " is unknown on this architecture; its rule is skipped");
-  MCRUN_CHECK(check_sysctl_namespaces(config));
-  return check_lsm_support(*config.process, config.linux ? config.linux->mount_label : std::nullopt,
-                           "config.json", "/process");
+  return {};
 }
 
 // The namespaces to make (clone flags) and those to join (open fds).

@@ -218,7 +218,8 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
   if (p.terminal && opts.detach && opts.console_socket.empty())
     return fail("exec: --tty with --detach needs --console-socket");
   if (opts.preserve_fds < 0) return fail("--preserve-fds: must not be negative", EINVAL);
-  MCRUN_CHECK(check_lsm_support(p, std::nullopt, "process", ""));
+  if (auto problems = spec::lsm_rules(p, host_facts(), ""); !problems.empty())
+    return fail(spec::format_problems("process", problems));
 
   auto target = open_target(opts);
   if (!target) return std::unexpected(target.error());

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "runtime/sys/syscalls.hpp"
+#include "spec/json.hpp"
 
 namespace mcrun::runtime {
 

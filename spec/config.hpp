@@ -1,6 +1,8 @@
 // The OCI runtime-spec v1.3 config.json model. Fields the runtime acts on are
 // typed; every object keeps the properties it does not know in `extra`, so
-// emit(parse(x)) preserves them as the spec requires.
+// emit(parse(x)) preserves them as the spec requires. Each struct's JSON keys
+// are described once, in spec/config_fields.hpp, which drives both parse and
+// emit. This header stays light (no JSON parser): most of mcrun includes it.
 #pragma once
 
 #include <cstdint>
@@ -10,16 +12,25 @@
 #include <vector>
 
 #include "spec/error.hpp"
-#include "spec/json.hpp"
-#include "spec/json_reader.hpp"
+#include "spec/json_fwd.hpp"
+#include "spec/problem.hpp"
 
 namespace mcrun::spec {
 
 inline constexpr const char* kOciVersion = "1.3.0";
 
+// The members of an object that mcrun does not model, in document order, each
+// kept as its JSON text and written back unchanged.
+struct Unknown {
+  std::vector<std::pair<std::string, std::string>> members;
+  bool contains(std::string_view key) const;
+  bool operator==(const Unknown&) const = default;
+};
+
 struct ConsoleSize {
   uint32_t height = 0;
   uint32_t width = 0;
+  Unknown extra;
   bool operator==(const ConsoleSize&) const = default;
 };
 
@@ -28,13 +39,13 @@ struct User {
   uint32_t gid = 0;
   std::optional<uint32_t> umask;
   std::vector<uint32_t> additional_gids;
-  Json extra = Json::object();  // e.g. "username" (Windows)
+  Unknown extra;  // e.g. "username" (Windows)
   bool operator==(const User&) const = default;
 };
 
 struct Capabilities {
   std::optional<std::vector<std::string>> bounding, effective, inheritable, permitted, ambient;
-  Json extra = Json::object();
+  Unknown extra;
   bool operator==(const Capabilities&) const = default;
 };
 
@@ -42,6 +53,7 @@ struct Rlimit {
   std::string type;  // "RLIMIT_NOFILE"
   uint64_t soft = 0;
   uint64_t hard = 0;
+  Unknown extra;
   bool operator==(const Rlimit&) const = default;
 };
 
@@ -58,14 +70,14 @@ struct Process {
   std::optional<std::string> apparmor_profile;
   std::optional<int32_t> oom_score_adj;
   std::optional<std::string> selinux_label;
-  Json extra = Json::object();  // ioPriority, scheduler, execCPUAffinity, ...
+  Unknown extra;  // ioPriority, scheduler, execCPUAffinity, ...
   bool operator==(const Process&) const = default;
 };
 
 struct Root {
   std::string path;
   bool readonly = false;
-  Json extra = Json::object();
+  Unknown extra;
   bool operator==(const Root&) const = default;
 };
 
@@ -74,7 +86,7 @@ struct Mount {
   std::optional<std::string> type;
   std::optional<std::string> source;
   std::vector<std::string> options;
-  Json extra = Json::object();  // uidMappings, gidMappings
+  Unknown extra;  // uidMappings, gidMappings
   bool operator==(const Mount&) const = default;
 };
 
@@ -83,7 +95,7 @@ struct Hook {
   std::vector<std::string> args;
   std::vector<std::string> env;
   std::optional<int64_t> timeout;  // seconds, > 0
-  Json extra = Json::object();
+  Unknown extra;
   bool operator==(const Hook&) const = default;
 };
 
@@ -98,18 +110,38 @@ enum class HookPhase {
 inline constexpr HookPhase kHookPhases[] = {HookPhase::Prestart,        HookPhase::CreateRuntime,
                                             HookPhase::CreateContainer, HookPhase::StartContainer,
                                             HookPhase::Poststart,       HookPhase::Poststop};
-const char* hook_phase_name(HookPhase phase);  // the config.json key, "createRuntime"
+// The config.json key of a phase, "createRuntime".
+constexpr const char* hook_phase_name(HookPhase phase) {
+  switch (phase) {
+    case HookPhase::Prestart:
+      return "prestart";
+    case HookPhase::CreateRuntime:
+      return "createRuntime";
+    case HookPhase::CreateContainer:
+      return "createContainer";
+    case HookPhase::StartContainer:
+      return "startContainer";
+    case HookPhase::Poststart:
+      return "poststart";
+    case HookPhase::Poststop:
+      break;
+  }
+  return "poststop";
+}
 
 struct Hooks {
-  std::map<HookPhase, std::vector<Hook>> phases;
-  Json extra = Json::object();
+  std::vector<Hook> prestart, create_runtime, create_container, start_container, poststart,
+      poststop;
+  Unknown extra;
   const std::vector<Hook>& of(HookPhase phase) const;
+  std::vector<Hook>& of(HookPhase phase);
   bool operator==(const Hooks&) const = default;
 };
 
 struct Namespace {
   std::string type;  // "pid", "network", ...
   std::optional<std::string> path;
+  Unknown extra;
   bool operator==(const Namespace&) const = default;
 };
 
@@ -117,6 +149,7 @@ struct IdMapping {
   uint32_t container_id = 0;
   uint32_t host_id = 0;
   uint32_t size = 0;
+  Unknown extra;
   bool operator==(const IdMapping&) const = default;
 };
 
@@ -125,6 +158,7 @@ struct Device {
   std::string path;
   std::optional<int64_t> major, minor;
   std::optional<uint32_t> file_mode, uid, gid;
+  Unknown extra;
   bool operator==(const Device&) const = default;
 };
 
@@ -133,6 +167,7 @@ struct DeviceRule {
   std::optional<std::string> type;
   std::optional<int64_t> major, minor;
   std::optional<std::string> access;
+  Unknown extra;
   bool operator==(const DeviceRule&) const = default;
 };
 
@@ -140,6 +175,7 @@ struct Memory {
   std::optional<int64_t> limit, reservation, swap, kernel, kernel_tcp;
   std::optional<uint64_t> swappiness;
   std::optional<bool> disable_oom_killer, use_hierarchy, check_before_update;
+  Unknown extra;
   bool operator==(const Memory&) const = default;
 };
 
@@ -152,6 +188,7 @@ struct Cpu {
   std::optional<uint64_t> realtime_period;
   std::optional<std::string> cpus, mems;
   std::optional<int64_t> idle;  // 0: default, 1: SCHED_IDLE (runtime-spec: int64)
+  Unknown extra;
   bool operator==(const Cpu&) const = default;
 };
 
@@ -159,6 +196,7 @@ struct Cpu {
 struct BlockIoWeightDevice {
   int64_t major = 0, minor = 0;
   std::optional<uint16_t> weight, leaf_weight;
+  Unknown extra;
   bool operator==(const BlockIoWeightDevice&) const = default;
 };
 
@@ -166,6 +204,7 @@ struct BlockIoWeightDevice {
 struct BlockIoRate {
   int64_t major = 0, minor = 0;
   uint64_t rate = 0;
+  Unknown extra;
   bool operator==(const BlockIoRate&) const = default;
 };
 
@@ -174,39 +213,47 @@ struct BlockIo {
   std::vector<BlockIoWeightDevice> weight_devices;
   std::vector<BlockIoRate> throttle_read_bps, throttle_write_bps, throttle_read_iops,
       throttle_write_iops;
-  Json extra = Json::object();
+  Unknown extra;
   bool operator==(const BlockIo&) const = default;
 };
 
 struct HugepageLimit {
   std::string page_size;  // "2MB", "1GB"
   uint64_t limit = 0;
+  Unknown extra;
   bool operator==(const HugepageLimit&) const = default;
 };
 
 struct InterfacePriority {
   std::string name;
   uint32_t priority = 0;
+  Unknown extra;
   bool operator==(const InterfacePriority&) const = default;
 };
 
 struct Network {
   std::optional<uint32_t> class_id;
   std::vector<InterfacePriority> priorities;
-  Json extra = Json::object();
+  Unknown extra;
   bool operator==(const Network&) const = default;
+};
+
+struct Pids {
+  int64_t limit = 0;
+  Unknown extra;
+  bool operator==(const Pids&) const = default;
 };
 
 struct Resources {
   std::vector<DeviceRule> devices;
   std::optional<Memory> memory;
   std::optional<Cpu> cpu;
-  std::optional<int64_t> pids_limit;
+  std::optional<Pids> pids;
   std::optional<BlockIo> block_io;
   std::vector<HugepageLimit> hugepage_limits;
   std::optional<Network> network;
   std::map<std::string, std::string> unified;
-  Json extra = Json::object();  // rdma and unknown members, kept as given
+  Unknown extra;  // rdma and unknown members, kept as given
   bool operator==(const Resources&) const = default;
 };
 
@@ -215,6 +262,7 @@ struct SeccompArg {
   uint64_t value = 0;
   std::optional<uint64_t> value_two;
   std::string op;
+  Unknown extra;
   bool operator==(const SeccompArg&) const = default;
 };
 
@@ -223,6 +271,7 @@ struct SeccompSyscall {
   std::string action;
   std::optional<uint32_t> errno_ret;
   std::vector<SeccompArg> args;
+  Unknown extra;
   bool operator==(const SeccompSyscall&) const = default;
 };
 
@@ -233,6 +282,7 @@ struct Seccomp {
   std::vector<std::string> flags;
   std::optional<std::string> listener_path, listener_metadata;
   std::vector<SeccompSyscall> syscalls;
+  Unknown extra;
   bool operator==(const Seccomp&) const = default;
 };
 
@@ -247,7 +297,7 @@ struct Linux {
   std::map<std::string, std::string> sysctl;
   std::vector<std::string> masked_paths, readonly_paths;
   std::optional<std::string> mount_label;
-  Json extra = Json::object();  // intelRdt, personality, timeOffsets, memoryPolicy, ...
+  Unknown extra;  // intelRdt, personality, timeOffsets, memoryPolicy, ...
 
   const Namespace* find_namespace(std::string_view type) const;
   bool operator==(const Linux&) const = default;
@@ -262,7 +312,7 @@ struct Config {
   std::optional<Hooks> hooks;
   std::map<std::string, std::string> annotations;
   std::optional<Linux> linux;
-  Json extra = Json::object();
+  Unknown extra;
   bool operator==(const Config&) const = default;
 };
 
@@ -299,6 +349,13 @@ Result<Config> load_config_text(std::string_view text, std::string_view file = "
 
 // A process.json (what `exec --process` takes): validated like /process.
 Result<Process> load_process_text(std::string_view text, std::string_view file = "process.json");
+
+// What `update --resources` takes: a linux.resources object, which replaces
+// `current` whole except for the device rules, kept unless it names them (as
+// runc's update does). Type problems are reported with pointers relative to
+// that object; validation is update's own (validate_resources).
+Result<Resources> load_resources_text(std::string_view text, std::string_view file,
+                                      const Resources& current);
 
 // runc spec's default config (busybox-friendly, rootfs "rootfs").
 Config default_config();

@@ -136,7 +136,8 @@ class Validator {
   }
 
   void hooks(const Hooks& h) {
-    for (const auto& [phase, list] : h.phases) {
+    for (HookPhase phase : kHookPhases) {
+      const std::vector<Hook>& list = h.of(phase);
       std::string base = child_pointer("/hooks", hook_phase_name(phase));
       for (size_t i = 0; i < list.size(); ++i) {
         std::string ptr = child_pointer(base, i);
@@ -215,7 +216,7 @@ class Validator {
     }
     if (r.cpu && r.cpu->period && *r.cpu->period == 0)
       add("/linux/resources/cpu/period", "must be greater than zero");
-    if (r.pids_limit && *r.pids_limit == 0)
+    if (r.pids && r.pids->limit == 0)
       add("/linux/resources/pids/limit", "must be positive, or -1 for no limit");
     // Both become names of files in the container's cgroup directory: nothing
     // that could name a file elsewhere.
@@ -391,7 +392,7 @@ Problems unsupported_fields(const Config& c) {
       {"memoryPolicy", "no NUMA memory policy is set"},
       {"netDevices", "no network devices are moved"}};
   Problems p;
-  auto check = [&](const Json& extra, const std::string& where, const auto& fields) {
+  auto check = [&](const Unknown& extra, const std::string& where, const auto& fields) {
     for (const auto& [key, why] : fields)
       if (extra.contains(key))
         p.push_back({where + "/" + key, std::string("is not supported by mcrun (") + why + ")"});

@@ -46,7 +46,40 @@ void cgroups_path_rules(const Config& c, const CreateContext& ctx, Problems& p) 
   }
 }
 
+// A namespaced sysctl may be written into a namespace the container joins
+// (another container's), but never into the runtime's own: joining
+// /proc/1/ns/net and setting net.* would change the host (runc refuses the
+// same). validate_config already made sure the namespace is listed.
+void sysctl_rules(const Config& c, const HostFacts& host, Problems& p) {
+  if (!c.linux || !host.is_runtime_namespace) return;
+  for (const auto& [key, value] : c.linux->sysctl) {
+    auto type = sysctl_namespace(key);
+    const Namespace* ns = type ? c.linux->find_namespace(*type) : nullptr;
+    if (ns && ns->path && host.is_runtime_namespace(*type, *ns->path))
+      p.push_back(
+          {child_pointer("/linux/sysctl", key),
+           "not allowed in the host's " + *type + " namespace (" + quote(*ns->path) + " is ours)"});
+  }
+}
+
 }  // namespace
+
+Problems warnings_for_create(const Config& c) {
+  if (c.mounts.empty() || (c.linux && c.linux->find_namespace("mount"))) return {};
+  return {{"/mounts", std::to_string(c.mounts.size()) +
+                          " mount(s) not made: there is no mount namespace, and they would "
+                          "change the host's mount table"}};
+}
+
+Problems lsm_rules(const Process& pr, const HostFacts& host, const std::string& where) {
+  Problems p;
+  const std::string refuse = ": refusing to run the container unconfined";
+  if (pr.apparmor_profile && !pr.apparmor_profile->empty() && !host.apparmor)
+    p.push_back({where + "/apparmorProfile", "AppArmor is not enabled on this host" + refuse});
+  if (pr.selinux_label && !pr.selinux_label->empty() && !host.selinux)
+    p.push_back({where + "/selinuxLabel", "SELinux is not enabled on this host" + refuse});
+  return p;
+}
 
 bool asks_for_limits(const Resources& given) {
   Resources r = given;
@@ -80,10 +113,17 @@ Result<SystemdCgroupsPath> parse_systemd_cgroups_path(const std::optional<std::s
 
 Problems validate_for_create(const Config& c, const CreateContext& ctx) {
   Problems p = unsupported_fields(c);
-  if (!c.process)
+  if (!c.process) {
     p.push_back({"/process", "is required to create a container"});
-  else if (c.process->terminal && !ctx.console)
-    p.push_back({"/process/terminal", "is true, which needs --console-socket"});
+  } else {
+    if (c.process->terminal && !ctx.console)
+      p.push_back({"/process/terminal", "is true, which needs --console-socket"});
+    for (auto& problem : lsm_rules(*c.process, ctx.host, "/process")) p.push_back(problem);
+  }
+  if (c.linux && c.linux->mount_label && !c.linux->mount_label->empty() && !ctx.host.selinux)
+    p.push_back({"/linux/mountLabel",
+                 "SELinux is not enabled on this host: refusing to run the container unconfined"});
+  sysctl_rules(c, ctx.host, p);
   cgroups_path_rules(c, ctx, p);
   if (ctx.rootless && c.linux && !c.linux->cgroups_path && c.linux->resources &&
       asks_for_limits(*c.linux->resources))

@@ -4,6 +4,7 @@
 // of systemd's cgroupsPath form, shared with the runtime.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -11,14 +12,33 @@
 
 namespace mcrun::spec {
 
+// What this host can do, found out by the runtime; the rules that use it stay
+// here. Without facts, everything is assumed available.
+struct HostFacts {
+  bool apparmor = true;
+  bool selinux = true;
+  // Whether the namespace at `path` is the runtime's own one of that type.
+  std::function<bool(const std::string& type, const std::string& path)> is_runtime_namespace;
+};
+
 struct CreateContext {
   bool console = false;         // a console socket (or run's own pty) takes process.terminal
   bool rootless = false;        // runtime/rootless.hpp: no cgroup unless one is delegated
   bool systemd_cgroup = false;  // cgroupsPath is "slice:prefix:name"
   bool disk_watched = false;    // a foreground run watches an enforced disk quota
+  HostFacts host;
 };
 
 Problems validate_for_create(const Config& c, const CreateContext& ctx);
+
+// What create does without refusing, but says: mounts without a mount
+// namespace are not made (they would change the host's mount table).
+Problems warnings_for_create(const Config& c);
+
+// A label asked for that this host's security modules cannot apply: refused,
+// never run unconfined (as runc). `where` is the process's pointer
+// ("/process", or "" for exec's process.json).
+Problems lsm_rules(const Process& p, const HostFacts& host, const std::string& where);
 
 // runc's systemd form "slice:prefix:name" (an empty slice is system.slice;
 // none at all is system.slice:mcrun:<id>). A slice nests by its dashes:

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "spec/json_reader.hpp"
+#include "spec/problem.hpp"
 
 namespace mcrun::spec {
 

@@ -13,19 +13,9 @@
 
 #include "spec/error.hpp"
 #include "spec/json.hpp"
+#include "spec/problem.hpp"
 
 namespace mcrun::spec {
-
-struct Problem {
-  std::string pointer;  // JSON pointer, "" for the document itself
-  std::string message;  // a sentence fragment: "must be an absolute path"
-  bool operator==(const Problem&) const = default;
-};
-using Problems = std::vector<Problem>;
-
-// Appends an RFC 6901 reference token ("~" -> "~0", "/" -> "~1").
-std::string child_pointer(std::string_view parent, std::string_view key);
-std::string child_pointer(std::string_view parent, size_t index);
 
 // "a string", "an object", ... for "must be X, not Y" messages.
 std::string json_type_name(const Json& j);
@@ -34,16 +24,6 @@ std::string json_type_name(const Json& j);
 // syntax error, number out of range or nesting deeper than 64 levels is an
 // error value "<name>: invalid JSON: ...", never an exception.
 Result<Json> parse_json(std::string_view text, std::string_view name);
-
-// Renders problems as lines "<file>: <pointer>: <message>".
-std::string format_problems(std::string_view file, const Problems& problems);
-
-// `inner` is `outer` or lies below it, by whole components ("/mounts/10" is
-// not below "/mounts/1").
-bool pointer_within(std::string_view inner, std::string_view outer);
-// Document order of pointers: component by component, array indices as numbers.
-bool pointer_less(std::string_view a, std::string_view b);
-void sort_problems(Problems& problems);
 
 class ObjectReader {
  public:
@@ -60,6 +40,9 @@ class ObjectReader {
   std::optional<uint64_t> u64(std::string_view key, bool required = false);
   std::optional<std::vector<std::string>> strings(std::string_view key, bool required = false);
   std::optional<std::map<std::string, std::string>> string_map(std::string_view key);
+  // The member itself (nullptr when absent or null; "is required" recorded
+  // if it must be there), marked as known.
+  const Json* member(std::string_view key, bool required);
   // The member if it is an object/array (a problem is recorded otherwise).
   const Json* object(std::string_view key, bool required = false);
   const Json* array(std::string_view key, bool required = false);
@@ -68,7 +51,6 @@ class ObjectReader {
   Json extra() const;
 
  private:
-  const Json* member(std::string_view key, bool required);
   void wrong_type(std::string_view key, const Json& j, std::string_view expected);
   template <class Int>
   std::optional<Int> integer(std::string_view key, bool required);

@@ -1,5 +1,7 @@
 #include "spec/state.hpp"
 
+#include "spec/json_reader.hpp"
+
 namespace mcrun::spec {
 
 const char* status_name(Status s) {

@@ -81,7 +81,7 @@ std::vector<UnitProperty> unit_properties(const spec::Resources& r, bool v2) {
     p.push_back({"CPUQuotaPerSecUSec", "t", per_sec});
     p.push_back({"CPUQuotaPeriodUSec", "t", period});
   }
-  if (r.pids_limit) p.push_back({"TasksMax", "t", limit(*r.pids_limit)});
+  if (r.pids) p.push_back({"TasksMax", "t", limit(r.pids->limit)});
   return p;
 }
 

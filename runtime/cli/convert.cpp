@@ -12,6 +12,8 @@
 #include "runtime/bundle.hpp"
 #include "runtime/cli/args.hpp"
 #include "runtime/sys/syscalls.hpp"
+#include "spec/json.hpp"
+#include "spec/json_reader.hpp"
 
 namespace mcrun::cli {
 namespace {

@@ -10,6 +10,7 @@
 #include "runtime/container.hpp"
 #include "runtime/disk_usage.hpp"
 #include "spec/disk_watch.hpp"
+#include "spec/json.hpp"
 
 namespace mcrun::cli {
 namespace {

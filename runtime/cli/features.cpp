@@ -3,6 +3,7 @@
 
 #include "runtime/cli/args.hpp"
 #include "spec/config.hpp"
+#include "spec/json.hpp"
 #include "spec/names.hpp"
 
 namespace mcrun::cli {

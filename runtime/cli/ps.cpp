@@ -4,6 +4,7 @@
 #include "runtime/cli/args.hpp"
 #include "runtime/container.hpp"
 #include "runtime/sys/syscalls.hpp"
+#include "spec/json.hpp"
 
 namespace mcrun::cli {
 namespace {

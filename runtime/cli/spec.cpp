@@ -5,6 +5,7 @@
 #include "runtime/cli/args.hpp"
 #include "runtime/sys/syscalls.hpp"
 #include "spec/config.hpp"
+#include "spec/json.hpp"
 
 namespace mcrun::cli {
 namespace {

@@ -3,6 +3,7 @@
 
 #include "runtime/cli/args.hpp"
 #include "runtime/container.hpp"
+#include "spec/json.hpp"
 
 namespace mcrun::cli {
 namespace {

@@ -29,16 +29,9 @@ Result<int> run(const Globals& g, const Args& args) {
     std::string file = args.value("resources");
     auto text = file == "-" ? sys::read_fd(STDIN_FILENO) : sys::read_file(file);
     if (!text) return std::unexpected(std::move(text.error()).context("--resources"));
-    auto j = spec::parse_json(*text, "--resources");
-    if (!j) return std::unexpected(j.error());
-    Json wrapper = {
-        {"ociVersion", "1.0.0"}, {"root", {{"path", "/"}}}, {"linux", {{"resources", *j}}}};
-    spec::Problems p;
-    auto parsed = spec::parse_config(wrapper, p);
-    if (!p.empty()) return fail(spec::format_problems("--resources", p));
-    r = parsed.linux->resources.value_or(spec::Resources{});
-    // Devices are not among what the JSON replaces unless it names them.
-    if (!j->contains("devices")) r.devices = current->devices;
+    auto parsed = spec::load_resources_text(*text, "--resources", *current);
+    if (!parsed) return std::unexpected(parsed.error());
+    r = std::move(*parsed);
   }
   auto set = [&](const char* flag, auto apply) -> Result<> {
     if (!args.has(flag)) return {};
@@ -58,7 +51,7 @@ Result<int> run(const Globals& g, const Args& args) {
   MCRUN_CHECK(set("memory", [&](int64_t n) { mem().limit = n; }));
   MCRUN_CHECK(set("memory-reservation", [&](int64_t n) { mem().reservation = n; }));
   MCRUN_CHECK(set("memory-swap", [&](int64_t n) { mem().swap = n; }));
-  MCRUN_CHECK(set("pids-limit", [&](int64_t n) { r.pids_limit = n; }));
+  MCRUN_CHECK(set("pids-limit", [&](int64_t n) { r.pids = spec::Pids{.limit = n}; }));
   MCRUN_CHECK(set("cpu-shares", [&](int64_t n) { cpu().shares = static_cast<uint64_t>(n); }));
   MCRUN_CHECK(set("cpu-quota", [&](int64_t n) { cpu().quota = n; }));
   MCRUN_CHECK(set("cpu-period", [&](int64_t n) { cpu().period = static_cast<uint64_t>(n); }));

@@ -3,8 +3,8 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "runtime/process/namespaces.hpp"
 #include "runtime/sys/syscalls.hpp"
-#include "spec/json_reader.hpp"
 
 namespace mcrun::runtime {
 namespace {
@@ -23,20 +23,10 @@ bool selinux_enabled() {
   return ::statfs("/sys/fs/selinux", &fs) == 0 && fs.f_type == kSelinuxMagic;
 }
 
-Result<> check_lsm_support(const spec::Process& p, const std::optional<std::string>& mount_label,
-                           std::string_view file, std::string_view where) {
-  spec::Problems problems;
-  const std::string refuse = ": refusing to run the container unconfined";
-  if (p.apparmor_profile && !p.apparmor_profile->empty() && !apparmor_enabled())
-    problems.push_back(
-        {std::string(where) + "/apparmorProfile", "AppArmor is not enabled on this host" + refuse});
-  if (p.selinux_label && !p.selinux_label->empty() && !selinux_enabled())
-    problems.push_back(
-        {std::string(where) + "/selinuxLabel", "SELinux is not enabled on this host" + refuse});
-  if (mount_label && !mount_label->empty() && !selinux_enabled())
-    problems.push_back({"/linux/mountLabel", "SELinux is not enabled on this host" + refuse});
-  if (!problems.empty()) return fail(spec::format_problems(file, problems));
-  return {};
+spec::HostFacts host_facts() {
+  return {.apparmor = apparmor_enabled(),
+          .selinux = selinux_enabled(),
+          .is_runtime_namespace = is_runtime_namespace};
 }
 
 Result<> set_exec_labels(const spec::Process& p) {

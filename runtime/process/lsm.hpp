@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "spec/config.hpp"
+#include "spec/create_rules.hpp"
 #include "spec/error.hpp"
 
 namespace mcrun::runtime {
@@ -16,11 +17,9 @@ namespace mcrun::runtime {
 bool apparmor_enabled();
 bool selinux_enabled();
 
-// Before anything is made: every label asked for can be applied on this host.
-// `where` is the pointer prefix of the process in `file` ("/process", or ""
-// for a process.json).
-Result<> check_lsm_support(const spec::Process& p, const std::optional<std::string>& mount_label,
-                           std::string_view file, std::string_view where);
+// What spec's create rules need to know of this host: its security modules
+// and which namespaces are mcrun's own.
+spec::HostFacts host_facts();
 
 // In the process, before it drops its privileges: the profile and label that
 // the exec of the program will enter.

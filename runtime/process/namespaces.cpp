@@ -2,8 +2,6 @@
 
 #include <sys/stat.h>
 
-#include "spec/json_reader.hpp"
-
 namespace mcrun::runtime {
 namespace {
 
@@ -22,21 +20,9 @@ bool same_namespace(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-Result<> check_sysctl_namespaces(const spec::Config& c) {
-  if (!c.linux) return {};
-  spec::Problems problems;
-  for (const auto& [key, value] : c.linux->sysctl) {
-    auto type = spec::sysctl_namespace(key);
-    const spec::Namespace* ns = type ? c.linux->find_namespace(*type) : nullptr;
-    const char* name = type ? proc_ns_name(*type) : nullptr;
-    if (!ns || !ns->path || !name) continue;
-    if (same_namespace(*ns->path, std::string("/proc/self/ns/") + name))
-      problems.push_back(
-          {spec::child_pointer("/linux/sysctl", key),
-           "not allowed in the host's " + *type + " namespace (" + quote(*ns->path) + " is ours)"});
-  }
-  if (!problems.empty()) return fail(spec::format_problems("config.json", problems));
-  return {};
+bool is_runtime_namespace(const std::string& type, const std::string& path) {
+  const char* name = proc_ns_name(type);
+  return name && same_namespace(path, std::string("/proc/self/ns/") + name);
 }
 
 }  // namespace mcrun::runtime

@@ -23,10 +23,8 @@ inline int clone_flag(std::string_view type) {
   return 0;
 }
 
-// A namespaced sysctl may be written into a namespace the container joins
-// (another container's), but never into the runtime's own: joining
-// /proc/1/ns/net and setting net.* would change the host (runc refuses the
-// same). spec::validate_config already made sure the namespace is listed.
-Result<> check_sysctl_namespaces(const spec::Config& c);
+// Whether `path` is mcrun's own namespace of that OCI type (network, ipc and
+// uts: the ones namespaced sysctls live in): spec::HostFacts's question.
+bool is_runtime_namespace(const std::string& type, const std::string& path);
 
 }  // namespace mcrun::runtime

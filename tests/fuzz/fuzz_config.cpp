@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "spec/config.hpp"
+#include "spec/json.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace mcrun::spec;

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "spec/json.hpp"
 #include "spec/state.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

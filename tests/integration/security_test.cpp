@@ -426,16 +426,14 @@ TEST_F(Security, AppArmorAndSelinuxAreNeverDroppedSilently) {
   c["linux"]["mountLabel"] = "system_u:object_r:container_file_t:s0";
   auto r = run(c);
   EXPECT_EQ(r.code, 1);
+  // In document order, with every other create-time problem (spec/create_rules.cpp).
   EXPECT_EQ(r.err,
-            "mcrun: run c1: config.json: /process/apparmorProfile: AppArmor is not enabled on this "
-            "host: refusing to "
-            "run the container unconfined\n"
+            "mcrun: run c1: config.json: /linux/mountLabel: SELinux is not enabled on this host: "
+            "refusing to run the container unconfined\n"
+            "mcrun: config.json: /process/apparmorProfile: AppArmor is not enabled on this host: "
+            "refusing to run the container unconfined\n"
             "mcrun: config.json: /process/selinuxLabel: SELinux is not enabled on this host: "
-            "refusing to run the "
-            "container unconfined\n"
-            "mcrun: config.json: /linux/mountLabel: SELinux is not enabled on this host: refusing "
-            "to run the "
-            "container unconfined\n");
+            "refusing to run the container unconfined\n");
   write_config(config({"sleep", "1000"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c2"}).code, 0);
   auto e = mcrun({"exec", "--apparmor", "mcrun-test", "c2", "true"});

@@ -27,7 +27,7 @@ spec::Resources sample() {
   r.cpu->shares = 1536;
   r.cpu->quota = 150000;
   r.cpu->period = 100000;
-  r.pids_limit = 64;
+  r.pids = spec::Pids{.limit = 64};
   r.devices = {{false, std::nullopt, std::nullopt, std::nullopt, "rwm"},
                {true, "c", 10, 229, "rw"}};
   return r;
@@ -69,7 +69,7 @@ TEST(CgroupPlan, V2) {
   EXPECT_TRUE(has(w, {"", "pids.max", "64"}));
   EXPECT_TRUE(has(w, {"", "memory.high", "200000000"}));
   spec::Resources unlimited;
-  unlimited.pids_limit = -1;
+  unlimited.pids = spec::Pids{.limit = -1};
   EXPECT_TRUE(has(plan_v2(unlimited), {"", "pids.max", "max"}));
 }
 
@@ -182,7 +182,7 @@ TEST(SystemdScope, UnitPropertiesPerCgroupVersion) {
   odd.cpu = spec::Cpu{};
   odd.cpu->quota = 12345;  // 123450 us a second: systemd keeps whole percents
   odd.cpu->period = 100000;
-  odd.pids_limit = -1;
+  odd.pids = spec::Pids{.limit = -1};
   std::map<std::string, uint64_t> m;
   for (const auto& p : unit_properties(odd, true)) m[p.name] = p.number;
   EXPECT_EQ(m["CPUQuotaPerSecUSec"], 130000u);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "spec/config.hpp"
+#include "spec/json.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "converters/container_info.hpp"
+#include "spec/json.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;

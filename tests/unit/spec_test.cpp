@@ -2,7 +2,10 @@
 // preservation of properties mcrun does not know.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "spec/config.hpp"
+#include "spec/json.hpp"
 #include "spec/state.hpp"
 #include "test_util.hpp"
 
@@ -52,7 +55,7 @@ TEST(Spec, MaximalKeepsEveryField) {
   EXPECT_EQ(c.linux->namespaces[1].path, "/var/run/netns/n1");
   EXPECT_EQ(c.linux->resources->memory->limit, 536870912);
   EXPECT_EQ(c.linux->resources->cpu->cpus, "0-1");
-  EXPECT_EQ(c.linux->resources->pids_limit, 100);
+  EXPECT_EQ(c.linux->resources->pids->limit, 100);
   EXPECT_EQ(c.linux->resources->block_io->weight, 500);
   EXPECT_EQ(c.linux->resources->block_io->leaf_weight, 300);
   EXPECT_EQ(c.linux->resources->block_io->weight_devices.at(0),
@@ -76,6 +79,27 @@ TEST(Spec, UnknownPropertiesArePreservedWhereTheyWere) {
   EXPECT_EQ(j["linux"]["intelRdt"]["closID"], "c1");
   EXPECT_EQ(j["linux"]["resources"]["blockIO"]["weightDevice"][0]["weight"], 500);
   EXPECT_EQ(j["linux"]["resources"]["hugepageLimits"][0]["pageSize"], "2MB");
+}
+
+// Every object of the model, at any depth, keeps what it does not know: an
+// unknown member added to each object of the maximal config (the string maps
+// aside: there every member is data) comes back from parse -> emit unchanged.
+TEST(Spec, EveryObjectKeepsItsUnknownProperties) {
+  Json doc = Json::parse(read_text(source_path("bundles/spec/maximal/config.json")));
+  int marked = 0;
+  std::function<void(Json&, const std::string&)> mark = [&](Json& j, const std::string& key) {
+    if (j.is_array())
+      for (auto& e : j) mark(e, key);
+    if (!j.is_object() || key == "annotations" || key == "sysctl" || key == "unified") return;
+    for (auto& [k, v] : j.items()) mark(v, k);
+    j["xUnknown"] = {{"n", marked++}, {"list", {1, "two"}}};
+  };
+  mark(doc, "");
+  ASSERT_GE(marked, 30);
+  auto c = load_config_text(doc.dump());
+  ASSERT_TRUE(c) << c.error().what();
+  // Compared without regard to key order: emit puts known members first.
+  EXPECT_EQ(nlohmann::json::parse(emit_config(*c).dump()), nlohmann::json::parse(doc.dump()));
 }
 
 TEST(Spec, DefaultConfigIsValidAndRoundTrips) {

@@ -4,6 +4,8 @@
 #include <functional>
 
 #include "spec/config.hpp"
+#include "spec/create_rules.hpp"
+#include "spec/json.hpp"
 #include "spec/state.hpp"
 
 using namespace mcrun;
@@ -320,3 +322,71 @@ TEST(Validation, UnknownPropertiesAreNotErrors) {
 }
 
 }  // namespace
+
+// The create-time rules that depend on the host: the facts come from the
+// runtime, the rules and their pointers from spec/, all reported at once.
+TEST(CreateRules, HostFactsDecideAndEveryProblemIsReportedTogether) {
+  Json j = base();
+  j["process"]["apparmorProfile"] = "p";
+  j["process"]["selinuxLabel"] = "l";
+  j["process"]["terminal"] = true;
+  j["linux"]["mountLabel"] = "m";
+  j["linux"]["namespaces"].push_back({{"type", "network"}, {"path", "/proc/1/ns/net"}});
+  j["linux"]["sysctl"] = {{"net.ipv4.ip_forward", "1"}};
+  auto c = load_config_text(j.dump());
+  ASSERT_TRUE(c) << c.error().what();
+  CreateContext ctx;
+  ctx.host = {.apparmor = false,
+              .selinux = false,
+              .is_runtime_namespace = [](const std::string& type, const std::string& path) {
+                return type == "network" && path == "/proc/1/ns/net";
+              }};
+  const std::string refuse =
+      "is not enabled on this host: refusing to run the container unconfined";
+  EXPECT_EQ(format_problems("config.json", validate_for_create(*c, ctx)),
+            "config.json: /linux/mountLabel: SELinux " + refuse +
+                "\nconfig.json: /linux/sysctl/net.ipv4.ip_forward: not allowed in the host's "
+                "network namespace (\"/proc/1/ns/net\" is ours)"
+                "\nconfig.json: /process/apparmorProfile: AppArmor " +
+                refuse + "\nconfig.json: /process/selinuxLabel: SELinux " + refuse +
+                "\nconfig.json: /process/terminal: is true, which needs --console-socket");
+  ctx.console = true;
+  ctx.host = HostFacts{};  // a host with both modules, and no namespace of its own named
+  EXPECT_TRUE(validate_for_create(*c, ctx).empty());
+}
+
+TEST(CreateRules, MountsWithoutAMountNamespaceAreAWarning) {
+  Json j = base();
+  j["linux"]["namespaces"] = Json::array({{{"type", "pid"}}});
+  auto c = load_config_text(j.dump());
+  ASSERT_TRUE(c) << c.error().what();
+  EXPECT_EQ(format_problems("config.json", warnings_for_create(*c)),
+            "config.json: /mounts: 1 mount(s) not made: there is no mount namespace, and they "
+            "would change the host's mount table");
+}
+
+// update --resources: a linux.resources object, pointers relative to it; it
+// replaces the current resources but keeps their device rules unless it
+// names some.
+TEST(UpdateResources, ReplacesAllButTheDeviceRulesAndPointsIntoTheObject) {
+  Resources current;
+  current.devices.push_back({.allow = false, .access = "rwm"});
+  current.cpu = Cpu{.shares = 512};
+  auto r = load_resources_text(R"({"memory": {"limit": 1048576}, "x": 1})", "--resources", current);
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(r->memory->limit, 1048576);
+  EXPECT_FALSE(r->cpu);
+  EXPECT_EQ(r->devices, current.devices);
+  EXPECT_TRUE(r->extra.contains("x"));
+  r = load_resources_text(R"({"devices": []})", "--resources", current);
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_TRUE(r->devices.empty());
+  r = load_resources_text(R"({"memory": {"limit": "1M"}, "pids": {}})", "--resources", current);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "--resources: /memory/limit: must be an integer between -9223372036854775808 and "
+            "9223372036854775807, not a string\n--resources: /pids/limit: is required");
+  r = load_resources_text("[1]", "--resources", current);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "--resources: /: must be an object, not an array");
+}
