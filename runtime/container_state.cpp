@@ -42,7 +42,7 @@ Result<spec::State> container_state(const std::string& root, const std::string& 
     s.status = dir->busy() ? spec::Status::Creating : spec::Status::Stopped;
     return s;
   }
-  auto record = dir->load();
+  auto record = dir->load(/*with_config=*/false);
   if (!record) return std::unexpected(record.error());
   s = record->state;
   s.status = derive_status(*dir, *record);

@@ -83,12 +83,12 @@ bool ContainerDir::start_socket_exists() const {
   return ::faccessat(fd_.get(), kStartSocket, F_OK, 0) == 0;
 }
 
-Result<spec::Record> ContainerDir::load() const {
+Result<spec::Record> ContainerDir::load(bool with_config) const {
   auto fd = sys::open_at(fd_.get(), "state.json", O_RDONLY);
   if (!fd) return std::unexpected(std::move(fd.error()).context("container " + quote(id_)));
   auto text = sys::read_fd(fd->get());
   if (!text) return std::unexpected(text.error());
-  auto r = spec::parse_record(*text);
+  auto r = spec::parse_record(*text, with_config);
   if (!r) {
     r.error().kind = ErrorKind::CorruptState;
     return std::unexpected(std::move(r.error()).context(path_));

@@ -36,7 +36,8 @@ class ContainerDir {
   int fd() const { return fd_.get(); }
 
   bool has_record() const;
-  Result<spec::Record> load() const;
+  // Without `with_config`, record.config stays empty (spec::parse_record).
+  Result<spec::Record> load(bool with_config = true) const;
   Result<> save(const spec::Record& r) const;
   bool start_socket_exists() const;
   // "<pid> <start time> <cgroup>" of the init, kept apart from state.json so

@@ -26,7 +26,8 @@ std::string json_type_name(const Json& j) {
   }
 }
 
-Result<Json> parse_json(std::string_view text, std::string_view name) {
+Result<Json> parse_json(std::string_view text, std::string_view name,
+                        const Json::parser_callback_t& keep) {
   // nlohmann's parser recurses per level: refuse absurd nesting before it
   // can matter for the stack (no real document nests beyond ~10).
   int depth = 0, max_depth = 0;
@@ -48,7 +49,7 @@ Result<Json> parse_json(std::string_view text, std::string_view name) {
   }
   if (max_depth > 64) return fail(std::string(name) + ": nested deeper than 64 levels");
   try {
-    return Json::parse(text);
+    return Json::parse(text, keep);
   } catch (const Json::exception& e) {
     // Every nlohmann error (parse_error, out_of_range for "1e999", ...):
     // "[json.exception.parse_error.101] parse error at ..." -> after "] ".

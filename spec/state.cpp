@@ -51,8 +51,13 @@ Json emit_record(const Record& r) {
   return j;
 }
 
-Result<Record> parse_record(std::string_view text) {
-  auto parsed = parse_json(text, "state.json");
+Result<Record> parse_record(std::string_view text, bool with_config) {
+  // Depth 1 is the record's own members, 2 those of "mcrun".
+  auto skip_config = [](int depth, Json::parse_event_t event, Json& parsed) {
+    return !(depth == 2 && event == Json::parse_event_t::key && parsed == "config");
+  };
+  auto parsed =
+      with_config ? parse_json(text, "state.json") : parse_json(text, "state.json", skip_config);
   if (!parsed) return std::unexpected(parsed.error());
   const Json& j = *parsed;
   Problems p;
@@ -78,7 +83,7 @@ Result<Record> parse_record(std::string_view text) {
     r.cgroup_path = mr.string("cgroupPath").value_or("");
     r.rootless = mr.boolean("rootless").value_or(false);
     r.systemd_unit = mr.string("systemdUnit").value_or("");
-    if (const Json* c = mr.object("config", true)) r.config = parse_config(*c, p);
+    if (const Json* c = mr.object("config", with_config)) r.config = parse_config(*c, p);
   }
   if (!p.empty()) return fail(format_problems("state.json", p));
   return r;

@@ -92,7 +92,9 @@ Result<> apply_capabilities(const spec::Capabilities& caps) {
   int saved = errno;
   cap_free(c);
   if (rc < 0) return errno = saved, fail_errno("capset");
-  if (cap_reset_ambient() < 0 && errno != EINVAL) return fail_errno("reset ambient capabilities");
+  // One call (libcap's cap_reset_ambient first reads every capability).
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+    return fail_errno("reset ambient capabilities");
   auto skipped = ambient_not_raisable(caps);
   for (const auto& name : caps.ambient.value_or(std::vector<std::string>{})) {
     if (std::find(skipped.begin(), skipped.end(), name) != skipped.end()) continue;
@@ -119,13 +121,13 @@ namespace {
 
 Result<> drop_bounding(const spec::Capabilities& caps) {
   auto keep = cap_values(caps.bounding);
-  int last = CAP_LAST_CAP;
-  // The running kernel may know more capabilities than this libcap build.
-  for (int v = 0; v <= 63 && prctl(PR_CAPBSET_READ, v) >= 0; ++v) last = v;
-  for (int v = 0; v <= last; ++v) {
+  // The running kernel may know more capabilities than this libcap build:
+  // drop upwards until it says EINVAL (past its last), one call per capability.
+  for (int v = 0; v <= 63; ++v) {
     if (std::find(keep.begin(), keep.end(), v) != keep.end()) continue;
-    if (prctl(PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
-      return fail_errno("drop capability " + std::to_string(v) + " from the bounding set");
+    if (prctl(PR_CAPBSET_DROP, v, 0, 0, 0) == 0) continue;
+    if (errno == EINVAL) break;
+    return fail_errno("drop capability " + std::to_string(v) + " from the bounding set");
   }
   return {};
 }

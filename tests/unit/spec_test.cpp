@@ -135,6 +135,12 @@ TEST(State, RecordRoundTrips) {
   auto back = parse_record(emit_record(r).dump());
   ASSERT_TRUE(back) << back.error().what();
   EXPECT_EQ(r, *back);
+  // What state and list read: everything but the config, which is skipped.
+  auto light = parse_record(emit_record(r).dump(), /*with_config=*/false);
+  ASSERT_TRUE(light) << light.error().what();
+  Record expected = r;
+  expected.config = Config{};
+  EXPECT_EQ(expected, *light);
 }
 
 TEST(State, PublicStateHasTheSpecFields) {
