@@ -170,6 +170,80 @@ std::optional<VolumeSource> volume_source(ObjectReader& vr, const std::string& v
   return out;
 }
 
+std::optional<Volume> read_volume(const Json& j, const std::string& vptr, Problems& p) {
+  ObjectReader vr(j, vptr, p);
+  if (!vr.valid()) return std::nullopt;
+  Volume v;
+  v.container_path = vr.string("container_path", true).value_or("");
+  v.host_path = vr.string("host_path");
+  auto mode = vr.string("mode", true);
+  if (mode && *mode == "RO")
+    v.mode = Volume::Mode::RO;
+  else if (mode && *mode != "RW")
+    p.push_back({vptr + "/mode", "must be RW or RO, not " + quote(*mode)});
+  not_supported(vr, vptr, "image", "image volumes are not supported by mcrun convert", p);
+  v.source = volume_source(vr, vptr, p);
+  reject_unknown(vr, vptr, p);
+  int given =
+      v.host_path.has_value() + (vr.object("image") != nullptr) + (vr.object("source") != nullptr);
+  if (given == 0) p.push_back({vptr + "/host_path", "is required (or a source)"});
+  if (given > 1) p.push_back({vptr, "only one of host_path, image and source may be set"});
+  return v;
+}
+
+void read_seccomp(const Json& j, ContainerInfo& info, Problems& p) {
+  ObjectReader sr(j, "/linux_info/seccomp", p);
+  info.seccomp_profile = sr.string("profile_name");
+  info.seccomp_unconfined = sr.boolean("unconfined").value_or(false);
+  // As Mesos: exactly one of the two.
+  if (info.seccomp_unconfined && info.seccomp_profile)
+    p.push_back({"/linux_info/seccomp/profile_name", "must not be set when unconfined is true"});
+  if (!info.seccomp_unconfined && !info.seccomp_profile)
+    p.push_back({"/linux_info/seccomp/profile_name", "is required unless unconfined is true"});
+  reject_unknown(sr, "/linux_info/seccomp", p);
+}
+
+void read_linux_info(const Json& j, ContainerInfo& info, Problems& p) {
+  ObjectReader lr(j, "/linux_info", p);
+  if (lr.object("capability_info"))
+    p.push_back({"/linux_info/capability_info",
+                 "is deprecated since Mesos 1.4; use effective_capabilities"});
+  info.bounding_capabilities = capabilities(lr, "/linux_info", "bounding_capabilities", p);
+  info.effective_capabilities = capabilities(lr, "/linux_info", "effective_capabilities", p);
+  info.share_pid_namespace = lr.boolean("share_pid_namespace").value_or(false);
+  info.ipc_mode = lr.string("ipc_mode");
+  if (info.ipc_mode && *info.ipc_mode != "PRIVATE" && *info.ipc_mode != "SHARE_PARENT")
+    p.push_back(
+        {"/linux_info/ipc_mode", "must be PRIVATE or SHARE_PARENT, not " + quote(*info.ipc_mode)});
+  info.shm_size = lr.u32("shm_size");
+  info.share_cgroups = lr.boolean("share_cgroups").value_or(true);
+  if (const Json* sc = lr.object("seccomp")) read_seccomp(*sc, info, p);
+  reject_unknown(lr, "/linux_info", p);
+}
+
+std::optional<RLimit> read_rlimit(const Json& j, const std::string& eptr, Problems& p) {
+  ObjectReader er(j, eptr, p);
+  if (!er.valid()) return std::nullopt;
+  RLimit lim;
+  lim.type = er.string("type", true).value_or("");
+  if (const Json* h = er.member("hard", false)) lim.hard = read_u64(*h, eptr + "/hard", p);
+  if (const Json* s = er.member("soft", false)) lim.soft = read_u64(*s, eptr + "/soft", p);
+  reject_unknown(er, eptr, p);
+  return lim;
+}
+
+void read_tty_info(const Json& j, ContainerInfo& info, Problems& p) {
+  info.tty = true;
+  ObjectReader tr(j, "/tty_info", p);
+  if (const Json* ws = tr.object("window_size")) {
+    ObjectReader wr(*ws, "/tty_info/window_size", p);
+    info.tty_rows = wr.u32("rows", true);
+    info.tty_columns = wr.u32("columns", true);
+    reject_unknown(wr, "/tty_info/window_size", p);
+  }
+  reject_unknown(tr, "/tty_info", p);
+}
+
 ContainerInfo read_info(const Json& j, Problems& p) {
   ContainerInfo info;
   ObjectReader r(j, "", p);
@@ -181,29 +255,10 @@ ContainerInfo read_info(const Json& j, Problems& p) {
     else
       p.push_back({"/type", "must be MESOS or DOCKER, not " + quote(info.type)});
   }
-  if (const Json* vols = r.array("volumes")) {
-    for (size_t i = 0; i < vols->size(); ++i) {
-      std::string vptr = child_pointer("/volumes", i);
-      ObjectReader vr((*vols)[i], vptr, p);
-      if (!vr.valid()) continue;
-      Volume v;
-      v.container_path = vr.string("container_path", true).value_or("");
-      v.host_path = vr.string("host_path");
-      auto mode = vr.string("mode", true);
-      if (mode && *mode == "RO")
-        v.mode = Volume::Mode::RO;
-      else if (mode && *mode != "RW")
-        p.push_back({vptr + "/mode", "must be RW or RO, not " + quote(*mode)});
-      not_supported(vr, vptr, "image", "image volumes are not supported by mcrun convert", p);
-      v.source = volume_source(vr, vptr, p);
-      reject_unknown(vr, vptr, p);
-      int given = v.host_path.has_value() + (vr.object("image") != nullptr) +
-                  (vr.object("source") != nullptr);
-      if (given == 0) p.push_back({vptr + "/host_path", "is required (or a source)"});
-      if (given > 1) p.push_back({vptr, "only one of host_path, image and source may be set"});
-      info.volumes.push_back(std::move(v));
-    }
-  }
+  if (const Json* vols = r.array("volumes"))
+    for (size_t i = 0; i < vols->size(); ++i)
+      if (auto v = read_volume((*vols)[i], child_pointer("/volumes", i), p))
+        info.volumes.push_back(std::move(*v));
   info.hostname = r.string("hostname");
   not_supported(r, "", "docker", "docker is not supported: mcrun converts MESOS containers", p);
   if (const Json* m = r.object("mesos")) {
@@ -216,69 +271,16 @@ ContainerInfo read_info(const Json& j, Problems& p) {
     p.push_back({"/network_infos",
                  "network isolation is not done by mcrun convert; attach it with --hook "
                  "createRuntime=..."});
-  if (const Json* l = r.object("linux_info")) {
-    ObjectReader lr(*l, "/linux_info", p);
-    if (lr.object("capability_info"))
-      p.push_back({"/linux_info/capability_info",
-                   "is deprecated since Mesos 1.4; use effective_capabilities"});
-    info.bounding_capabilities = capabilities(lr, "/linux_info", "bounding_capabilities", p);
-    info.effective_capabilities = capabilities(lr, "/linux_info", "effective_capabilities", p);
-    info.share_pid_namespace = lr.boolean("share_pid_namespace").value_or(false);
-    info.ipc_mode = lr.string("ipc_mode");
-    if (info.ipc_mode && *info.ipc_mode != "PRIVATE" && *info.ipc_mode != "SHARE_PARENT")
-      p.push_back({"/linux_info/ipc_mode",
-                   "must be PRIVATE or SHARE_PARENT, not " + quote(*info.ipc_mode)});
-    info.shm_size = lr.u32("shm_size");
-    info.share_cgroups = lr.boolean("share_cgroups").value_or(true);
-    if (const Json* sc = lr.object("seccomp")) {
-      ObjectReader sr(*sc, "/linux_info/seccomp", p);
-      info.seccomp_profile = sr.string("profile_name");
-      info.seccomp_unconfined = sr.boolean("unconfined").value_or(false);
-      // As Mesos: exactly one of the two.
-      if (info.seccomp_unconfined && info.seccomp_profile)
-        p.push_back(
-            {"/linux_info/seccomp/profile_name", "must not be set when unconfined is true"});
-      if (!info.seccomp_unconfined && !info.seccomp_profile)
-        p.push_back({"/linux_info/seccomp/profile_name", "is required unless unconfined is true"});
-      reject_unknown(sr, "/linux_info/seccomp", p);
-    }
-    reject_unknown(lr, "/linux_info", p);
-  }
+  if (const Json* l = r.object("linux_info")) read_linux_info(*l, info, p);
   if (const Json* rl = r.object("rlimit_info")) {
     ObjectReader rr(*rl, "/rlimit_info", p);
-    if (const Json* list = rr.array("rlimits")) {
-      for (size_t i = 0; i < list->size(); ++i) {
-        std::string eptr = child_pointer("/rlimit_info/rlimits", i);
-        ObjectReader er((*list)[i], eptr, p);
-        if (!er.valid()) continue;
-        RLimit lim;
-        lim.type = er.string("type", true).value_or("");
-        // Read hard/soft through the reader so they count as known fields.
-        if (const Json* h = (*list)[i].contains("hard") ? &(*list)[i]["hard"] : nullptr)
-          lim.hard = read_u64(*h, eptr + "/hard", p);
-        if (const Json* s = (*list)[i].contains("soft") ? &(*list)[i]["soft"] : nullptr)
-          lim.soft = read_u64(*s, eptr + "/soft", p);
-        Json rest = er.extra();
-        rest.erase("hard");
-        rest.erase("soft");
-        for (const auto& [k, v] : rest.items())
-          p.push_back({child_pointer(eptr, k), "unknown field"});
-        info.rlimits.push_back(std::move(lim));
-      }
-    }
+    if (const Json* list = rr.array("rlimits"))
+      for (size_t i = 0; i < list->size(); ++i)
+        if (auto lim = read_rlimit((*list)[i], child_pointer("/rlimit_info/rlimits", i), p))
+          info.rlimits.push_back(std::move(*lim));
     reject_unknown(rr, "/rlimit_info", p);
   }
-  if (const Json* t = r.object("tty_info")) {
-    info.tty = true;
-    ObjectReader tr(*t, "/tty_info", p);
-    if (const Json* ws = tr.object("window_size")) {
-      ObjectReader wr(*ws, "/tty_info/window_size", p);
-      info.tty_rows = wr.u32("rows", true);
-      info.tty_columns = wr.u32("columns", true);
-      reject_unknown(wr, "/tty_info/window_size", p);
-    }
-    reject_unknown(tr, "/tty_info", p);
-  }
+  if (const Json* t = r.object("tty_info")) read_tty_info(*t, info, p);
   reject_unknown(r, "", p);
   return info;
 }

@@ -8,11 +8,13 @@ Like with like: crun 1.8 refuses this machine's hybrid cgroup layout, so it
 must run inside a private mount namespace with /sys/fs/cgroup/unified
 unmounted; every runtime runs inside that same wrapper (its cost, measured
 as "wrapper floor", is paid by all three), and mcrun's direct figure is
-shown beside for reference. The bundle is `runc spec`'s, unchanged but for
+shown beside for reference. Every comparison is timed round-robin (one run
+of each runtime per round, the order rotating), so that this shared VM's
+drift falls on all three alike; medians. The bundle is `runc spec`'s, unchanged but for
 terminal off and the program (/bin/true); the podman-shaped one adds
 podman's seccomp profile (containers-common) and cgroup limits.
 """
-import argparse, json, os, select, shutil, statistics, subprocess, sys, time
+import argparse, json, os, select, shlex, shutil, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "build", "bench")
@@ -88,15 +90,31 @@ class Runtime:
         return " ".join(self.argv + ["--root", os.path.join(OUT, "state-" + self.name)] + list(args))
 
 
-def hyperfine(commands, runs, shell=False, ignore_failure=False):
-    """Median seconds per command name."""
-    out = os.path.join(OUT, "hf.json")
-    argv = ["hyperfine", "--shell=bash" if shell else "-N", "--warmup", "3", "--runs", str(runs),
-            "--export-json", out] + (["--ignore-failure"] if ignore_failure else [])
-    for name, c in commands:
-        argv += ["-n", name, c]
-    sh(argv)
-    return {r["command"]: statistics.median(r["times"]) for r in json.load(open(out))["results"]}
+def interleaved(fns, runs, warmup=3):
+    """Median seconds per name of fns {name: callable}, timed round-robin:
+    each round runs every one once, in a rotating order, so that the
+    machine's drift (a neighbour's load, a slow minute) falls on all alike
+    instead of on whichever runtime's turn it was."""
+    names = list(fns)
+    times = {n: [] for n in names}
+    for i in range(warmup + runs):
+        k = i % len(names)
+        for n in names[k:] + names[:k]:
+            t = time.perf_counter()
+            fns[n]()
+            if i >= warmup:
+                times[n].append(time.perf_counter() - t)
+    return {n: statistics.median(v) for n, v in times.items()}
+
+
+def timed(commands, runs, shell=False, ignore_failure=False):
+    """Median seconds per command name, interleaved. Without a shell the
+    command is split on blanks and started directly (as hyperfine -N)."""
+    def start(c):
+        argv = ["bash", "-c", c] if shell else shlex.split(c)
+        return lambda: subprocess.run(argv, check=not ignore_failure, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return interleaved({name: start(c) for name, c in commands}, runs)
 
 
 def _comm(pid):
@@ -169,8 +187,8 @@ def main():
     cmds.append(("wrapper floor", f"{wrap} true"))
     # One process start: what every CLI call pays before it does anything.
     cmds.append(("process floor", "/bin/true"))
-    res["a"] = hyperfine(cmds, runs)
-    res["a2"] = hyperfine([(r.name, f"{r.cmd('run', '--bundle', podman_bundle, 'a2-' + r.name)}") for r in rts], runs)
+    res["a"] = timed(cmds, runs)
+    res["a2"] = timed([(r.name, f"{r.cmd('run', '--bundle', podman_bundle, 'a2-' + r.name)}") for r in rts], runs)
 
     progress("# (b)")
     # (b) create -> start -> wait -> delete.
@@ -178,30 +196,29 @@ def main():
         i = r.name
         return (f"{r.cmd('create', '--bundle', true_bundle, 'b-' + i)} && {r.cmd('start', 'b-' + i)} && "
                 f"while ! {r.cmd('state', 'b-' + i)} | grep -q stopped; do :; done && {r.cmd('delete', 'b-' + i)}")
-    res["b"] = hyperfine([(r.name, cycle(r)) for r in rts], runs, shell=True)
+    res["b"] = timed([(r.name, cycle(r)) for r in rts], runs, shell=True)
     # The same four calls and the same pipe, each reduced to the least it
     # can cost: the kernel's container for create+start, a bare process for
     # state (into grep) and for delete.
     floor = (f"unshare --pid --mount --fork --root={rootfs} /bin/true && /bin/echo stopped | grep -q stopped"
              " && /bin/true")
-    res["b"]["floor"] = hyperfine([("floor", floor)], runs, shell=True)["floor"]
+    res["b"]["floor"] = timed([("floor", floor)], runs, shell=True)["floor"]
 
     progress("# (c)")
     # (c) 100 containers back to back; (d) 20 created concurrently.
-    res["c"] = {r.name: wall(lambda r=r: sh(" ; ".join(r.cmd("run", "--bundle", true_bundle, f"c{i}")
-                                                         for i in range(100))), 3 if not opts.quick else 1)
-                for r in rts}
-    res["d"] = {r.name: wall(lambda r=r: sh(" ".join(r.cmd("run", "--bundle", true_bundle, f"d{i}") + " &"
-                                                   for i in range(20)) + " wait"), 3 if not opts.quick else 1)
-                for r in rts}
+    reps = 3 if not opts.quick else 1
+    res["c"] = interleaved({r.name: lambda r=r: sh(" ; ".join(r.cmd("run", "--bundle", true_bundle, f"c{i}")
+                                                          for i in range(100))) for r in rts}, reps, warmup=0)
+    res["d"] = interleaved({r.name: lambda r=r: sh(" ".join(r.cmd("run", "--bundle", true_bundle, f"d{i}") + " &"
+                                                    for i in range(20)) + " wait") for r in rts}, reps, warmup=0)
 
     progress("# (e)")
     # (e) exec of /bin/true into a running container (runc spec's, podman-shaped).
     for r in rts:
         detached(r.cmd("run", "-d", "--bundle", sleep_bundle, "e-" + r.name))
         detached(r.cmd("run", "-d", "--bundle", podman_sleep, "e2-" + r.name))
-    res["e"] = hyperfine([(r.name, r.cmd("exec", "e-" + r.name, "/bin/true")) for r in rts], runs)
-    res["e2"] = hyperfine([(r.name, r.cmd("exec", "e2-" + r.name, "/bin/true")) for r in rts], runs)
+    res["e"] = timed([(r.name, r.cmd("exec", "e-" + r.name, "/bin/true")) for r in rts], runs)
+    res["e2"] = timed([(r.name, r.cmd("exec", "e2-" + r.name, "/bin/true")) for r in rts], runs)
     # (j) what a running container leaves resident besides its program: the
     # runtime's processes still alive (and their memory) after run -d.
     res["j"] = {}
@@ -223,10 +240,11 @@ def main():
     for streams in (os.cpu_count(), 4 * os.cpu_count()):
         per = total // streams
         res["k"][streams] = {}
-        for r in rts:
-            script = " ".join(f"( for i in $(seq {per}); do {r.cmd('run', '--bundle', true_bundle, f'k{s}-$i')}"
-                              f" >/dev/null; done ) &" for s in range(streams)) + " wait"
-            res["k"][streams][r.name] = per * streams / wall(lambda: sh(["bash", "-c", script]), 1)
+        def script(r):
+            return " ".join(f"( for i in $(seq {per}); do {r.cmd('run', '--bundle', true_bundle, f'k{s}-$i')}"
+                            f" >/dev/null; done ) &" for s in range(streams)) + " wait"
+        secs = interleaved({r.name: lambda r=r: sh(["bash", "-c", script(r)]) for r in rts}, reps, warmup=0)
+        res["k"][streams] = {n: per * streams / t for n, t in secs.items()}
 
     progress("# (l)")
     # (l) the per-start cost with N containers alive on the machine.
@@ -239,7 +257,7 @@ def main():
             while alive < level:
                 detached(r.cmd("run", "-d", "--bundle", sleep_bundle, f"l-{alive}"))
                 alive += 1
-            res["l"][r.name][level] = hyperfine([("run", r.cmd("run", "--bundle", true_bundle, "l-probe")),
+            res["l"][r.name][level] = timed([("run", r.cmd("run", "--bundle", true_bundle, "l-probe")),
                                                  ("list", r.cmd("list"))], max(5, runs // 3))
         for i in range(alive):
             sh(r.cmd("delete", "--force", f"l-{i}"), check=False)
@@ -296,7 +314,7 @@ def main():
     # failure (an unknown id) with a verb that seals and one that does not;
     # and the memfd copy that is used where overlayfs cannot be.
     missing = "no-such-container"
-    res["i"] = hyperfine([("unsealed", f"{MCRUN} --root {OUT}/state-i state {missing}"),
+    res["i"] = timed([("unsealed", f"{MCRUN} --root {OUT}/state-i state {missing}"),
                           ("sealed", f"{MCRUN} --root {OUT}/state-i exec {missing} true"),
                           ("sealed, memfd copy", f"env MCRUN_TEST_SEAL=memfd {MCRUN} --root {OUT}/state-i exec {missing} true")],
                          runs, ignore_failure=True)
