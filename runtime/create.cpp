@@ -31,6 +31,7 @@
 #include "runtime/process/lsm.hpp"
 #include "runtime/process/namespaces.hpp"
 #include "runtime/process/process_setup.hpp"
+#include "runtime/process/seccomp_cache.hpp"
 #include "runtime/process/sync.hpp"
 #include "runtime/rootless.hpp"
 #include "runtime/state_store.hpp"
@@ -382,7 +383,7 @@ Result<Plan> make_plan(const CreateOptions& opts, const Bundle& bundle) {
   if (!cgroup) return std::unexpected(cgroup.error());
   plan.cgroup = std::move(*cgroup);
   if (config.linux && config.linux->seccomp) {
-    auto compiled = compile_seccomp(*config.linux->seccomp);
+    auto compiled = compile_seccomp_cached(opts.state_root, *config.linux->seccomp);
     if (!compiled)
       return std::unexpected(std::move(compiled.error()).context("config.json: /linux/seccomp"));
     plan.seccomp = std::move(*compiled);

@@ -18,6 +18,8 @@ Result<> validate_id(std::string_view id) {
   if (id.empty()) return fail("container id must not be empty");
   if (id == "." || id == "..")
     return fail("invalid container id " + quote(id) + ": must not be \".\" or \"..\"");
+  if (id == ".cache")  // the state root's cache (runtime/process/seccomp_cache.hpp)
+    return fail("invalid container id \".cache\": reserved for mcrun's cache");
   if (id.size() > 1024) return fail("invalid container id: longer than 1024 characters");
   for (char c : id)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')

@@ -342,6 +342,7 @@ std::optional<std::string> sysctl_namespace(std::string_view key);
 
 // emit: model -> JSON (known members in spec order, then unknown ones).
 Json emit_config(const Config& c);
+Json emit_seccomp(const Seccomp& s);  // linux.seccomp alone
 
 // Text -> model, with every parse and validation problem as one error:
 // lines "config.json: /pointer: message".

@@ -7,6 +7,8 @@ namespace mcrun::spec {
 
 Json emit_config(const Config& c) { return fields::encode(c); }
 
+Json emit_seccomp(const Seccomp& s) { return fields::encode(s); }
+
 std::vector<Hook>& Hooks::of(HookPhase phase) {
   switch (phase) {
     case HookPhase::Prestart:

@@ -102,7 +102,9 @@ Result<> write_file(const std::string& path, std::string_view data, mode_t mode)
 }
 
 Result<> write_file_atomic(int dirfd, const std::string& name, std::string_view data, mode_t mode) {
-  std::string tmp = "." + name + ".tmp";
+  // Named per writer: two writers of one name (the seccomp cache's) must not
+  // truncate each other's half-written file.
+  std::string tmp = "." + name + "." + std::to_string(::getpid()) + ".tmp";
   auto fd = open_at(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
   if (!fd) return std::unexpected(fd.error());
   MCRUN_CHECK_CTX(write_all(fd->get(), data), quote(tmp));

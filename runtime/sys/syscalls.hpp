@@ -27,8 +27,8 @@ Result<std::string> read_file(const std::string& path, size_t limit = 16 << 20);
 Result<std::string> read_fd(int fd, size_t limit = 16 << 20);
 Result<> write_all(int fd, std::string_view data);
 Result<> write_file(const std::string& path, std::string_view data, mode_t mode = 0644);
-// Write to "<path>.tmp" in the same directory, fsync-free rename over path:
-// readers see the old or the new file, never half of one.
+// Write to ".<name>.<pid>.tmp" in the same directory, fsync-free rename
+// over name: readers see the old or the new file, never half of one.
 Result<> write_file_atomic(int dirfd, const std::string& name, std::string_view data,
                            mode_t mode = 0600);
 

@@ -158,10 +158,13 @@ void Container::TearDown() {
   // then nothing may remain.
   as_user_.reset();
   default_root_ = false;
+  // ".cache" holds compiled seccomp programs (seccomp_cache.hpp): the
+  // runtime's, shared by containers, not a container of the test's.
   if (fs::exists(state_))
     for (const auto& e : fs::directory_iterator(state_))
-      mcrun({"delete", "--force", e.path().filename()});
+      if (e.path().filename() != ".cache") mcrun({"delete", "--force", e.path().filename()});
   reap_all();
+  fs::remove_all(state_ + "/.cache");
   if (fs::exists(state_)) {
     EXPECT_TRUE(fs::is_empty(state_)) << "state directories left in " << state_;
   }
