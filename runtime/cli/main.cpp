@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/cli/args.hpp"
+#include "runtime/cli/commit.hpp"
 #include "runtime/cli/help.hpp"
 #include "runtime/cli/log.hpp"
 #include "runtime/rootless.hpp"
@@ -65,7 +66,7 @@ namespace {
 void print_version() {
   const scmp_version* v = seccomp_version();
   std::printf("mcrun version %s\ncommit: %s\nspec: %s\nlibseccomp: %u.%u.%u\n", MCRUN_VERSION,
-              MCRUN_COMMIT, spec::kOciVersion, v->major, v->minor, v->micro);
+              kCommit, spec::kOciVersion, v->major, v->minor, v->micro);
 }
 
 int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
