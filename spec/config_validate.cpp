@@ -409,8 +409,7 @@ Problems unsupported_fields(const Config& c) {
 
 Problems validate_resources(const Resources& r) {
   Config c;
-  c.linux = Linux{};
-  c.linux->resources = r;
+  c.linux.emplace().resources = r;
   Problems out;
   const std::string prefix = "/linux/resources";
   for (auto& p : validate_config(c))

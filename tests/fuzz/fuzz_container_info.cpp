@@ -6,6 +6,7 @@
 
 #include "converters/container_info.hpp"
 #include "converters/convert.hpp"
+#include "spec/json.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace mcrun;

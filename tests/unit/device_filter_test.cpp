@@ -129,11 +129,9 @@ TEST(CgroupVersion, V1CannotPunchAHoleInAWildcard) {
 
 TEST(CgroupVersion, WhatV2CannotExpress) {
   spec::Resources r;
-  r.memory = spec::Memory{};
-  r.memory->swap = 1 << 20;
+  r.memory.emplace().swap = 1 << 20;
   r.memory->kernel_tcp = 1 << 20;
-  r.network = spec::Network{};
-  r.network->class_id = 1;
+  r.network.emplace().class_id = 1;
   std::vector<std::string> pointers;
   for (const auto& p : spec::validate_for_cgroup(r, true)) pointers.push_back(p.pointer);
   EXPECT_EQ(pointers,
