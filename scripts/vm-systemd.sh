@@ -90,7 +90,20 @@ cd /root
 . ./lib.sh
 echo "mcrun-vm: systemd \$(systemctl --version | head -1 | cut -d' ' -f2), kernel \$(uname -r), \$(stat -f -c %T /sys/fs/cgroup)"
 /usr/bin/busybox insmod /root/overlay.ko 2>/dev/null
+# A watchdog, in the tests' own process group (no job control here, so the
+# conditions are the tests' own): if they outlive 120 s, what every process
+# waits in goes to the console before they are killed.
+( sleep 120; echo "FAIL the SystemdCgroup tests still run after 120 s"
+  for d in /proc/[0-9]*; do
+    echo "\$(cut -d' ' -f1-8 \$d/stat) wchan=\$(cat \$d/wchan) \$(tr '\\0' ' ' <\$d/cmdline | cut -c1-150)"
+    case \$(cat \$d/comm) in mcrun|integration_tes) cat \$d/stack; for t in \$d/task/*; do echo " task \${t##*/} \$(cat \$t/wchan)"; done ;; esac
+  done 2>/dev/null
+  systemctl list-jobs --no-pager
+  journalctl -b --no-pager -o short-monotonic | tail -40
+  for d in /proc/[0-9]*; do [ "\$(cat \$d/comm)" = integration_tes ] && kill -KILL \${d#/proc/}; done 2>/dev/null ) &
+watchdog=\$!
 cd /tmp && $build/bin/integration_tests --gtest_filter='SystemdCgroup.*' --gtest_color=no 2>&1
+kill \$watchdog 2>/dev/null
 cd /root
 for i in \$(seq 50); do ctr version >/dev/null 2>&1 && break; sleep 0.2; done
 ctr image import --all-platforms images.tar >/dev/null 2>&1 || echo "FAIL ctr image import"
@@ -117,7 +130,7 @@ TESTS
 vm_accel
 log=$(mktemp)
 echo "vm: booting $image ($accel) with systemd for the systemd cgroup driver"
-timeout 1200 qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 3072 \
+timeout 600 qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 3072 \
   -kernel "$kdir/vmlinuz" -initrd "$root.initrd" \
   -append "console=ttyS0 panic=-1 quiet rdinit=/init systemd.unified_cgroup_hierarchy=1 systemd.show_status=false" \
   -nographic -no-reboot -monitor none -serial stdio </dev/null | tr -d '\r' | tee "$log" |

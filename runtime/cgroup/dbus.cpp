@@ -22,6 +22,17 @@ enum : uint8_t {
   kSignature = 8
 };
 constexpr uint32_t kMaxMessage = 1 << 20;
+// sd-bus's default method-call timeout: a peer that never answers makes the
+// call fail (naming it) instead of blocking create or delete forever.
+constexpr timeval kCallTimeout{.tv_sec = 25, .tv_usec = 0};
+
+std::unexpected<Error> socket_error(const char* what) {
+  if (errno == EAGAIN || errno == EWOULDBLOCK)
+    return fail(std::string("dbus: ") + what + ": systemd did not answer within " +
+                    std::to_string(kCallTimeout.tv_sec) + " s",
+                ETIMEDOUT);
+  return fail_errno(std::string("dbus: ") + what);
+}
 
 // Reads a received message; offsets are from the message's start, where
 // alignment is counted. Every read is bounds-checked: a short or malformed
@@ -91,7 +102,7 @@ Result<> send_all(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_errno("dbus: send");
+    if (n < 0) return socket_error("send");
     data.remove_prefix(static_cast<size_t>(n));
   }
   return {};
@@ -102,7 +113,7 @@ Result<std::string> recv_exactly(int fd, size_t n) {
   for (size_t got = 0; got < n;) {
     ssize_t r = ::recv(fd, out.data() + got, n - got, 0);
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return fail_errno("dbus: recv");
+    if (r < 0) return socket_error("recv");
     if (r == 0) return fail("dbus: the peer closed the connection");
     got += static_cast<size_t>(r);
   }
@@ -115,7 +126,8 @@ Result<std::string> recv_line(int fd) {
     char c;
     ssize_t r = ::recv(fd, &c, 1, 0);
     if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return fail("dbus: authentication: the peer closed the connection");
+    if (r < 0) return socket_error("authentication");
+    if (r == 0) return fail("dbus: authentication: the peer closed the connection");
     line += c;
     if (line.ends_with("\r\n")) return line;
   }
@@ -126,6 +138,9 @@ Result<sys::UniqueFd> connect_unix(const char* path) {
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return fail_errno("dbus: socket");
   sys::UniqueFd owned(fd);
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &kCallTimeout, sizeof kCallTimeout) < 0 ||
+      ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &kCallTimeout, sizeof kCallTimeout) < 0)
+    return fail_errno("dbus: setsockopt");
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
@@ -224,7 +239,13 @@ Result<Connection> Connection::open_system() {
 }
 
 // EXTERNAL: the server checks our uid (SO_PEERCRED) against the hex-encoded
-// decimal uid we claim.
+// decimal uid we claim. BEGIN goes in the same write as AUTH, before the OK
+// (sd-bus's clients pipeline it likewise), and the call only after the OK:
+// nothing may reach the server together with BEGIN. sd-bus as a server (it is
+// systemd's) switches to messages when it parses BEGIN, and a call that came
+// in the same read stays in its buffer unparsed until more bytes arrive, so
+// a client sending BEGIN and its call back to back waits forever whenever the
+// two are read at once (SystemdCgroup.EveryCallGetsItsAnswer).
 Result<> Connection::authenticate() {
   std::string uid = std::to_string(::geteuid()), hex;
   for (char ch : uid) {
@@ -232,12 +253,12 @@ Result<> Connection::authenticate() {
     hex += digits[(ch >> 4) & 0xf];
     hex += digits[ch & 0xf];
   }
-  MCRUN_CHECK(send_all(fd_.get(), std::string("\0", 1) + "AUTH EXTERNAL " + hex + "\r\n"));
+  MCRUN_CHECK(send_all(fd_.get(), std::string("\0", 1) + "AUTH EXTERNAL " + hex + "\r\nBEGIN\r\n"));
   auto line = recv_line(fd_.get());
   if (!line) return std::unexpected(line.error());
   if (!line->starts_with("OK "))
     return fail("dbus: authentication refused: " + line->substr(0, line->size() - 2));
-  return send_all(fd_.get(), "BEGIN\r\n");
+  return {};
 }
 
 Result<Reply> Connection::call(const Call& c) {
