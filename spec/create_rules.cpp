@@ -50,6 +50,8 @@ void cgroups_path_rules(const Config& c, const CreateContext& ctx, Problems& p) 
 // (another container's), but never into the runtime's own: joining
 // /proc/1/ns/net and setting net.* would change the host (runc refuses the
 // same). validate_config already made sure the namespace is listed.
+bool enabled(const std::function<bool()>& module) { return !module || module(); }
+
 void sysctl_rules(const Config& c, const HostFacts& host, Problems& p) {
   if (!c.linux || !host.is_runtime_namespace) return;
   for (const auto& [key, value] : c.linux->sysctl) {
@@ -74,9 +76,9 @@ Problems warnings_for_create(const Config& c) {
 Problems lsm_rules(const Process& pr, const HostFacts& host, const std::string& where) {
   Problems p;
   const std::string refuse = ": refusing to run the container unconfined";
-  if (pr.apparmor_profile && !pr.apparmor_profile->empty() && !host.apparmor)
+  if (pr.apparmor_profile && !pr.apparmor_profile->empty() && !enabled(host.apparmor))
     p.push_back({where + "/apparmorProfile", "AppArmor is not enabled on this host" + refuse});
-  if (pr.selinux_label && !pr.selinux_label->empty() && !host.selinux)
+  if (pr.selinux_label && !pr.selinux_label->empty() && !enabled(host.selinux))
     p.push_back({where + "/selinuxLabel", "SELinux is not enabled on this host" + refuse});
   return p;
 }
@@ -120,7 +122,8 @@ Problems validate_for_create(const Config& c, const CreateContext& ctx) {
       p.push_back({"/process/terminal", "is true, which needs --console-socket"});
     for (auto& problem : lsm_rules(*c.process, ctx.host, "/process")) p.push_back(problem);
   }
-  if (c.linux && c.linux->mount_label && !c.linux->mount_label->empty() && !ctx.host.selinux)
+  if (c.linux && c.linux->mount_label && !c.linux->mount_label->empty() &&
+      !enabled(ctx.host.selinux))
     p.push_back({"/linux/mountLabel",
                  "SELinux is not enabled on this host: refusing to run the container unconfined"});
   sysctl_rules(c, ctx.host, p);

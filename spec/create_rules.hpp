@@ -13,10 +13,11 @@
 namespace mcrun::spec {
 
 // What this host can do, found out by the runtime; the rules that use it stay
-// here. Without facts, everything is assumed available.
+// here. Each is a question asked only when a rule needs its answer (a config
+// without labels costs no probe of the LSMs). Unset, the answer is yes.
 struct HostFacts {
-  bool apparmor = true;
-  bool selinux = true;
+  std::function<bool()> apparmor;
+  std::function<bool()> selinux;
   // Whether the namespace at `path` is the runtime's own one of that type.
   std::function<bool(const std::string& type, const std::string& path)> is_runtime_namespace;
 };

@@ -24,8 +24,8 @@ bool selinux_enabled() {
 }
 
 spec::HostFacts host_facts() {
-  return {.apparmor = apparmor_enabled(),
-          .selinux = selinux_enabled(),
+  return {.apparmor = apparmor_enabled,
+          .selinux = selinux_enabled,
           .is_runtime_namespace = is_runtime_namespace};
 }
 

@@ -336,11 +336,12 @@ TEST(CreateRules, HostFactsDecideAndEveryProblemIsReportedTogether) {
   auto c = load_config_text(j.dump());
   ASSERT_TRUE(c) << c.error().what();
   CreateContext ctx;
-  ctx.host = {.apparmor = false,
-              .selinux = false,
-              .is_runtime_namespace = [](const std::string& type, const std::string& path) {
-                return type == "network" && path == "/proc/1/ns/net";
-              }};
+  ctx.host = {.apparmor = [] { return false; },
+              .selinux = [] { return false; },
+              .is_runtime_namespace =
+                  [](const std::string& type, const std::string& path) {
+                    return type == "network" && path == "/proc/1/ns/net";
+                  }};
   const std::string refuse =
       "is not enabled on this host: refusing to run the container unconfined";
   EXPECT_EQ(format_problems("config.json", validate_for_create(*c, ctx)),
@@ -353,6 +354,25 @@ TEST(CreateRules, HostFactsDecideAndEveryProblemIsReportedTogether) {
   ctx.console = true;
   ctx.host = HostFacts{};  // a host with both modules, and no namespace of its own named
   EXPECT_TRUE(validate_for_create(*c, ctx).empty());
+}
+
+// The LSM probes cost syscalls on every create and exec: asked only when a
+// label is set.
+TEST(CreateRules, TheHostIsAskedAboutAnLsmOnlyForALabel) {
+  int asked = 0;
+  CreateContext ctx;
+  ctx.host = {.apparmor = [&] { return ++asked, true; }, .selinux = [&] { return ++asked, true; }};
+  auto plain = load_config_text(base().dump());
+  ASSERT_TRUE(plain) << plain.error().what();
+  EXPECT_TRUE(validate_for_create(*plain, ctx).empty());
+  EXPECT_TRUE(lsm_rules(*plain->process, ctx.host, "").empty());
+  EXPECT_EQ(asked, 0);
+  Json j = base();
+  j["process"]["apparmorProfile"] = "p";
+  auto labelled = load_config_text(j.dump());
+  ASSERT_TRUE(labelled) << labelled.error().what();
+  EXPECT_TRUE(validate_for_create(*labelled, ctx).empty());
+  EXPECT_EQ(asked, 1);
 }
 
 TEST(CreateRules, MountsWithoutAMountNamespaceAreAWarning) {
