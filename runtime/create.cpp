@@ -413,23 +413,22 @@ Result<Channels> open_channels(const CreateOptions& opts, const ContainerDir& di
   return ch;
 }
 
-// On cgroup v2 the init is cloned straight into its cgroup (as crun):
-// moving a task between cgroups waits for an RCU grace period, the largest
-// single cost of a start (bench (l)). The cgroup is made first and noted,
-// so a create killed from here on still has it removed by delete. Returns
-// the cgroup's fd for clone3, or none (v1, or a joined pid namespace).
-Result<UniqueFd> cgroup_before_clone(const Plan& plan, const ContainerDir& dir, Undo& undo,
-                                     const spec::Config& config) {
+// The init enters its cgroup as it is born, not moved there afterwards:
+// moving a process write-locks a rwsem the whole machine shares and waits
+// for an RCU grace period, the largest single cost of a start (bench (l);
+// cgroups.hpp's CgroupEntry). The cgroup is made first and noted, so a
+// create killed from here on still has it removed by delete. Nothing to
+// enter (the parent moves the init) for a systemd scope, which systemd
+// makes with the init in it, and for a joined pid namespace, whose other
+// processes could reach the `tasks` fds through the init's /proc entry.
+Result<CgroupEntry> cgroup_before_clone(const Plan& plan, const ContainerDir& dir, Undo& undo,
+                                        const spec::Config& config) {
   const Cgroup* cg = plan.cgroup ? &*plan.cgroup : nullptr;
-  // A systemd scope is made by systemd, with the init in it, after the clone.
-  if (!cg || cg->layout() != CgroupLayout::V2 || plan.ns.pid_ns || !cg->systemd_unit().empty())
-    return UniqueFd{};
+  if (!cg || plan.ns.pid_ns || !cg->systemd_unit().empty()) return CgroupEntry{};
   MCRUN_CHECK_CTX(dir.save_init({0, 0, cg->path()}), "save the state");
   undo.cgroup = cg;
   MCRUN_CHECK(make_cgroup(*cg, config));
-  auto fd = sys::open_path(cg->dir(""), O_PATH | O_DIRECTORY);
-  if (!fd) return std::unexpected(std::move(fd.error()).context("open the container's cgroup"));
-  return fd;
+  return cg->entry();
 }
 
 }  // namespace
@@ -473,11 +472,13 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
       .new_cgroup_namespace = plan->ns.new_cgroup_ns,
       .seccomp = plan->seccomp ? &*plan->seccomp : nullptr,
       .parent_writes_id_maps = ::geteuid() != 0 && (plan->ns.clone_flags & CLONE_NEWUSER)};
-  auto cgroup_fd = cgroup_before_clone(*plan, *dir, undo, config);
-  if (!cgroup_fd) return std::unexpected(cgroup_fd.error());
+  auto entry = cgroup_before_clone(*plan, *dir, undo, config);
+  if (!entry) return std::unexpected(entry.error());
+  for (const auto& fd : entry->self_join) ctx.join_cgroup.push_back(fd.get());
+  const bool entered = !entry->self_join.empty() || static_cast<bool>(entry->clone_into);
   // Our later children (hooks) stay in our own pid namespace, as the spec says.
   auto child = clone_init(plan->ns.clone_flags, ctx, plan->ns.pid_ns ? plan->ns.pid_ns.get() : -1,
-                          *cgroup_fd ? cgroup_fd->get() : -1);
+                          entry->clone_into ? entry->clone_into.get() : -1);
   if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));
   undo.init = std::move(*child);
   const pid_t pid = undo.init.pid();
@@ -491,8 +492,10 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   MCRUN_CHECK_CTX(dir->save_init({pid, st->start_time, cg ? cg->path() : ""}), "save the state");
   crash_point("after-clone");
   undo.cgroup = cg;
-  MCRUN_CHECK(setup_from_parent(pid, *cgroup_fd ? nullptr : cg, config));
-  cgroup_fd->reset();
+  *entry = CgroupEntry{};  // the init has its own copies
+  if (!ctx.join_cgroup.empty())
+    MCRUN_CHECK(sync_expect(ch->sync_parent.get(), SyncType::Joined, "the container init"));
+  MCRUN_CHECK(setup_from_parent(pid, entered ? nullptr : cg, config));
 
   auto record =
       initial_record(opts, bundle, pid, st->start_time, plan->ns.clone_flags & CLONE_NEWPID, cg);

@@ -55,6 +55,7 @@ struct ChildContext {
   int init_pidfd, root_fd, sync_fd, console_fd;
   int ns_flags;  // CLONE_NEWPID included: setns then places our children
   const SeccompProgram* seccomp;
+  std::vector<int> join_cgroup;  // v1 `tasks` files stage 1 writes "0" to (CgroupEntry)
 };
 
 Result<Target> open_target(const ExecOptions& opts) {
@@ -147,7 +148,8 @@ Result<pid_t> enter_container(const ChildContext& ctx) {
 [[noreturn]] void stage1(const ChildContext& ctx) {
   begin_container_child();  // inherited by stage 2
   if (!sync_expect(ctx.sync_fd, SyncType::Go, "mcrun exec")) _exit(1);
-  auto pid = enter_container(ctx);
+  auto in = enter_cgroups_by_self(ctx.join_cgroup);
+  auto pid = in ? enter_container(ctx) : std::unexpected(in.error());
   if (!pid) {
     (void)sync_send(ctx.sync_fd, error_message(pid.error()));
     _exit(1);
@@ -177,15 +179,22 @@ Result<Console> open_console(const ExecOptions& opts) {
   return c;
 }
 
-// Clones stage 1, puts it into the container's cgroup, lets it go, and
-// returns stage 2 (stage 1 reaped), ours to kill until released.
-Result<sys::OwnedChild> start_child(const Target& t, const ChildContext& ctx, int sync_fd) {
-  auto clone = sys::clone3_fork(0);
+// Clones stage 1 into the container's cgroup (born in its cgroup2 one, and
+// moving itself into the v1 ones: cgroups.hpp's CgroupEntry), lets it go,
+// and returns stage 2 (stage 1 reaped), ours to kill until released.
+Result<sys::OwnedChild> start_child(const Target& t, ChildContext ctx, int sync_fd) {
+  CgroupEntry entry;
+  if (!t.record.cgroup_path.empty()) {
+    auto e = Cgroup(t.record.cgroup_path).entry();
+    if (!e) return std::unexpected(std::move(e.error()).context("the container's cgroup"));
+    entry = std::move(*e);
+  }
+  for (const auto& fd : entry.self_join) ctx.join_cgroup.push_back(fd.get());
+  auto clone = sys::clone3_fork(0, entry.clone_into ? entry.clone_into.get() : -1);
   if (!clone) return std::unexpected(std::move(clone.error()).context("clone the exec process"));
   if (clone->pid == 0) stage1(ctx);
   sys::OwnedChild first(clone->pid, std::move(clone->pidfd));
-  if (!t.record.cgroup_path.empty())
-    MCRUN_CHECK_CTX(Cgroup(t.record.cgroup_path).add(first.pid()), "join the container's cgroup");
+  entry = CgroupEntry{};
   MCRUN_CHECK(sync_send(sync_fd, SyncMessage{SyncType::Go, 0, 0, {}}));
   auto entered = sync_expect(sync_fd, SyncType::Ready, "mcrun exec's child");
   first.kill_and_reap();  // it exits by itself after Ready

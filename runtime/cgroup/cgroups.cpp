@@ -88,9 +88,10 @@ const std::vector<std::string>& Cgroup::hierarchies() const {
       continue;  // "cpu" -> "cpu,cpuacct" is a symlink
     struct statfs fs;
     std::string path = root_ + "/" + e->d_name;
-    if (::statfs(path.c_str(), &fs) == 0 &&
-        (fs.f_type == CGROUP_SUPER_MAGIC || fs.f_type == CGROUP2_SUPER_MAGIC))
+    if (::statfs(path.c_str(), &fs) != 0) continue;
+    if (fs.f_type == CGROUP_SUPER_MAGIC || fs.f_type == CGROUP2_SUPER_MAGIC)
       hierarchies_->push_back(e->d_name);
+    if (fs.f_type == CGROUP2_SUPER_MAGIC) unified_ = e->d_name;
   }
   ::closedir(d);
   std::sort(hierarchies_->begin(), hierarchies_->end());
@@ -203,6 +204,29 @@ Result<> Cgroup::set_device_filter(const std::vector<spec::DeviceRule>& rules) c
 Result<> Cgroup::add(pid_t pid) const {
   for (const auto& h : hierarchies())
     MCRUN_CHECK(sys::write_file(dir(h) + "/cgroup.procs", std::to_string(pid)));
+  return {};
+}
+
+Result<CgroupEntry> Cgroup::entry() const {
+  CgroupEntry e;
+  for (const auto& h : hierarchies()) {
+    bool v2 = layout_ == CgroupLayout::V2 || h == unified_;
+    auto fd = v2 ? sys::open_path(dir(h), O_PATH | O_DIRECTORY)
+                 : sys::open_path(dir(h) + "/tasks", O_WRONLY);
+    if (!fd) return std::unexpected(std::move(fd.error()).context("enter the cgroup"));
+    if (v2)
+      e.clone_into = std::move(*fd);
+    else
+      e.self_join.push_back(std::move(*fd));
+  }
+  return e;
+}
+
+Result<> enter_cgroups_by_self(const std::vector<int>& tasks) {
+  for (int fd : tasks) {
+    sys::UniqueFd owned(fd);
+    MCRUN_CHECK_CTX(sys::write_all(fd, "0"), "enter the cgroup");
+  }
   return {};
 }
 

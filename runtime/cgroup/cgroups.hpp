@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/cgroup/cgroup_plan.hpp"
+#include "runtime/sys/fd.hpp"
 #include "spec/config.hpp"
 #include "spec/error.hpp"
 
@@ -25,6 +26,27 @@ struct CgroupStats {
   uint64_t pids_current = 0, pids_limit = 0;  // 0 = no limit
   uint64_t oom_kills = 0;
 };
+
+// How a process being cloned gets into its cgroup without being moved there
+// afterwards. Moving a process (its pid written to cgroup.procs) write-locks
+// the kernel's global threadgroup rwsem, and the first write after a quiet
+// spell waits for an RCU grace period: 5-20 ms on this project's test host,
+// the largest single cost of a start. Two ways take no such lock:
+// clone3(CLONE_INTO_CGROUP), cgroup2 only (the v2 tree, or a hybrid host's
+// "unified" one), and, in a v1 hierarchy, the new process moving its own
+// single thread by writing "0" to `tasks` (kernel/cgroup/cgroup.c,
+// cgroup_procs_write_start: "If we migrate a single thread ... current ...
+// we can skip the global lock"). The kernel checks a write against the
+// credentials of whoever opened the file, so fds opened here still work in
+// a process that is not yet anyone in its new user namespace.
+struct CgroupEntry {
+  sys::UniqueFd clone_into;              // a cgroup2 directory, for CLONE_INTO_CGROUP
+  std::vector<sys::UniqueFd> self_join;  // v1 `tasks` files the new process writes "0" to
+};
+
+// In the new process: "0" to each of CgroupEntry::self_join's files, which
+// it closes.
+Result<> enter_cgroups_by_self(const std::vector<int>& tasks);
 
 class Cgroup {
  public:
@@ -49,6 +71,8 @@ class Cgroup {
   Result<> create() const;
   Result<> apply(const spec::Resources& r) const;
   Result<> add(pid_t pid) const;
+  // The cgroup (made already) as a process being cloned enters it.
+  Result<CgroupEntry> entry() const;
   // Every process in the container's cgroup and the cgroups below it.
   Result<std::vector<pid_t>> pids() const;
   // sig to every one of them (v2 SIGKILL: cgroup.kill; else frozen meanwhile).
@@ -75,6 +99,7 @@ class Cgroup {
   bool device_rules_ = true;
   std::string systemd_unit_;
   mutable std::optional<std::vector<std::string>> hierarchies_;
+  mutable std::string unified_;  // a hybrid host's cgroup2 hierarchy, if any
 };
 
 // f(dir) for `top` and every cgroup below it, parents before children.

@@ -12,6 +12,7 @@
 #include <cerrno>
 
 #include "hooks/hook.hpp"
+#include "runtime/cgroup/cgroups.hpp"
 #include "runtime/mount/devices.hpp"
 #include "runtime/mount/mount_apply.hpp"
 #include "runtime/mount/path_in_root.hpp"
@@ -203,6 +204,7 @@ void set_stop_handlers(bool on) {
 std::vector<int> init_fds(const InitContext& ctx) {
   std::vector<int> keep = {ctx.sync_fd, ctx.listen_fd, ctx.console_fd};
   for (auto [type, fd] : ctx.join_namespaces) keep.push_back(fd);
+  keep.insert(keep.end(), ctx.join_cgroup.begin(), ctx.join_cgroup.end());
   for (const auto& op : ctx.mounts)
     if (op.tree_fd >= 0) keep.push_back(op.tree_fd);
   for (int fd = 3; fd < 3 + ctx.preserve_fds; ++fd) keep.push_back(fd);
@@ -214,6 +216,11 @@ void container_init(const InitContext& ctx) {
   // directory, mcrun's log, the parent's end of the sync socket) is ever
   // reachable through /proc/<pid>/fd of a process the container can see.
   if (!sys::close_fds_except(init_fds(ctx))) _exit(1);
+  if (!ctx.join_cgroup.empty()) {
+    if (auto joined = enter_cgroups_by_self(ctx.join_cgroup); !joined)
+      report_and_exit(ctx.sync_fd, joined.error(), 1);
+    if (!sync_send(ctx.sync_fd, SyncMessage{SyncType::Joined, 0, 0, {}})) _exit(1);
+  }
   // A session of its own, as Mesos's launcher gives its executor: the caller's
   // terminal signals go to the caller alone, and without a pid namespace or a
   // cgroup the session is how every process of the container is found, also

@@ -6,8 +6,13 @@
 // container_init):
 //
 //   parent                                   init (cloned into its namespaces)
-//   clone; save pid + start time
-//   cgroup, uid/gid maps, oom_score_adj
+//   the cgroup made, then clone (into
+//   its cgroup2 directory, if any);          into its v1 cgroups by itself,
+//   save pid + start time                    if given their `tasks` files
+//                                     <---   Joined  (only then; cgroups.hpp)
+//   Joined awaited; the cgroup joined
+//   (if not made before the clone),
+//   uid/gid maps, oom_score_adj
 //   prestart, createRuntime hooks
 //   Go{host pid, state json}          --->   setns the joined namespaces,
 //                                            build and enter the rootfs
@@ -41,6 +46,7 @@ enum class SyncType : uint32_t {
   Commit = 3,  // parent -> child: state.json is written; the container exists
   Error = 4,   // child -> parent (or init -> start): code = errno, text = message
   Ack = 5,     // child -> parent: Commit seen, no longer tied to the parent's life
+  Joined = 6,  // child -> parent: it moved itself into its v1 cgroups (CgroupEntry)
 };
 
 struct SyncMessage {

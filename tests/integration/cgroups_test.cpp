@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include "fixture.hpp"
 
@@ -186,6 +187,42 @@ TEST_F(Cgroups, TheCgroupMountShowsTheContainersOwnCgroups) {
     EXPECT_EQ(r.out, "67108864\n40\ninit-inside\nno-host-cgroups\nro\n")
         << "cgroupns=" << cgroupns << " " << r.err;
   }
+}
+
+// The init and an exec'd process are born into the container's cgroup, or
+// move themselves there (cgroups.hpp's CgroupEntry), before anything else:
+// in every hierarchy, including a hybrid host's cgroup2 one, and the cgroup
+// namespace the init makes is rooted at that cgroup.
+TEST_F(Cgroups, TheInitAndExecEnterTheCgroupInEveryHierarchy) {
+  // "" when every line of a /proc/<pid>/cgroup ends with `suffix`.
+  auto all_end_with = [](const std::string& text, const std::string& suffix) {
+    std::istringstream in(text);
+    std::string line, bad = text.empty() ? "no hierarchy" : "";
+    while (std::getline(in, line))
+      if (!line.ends_with(suffix)) bad += line + "\n";
+    return bad;
+  };
+  Json c = config({"sleep", "1000"});
+  c["linux"]["resources"]["pids"] = {{"limit", 40}};
+  Json& ns = c["linux"]["namespaces"];
+  ns.erase(
+      std::remove_if(ns.begin(), ns.end(), [](const Json& n) { return n["type"] == "cgroup"; }),
+      ns.end());
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  EXPECT_EQ(
+      all_end_with(read_file("/proc/" + std::to_string(pid_of("c1")) + "/cgroup"), ":/mcrun/c1"),
+      "");
+  auto e = mcrun({"exec", "c1", "cat", "/proc/self/cgroup"});
+  EXPECT_EQ(e.code, 0) << e.err;
+  EXPECT_EQ(all_end_with(e.out, ":/mcrun/c1"), "");
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+  // With a cgroup namespace, made once the init is in its cgroups: rooted there.
+  c["process"]["args"] = {"cat", "/proc/self/cgroup"};
+  ns.push_back({{"type", "cgroup"}});
+  auto r = run(c, "c2");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(all_end_with(r.out, ":/"), "");
 }
 
 TEST_F(Cgroups, CgroupsPathIsHonoured) {
