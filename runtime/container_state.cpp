@@ -38,11 +38,11 @@ Result<spec::State> container_state(const std::string& root, const std::string& 
   if (!dir) return std::unexpected(dir.error());
   spec::State s;
   s.id = id;
-  if (!dir->has_record()) {
+  auto record = dir->load(/*with_config=*/false);
+  if (!record && record.error().code == ENOENT) {  // no record yet, or create failed
     s.status = dir->busy() ? spec::Status::Creating : spec::Status::Stopped;
     return s;
   }
-  auto record = dir->load(/*with_config=*/false);
   if (!record) return std::unexpected(record.error());
   s = record->state;
   s.status = derive_status(*dir, *record);

@@ -56,12 +56,19 @@ uint64_t read_key(const std::string& path, const std::string& key) {
   return 0;
 }
 
+bool is_cgroup2(const std::string& dir) {
+  struct statfs fs;
+  return ::statfs(dir.c_str(), &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 }  // namespace
 
 Cgroup::Cgroup(std::string path, std::string root)
     : path_(std::move(path)), root_(std::move(root)) {
-  struct statfs fs;
-  bool v2 = ::statfs(root_.c_str(), &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+  // What is mounted on the host's cgroup root does not change under one
+  // mcrun: asked once (`list` makes a Cgroup per container).
+  static const bool host_v2 = is_cgroup2(kRoot);
+  bool v2 = root_ == kRoot ? host_v2 : is_cgroup2(root_);
   layout_ = v2 ? CgroupLayout::V2 : CgroupLayout::V1;
 }
 
@@ -285,10 +292,10 @@ Result<> Cgroup::set_frozen(bool frozen) const {
 
 bool Cgroup::frozen() const {
   if (layout_ == CgroupLayout::V2) {
-    auto s = sys::read_file(dir("") + "/cgroup.freeze", 64);
+    auto s = sys::read_generated(dir("") + "/cgroup.freeze");
     return s && trim(*s) == "1";
   }
-  auto s = sys::read_file(dir("freezer") + "/freezer.state", 64);
+  auto s = sys::read_generated(dir("freezer") + "/freezer.state");
   return s && trim(*s) == "FROZEN";
 }
 

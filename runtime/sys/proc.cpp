@@ -50,7 +50,7 @@ std::optional<MountEntry> mount_holding(const std::string& path) {
 }
 
 std::optional<ProcStat> proc_stat(pid_t pid) {
-  auto text = read_file("/proc/" + std::to_string(pid) + "/stat", 4096);
+  auto text = read_generated("/proc/" + std::to_string(pid) + "/stat");
   if (!text) return std::nullopt;
   // "pid (comm) S ppid ..." — comm may hold spaces and parens: the fields
   // start after the last ')'. f[0] is field 3 of proc(5).

@@ -76,6 +76,19 @@ Result<std::string> read_fd(int fd, size_t limit) {
   }
 }
 
+Result<std::string> read_generated(const std::string& path) {
+  auto fd = open_path(path, O_RDONLY);
+  if (!fd) return std::unexpected(fd.error());
+  char buf[4096];
+  ssize_t n;
+  do n = ::read(fd->get(), buf, sizeof buf);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return fail_errno("read " + quote(path));
+  if (static_cast<size_t>(n) == sizeof buf)
+    return fail("read " + quote(path) + ": too long", EFBIG);
+  return std::string(buf, static_cast<size_t>(n));
+}
+
 Result<std::string> read_file(const std::string& path, size_t limit) {
   auto fd = open_path(path, O_RDONLY);
   if (!fd) return std::unexpected(fd.error());

@@ -25,6 +25,11 @@ Result<struct stat> stat_fd(int fd);
 
 Result<std::string> read_file(const std::string& path, size_t limit = 16 << 20);
 Result<std::string> read_fd(int fd, size_t limit = 16 << 20);
+// One read of at most 4095 bytes, for a small file the kernel generates
+// whole at the first read (/proc/<pid>/stat, a cgroup's freezer.state):
+// `list` reads two per container, and the read that would only say EOF
+// is a syscall saved each.
+Result<std::string> read_generated(const std::string& path);
 Result<> write_all(int fd, std::string_view data);
 Result<> write_file(const std::string& path, std::string_view data, mode_t mode = 0644);
 // Write to ".<name>.<pid>.tmp" in the same directory, fsync-free rename

@@ -1,7 +1,11 @@
 // sys::split, the one tokenizer of /proc and /etc text (mountinfo, cgroup, passwd).
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include "runtime/sys/proc.hpp"
+#include "runtime/sys/syscalls.hpp"
 
 using mcrun::sys::split;
 using V = std::vector<std::string_view>;
@@ -19,3 +23,19 @@ TEST(Split, MaxPartsKeepsTheRestWhole) {
 }
 
 TEST(Split, LinesOfAFile) { EXPECT_EQ(split("one\ntwo\n", '\n'), (V{"one", "two", ""})); }
+
+// read_generated: one read, for files the kernel makes whole at the first.
+TEST(ReadGenerated, OneReadOfAKernelFileAndTooLongIsAnError) {
+  auto stat = mcrun::sys::read_generated("/proc/self/stat");
+  ASSERT_TRUE(stat) << stat.error().what();
+  EXPECT_EQ(stat->back(), '\n');
+  EXPECT_EQ(stat->substr(0, stat->find(' ')), std::to_string(::getpid()));
+  char tmpl[] = "/tmp/mcrun-read-XXXXXX";
+  mcrun::sys::UniqueFd fd(::mkstemp(tmpl));
+  ASSERT_TRUE(fd);
+  ASSERT_TRUE(mcrun::sys::write_all(fd.get(), std::string(5000, 'x')));
+  auto r = mcrun::sys::read_generated(tmpl);
+  ::unlink(tmpl);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, EFBIG);
+}
