@@ -60,6 +60,92 @@ Result<Json> parse_json(std::string_view text, std::string_view name,
   }
 }
 
+namespace {
+
+// nlohmann's SAX events built into a document, as its own DOM parser does,
+// until `stop` names a key.
+class PrefixBuilder : public nlohmann::json_sax<Json> {
+ public:
+  explicit PrefixBuilder(StopAt stop) : stop_(stop) {}
+  Json root;
+  bool stopped = false;
+  std::string error;
+
+  bool null() override { return add(nullptr); }
+  bool boolean(bool v) override { return add(v); }
+  bool number_integer(number_integer_t v) override { return add(v); }
+  bool number_unsigned(number_unsigned_t v) override { return add(v); }
+  bool number_float(number_float_t v, const string_t&) override { return add(v); }
+  bool string(string_t& v) override { return add(std::move(v)); }
+  bool binary(binary_t&) override { return fail_with("binary values are not JSON"); }
+  bool start_object(std::size_t) override { return open(Json::object()); }
+  bool start_array(std::size_t) override { return open(Json::array()); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    int depth = static_cast<int>(open_.size());
+    std::string_view parent = keys_.size() >= 2 ? keys_[keys_.size() - 2] : "";
+    if (stop_(depth, parent, k)) {
+      stopped = true;
+      return false;  // sax_parse ends here, with what was built so far
+    }
+    keys_.back() = k;
+    member_ = &(*open_.back())[k];
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    std::string what = e.what();
+    auto pos = what.find("] ");
+    return fail_with(pos == std::string::npos ? what : what.substr(pos + 2));
+  }
+
+ private:
+  bool fail_with(std::string message) {
+    error = std::move(message);
+    return false;
+  }
+  // Where the next value goes: the root, the member just named, or the end
+  // of the open array.
+  Json* place() {
+    if (open_.empty()) return &root;
+    if (open_.back()->is_array()) return &open_.back()->emplace_back();
+    return member_;
+  }
+  template <class V>
+  bool add(V&& v) {
+    *place() = Json(std::forward<V>(v));
+    return true;
+  }
+  bool open(Json container) {
+    if (open_.size() >= 64) return fail_with("nested deeper than 64 levels");
+    Json* at = place();
+    *at = std::move(container);
+    open_.push_back(at);
+    keys_.emplace_back();
+    return true;
+  }
+  bool close() {
+    open_.pop_back();
+    keys_.pop_back();
+    return true;
+  }
+  StopAt stop_;
+  std::vector<Json*> open_;        // the containers being filled, outermost first
+  std::vector<std::string> keys_;  // the last key named in each open container
+  Json* member_ = nullptr;
+};
+
+}  // namespace
+
+Result<Json> parse_json_until(std::string_view text, std::string_view name, StopAt stop) {
+  PrefixBuilder b(stop);
+  bool complete = Json::sax_parse(text.begin(), text.end(), &b);
+  if (!complete && !b.stopped)
+    return fail(std::string(name) + (b.error.starts_with("nested") ? ": " : ": invalid JSON: ") +
+                b.error);
+  return std::move(b.root);
+}
+
 ObjectReader::ObjectReader(const Json& j, std::string pointer, Problems& problems)
     : pointer_(std::move(pointer)), problems_(problems) {
   if (j.is_object())

@@ -28,6 +28,14 @@ std::string json_type_name(const Json& j);
 Result<Json> parse_json(std::string_view text, std::string_view name,
                         const Json::parser_callback_t& keep = nullptr);
 
+// Parses `text` only up to the first member `stop` names (its depth, 1 for
+// the top object's members, and the key of the object holding it at the
+// depth above): what came before it is the result, the rest is never
+// lexed. For a document whose bulky part is its last member (a record's
+// stored config). Errors and the depth limit as parse_json's.
+using StopAt = bool (*)(int depth, std::string_view parent_key, std::string_view key);
+Result<Json> parse_json_until(std::string_view text, std::string_view name, StopAt stop);
+
 class ObjectReader {
  public:
   ObjectReader(const Json& j, std::string pointer, Problems& problems);

@@ -52,12 +52,14 @@ Json emit_record(const Record& r) {
 }
 
 Result<Record> parse_record(std::string_view text, bool with_config) {
-  // Depth 1 is the record's own members, 2 those of "mcrun".
-  auto skip_config = [](int depth, Json::parse_event_t event, Json& parsed) {
-    return !(depth == 2 && event == Json::parse_event_t::key && parsed == "config");
+  // The stored config is the last member of "mcrun", the record's last:
+  // without it, the parse ends where it starts (a tenth of the text for a
+  // small config; `list` and `state` read nothing else).
+  auto at_config = [](int depth, std::string_view parent, std::string_view key) {
+    return depth == 2 && parent == "mcrun" && key == "config";
   };
-  auto parsed =
-      with_config ? parse_json(text, "state.json") : parse_json(text, "state.json", skip_config);
+  auto parsed = with_config ? parse_json(text, "state.json")
+                            : parse_json_until(text, "state.json", at_config);
   if (!parsed) return std::unexpected(parsed.error());
   const Json& j = *parsed;
   Problems p;

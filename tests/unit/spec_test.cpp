@@ -128,10 +128,15 @@ TEST(State, RecordRoundTrips) {
   r.state.rootfs = "/b/rootfs";
   r.state.created = "2026-01-01T00:00:00.000000000Z";
   r.state.owner = "root";
-  r.state.annotations = {{"a", "b"}};
+  // Keys named like the record's own ("config" under "mcrun" ends the light
+  // parse) in places where they mean nothing.
+  r.state.annotations = {{"a", "b"}, {"config", "x"}, {"mcrun", "y"}};
   r.init_start_time = 12345;
   r.own_pid_namespace = true;
+  r.cgroup_path = "/mcrun/c1";
+  r.systemd_unit = "mcrun-c1.scope";
   r.config = default_config();
+  r.config.annotations = {{"config", "z"}};
   auto back = parse_record(emit_record(r).dump());
   ASSERT_TRUE(back) << back.error().what();
   EXPECT_EQ(r, *back);
@@ -141,6 +146,15 @@ TEST(State, RecordRoundTrips) {
   Record expected = r;
   expected.config = Config{};
   EXPECT_EQ(expected, *light);
+  // The light parse stops before the config: what follows it is never lexed.
+  std::string text = emit_record(r).dump();
+  auto at = text.find("\"config\":{");
+  ASSERT_NE(at, std::string::npos);
+  auto cut = parse_record(text.substr(0, at) + "\"config\":{ not JSON", /*with_config=*/false);
+  ASSERT_TRUE(cut) << cut.error().what();
+  EXPECT_EQ(expected, *cut);
+  EXPECT_FALSE(parse_record(text.substr(0, at) + "\"config\":{ not JSON"));
+  EXPECT_FALSE(parse_record(text.substr(0, at / 2), /*with_config=*/false));
 }
 
 TEST(State, PublicStateHasTheSpecFields) {
