@@ -26,8 +26,18 @@ std::string json_type_name(const Json& j) {
   }
 }
 
-Result<Json> parse_json(std::string_view text, std::string_view name,
-                        const Json::parser_callback_t& keep) {
+namespace {
+
+// "[json.exception.parse_error.101] parse error at ..." -> after "] ".
+std::string nlohmann_message(const Json::exception& e) {
+  std::string what = e.what();
+  auto pos = what.find("] ");
+  return pos == std::string::npos ? what : what.substr(pos + 2);
+}
+
+}  // namespace
+
+Result<Json> parse_json(std::string_view text, std::string_view name) {
   // nlohmann's parser recurses per level: refuse absurd nesting before it
   // can matter for the stack (no real document nests beyond ~10).
   int depth = 0, max_depth = 0;
@@ -49,14 +59,10 @@ Result<Json> parse_json(std::string_view text, std::string_view name,
   }
   if (max_depth > 64) return fail(std::string(name) + ": nested deeper than 64 levels");
   try {
-    return Json::parse(text, keep);
+    return Json::parse(text);
   } catch (const Json::exception& e) {
-    // Every nlohmann error (parse_error, out_of_range for "1e999", ...):
-    // "[json.exception.parse_error.101] parse error at ..." -> after "] ".
-    std::string what = e.what();
-    auto pos = what.find("] ");
-    return fail(std::string(name) +
-                ": invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
+    // Every nlohmann error (parse_error, out_of_range for "1e999", ...).
+    return fail(std::string(name) + ": invalid JSON: " + nlohmann_message(e));
   }
 }
 
@@ -93,10 +99,8 @@ class PrefixBuilder : public nlohmann::json_sax<Json> {
     member_ = &(*open_.back())[k];
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
-    std::string what = e.what();
-    auto pos = what.find("] ");
-    return fail_with(pos == std::string::npos ? what : what.substr(pos + 2));
+  bool parse_error(std::size_t, const std::string&, const Json::exception& e) override {
+    return fail_with(nlohmann_message(e));
   }
 
  private:

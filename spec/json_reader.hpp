@@ -23,10 +23,7 @@ std::string json_type_name(const Json& j);
 // Parses JSON text for `name` ("config.json", "--resources", ...): any
 // syntax error, number out of range or nesting deeper than 64 levels is an
 // error value "<name>: invalid JSON: ...", never an exception.
-// `keep`, if given, is nlohmann's parser callback: members it refuses are
-// skipped without being built.
-Result<Json> parse_json(std::string_view text, std::string_view name,
-                        const Json::parser_callback_t& keep = nullptr);
+Result<Json> parse_json(std::string_view text, std::string_view name);
 
 // Parses `text` only up to the first member `stop` names (its depth, 1 for
 // the top object's members, and the key of the object holding it at the
