@@ -31,7 +31,10 @@ Result<uint64_t> disk_usage(const std::string& path) {
   // stderr is dropped: du names each file that vanished under it, which says
   // nothing about the total.
   const char* du = ::access("/usr/bin/du", X_OK) == 0 ? "/usr/bin/du" : "/bin/du";
-  auto r = sys::run_program({du, "-k", "-s", "--", path}, false);
+  // A du that cannot total the sandbox in 5 minutes (a hung network mount
+  // under it) measures nothing a quota could use: an error, which the
+  // foreground watch treats as any failed measurement.
+  auto r = sys::run_program({du, "-k", "-s", "--", path}, false, std::chrono::minutes(5));
   if (!r) return std::unexpected(std::move(r.error()).context(who));
   // A total is printed even when du met files that vanished (status 1): it
   // still counts what exists, so it is used, as a bound from below.

@@ -27,7 +27,8 @@ Result<> through_helper(pid_t pid, const char* helper, const std::vector<spec::I
   for (const auto& m : maps)
     argv.insert(argv.end(), {std::to_string(m.container_id), std::to_string(m.host_id),
                              std::to_string(m.size)});
-  auto r = sys::run_program(argv, true);
+  // It writes two proc files and exits: far below this bound.
+  auto r = sys::run_program(argv, true, std::chrono::seconds(10));
   if (!r)
     return std::unexpected(std::move(r.error()).context(
         std::string(helper) + " (mapping more than one's own id needs Debian's uidmap)"));

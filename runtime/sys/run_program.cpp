@@ -1,9 +1,13 @@
 #include "runtime/sys/run_program.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+
+#include "runtime/sys/child.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 
@@ -25,27 +29,60 @@ constexpr size_t kKeep = 4096;
   ::_exit(127);
 }
 
+// Waits for `fd` to be readable (a pidfd: the process exited) until the
+// deadline; false if it passes.
+bool readable_by(int fd, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+    int ready = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 1 << 30)));
+    if (ready < 0 && errno == EINTR) continue;
+    return ready != 0;  // ready, or a poll error: let the caller read and see
+  }
+}
+
+// Reads what the program prints until it closes its end (EOF) or the
+// deadline passes (false). A grandchild keeping the pipe open holds EOF
+// back as long as it lives, so the deadline bounds that too.
+bool read_until(int fd, std::chrono::steady_clock::time_point deadline, std::string& out) {
+  char buf[512];
+  for (;;) {
+    if (!readable_by(fd, deadline)) return false;
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return true;
+    if (out.size() < kKeep) out.append(buf, static_cast<size_t>(n));
+  }
+}
+
 }  // namespace
 
-Result<ProgramResult> run_program(const std::vector<std::string>& argv, bool stderr_too) {
+Result<ProgramResult> run_program(const std::vector<std::string>& argv, bool stderr_too,
+                                  std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   auto out = pipe();
   if (!out) return std::unexpected(out.error());
-  auto child = fork_with_pidfd();
-  if (!child) return std::unexpected(child.error());
-  if (child->pid == 0) exec_program(args.data(), out->second.get(), stderr_too);
+  auto forked = fork_with_pidfd();
+  if (!forked) return std::unexpected(forked.error());
+  if (forked->pid == 0) exec_program(args.data(), out->second.get(), stderr_too);
+  OwnedChild child(forked->pid, std::move(forked->pidfd));  // killed and reaped on any return
   out->second.reset();
   ProgramResult r;
-  char buf[512];
-  for (ssize_t n; (n = ::read(out->first.get(), buf, sizeof buf)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    if (r.output.size() < kKeep) r.output.append(buf, static_cast<size_t>(n));
-  }
-  auto status = wait_pid(child->pid);
+  bool finished = read_until(out->first.get(), deadline, r.output);
+  // EOF says every holder closed the pipe, not that the program ended (it
+  // may close stdout early): its exit is awaited within what is left.
+  if (finished) finished = readable_by(child.pidfd(), deadline);
+  if (!finished)
+    return fail(argv[0] + ": did not finish within " + std::to_string(timeout.count()) + " ms",
+                ETIMEDOUT);
+  auto status = wait_pid(child.pid());
   if (!status) return std::unexpected(status.error());
+  child.forget();  // reaped
   r.status = *status;
   if (r.status == 127 << 8 && r.output.empty()) return fail(argv[0] + ": cannot be run", ENOENT);
   return r;

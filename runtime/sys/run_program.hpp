@@ -1,8 +1,10 @@
 // Running a helper program to completion (du, newuidmap): no shell, stdin
 // from /dev/null, a fixed PATH, what it prints kept (stdout and stderr
-// together, the first 4 KiB).
+// together, the first 4 KiB), and never waited for longer than a bound: a
+// helper stuck (du on a hung network mount) is killed and is an error.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -16,7 +18,9 @@ struct ProgramResult {
 };
 
 // argv[0] is an absolute path. `stderr_too`: stderr goes into output as well
-// (else to /dev/null).
-Result<ProgramResult> run_program(const std::vector<std::string>& argv, bool stderr_too);
+// (else to /dev/null). Past `timeout` the program is killed (SIGKILL through
+// its pidfd) and reaped: ETIMEDOUT, naming it.
+Result<ProgramResult> run_program(const std::vector<std::string>& argv, bool stderr_too,
+                                  std::chrono::milliseconds timeout);
 
 }  // namespace mcrun::sys
