@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -275,8 +276,15 @@ Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std:
   return cgroup;
 }
 
-Result<> make_cgroup(const Cgroup& cgroup, const spec::Config& config) {
+// A cgroup becomes the container's, and is undone with it, only once it is
+// made (or found empty) here: one in use is another container's (two configs
+// with one cgroupsPath, a scope of that name), and removing it would kill
+// that container's processes. `noted` records it where delete finds it.
+Result<> make_cgroup(const Cgroup& cgroup, const spec::Config& config, Undo& undo,
+                     const std::function<Result<>()>& noted) {
   MCRUN_CHECK(cgroup.create());
+  MCRUN_CHECK_CTX(noted(), "save the state");
+  undo.cgroup = &cgroup;
   if (config.linux->resources) return cgroup.apply(*config.linux->resources);
   return cgroup.apply(spec::Resources{});  // the device allowlist still applies
 }
@@ -284,7 +292,8 @@ Result<> make_cgroup(const Cgroup& cgroup, const spec::Config& config) {
 // What the parent does to the cloned init before letting it go: into its
 // cgroup first unless it was cloned there (every byte and cycle it uses from
 // here on is accounted and limited), then its id maps and its OOM score.
-Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config& config) {
+Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config& config, Undo& undo,
+                           const std::function<Result<>()>& noted) {
   if (to_join && !to_join->systemd_unit().empty()) {
     // systemd makes the scope with the init in it, then the files get
     // every limit (also those it has no property for).
@@ -292,9 +301,11 @@ Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config&
     const spec::Resources& r = config.linux->resources ? *config.linux->resources : none;
     MCRUN_CHECK(start_scope(scope_of(to_join->systemd_unit(), to_join->path()), pid, r,
                             to_join->layout() == CgroupLayout::V2));
+    MCRUN_CHECK_CTX(noted(), "save the state");
+    undo.cgroup = to_join;
     MCRUN_CHECK(to_join->apply(r));
   } else if (to_join) {
-    MCRUN_CHECK(make_cgroup(*to_join, config));
+    MCRUN_CHECK(make_cgroup(*to_join, config, undo, noted));
     MCRUN_CHECK_CTX(to_join->add(pid), "join the cgroup");
   }
   if (config.linux) MCRUN_CHECK(write_id_maps(pid, *config.linux));
@@ -421,13 +432,12 @@ Result<Channels> open_channels(const CreateOptions& opts, const ContainerDir& di
 // enter (the parent moves the init) for a systemd scope, which systemd
 // makes with the init in it, and for a joined pid namespace, whose other
 // processes could reach the `tasks` fds through the init's /proc entry.
+// (A create killed between the mkdir and the note leaves an empty cgroup.)
 Result<CgroupEntry> cgroup_before_clone(const Plan& plan, const ContainerDir& dir, Undo& undo,
                                         const spec::Config& config) {
   const Cgroup* cg = plan.cgroup ? &*plan.cgroup : nullptr;
   if (!cg || plan.ns.pid_ns || !cg->systemd_unit().empty()) return CgroupEntry{};
-  MCRUN_CHECK_CTX(dir.save_init({0, 0, cg->path()}), "save the state");
-  undo.cgroup = cg;
-  MCRUN_CHECK(make_cgroup(*cg, config));
+  MCRUN_CHECK(make_cgroup(*cg, config, undo, [&] { return dir.save_init({0, 0, cg->path()}); }));
   return cg->entry();
 }
 
@@ -486,16 +496,20 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   plan->ns.fds.clear(), plan->shared_trees.clear();
 
   // Before anything else can be left behind, note where the init and its
-  // cgroup are: a create killed from here on is still cleaned by delete.
+  // cgroup (once it is ours) are: a create killed from here on is still
+  // cleaned by delete.
   auto st = sys::proc_stat(pid);
   if (!st) return fail("the container init exited before it could be set up");
-  MCRUN_CHECK_CTX(dir->save_init({pid, st->start_time, cg ? cg->path() : ""}), "save the state");
+  auto note = [&, start = st->start_time](const Cgroup* ours) {
+    return dir->save_init({pid, start, ours ? ours->path() : ""});
+  };
+  MCRUN_CHECK_CTX(note(undo.cgroup), "save the state");
   crash_point("after-clone");
-  undo.cgroup = cg;
   *entry = CgroupEntry{};  // the init has its own copies
   if (!ctx.join_cgroup.empty())
     MCRUN_CHECK(sync_expect(ch->sync_parent.get(), SyncType::Joined, "the container init"));
-  MCRUN_CHECK(setup_from_parent(pid, entered ? nullptr : cg, config));
+  MCRUN_CHECK(
+      setup_from_parent(pid, entered ? nullptr : cg, config, undo, [&] { return note(cg); }));
 
   auto record =
       initial_record(opts, bundle, pid, st->start_time, plan->ns.clone_flags & CLONE_NEWPID, cg);

@@ -242,6 +242,25 @@ TEST_F(Cgroups, CgroupsPathIsHonoured) {
     ::rmdir(cgroup_dir("/mcrun-test-parent", ctl).c_str());
 }
 
+// create skips the in-use check for a cgroup it has just made; one that was
+// there already and holds a process is still refused, the holder untouched.
+TEST_F(Cgroups, ACgroupInUseIsNotTakenOver) {
+  Json c = config({"sleep", "1000"});
+  c["linux"]["cgroupsPath"] = "/mcrun-test-shared";
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  auto r = mcrun({"run", "-d", "--bundle", bundle_, "c2"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("cgroup \"/mcrun-test-shared\" is in use by 1 process(es)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(mcrun({"state", "c2"}).code, 0);
+  EXPECT_EQ(read_file(cgroup_dir("/mcrun-test-shared", "pids") + "/cgroup.procs"),
+            std::to_string(pid_of("c1")) + "\n");
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+  EXPECT_FALSE(exists(cgroup_dir("/mcrun-test-shared", "memory")));
+}
+
 TEST_F(Cgroups, OverTheMemoryLimitIsOomKilledAndReported) {
   // dd's 64 MiB buffer is touched as it reads: far over a 16 MiB limit. It
   // starts once the event stream has taken its baseline (its first stats line).

@@ -69,6 +69,22 @@ TEST_F(SystemdCgroup, ScopeInANestedSliceWithLimitsUpdateAndDelete) {
   EXPECT_NE(show(unit, "ActiveState"), "active");
 }
 
+// Two containers given one scope: systemd refuses the second unit, and the
+// failed create leaves the first container's scope and process alone.
+TEST_F(SystemdCgroup, AScopeInUseIsNotTakenOver) {
+  Json c = config({"sleep", "1000"});
+  c["linux"]["cgroupsPath"] = "system.slice:mcrun-test:shared";
+  write_config(c);
+  ASSERT_EQ(sd({"create", "--bundle", bundle_, "c1"}).code, 0);
+  auto r = sd({"create", "--bundle", bundle_, "c2"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("mcrun-test-shared.scope"), std::string::npos) << r.err;
+  EXPECT_EQ(show("mcrun-test-shared.scope", "ActiveState"), "active");
+  EXPECT_EQ(read_file("/sys/fs/cgroup/system.slice/mcrun-test-shared.scope/cgroup.procs"),
+            std::to_string(pid_of("c1")) + "\n");
+  EXPECT_EQ(sd({"delete", "--force", "c1"}).code, 0);
+}
+
 // Without a cgroupsPath: system.slice, prefix mcrun (runc's default shape).
 // A run that ends leaves no unit behind.
 TEST_F(SystemdCgroup, DefaultScopeAndARunLeavesNoUnit) {
