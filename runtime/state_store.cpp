@@ -99,11 +99,11 @@ Result<spec::Record> ContainerDir::load(bool with_config) const {
 }
 
 Result<> ContainerDir::save(const spec::Record& r) const {
-  return sys::write_file_atomic(fd_.get(), "state.json", spec::emit_record(r).dump());
+  return sys::replace_volatile_file(fd_.get(), "state.json", spec::emit_record(r).dump());
 }
 
 Result<> ContainerDir::save_init(const Init& init) const {
-  return sys::write_file_atomic(
+  return sys::replace_volatile_file(
       fd_.get(), "init",
       std::to_string(init.pid) + " " + std::to_string(init.start_time) + " " + init.cgroup_path);
 }
@@ -121,7 +121,7 @@ std::optional<ContainerDir::Init> ContainerDir::load_init() const {
 }
 
 Result<> ContainerDir::save_seccomp(const std::string& bytes) const {
-  return sys::write_file_atomic(fd_.get(), "seccomp.bpf", bytes);
+  return sys::replace_volatile_file(fd_.get(), "seccomp.bpf", bytes);
 }
 
 Result<std::string> ContainerDir::load_seccomp() const {

@@ -106,25 +106,27 @@ const std::vector<std::string>& Cgroup::hierarchies() const {
 }
 
 Result<> Cgroup::create() const {
+  bool all_new = true;  // every hierarchy's leaf made here, now
   for (const auto& h : hierarchies()) {
     std::string base = layout_ == CgroupLayout::V2 ? root_ : root_ + "/" + h;
     // Walk down, creating levels; on v1 cpuset a new level starts empty and
     // must inherit cpus/mems from its parent before anything can join it.
     std::string cur = base;
     size_t pos = 1;
+    bool made = false;  // the last level
     while (pos <= path_.size()) {
       size_t end = path_.find('/', pos);
       if (end == std::string::npos) end = path_.size();
       if (end > pos) {
         std::string parent = cur;
         cur += "/" + path_.substr(pos, end - pos);
-        if (::mkdir(cur.c_str(), 0755) == 0 && is_cpuset(h)) {
+        made = ::mkdir(cur.c_str(), 0755) == 0;
+        if (!made && errno != EEXIST) return fail_errno("mkdir cgroup " + quote(cur));
+        if (made && is_cpuset(h)) {
           for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
             auto v = sys::read_file(parent + "/" + f, 4096);
             if (v) MCRUN_CHECK_CTX(sys::write_file(cur + "/" + f, *v), "cgroup " + quote(cur));
           }
-        } else if (errno != EEXIST && ::access(cur.c_str(), F_OK) != 0) {
-          return fail_errno("mkdir cgroup " + quote(cur));
         }
         if (layout_ == CgroupLayout::V2 && cur != base + path_) {
           // Delegate the controllers the parent has to the next level.
@@ -139,9 +141,12 @@ Result<> Cgroup::create() const {
       }
       pos = end + 1;
     }
+    all_new = all_new && made;
   }
   // An existing cgroup is reused only if nothing lives in it, and never
   // frozen: a leftover FROZEN state would freeze the new init mid-setup.
+  // One made just now is neither.
+  if (all_new) return {};
   if (auto pids = this->pids(); pids && !pids->empty())
     return fail(
         "cgroup " + quote(path_) + " is in use by " + std::to_string(pids->size()) + " process(es)",
@@ -150,17 +155,31 @@ Result<> Cgroup::create() const {
   return {};
 }
 
-Result<> Cgroup::write(const CgroupWrite& w) const {
+// A knob kept open across consecutive writes to it: the v1 devices rules are
+// one write(2) each, a dozen of them to devices.allow.
+struct Cgroup::OpenKnob {
+  std::string path;
+  sys::UniqueFd fd;
+};
+
+Result<> Cgroup::write(const CgroupWrite& w, OpenKnob& knob) const {
   std::string file = dir(w.controller) + "/" + w.file;
-  if (::access(file.c_str(), F_OK) != 0) {
-    // Optional knobs this kernel lacks (memsw without swap accounting, rt,
-    // blkio.weight under BFQ) are skipped only if nothing was asked of them.
-    if (w.controller == "devices")
-      return fail("cgroup devices controller is missing: " + quote(file), ENOENT);
-    return fail("cgroup: " + w.file + " is not available on this kernel (" + quote(file) + ")",
-                ENOENT);
+  if (knob.path != file) {
+    knob.path.clear();
+    auto fd = sys::open_path(file, O_WRONLY);
+    if (!fd && fd.error().code == ENOENT) {
+      // Optional knobs this kernel lacks (memsw without swap accounting, rt,
+      // blkio.weight under BFQ) are skipped only if nothing was asked of them.
+      if (w.controller == "devices")
+        return fail("cgroup devices controller is missing: " + quote(file), ENOENT);
+      return fail("cgroup: " + w.file + " is not available on this kernel (" + quote(file) + ")",
+                  ENOENT);
+    }
+    if (!fd) return std::unexpected(std::move(fd.error()).context("cgroup"));
+    knob.fd = std::move(*fd);
+    knob.path = file;
   }
-  auto r = sys::write_file(file, w.value);
+  auto r = sys::write_all(knob.fd.get(), w.value);
   if (!r)
     return std::unexpected(
         Error{r.error().code, "cgroup: write " + quote(w.value) + " to " + quote(file)});
@@ -169,17 +188,18 @@ Result<> Cgroup::write(const CgroupWrite& w) const {
 
 Result<> Cgroup::apply(const spec::Resources& r) const {
   auto writes = layout_ == CgroupLayout::V2 ? plan_v2(r) : plan_v1(r);
+  OpenKnob knob;
   for (const auto& w : writes) {
     if (!device_rules_ && w.controller == "devices") continue;
     // Under the BFQ scheduler the weights are blkio.bfq.weight{,_device}.
     if ((w.file == "blkio.weight" || w.file == "blkio.weight_device") &&
         ::access(dir("blkio").c_str(), F_OK) == 0 &&
         ::access((dir("blkio") + "/" + w.file).c_str(), F_OK) != 0) {
-      MCRUN_CHECK(
-          write({"blkio", "blkio.bfq." + w.file.substr(std::string("blkio.").size()), w.value}));
+      MCRUN_CHECK(write(
+          {"blkio", "blkio.bfq." + w.file.substr(std::string("blkio.").size()), w.value}, knob));
       continue;
     }
-    MCRUN_CHECK(write(w));
+    MCRUN_CHECK(write(w, knob));
   }
   if (layout_ == CgroupLayout::V2 && device_rules_) {
     std::vector<spec::DeviceRule> rules = r.devices;
@@ -345,6 +365,8 @@ Result<> Cgroup::destroy() const {
   // dies first; then every directory goes, children before parents.
   if (auto pids = this->pids(); pids && !pids->empty()) (void)signal_all(SIGKILL);
   for (const auto& h : hierarchies()) {
+    // Mostly there is nothing below it: one rmdir, no walk.
+    if (::rmdir(dir(h).c_str()) == 0 || errno == ENOENT) continue;
     std::vector<std::string> dirs;
     MCRUN_CHECK(for_each_cgroup(dir(h), [&](const std::string& d) -> Result<> {
       dirs.push_back(d);

@@ -90,7 +90,8 @@ class Cgroup {
  private:
   const std::vector<std::string>& hierarchies() const;  // dirs under the root to use
   std::string procs_dir() const;
-  Result<> write(const CgroupWrite& w) const;
+  struct OpenKnob;  // cgroups.cpp
+  Result<> write(const CgroupWrite& w, OpenKnob& knob) const;
   Result<> set_device_filter(
       const std::vector<spec::DeviceRule>& rules) const;  // v2 (device_filter.hpp)
 

@@ -251,7 +251,10 @@ Result<> apply_cgroup(const MountOp& op, int root_fd, bool create) {
     if (it == own.end()) continue;  // a hierarchy we are not in: nothing of it is shown
     std::string source = host + (it->second == "/" ? "" : it->second);
     if (::access(source.c_str(), F_OK) != 0) continue;
-    auto sub = open_or_create_in_root(root_fd, op.destination + "/" + name, Create::Directory);
+    // The tmpfs is new and the name one path component: no walk from the root.
+    if (::mkdirat(top->get(), name.c_str(), 0755) < 0 && errno != EEXIST)
+      return fail_errno("mkdir " + quote(op.destination + "/" + name));
+    auto sub = sys::open_at(top->get(), name, O_PATH | O_DIRECTORY | O_NOFOLLOW);
     if (!sub) return std::unexpected(sub.error());
     MCRUN_CHECK(bind_tree(source, sub->get(), false,
                           ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0, 0,

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -28,8 +29,18 @@ Result<> sync_send(int fd, const SyncMessage& m) {
 }
 
 Result<std::optional<SyncMessage>> sync_recv(int fd) {
-  std::string buf(sizeof(Header) + kMaxText, '\0');
+  // A seqpacket message is read whole or truncated, so its size is asked
+  // first (MSG_TRUNC gives the real length) rather than zeroing a buffer of
+  // the largest size for every message: in the init, just cloned, each page
+  // of such a buffer is a copy-on-write fault.
   ssize_t n;
+  do n = ::recv(fd, nullptr, 0, MSG_PEEK | MSG_TRUNC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    if (errno == ECONNRESET) return std::nullopt;
+    return fail_errno("receive from sync socket");
+  }
+  std::string buf(std::min(static_cast<size_t>(n), sizeof(Header) + kMaxText), '\0');
   do n = ::recv(fd, buf.data(), buf.size(), 0);
   while (n < 0 && errno == EINTR);
   if (n < 0) {

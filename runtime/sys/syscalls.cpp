@@ -114,16 +114,39 @@ Result<> write_file(const std::string& path, std::string_view data, mode_t mode)
   return {};
 }
 
-Result<> write_file_atomic(int dirfd, const std::string& name, std::string_view data, mode_t mode) {
-  // Named per writer: two writers of one name (the seccomp cache's) must not
-  // truncate each other's half-written file.
+namespace {
+// Named per writer: two writers of one name (the seccomp cache's) must not
+// truncate each other's half-written file.
+Result<std::string> write_temporary(int dirfd, const std::string& name, std::string_view data,
+                                    mode_t mode) {
   std::string tmp = "." + name + "." + std::to_string(::getpid()) + ".tmp";
   auto fd = open_at(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
   if (!fd) return std::unexpected(fd.error());
   MCRUN_CHECK_CTX(write_all(fd->get(), data), quote(tmp));
-  fd->reset();
-  if (::renameat(dirfd, tmp.c_str(), dirfd, name.c_str()) < 0)
-    return fail_errno("rename " + quote(tmp));
+  return tmp;
+}
+}  // namespace
+
+Result<> write_file_atomic(int dirfd, const std::string& name, std::string_view data, mode_t mode) {
+  auto tmp = write_temporary(dirfd, name, data, mode);
+  if (!tmp) return std::unexpected(tmp.error());
+  if (::renameat(dirfd, tmp->c_str(), dirfd, name.c_str()) < 0)
+    return fail_errno("rename " + quote(*tmp));
+  return {};
+}
+
+Result<> replace_volatile_file(int dirfd, const std::string& name, std::string_view data) {
+  auto tmp = write_temporary(dirfd, name, data, 0600);
+  if (!tmp) return std::unexpected(tmp.error());
+  if (::renameat2(dirfd, tmp->c_str(), dirfd, name.c_str(), RENAME_EXCHANGE) == 0) {
+    if (::unlinkat(dirfd, tmp->c_str(), 0) < 0) return fail_errno("unlink " + quote(*tmp));
+    return {};
+  }
+  // ENOENT: there is no old version yet; EINVAL: a filesystem that cannot
+  // exchange. A plain rename then.
+  if (errno != ENOENT && errno != EINVAL) return fail_errno("rename " + quote(*tmp));
+  if (::renameat(dirfd, tmp->c_str(), dirfd, name.c_str()) < 0)
+    return fail_errno("rename " + quote(*tmp));
   return {};
 }
 

@@ -36,6 +36,12 @@ Result<> write_file(const std::string& path, std::string_view data, mode_t mode 
 // over name: readers see the old or the new file, never half of one.
 Result<> write_file_atomic(int dirfd, const std::string& name, std::string_view data,
                            mode_t mode = 0600);
+// The same for a file that lives no longer than the machine's uptime (a
+// container's state): the new version is swapped with the old one
+// (RENAME_EXCHANGE) and the old one unlinked, where a rename over it would
+// make ext4 write the new one back at once (auto_da_alloc, its guard for
+// files replaced that way) and the removal free those blocks again.
+Result<> replace_volatile_file(int dirfd, const std::string& name, std::string_view data);
 
 // mount(2) with a message that names source, target and type.
 Result<> mount(const char* source, const std::string& target, const char* fstype,

@@ -1,8 +1,11 @@
-// sys::split, the one tokenizer of /proc and /etc text (mountinfo, cgroup, passwd).
+// sys text and file helpers: split (the one tokenizer of /proc and /etc text:
+// mountinfo, cgroup, passwd), read_generated, replace_volatile_file.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/syscalls.hpp"
@@ -38,4 +41,26 @@ TEST(ReadGenerated, OneReadOfAKernelFileAndTooLongIsAnError) {
   ::unlink(tmpl);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, EFBIG);
+}
+
+// replace_volatile_file: a reader sees the old file or the new one, whole,
+// and nothing of the swap is left behind.
+TEST(ReplaceVolatileFile, ReplacesWholeAndLeavesOnlyTheFile) {
+  char tmpl[] = "/tmp/mcrun-replace-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  auto dir = mcrun::sys::open_path(tmpl, O_RDONLY | O_DIRECTORY);
+  ASSERT_TRUE(dir);
+  std::string f = std::string(tmpl) + "/state.json";
+  ASSERT_TRUE(mcrun::sys::replace_volatile_file(dir->get(), "state.json", "first"));
+  EXPECT_EQ(*mcrun::sys::read_file(f), "first");
+  auto old = mcrun::sys::open_path(f, O_RDONLY);  // a reader of the old version
+  ASSERT_TRUE(old);
+  ASSERT_TRUE(mcrun::sys::replace_volatile_file(dir->get(), "state.json", "second, longer"));
+  EXPECT_EQ(*mcrun::sys::read_file(f), "second, longer");
+  EXPECT_EQ(*mcrun::sys::read_fd(old->get()), "first");
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(tmpl))
+    names.push_back(e.path().filename());
+  EXPECT_EQ(names, std::vector<std::string>{"state.json"});
+  std::filesystem::remove_all(tmpl);
 }
