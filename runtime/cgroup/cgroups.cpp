@@ -76,32 +76,49 @@ std::string Cgroup::dir(const std::string& controller) const {
   return layout_ == CgroupLayout::V2 ? root_ + path_ : root_ + "/" + controller + path_;
 }
 
-// Every hierarchy mounted under the root, by its directory name: each v1
-// controller ("memory", "cpu,cpuacct"), named ones ("systemd") and, on a
-// hybrid host, the cgroup2 tree ("unified"). The container goes into all of
-// them: in a hierarchy it is not placed in it would keep the caller's cgroup,
-// usually the host's root, and a cgroup mount would show it that one.
-const std::vector<std::string>& Cgroup::hierarchies() const {
-  if (hierarchies_) return *hierarchies_;
-  hierarchies_.emplace();
-  if (layout_ == CgroupLayout::V2) {
-    hierarchies_->push_back("");
-    return *hierarchies_;
-  }
-  DIR* d = ::opendir(root_.c_str());
-  if (!d) return *hierarchies_;
+namespace {
+struct Hierarchies {
+  std::vector<std::string> dirs;
+  std::string unified;
+};
+
+Hierarchies find_hierarchies(const std::string& root) {
+  Hierarchies out;
+  DIR* d = ::opendir(root.c_str());
+  if (!d) return out;
   while (dirent* e = ::readdir(d)) {
     if (e->d_type != DT_DIR || e->d_name[0] == '.')
       continue;  // "cpu" -> "cpu,cpuacct" is a symlink
     struct statfs fs;
-    std::string path = root_ + "/" + e->d_name;
+    std::string path = root + "/" + e->d_name;
     if (::statfs(path.c_str(), &fs) != 0) continue;
     if (fs.f_type == CGROUP_SUPER_MAGIC || fs.f_type == CGROUP2_SUPER_MAGIC)
-      hierarchies_->push_back(e->d_name);
-    if (fs.f_type == CGROUP2_SUPER_MAGIC) unified_ = e->d_name;
+      out.dirs.push_back(e->d_name);
+    if (fs.f_type == CGROUP2_SUPER_MAGIC) out.unified = e->d_name;
   }
   ::closedir(d);
-  std::sort(hierarchies_->begin(), hierarchies_->end());
+  std::sort(out.dirs.begin(), out.dirs.end());
+  return out;
+}
+}  // namespace
+
+// Every hierarchy mounted under the root, by its directory name: each v1
+// controller ("memory", "cpu,cpuacct"), named ones ("systemd") and, on a
+// hybrid host, the cgroup2 tree ("unified"). The container goes into all of
+// them: in a hierarchy it is not placed in it would keep the caller's cgroup,
+// usually the host's root, and a cgroup mount would show it that one. The
+// host's are looked up once per mcrun (run makes a Cgroup for create and
+// another for delete).
+const std::vector<std::string>& Cgroup::hierarchies() const {
+  if (hierarchies_) return *hierarchies_;
+  if (layout_ == CgroupLayout::V2) {
+    hierarchies_.emplace(1, "");
+    return *hierarchies_;
+  }
+  static const Hierarchies host = find_hierarchies(kRoot);
+  Hierarchies found = root_ == kRoot ? host : find_hierarchies(root_);
+  hierarchies_ = std::move(found.dirs);
+  unified_ = std::move(found.unified);
   return *hierarchies_;
 }
 
