@@ -54,6 +54,23 @@ vm_put() {
   done
 }
 
+# vm_boot WHAT INITRD MEM_MB TIMEOUT_S MARKER CMDLINE...: boots the kernel
+# vm_kernel found on INITRD (qemu, vm_accel's accelerator, 2 vCPUs), shows
+# the guest's console from the line matching MARKER on, without googletest's
+# RUN and separator lines, and counts its results (vm_summary).
+vm_boot() {
+  local what=$1 initrd=$2 mem=$3 limit=$4 marker=$5 log
+  shift 5
+  vm_accel
+  log=$(mktemp)
+  echo "vm: booting $image ($accel) $what"
+  timeout "$limit" qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m "$mem" \
+    -kernel "$kdir/vmlinuz" -initrd "$initrd" -append "console=ttyS0 panic=-1 quiet $*" \
+    -nographic -no-reboot -monitor none -serial stdio </dev/null | tr -d '\r' | tee "$log" |
+    sed -u -n "/$marker/,\$p" | grep --line-buffered -vE '^\[ RUN +\]|^\[(==========|----------)\]' || true
+  vm_summary "$log"
+}
+
 # vm_summary LOG: counts the guest's results (googletest's OK/FAILED lines,
 # the e2e scripts' "ok"/"FAIL" lines), keeps LOG in $MCRUN_VM_LOG if set,
 # prints "vm: N passed, N failed" and fails if any failed or the guest never

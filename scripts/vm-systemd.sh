@@ -127,12 +127,5 @@ systemctl poweroff --force --force
 TESTS
 
 (cd "$root" && find . | cpio -o -H newc --quiet) > "$root.initrd"
-vm_accel
-log=$(mktemp)
-echo "vm: booting $image ($accel) with systemd for the systemd cgroup driver"
-timeout 600 qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 3072 \
-  -kernel "$kdir/vmlinuz" -initrd "$root.initrd" \
-  -append "console=ttyS0 panic=-1 quiet rdinit=/init systemd.unified_cgroup_hierarchy=1 systemd.show_status=false" \
-  -nographic -no-reboot -monitor none -serial stdio </dev/null | tr -d '\r' | tee "$log" |
-  sed -u -n '/mcrun-vm: systemd/,$p' | grep --line-buffered -vE '^\[ RUN +\]|^\[(==========|----------)\]' || true
-vm_summary "$log"
+vm_boot "with systemd for the systemd cgroup driver" "$root.initrd" 3072 600 "mcrun-vm: systemd" \
+  rdinit=/init systemd.unified_cgroup_hierarchy=1 systemd.show_status=false

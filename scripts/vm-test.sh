@@ -76,12 +76,5 @@ chmod 755 "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$root.initrd"
 trap 'rm -rf "$root" "$root.initrd"' EXIT
 
-vm_accel
-log=$(mktemp)
-echo "vm: booting $image ($accel) for the integration tests on cgroup v2"
-timeout 1500 qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 2048 \
-  -kernel "$kdir/vmlinuz" -initrd "$root.initrd" \
-  -append "console=ttyS0 panic=-1 quiet cgroup_no_v1=all rdinit=/init" \
-  -nographic -no-reboot -monitor none -serial stdio </dev/null | tr -d '\r' | tee "$log" |
-  sed -u -n '/mcrun-vm: kernel/,$p' | grep --line-buffered -vE '^\[ RUN +\]|^\[(==========|----------)\]' || true
-vm_summary "$log"
+vm_boot "for the integration tests on cgroup v2" "$root.initrd" 2048 1500 "mcrun-vm: kernel" \
+  cgroup_no_v1=all rdinit=/init
