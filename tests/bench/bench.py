@@ -257,8 +257,10 @@ def main():
             while alive < level:
                 detached(r.cmd("run", "-d", "--bundle", sleep_bundle, f"l-{alive}"))
                 alive += 1
+            # As many rounds as elsewhere: the growth asked about (20%) is
+            # within what five rounds on this VM can tell apart.
             res["l"][r.name][level] = timed([("run", r.cmd("run", "--bundle", true_bundle, "l-probe")),
-                                                 ("list", r.cmd("list"))], max(5, runs // 3))
+                                                 ("list", r.cmd("list"))], runs)
         for i in range(alive):
             sh(r.cmd("delete", "--force", f"l-{i}"), check=False)
 
