@@ -337,6 +337,11 @@ Problems unsupported_fields(const Config& c);
 // limit without a memory limit): refused, never dropped in silence.
 Problems validate_for_cgroup(const Resources& r, bool v2);
 
+// A cpuset list as the kernel takes it in cpuset.cpus and cpuset.mems
+// ("0-3,8", "0-15:2/4" for every other pair; "" is none): the indices in
+// increasing order, or nothing if it is not one (or names one past 65535).
+std::optional<std::vector<uint32_t>> parse_cpu_list(std::string_view list);
+
 // The namespace type a namespaced sysctl lives in ("net.ipv4.x" -> "network").
 std::optional<std::string> sysctl_namespace(std::string_view key);
 

@@ -1,4 +1,5 @@
 // Semantic rules from config.md and config-linux.md. Every problem is kept.
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -216,6 +217,11 @@ class Validator {
     }
     if (r.cpu && r.cpu->period && *r.cpu->period == 0)
       add("/linux/resources/cpu/period", "must be greater than zero");
+    if (r.cpu)
+      for (const auto& [list, name] : {std::pair{&r.cpu->cpus, "cpus"}, {&r.cpu->mems, "mems"}})
+        if (*list && !parse_cpu_list(**list))
+          add(std::string("/linux/resources/cpu/") + name,
+              "must be a list like \"0-3,6\", not \"" + **list + "\"");
     if (r.pids && r.pids->limit == 0)
       add("/linux/resources/pids/limit", "must be positive, or -1 for no limit");
     // Both become names of files in the container's cgroup directory: nothing
@@ -405,6 +411,45 @@ Problems unsupported_fields(const Config& c) {
   }
   sort_problems(p);
   return p;
+}
+
+std::optional<std::vector<uint32_t>> parse_cpu_list(std::string_view list) {
+  constexpr uint64_t kMax = 65535;
+  std::vector<uint32_t> out;
+  // One number at `pos`, which moves past it.
+  auto number = [&](size_t& pos) -> std::optional<uint64_t> {
+    size_t start = pos;
+    uint64_t v = 0;
+    while (pos < list.size() && std::isdigit(static_cast<unsigned char>(list[pos])) && v <= kMax)
+      v = v * 10 + static_cast<uint64_t>(list[pos++] - '0');
+    if (pos == start || v > kMax) return std::nullopt;
+    return v;
+  };
+  if (!list.empty() && list.back() == '\n') list.remove_suffix(1);  // as read back
+  size_t pos = 0;
+  while (pos < list.size()) {
+    auto first = number(pos);
+    if (!first) return std::nullopt;
+    uint64_t last = *first, used = 1, group = 1;
+    if (pos < list.size() && list[pos] == '-') {
+      auto l = number(++pos);
+      if (!l || *l < *first) return std::nullopt;
+      last = *l;
+      if (pos < list.size() && list[pos] == ':') {
+        auto u = number(++pos);
+        if (!u || pos >= list.size() || list[pos] != '/') return std::nullopt;
+        auto g = number(++pos);
+        if (!g || *g == 0 || *u == 0 || *u > *g) return std::nullopt;
+        used = *u, group = *g;
+      }
+    }
+    for (uint64_t i = *first; i <= last; ++i)
+      if ((i - *first) % group < used) out.push_back(static_cast<uint32_t>(i));
+    if (pos < list.size() && (list[pos] != ',' || ++pos == list.size())) return std::nullopt;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 Problems validate_resources(const Resources& r) {

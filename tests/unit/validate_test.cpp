@@ -70,6 +70,16 @@ const Case kCases[] = {
      },
      "config.json: /linux/resources/hugepageLimits/0/pageSize: must be a size like \"2MB\" or "
      "\"1GB\", not \"../../x\""},
+    {"cpus_not_a_list",
+     [](Json& j) {
+       j["linux"]["resources"]["cpu"] = {{"cpus", "0-3,x"}};
+     },
+     "config.json: /linux/resources/cpu/cpus: must be a list like \"0-3,6\", not \"0-3,x\""},
+    {"mems_past_the_largest",
+     [](Json& j) {
+       j["linux"]["resources"]["cpu"] = {{"mems", "0-99999"}};
+     },
+     "config.json: /linux/resources/cpu/mems: must be a list like \"0-3,6\", not \"0-99999\""},
     {"unified_key_with_a_path",
      [](Json& j) {
        j["linux"]["resources"]["unified"] = {{"../cgroup.procs", "1"}};
@@ -409,4 +419,17 @@ TEST(UpdateResources, ReplacesAllButTheDeviceRulesAndPointsIntoTheObject) {
   r = load_resources_text("[1]", "--resources", current);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "--resources: /: must be an object, not an array");
+}
+
+// The kernel's list syntax (bitmap_parselist): ranges, single indices and
+// "first-last:used/group" strides; anything else is refused.
+TEST(CpuList, TheKernelsSyntax) {
+  using V = std::vector<uint32_t>;
+  EXPECT_EQ(mcrun::spec::parse_cpu_list(""), V{});
+  EXPECT_EQ(mcrun::spec::parse_cpu_list("0-3,8"), (V{0, 1, 2, 3, 8}));
+  EXPECT_EQ(mcrun::spec::parse_cpu_list("8,1,1\n"), (V{1, 8}));
+  EXPECT_EQ(mcrun::spec::parse_cpu_list("0-9:2/5"), (V{0, 1, 5, 6}));
+  for (const char* bad :
+       {"x", "1-", "-1", "3-1", "1,", ",1", "1,,2", "0-3:2", "0-3:3/2", "0-3:1/0", "65536", "1 2"})
+    EXPECT_FALSE(mcrun::spec::parse_cpu_list(bad)) << bad;
 }
