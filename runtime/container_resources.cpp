@@ -14,6 +14,7 @@
 
 #include "hooks/hook.hpp"
 #include "runtime/cgroup/cgroups.hpp"
+#include "runtime/cgroup/systemd.hpp"
 #include "runtime/container.hpp"
 #include "runtime/container_internal.hpp"
 #include "runtime/process/sync.hpp"
@@ -97,6 +98,9 @@ Result<> update_container(const std::string& root, const std::string& id,
       problem.pointer = problem.pointer.substr(std::string("/linux/resources").size());
     return fail(spec::format_problems("resources", p));
   }
+  if (!c->record.systemd_unit.empty())
+    MCRUN_CHECK(
+        set_scope_properties(c->record.systemd_unit, resources, cg.layout() == CgroupLayout::V2));
   MCRUN_CHECK(cg.apply(resources));
   if (!c->record.config.linux) c->record.config.linux = spec::Linux{};
   c->record.config.linux->resources = resources;

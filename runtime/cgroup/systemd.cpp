@@ -128,6 +128,22 @@ Result<> start_scope(const SystemdScope& s, pid_t pid, const spec::Resources& r,
               " within 10 s");
 }
 
+Result<> set_scope_properties(const std::string& unit, const spec::Resources& r, bool v2) {
+  auto props = unit_properties(r, v2);
+  if (props.empty()) return {};
+  dbus::Writer w;
+  w.string(unit);
+  w.boolean(true);  // runtime: a transient unit has no other life
+  auto array = w.begin_array(8);
+  for (const auto& p : props) add_property(w, p);
+  w.end_array(array);
+  auto reply = manager_call("SetUnitProperties", "sba(sv)", w.data());
+  if (!reply) return std::unexpected(std::move(reply.error()).context("systemd: update " + unit));
+  if (reply->error)
+    return fail("systemd: update " + unit + ": " + reply->error_name + ": " + reply->message);
+  return {};
+}
+
 Result<> stop_scope(const std::string& unit) {
   dbus::Writer w;
   w.string(unit);

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "spec/config.hpp"
 #include "spec/create_rules.hpp"
@@ -37,6 +38,10 @@ SystemdScope scope_of(const std::string& unit, const std::string& cgroup_path);
 
 // Starts the scope with `pid` in it and waits until the kernel shows it there.
 Result<> start_scope(const SystemdScope& s, pid_t pid, const spec::Resources& r, bool v2);
+// Gives a running scope `r`'s properties (update): systemd writes a unit's
+// properties to its cgroup again at every daemon-reload, and would undo an
+// update it was not told about.
+Result<> set_scope_properties(const std::string& unit, const spec::Resources& r, bool v2);
 // Stops the unit (systemd kills what is left in it and removes the cgroup).
 Result<> stop_scope(const std::string& unit);
 

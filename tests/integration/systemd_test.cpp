@@ -100,6 +100,44 @@ TEST_F(SystemdCgroup, DefaultScopeAndARunLeavesNoUnit) {
   EXPECT_FALSE(fs::exists("/sys/fs/cgroup/system.slice/mcrun-c3.scope"));
 }
 
+// A daemon-reload makes systemd write every unit's properties to its cgroup
+// again. The cpuset is not among the scope's properties (runc gives it as
+// AllowedCPUs); systemd 252 leaves what it was not told about alone, which
+// this holds it to.
+TEST_F(SystemdCgroup, ACpusetOutlivesADaemonReload) {
+  const std::string dir = "/sys/fs/cgroup/system.slice/mcrun-c5.scope";
+  Json c = config({"sleep", "1000"});
+  c["linux"]["resources"]["cpu"] = {{"cpus", "1"}, {"mems", "0"}};
+  write_config(c);
+  auto r = sd({"create", "--bundle", bundle_, "c5"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_file(dir + "/cpuset.cpus"), "1\n");
+  ASSERT_EQ(std::system("systemctl daemon-reload"), 0);
+  EXPECT_EQ(read_file(dir + "/cpuset.cpus"), "1\n");
+  EXPECT_EQ(read_file(dir + "/cpuset.mems"), "0\n");
+  EXPECT_EQ(sd({"delete", "--force", "c5"}).code, 0);
+}
+
+// The same for update: systemd is told the new limits, or the next
+// daemon-reload puts the old ones back.
+TEST_F(SystemdCgroup, AnUpdateOutlivesADaemonReload) {
+  const std::string dir = "/sys/fs/cgroup/system.slice/mcrun-c6.scope";
+  Json c = config({"sleep", "1000"});
+  c["linux"]["resources"] = {{"memory", {{"limit", 64 << 20}}}, {"pids", {{"limit", 20}}}};
+  write_config(c);
+  auto r = sd({"create", "--bundle", bundle_, "c6"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto u =
+      sd({"update", "--memory", "134217728", "--pids-limit", "30", "--cpuset-cpus", "1", "c6"});
+  ASSERT_EQ(u.code, 0) << u.err;
+  ASSERT_EQ(std::system("systemctl daemon-reload"), 0);
+  EXPECT_EQ(read_file(dir + "/memory.max"), "134217728\n");
+  EXPECT_EQ(read_file(dir + "/pids.max"), "30\n");
+  EXPECT_EQ(read_file(dir + "/cpuset.cpus"), "1\n");
+  EXPECT_EQ(show("mcrun-c6.scope", "MemoryMax"), "134217728");
+  EXPECT_EQ(sd({"delete", "--force", "c6"}).code, 0);
+}
+
 // Every create and delete opens a connection to systemd and makes one call.
 // systemd (sd-bus as a server, 252 here) reads what has arrived; when the
 // client's BEGIN and its call arrive in the same read, the call sits in
