@@ -338,8 +338,9 @@ Problems unsupported_fields(const Config& c);
 Problems validate_for_cgroup(const Resources& r, bool v2);
 
 // A cpuset list as the kernel takes it in cpuset.cpus and cpuset.mems
-// ("0-3,8", "0-15:2/4" for every other pair; "" is none): the indices in
-// increasing order, or nothing if it is not one (or names one past 65535).
+// ("0-3,8", "0-15:2/4" for every other pair; "" is none; blanks around it
+// are stripped, as the kernel does): the indices in increasing order, or
+// nothing if it is not one (or names one past 65535).
 std::optional<std::vector<uint32_t>> parse_cpu_list(std::string_view list);
 
 // The namespace type a namespaced sysctl lives in ("net.ipv4.x" -> "network").

@@ -425,7 +425,11 @@ std::optional<std::vector<uint32_t>> parse_cpu_list(std::string_view list) {
     if (pos == start || v > kMax) return std::nullopt;
     return v;
   };
-  if (!list.empty() && list.back() == '\n') list.remove_suffix(1);  // as read back
+  // The kernel strips the value first (cpuset_write_resmask's strstrip).
+  while (!list.empty() && std::isspace(static_cast<unsigned char>(list.front())))
+    list.remove_prefix(1);
+  while (!list.empty() && std::isspace(static_cast<unsigned char>(list.back())))
+    list.remove_suffix(1);
   size_t pos = 0;
   while (pos < list.size()) {
     auto first = number(pos);

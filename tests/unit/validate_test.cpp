@@ -428,6 +428,7 @@ TEST(CpuList, TheKernelsSyntax) {
   EXPECT_EQ(mcrun::spec::parse_cpu_list(""), V{});
   EXPECT_EQ(mcrun::spec::parse_cpu_list("0-3,8"), (V{0, 1, 2, 3, 8}));
   EXPECT_EQ(mcrun::spec::parse_cpu_list("8,1,1\n"), (V{1, 8}));
+  EXPECT_EQ(mcrun::spec::parse_cpu_list(" 0-1\t"), (V{0, 1}));
   EXPECT_EQ(mcrun::spec::parse_cpu_list("0-9:2/5"), (V{0, 1, 5, 6}));
   for (const char* bad :
        {"x", "1-", "-1", "3-1", "1,", ",1", "1,,2", "0-3:2", "0-3:3/2", "0-3:1/0", "65536", "1 2"})
