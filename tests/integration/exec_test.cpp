@@ -136,7 +136,10 @@ TEST_F(Exec, AProgramThatClosesItsTerminalLeavesTheProxyIdle) {
     return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000 +
            (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
   };
-  EXPECT_LT(cpu_ms(after) - cpu_ms(before), 300) << "mcrun exec spun while the program slept";
+  // A proxy that spins takes the whole 1.5 s; an idle one only mcrun's own
+  // start-up, which took 305 ms once in the emulated (TCG) cgroup v2 guest,
+  // past the 300 this bound was.
+  EXPECT_LT(cpu_ms(after) - cpu_ms(before), 750) << "mcrun exec spun while the program slept";
 }
 
 }  // namespace
