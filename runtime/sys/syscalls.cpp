@@ -122,17 +122,27 @@ Result<std::string> write_temporary(int dirfd, const std::string& name, std::str
   std::string tmp = "." + name + "." + std::to_string(::getpid()) + ".tmp";
   auto fd = open_at(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
   if (!fd) return std::unexpected(fd.error());
-  MCRUN_CHECK_CTX(write_all(fd->get(), data), quote(tmp));
+  if (auto written = write_all(fd->get(), data); !written) {
+    ::unlinkat(dirfd, tmp.c_str(), 0);
+    return std::unexpected(std::move(written.error()).context(quote(tmp)));
+  }
   return tmp;
+}
+
+// Renames tmp over name; a temporary that cannot be renamed is removed so a
+// failed write leaves nothing behind.
+Result<> rename_temporary(int dirfd, const std::string& tmp, const std::string& name) {
+  if (::renameat(dirfd, tmp.c_str(), dirfd, name.c_str()) == 0) return {};
+  auto error = fail_errno("rename " + quote(tmp));
+  ::unlinkat(dirfd, tmp.c_str(), 0);
+  return error;
 }
 }  // namespace
 
 Result<> write_file_atomic(int dirfd, const std::string& name, std::string_view data, mode_t mode) {
   auto tmp = write_temporary(dirfd, name, data, mode);
   if (!tmp) return std::unexpected(tmp.error());
-  if (::renameat(dirfd, tmp->c_str(), dirfd, name.c_str()) < 0)
-    return fail_errno("rename " + quote(*tmp));
-  return {};
+  return rename_temporary(dirfd, *tmp, name);
 }
 
 Result<> replace_volatile_file(int dirfd, const std::string& name, std::string_view data) {
@@ -145,9 +155,7 @@ Result<> replace_volatile_file(int dirfd, const std::string& name, std::string_v
   // ENOENT: there is no old version yet; EINVAL: a filesystem that cannot
   // exchange. A plain rename then.
   if (errno != ENOENT && errno != EINVAL) return fail_errno("rename " + quote(*tmp));
-  if (::renameat(dirfd, tmp->c_str(), dirfd, name.c_str()) < 0)
-    return fail_errno("rename " + quote(*tmp));
-  return {};
+  return rename_temporary(dirfd, *tmp, name);
 }
 
 Result<> mount(const char* source, const std::string& target, const char* fstype,

@@ -1,5 +1,5 @@
 // sys text and file helpers: split (the one tokenizer of /proc and /etc text:
-// mountinfo, cgroup, passwd), read_generated, replace_volatile_file.
+// mountinfo, cgroup, passwd), read_generated, replace_volatile_file, write_file_atomic.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -62,5 +62,23 @@ TEST(ReplaceVolatileFile, ReplacesWholeAndLeavesOnlyTheFile) {
   for (const auto& e : std::filesystem::directory_iterator(tmpl))
     names.push_back(e.path().filename());
   EXPECT_EQ(names, std::vector<std::string>{"state.json"});
+  std::filesystem::remove_all(tmpl);
+}
+
+// A write that cannot be put in place fails and leaves no temporary behind
+// (the name is a directory: rename(2) answers EISDIR).
+TEST(WriteFileAtomic, AFailedRenameLeavesNothingBehind) {
+  char tmpl[] = "/tmp/mcrun-atomic-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  auto dir = mcrun::sys::open_path(tmpl, O_RDONLY | O_DIRECTORY);
+  ASSERT_TRUE(dir);
+  std::filesystem::create_directory(std::string(tmpl) + "/config.json");
+  auto r = mcrun::sys::write_file_atomic(dir->get(), "config.json", "{}", 0644);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, EISDIR);
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(tmpl))
+    names.push_back(e.path().filename());
+  EXPECT_EQ(names, std::vector<std::string>{"config.json"});
   std::filesystem::remove_all(tmpl);
 }
