@@ -14,6 +14,17 @@ struct Header {
   int64_t value;
 };
 constexpr size_t kMaxText = 60000;
+
+// One recv(2), retried on EINTR. A peer that exited with messages unread
+// shows as ECONNRESET on a seqpacket socket: no message, as an orderly close.
+Result<size_t> recv_retrying(int fd, void* buf, size_t len, int flags) {
+  ssize_t n;
+  do n = ::recv(fd, buf, len, flags);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && errno == ECONNRESET) return 0;
+  if (n < 0) return fail_errno("receive from sync socket");
+  return static_cast<size_t>(n);
+}
 }  // namespace
 
 Result<> sync_send(int fd, const SyncMessage& m) {
@@ -33,26 +44,18 @@ Result<std::optional<SyncMessage>> sync_recv(int fd) {
   // first (MSG_TRUNC gives the real length) rather than zeroing a buffer of
   // the largest size for every message: in the init, just cloned, each page
   // of such a buffer is a copy-on-write fault.
-  ssize_t n;
-  do n = ::recv(fd, nullptr, 0, MSG_PEEK | MSG_TRUNC);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    if (errno == ECONNRESET) return std::nullopt;
-    return fail_errno("receive from sync socket");
-  }
-  std::string buf(std::min(static_cast<size_t>(n), sizeof(Header) + kMaxText), '\0');
-  do n = ::recv(fd, buf.data(), buf.size(), 0);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    if (errno == ECONNRESET) return std::nullopt;
-    return fail_errno("receive from sync socket");
-  }
-  if (n == 0) return std::nullopt;
-  if (static_cast<size_t>(n) < sizeof(Header)) return fail("sync socket: short message");
+  auto size = recv_retrying(fd, nullptr, 0, MSG_PEEK | MSG_TRUNC);
+  if (!size) return std::unexpected(size.error());
+  if (*size == 0) return std::nullopt;
+  std::string buf(std::min(*size, sizeof(Header) + kMaxText), '\0');
+  auto n = recv_retrying(fd, buf.data(), buf.size(), 0);
+  if (!n) return std::unexpected(n.error());
+  if (*n == 0) return std::nullopt;
+  if (*n < sizeof(Header)) return fail("sync socket: short message");
   Header h;
   std::memcpy(&h, buf.data(), sizeof h);
   return SyncMessage{static_cast<SyncType>(h.type), h.code, h.value,
-                     buf.substr(sizeof h, static_cast<size_t>(n) - sizeof h)};
+                     buf.substr(sizeof h, *n - sizeof h)};
 }
 
 Result<SyncMessage> sync_expect(int fd, SyncType type, std::string_view peer) {
