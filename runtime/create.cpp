@@ -15,7 +15,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -93,6 +92,7 @@ std::string owner_name() {
 struct Undo {
   const ContainerDir* dir = nullptr;
   sys::OwnedChild init;
+  uint64_t init_start_time = 0;
   const Cgroup* cgroup = nullptr;
   const spec::Config* config = nullptr;
   std::optional<spec::State> hooks_started;
@@ -103,6 +103,20 @@ struct Undo {
     if (cgroup) (void)cgroup->destroy();
     if (dir) (void)dir->remove();
     if (hooks_started && config) run_poststop_hooks(*config, *hooks_started);
+  }
+  // The init note: what delete finds of a create killed midway.
+  Result<> note() const {
+    MCRUN_CHECK_CTX(dir->save_init({init.pid(), init_start_time, cgroup ? cgroup->path() : ""}),
+                    "save the state");
+    return {};
+  }
+  // A cgroup becomes the container's, undone with it and noted, only once
+  // it is made (or found empty) or systemd made the scope: one in use is
+  // another container's (two configs with one cgroupsPath, a scope of that
+  // name), and removing it would kill that container's processes.
+  Result<> take(const Cgroup& made) {
+    cgroup = &made;
+    return note();
   }
 };
 
@@ -276,15 +290,9 @@ Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std:
   return cgroup;
 }
 
-// A cgroup becomes the container's, and is undone with it, only once it is
-// made (or found empty) here: one in use is another container's (two configs
-// with one cgroupsPath, a scope of that name), and removing it would kill
-// that container's processes. `noted` records it where delete finds it.
-Result<> make_cgroup(const Cgroup& cgroup, const spec::Config& config, Undo& undo,
-                     const std::function<Result<>()>& noted) {
+Result<> make_cgroup(const Cgroup& cgroup, const spec::Config& config, Undo& undo) {
   MCRUN_CHECK(cgroup.create());
-  MCRUN_CHECK_CTX(noted(), "save the state");
-  undo.cgroup = &cgroup;
+  MCRUN_CHECK(undo.take(cgroup));
   if (config.linux->resources) return cgroup.apply(*config.linux->resources);
   return cgroup.apply(spec::Resources{});  // the device allowlist still applies
 }
@@ -292,8 +300,8 @@ Result<> make_cgroup(const Cgroup& cgroup, const spec::Config& config, Undo& und
 // What the parent does to the cloned init before letting it go: into its
 // cgroup first unless it was cloned there (every byte and cycle it uses from
 // here on is accounted and limited), then its id maps and its OOM score.
-Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config& config, Undo& undo,
-                           const std::function<Result<>()>& noted) {
+Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config& config,
+                           Undo& undo) {
   if (to_join && !to_join->systemd_unit().empty()) {
     // systemd makes the scope with the init in it, then the files get
     // every limit (also those it has no property for).
@@ -301,11 +309,10 @@ Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config&
     const spec::Resources& r = config.linux->resources ? *config.linux->resources : none;
     MCRUN_CHECK(start_scope(scope_of(to_join->systemd_unit(), to_join->path()), pid, r,
                             to_join->layout() == CgroupLayout::V2));
-    MCRUN_CHECK_CTX(noted(), "save the state");
-    undo.cgroup = to_join;
+    MCRUN_CHECK(undo.take(*to_join));
     MCRUN_CHECK(to_join->apply(r));
   } else if (to_join) {
-    MCRUN_CHECK(make_cgroup(*to_join, config, undo, noted));
+    MCRUN_CHECK(make_cgroup(*to_join, config, undo));
     MCRUN_CHECK_CTX(to_join->add(pid), "join the cgroup");
   }
   if (config.linux) MCRUN_CHECK(write_id_maps(pid, *config.linux));
@@ -433,11 +440,10 @@ Result<Channels> open_channels(const CreateOptions& opts, const ContainerDir& di
 // makes with the init in it, and for a joined pid namespace, whose other
 // processes could reach the `tasks` fds through the init's /proc entry.
 // (A create killed between the mkdir and the note leaves an empty cgroup.)
-Result<CgroupEntry> cgroup_before_clone(const Plan& plan, const ContainerDir& dir, Undo& undo,
-                                        const spec::Config& config) {
+Result<CgroupEntry> cgroup_before_clone(const Plan& plan, Undo& undo, const spec::Config& config) {
   const Cgroup* cg = plan.cgroup ? &*plan.cgroup : nullptr;
   if (!cg || plan.ns.pid_ns || !cg->systemd_unit().empty()) return CgroupEntry{};
-  MCRUN_CHECK(make_cgroup(*cg, config, undo, [&] { return dir.save_init({0, 0, cg->path()}); }));
+  MCRUN_CHECK(make_cgroup(*cg, config, undo));
   return cg->entry();
 }
 
@@ -482,7 +488,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
       .new_cgroup_namespace = plan->ns.new_cgroup_ns,
       .seccomp = plan->seccomp ? &*plan->seccomp : nullptr,
       .parent_writes_id_maps = ::geteuid() != 0 && (plan->ns.clone_flags & CLONE_NEWUSER)};
-  auto entry = cgroup_before_clone(*plan, *dir, undo, config);
+  auto entry = cgroup_before_clone(*plan, undo, config);
   if (!entry) return std::unexpected(entry.error());
   for (const auto& fd : entry->self_join) ctx.join_cgroup.push_back(fd.get());
   const bool entered = !entry->self_join.empty() || static_cast<bool>(entry->clone_into);
@@ -500,16 +506,13 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   // cleaned by delete.
   auto st = sys::proc_stat(pid);
   if (!st) return fail("the container init exited before it could be set up");
-  auto note = [&, start = st->start_time](const Cgroup* ours) {
-    return dir->save_init({pid, start, ours ? ours->path() : ""});
-  };
-  MCRUN_CHECK_CTX(note(undo.cgroup), "save the state");
+  undo.init_start_time = st->start_time;
+  MCRUN_CHECK(undo.note());
   crash_point("after-clone");
   *entry = CgroupEntry{};  // the init has its own copies
   if (!ctx.join_cgroup.empty())
     MCRUN_CHECK(sync_expect(ch->sync_parent.get(), SyncType::Joined, "the container init"));
-  MCRUN_CHECK(
-      setup_from_parent(pid, entered ? nullptr : cg, config, undo, [&] { return note(cg); }));
+  MCRUN_CHECK(setup_from_parent(pid, entered ? nullptr : cg, config, undo));
 
   auto record =
       initial_record(opts, bundle, pid, st->start_time, plan->ns.clone_flags & CLONE_NEWPID, cg);
