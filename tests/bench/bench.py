@@ -6,9 +6,9 @@ build/bench/chart.png. Usage: python3 tests/bench/bench.py [--runs N] [--quick]
 
 Like with like: crun 1.8 refuses this machine's hybrid cgroup layout, so it
 must run inside a private mount namespace with /sys/fs/cgroup/unified
-unmounted; every runtime runs inside that same wrapper (its cost, measured
-as "wrapper floor", is paid by all three), and mcrun's direct figure is
-shown beside for reference. Every comparison is timed round-robin (one run
+unmounted; every runtime runs inside that same wrapper (same_ns.cpp; its
+cost, measured as "wrapper floor", is paid by all three), and mcrun's
+direct figure is shown beside for reference. Every comparison is timed round-robin (one run
 of each runtime per round, the order rotating), so that this shared VM's
 drift falls on all three alike; medians. The bundle is `runc spec`'s, unchanged but for
 terminal off and the program (/bin/true); the podman-shaped one adds
@@ -90,16 +90,29 @@ class Runtime:
         return " ".join(self.argv + ["--root", os.path.join(OUT, "state-" + self.name)] + list(args))
 
 
-def interleaved(fns, runs, warmup=3):
+def interleaved(fns, runs, warmup=3, quiet=0.0, primed=True):
     """Median seconds per name of fns {name: callable}, timed round-robin:
     each round runs every one once, in a rotating order, so that the
     machine's drift (a neighbour's load, a slow minute) falls on all alike
-    instead of on whichever runtime's turn it was."""
+    instead of on whichever runtime's turn it was.
+
+    What ran just before a start changes its cost: a runtime that moves its
+    init into a cgroup (runc, crun) waits for an RCU grace period unless
+    another move happened a moment ago (the kernel's cgroup_threadgroup_rwsem
+    stays in its writer-ready state for about a grace period). So each timed
+    call follows an untimed call of the same one, as on a node that uses one
+    runtime; with quiet > 0 it follows that many seconds of a quiet machine
+    instead (a start after a pause, as on a node that starts a pod now and
+    then). Batches of many starts (primed=False) are their own warm-up."""
     names = list(fns)
     times = {n: [] for n in names}
     for i in range(warmup + runs):
         k = i % len(names)
         for n in names[k:] + names[:k]:
+            if quiet:
+                time.sleep(quiet)
+            elif primed:
+                fns[n]()
             t = time.perf_counter()
             fns[n]()
             if i >= warmup:
@@ -107,14 +120,14 @@ def interleaved(fns, runs, warmup=3):
     return {n: statistics.median(v) for n, v in times.items()}
 
 
-def timed(commands, runs, shell=False, ignore_failure=False):
+def timed(commands, runs, shell=False, ignore_failure=False, quiet=0.0):
     """Median seconds per command name, interleaved. Without a shell the
     command is split on blanks and started directly (as hyperfine -N)."""
     def start(c):
         argv = ["bash", "-c", c] if shell else shlex.split(c)
         return lambda: subprocess.run(argv, check=not ignore_failure, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return interleaved({name: start(c) for name, c in commands}, runs)
+    return interleaved({name: start(c) for name, c in commands}, runs, quiet=quiet)
 
 
 def _comm(pid):
@@ -163,9 +176,8 @@ def main():
     # The one wrapper every runtime runs in (see the docstring); on a pure
     # cgroup v2 host there is nothing to unmount and it costs the same.
     wrap = os.path.join(OUT, "same-ns")
-    open(wrap, "w").write("#!/bin/sh\nexec unshare -m --propagation private sh -c "
-                          "'umount /sys/fs/cgroup/unified 2>/dev/null; exec \"$@\"' wrap \"$@\"\n")
-    os.chmod(wrap, 0o755)
+    subprocess.run(["c++", "-O2", "-o", wrap, os.path.join(ROOT, "tests", "bench", "same_ns.cpp")],
+                   check=True)
     true_bundle = os.path.join(OUT, "true")
     rootfs = make_bundle(true_bundle, ["/bin/true"])
     podman_bundle = os.path.join(OUT, "podman-true")
@@ -189,6 +201,9 @@ def main():
     cmds.append(("process floor", "/bin/true"))
     res["a"] = timed(cmds, runs)
     res["a2"] = timed([(r.name, f"{r.cmd('run', '--bundle', podman_bundle, 'a2-' + r.name)}") for r in rts], runs)
+    # (a3) the same run after 0.3 s of a quiet machine.
+    res["a3"] = timed([(r.name, f"{r.cmd('run', '--bundle', true_bundle, 'a3-' + r.name)}") for r in rts], runs,
+                      quiet=0.3)
 
     progress("# (b)")
     # (b) create -> start -> wait -> delete.
@@ -208,9 +223,11 @@ def main():
     # (c) 100 containers back to back; (d) 20 created concurrently.
     reps = 3 if not opts.quick else 1
     res["c"] = interleaved({r.name: lambda r=r: sh(" ; ".join(r.cmd("run", "--bundle", true_bundle, f"c{i}")
-                                                          for i in range(100))) for r in rts}, reps, warmup=0)
+                                                          for i in range(100))) for r in rts}, reps, warmup=0,
+                           primed=False)
     res["d"] = interleaved({r.name: lambda r=r: sh(" ".join(r.cmd("run", "--bundle", true_bundle, f"d{i}") + " &"
-                                                    for i in range(20)) + " wait") for r in rts}, reps, warmup=0)
+                                                    for i in range(20)) + " wait") for r in rts}, reps, warmup=0,
+                           primed=False)
 
     progress("# (e)")
     # (e) exec of /bin/true into a running container (runc spec's, podman-shaped).
@@ -243,7 +260,8 @@ def main():
         def script(r):
             return " ".join(f"( for i in $(seq {per}); do {r.cmd('run', '--bundle', true_bundle, f'k{s}-$i')}"
                             f" >/dev/null; done ) &" for s in range(streams)) + " wait"
-        secs = interleaved({r.name: lambda r=r: sh(["bash", "-c", script(r)]) for r in rts}, reps, warmup=0)
+        secs = interleaved({r.name: lambda r=r: sh(["bash", "-c", script(r)]) for r in rts}, reps, warmup=0,
+                           primed=False)
         res["k"][streams] = {n: per * streams / t for n, t in secs.items()}
 
     progress("# (l)")
@@ -350,6 +368,7 @@ def report(res, rts):
     row("(a) run /bin/true", res["a"], ms, f"kernel {ms(res['a']['kernel floor'])}, wrapper {ms(res['a']['wrapper floor'])}; "
         f"mcrun without the wrapper {ms(res['a']['mcrun-direct'])}")
     row("(a2) run, podman-shaped", res["a2"], ms)
+    row("(a3) run /bin/true, 0.3 s after the last start", res["a3"], ms)
     row("(b) create+start+wait+delete", res["b"], ms, f"same calls, least work {ms(res['b']['floor'])}")
     row("(c) 100 runs back to back", res["c"], lambda s: f"{s:.2f} s")
     row("(d) 20 concurrent runs", res["d"], lambda s: f"{s:.2f} s")
