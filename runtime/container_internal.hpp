@@ -29,7 +29,7 @@ std::string status_error(const std::string& id, spec::Status s, std::string_view
 inline Cgroup cgroup_of(const spec::Record& r) {
   Cgroup cg(r.cgroup_path);
   if (r.rootless) cg.without_device_rules();
-  if (!r.systemd_unit.empty()) cg.managed_by_systemd(r.systemd_unit);
+  if (!r.systemd_unit.empty()) cg.managed_by_systemd(r.systemd_unit, r.systemd_manager);
   return cg;
 }
 

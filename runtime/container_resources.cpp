@@ -99,8 +99,8 @@ Result<> update_container(const std::string& root, const std::string& id,
     return fail(spec::format_problems("resources", p));
   }
   if (!c->record.systemd_unit.empty())
-    MCRUN_CHECK(
-        set_scope_properties(c->record.systemd_unit, resources, cg.layout() == CgroupLayout::V2));
+    MCRUN_CHECK(set_scope_properties(c->record.systemd_unit, resources,
+                                     cg.layout() == CgroupLayout::V2, c->record.systemd_manager));
   MCRUN_CHECK(cg.apply(resources));
   if (!c->record.config.linux) c->record.config.linux = spec::Linux{};
   c->record.config.linux->resources = resources;

@@ -274,8 +274,13 @@ Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std:
   if (systemd) {
     auto scope = systemd_scope(config.linux->cgroups_path, id);
     if (!scope) return std::unexpected(scope.error());
-    cgroup.emplace(scope->cgroup_path);
-    cgroup->managed_by_systemd(scope->unit);
+    // Rootless, the scope is the user's own systemd's, under its cgroup.
+    auto manager = rootless ? user_manager() : std::string();
+    if (!manager) return std::unexpected(manager.error());
+    auto root = manager_cgroup(*manager);
+    if (!root) return std::unexpected(root.error());
+    cgroup.emplace(*root + scope->cgroup_path);
+    cgroup->managed_by_systemd(scope->unit, *manager);
   } else {
     auto path = cgroup_path(config, id);
     if (!path) return std::unexpected(path.error());
@@ -308,7 +313,7 @@ Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config&
     const spec::Resources none;
     const spec::Resources& r = config.linux->resources ? *config.linux->resources : none;
     MCRUN_CHECK(start_scope(scope_of(to_join->systemd_unit(), to_join->path()), pid, r,
-                            to_join->layout() == CgroupLayout::V2));
+                            to_join->layout() == CgroupLayout::V2, to_join->systemd_manager()));
     MCRUN_CHECK(undo.take(*to_join));
     MCRUN_CHECK(to_join->apply(r));
   } else if (to_join) {
@@ -340,6 +345,7 @@ spec::Record initial_record(const CreateOptions& opts, const Bundle& bundle, pid
   record.cgroup_path = cgroup ? cgroup->path() : "";
   record.rootless = opts.rootless;
   record.systemd_unit = cgroup ? cgroup->systemd_unit() : "";
+  record.systemd_manager = cgroup ? cgroup->systemd_manager() : "";
   record.config = bundle.config;
   return record;
 }

@@ -3,7 +3,8 @@
 # systemd as PID 1. The guest is a minimal Debian 12 made with debootstrap
 # from the package archive (systemd, dbus, containerd; cached), booted with
 # Debian's kernel under qemu from an initramfs that moves itself into a tmpfs
-# and hands over to systemd. A unit then runs the SystemdCgroup.* integration
+# and hands over to systemd (with user 1000 lingering: its own systemd runs
+# from boot, for rootless scopes). A unit then runs the SystemdCgroup.* integration
 # tests (scopes, their properties, update, delete) and containerd with
 # SystemdCgroup = true running containers through mcrun and through runc.
 # Prints the results and "vm: N passed, N failed".
@@ -52,6 +53,18 @@ version = 2
   SystemdCgroup = true
 TOML
 echo mcrun-systemd > "$root/etc/hostname"
+# A user whose own systemd runs from boot (lingering), for rootless
+# containers under the systemd cgroup driver (podman's default rootless).
+echo 'tester:x:1000:1000::/home/tester:/bin/sh' >> "$root/etc/passwd"
+echo 'tester:x:1000:' >> "$root/etc/group"
+echo 'tester:!:19000:0:99999:7:::' >> "$root/etc/shadow"  # pam_unix's account check wants it
+mkdir -p "$root/home/tester" "$root/var/lib/systemd/linger"
+chown 1000:1000 "$root/home/tester"
+touch "$root/var/lib/systemd/linger/tester"
+# pam_systemd (libpam-systemd, not in this minimal root) would set it.
+mkdir -p "$root/etc/systemd/system/user@.service.d"
+printf '[Service]\nEnvironment=XDG_RUNTIME_DIR=/run/user/%%i\n' \
+  > "$root/etc/systemd/system/user@.service.d/runtime-dir.conf"
 # The build directory may be under /tmp, which systemd-tmpfiles empties at
 # boot ("D /tmp"): keep it.
 mkdir -p "$root/etc/tmpfiles.d"
@@ -102,6 +115,9 @@ echo "mcrun-vm: systemd \$(systemctl --version | head -1 | cut -d' ' -f2), kerne
   journalctl -b --no-pager -o short-monotonic | tail -40
   for d in /proc/[0-9]*; do [ "\$(cat \$d/comm)" = integration_tes ] && kill -KILL \${d#/proc/}; done 2>/dev/null ) &
 watchdog=\$!
+for i in \$(seq 100); do [ -S /run/user/1000/systemd/private ] && break; sleep 0.1; done
+[ -S /run/user/1000/systemd/private ] || { echo "user 1000's systemd did not start:"
+  systemctl status --no-pager user@1000.service 2>&1 | tail -20; }
 cd /tmp && $build/bin/integration_tests --gtest_filter='SystemdCgroup.*' --gtest_color=no 2>&1
 kill \$watchdog 2>/dev/null
 cd /root

@@ -47,11 +47,12 @@ struct Record {
   State state;
   uint64_t init_start_time = 0;  // /proc/<pid>/stat field 22: guards against pid reuse
   bool own_pid_namespace =
-      false;                 // a pid namespace it created: init death kills every process in it
-  std::string cgroup_path;   // relative to each hierarchy's root; empty if none
-  bool rootless = false;     // made rootless: its (delegated) cgroup has no device rules
-  std::string systemd_unit;  // the cgroup is this systemd scope (--systemd-cgroup)
-  Config config;             // for hooks at start/delete and for exec
+      false;                    // a pid namespace it created: init death kills every process in it
+  std::string cgroup_path;      // relative to each hierarchy's root; empty if none
+  bool rootless = false;        // made rootless: its (delegated) cgroup has no device rules
+  std::string systemd_unit;     // the cgroup is this systemd scope (--systemd-cgroup)
+  std::string systemd_manager;  // of this systemd's socket; "" for PID 1 (rootless: the user's)
+  Config config;                // for hooks at start/delete and for exec
   bool operator==(const Record&) const = default;
 };
 

@@ -392,7 +392,7 @@ Result<> Cgroup::destroy() const {
     for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) MCRUN_CHECK(remove_cgroup_dir(*it));
   }
   // The scope is empty now: systemd forgets it at once.
-  if (!systemd_unit_.empty()) MCRUN_CHECK(stop_scope(systemd_unit_));
+  if (!systemd_unit_.empty()) MCRUN_CHECK(stop_scope(systemd_unit_, systemd_manager_));
   return {};
 }
 

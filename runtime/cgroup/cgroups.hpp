@@ -62,8 +62,12 @@ class Cgroup {
   // open are bound in).
   void without_device_rules() { device_rules_ = false; }
   // A transient scope systemd made (systemd.hpp): destroy stops the unit too.
-  void managed_by_systemd(std::string unit) { systemd_unit_ = std::move(unit); }
+  // `manager`: which systemd (systemd.hpp; "" for PID 1).
+  void managed_by_systemd(std::string unit, std::string manager) {
+    systemd_unit_ = std::move(unit), systemd_manager_ = std::move(manager);
+  }
   const std::string& systemd_unit() const { return systemd_unit_; }
+  const std::string& systemd_manager() const { return systemd_manager_; }
   const std::string& path() const { return path_; }
 
   // mkdir -p in every hierarchy (v1: cpuset values copied down, or tasks
@@ -98,7 +102,7 @@ class Cgroup {
   std::string path_, root_;
   CgroupLayout layout_;
   bool device_rules_ = true;
-  std::string systemd_unit_;
+  std::string systemd_unit_, systemd_manager_;
   mutable std::optional<std::vector<std::string>> hierarchies_;
   mutable std::string unified_;  // a hybrid host's cgroup2 hierarchy, if any
 };

@@ -215,6 +215,14 @@ std::string encode_call(const Call& c, uint32_t serial) {
   return h.data() + c.body;
 }
 
+Result<Connection> Connection::open_private(const std::string& socket) {
+  auto fd = connect_unix(socket.c_str());
+  if (!fd) return std::unexpected(fd.error());
+  Connection conn(std::move(*fd), false);
+  MCRUN_CHECK(conn.authenticate());
+  return conn;
+}
+
 Result<Connection> Connection::open_system() {
   bool bus = false;
   auto fd = connect_unix("/run/systemd/private");
@@ -238,27 +246,26 @@ Result<Connection> Connection::open_system() {
   return conn;
 }
 
-// EXTERNAL: the server checks our uid (SO_PEERCRED) against the hex-encoded
-// decimal uid we claim. BEGIN goes in the same write as AUTH, before the OK
-// (sd-bus's clients pipeline it likewise), and the call only after the OK:
-// nothing may reach the server together with BEGIN. sd-bus as a server (it is
-// systemd's) switches to messages when it parses BEGIN, and a call that came
-// in the same read stays in its buffer unparsed until more bytes arrive, so
-// a client sending BEGIN and its call back to back waits forever whenever the
-// two are read at once (SystemdCgroup.EveryCallGetsItsAnswer).
+// EXTERNAL without an identity: the server takes ours from the socket
+// (SO_PEERCRED), answers DATA, and our empty DATA accepts it. Claiming a uid
+// instead would fail in a user namespace (podman's rootless one), where
+// geteuid() is 0 and the kernel shows the server our uid outside it. sd-bus's
+// clients authenticate the same way. BEGIN goes in the same write, before the
+// OK, and the call only after the OK: nothing may reach the server together
+// with BEGIN. sd-bus as a server (it is systemd's) switches to messages when
+// it parses BEGIN, and a call that came in the same read stays in its buffer
+// unparsed until more bytes arrive, so a client sending BEGIN and its call
+// back to back waits forever whenever the two are read at once
+// (SystemdCgroup.EveryCallGetsItsAnswer).
 Result<> Connection::authenticate() {
-  std::string uid = std::to_string(::geteuid()), hex;
-  for (char ch : uid) {
-    static const char digits[] = "0123456789abcdef";
-    hex += digits[(ch >> 4) & 0xf];
-    hex += digits[ch & 0xf];
+  MCRUN_CHECK(send_all(fd_.get(), std::string("\0", 1) + "AUTH EXTERNAL\r\nDATA\r\nBEGIN\r\n"));
+  for (;;) {
+    auto line = recv_line(fd_.get());
+    if (!line) return std::unexpected(line.error());
+    if (line->starts_with("OK ")) return {};
+    if (*line != "DATA\r\n")
+      return fail("dbus: authentication refused: " + line->substr(0, line->size() - 2));
   }
-  MCRUN_CHECK(send_all(fd_.get(), std::string("\0", 1) + "AUTH EXTERNAL " + hex + "\r\nBEGIN\r\n"));
-  auto line = recv_line(fd_.get());
-  if (!line) return std::unexpected(line.error());
-  if (!line->starts_with("OK "))
-    return fail("dbus: authentication refused: " + line->substr(0, line->size() - 2));
-  return {};
 }
 
 Result<Reply> Connection::call(const Call& c) {
@@ -308,8 +315,9 @@ Result<Reply> Connection::read_reply(uint32_t serial) {
     reply.error = type == kError;
     reply.error_name = error_name;
     r.seek(header_len);
-    if (!signature.empty() && (signature[0] == 's' || signature[0] == 'o'))
-      reply.message = r.string();
+    std::string first = signature.substr(0, 1);
+    if (first == "v") first = r.signature();  // a property's value
+    if (first == "s" || first == "o") reply.message = r.string();
     return reply;
   }
 }

@@ -53,7 +53,7 @@ struct Call {
 struct Reply {
   bool error = false;
   std::string error_name;  // "org.freedesktop.systemd1.UnitExists"
-  std::string message;     // the error's text, or the first string of the reply
+  std::string message;     // the error's text, or the reply's first string (or string property)
 };
 
 class Connection {
@@ -61,6 +61,8 @@ class Connection {
   // /run/systemd/private (systemd's own socket, root only) or the system bus
   // socket (then Hello is said first).
   static Result<Connection> open_system();
+  // A systemd manager's own socket: a user's is $XDG_RUNTIME_DIR/systemd/private.
+  static Result<Connection> open_private(const std::string& socket);
   // The call and its reply; signals that arrive meanwhile are skipped.
   Result<Reply> call(const Call& c);
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <limits>
 #include <thread>
 
@@ -34,12 +35,19 @@ void add_string_property(dbus::Writer& w, const char* name, const std::string& v
   w.string(value);
 }
 
-Result<dbus::Reply> manager_call(const char* member, const std::string& signature,
+Result<dbus::Reply> manager_call(const std::string& manager, const char* interface,
+                                 const char* member, const std::string& signature,
                                  const std::string& body) {
-  auto conn = dbus::Connection::open_system();
+  auto conn =
+      manager.empty() ? dbus::Connection::open_system() : dbus::Connection::open_private(manager);
   if (!conn) return std::unexpected(conn.error());
-  return conn->call({"org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                     "org.freedesktop.systemd1.Manager", member, signature, body});
+  return conn->call({"org.freedesktop.systemd1", "/org/freedesktop/systemd1", interface, member,
+                     signature, body});
+}
+
+Result<dbus::Reply> manager_call(const std::string& manager, const char* member,
+                                 const std::string& signature, const std::string& body) {
+  return manager_call(manager, "org.freedesktop.systemd1.Manager", member, signature, body);
 }
 
 bool in_cgroup(pid_t pid, const std::string& path) {
@@ -59,6 +67,29 @@ Result<SystemdScope> systemd_scope(const std::optional<std::string>& cgroups_pat
   auto s = spec::parse_systemd_cgroups_path(cgroups_path, id);
   if (!s) return std::unexpected(std::move(s.error()).context("cgroupsPath"));
   return s;
+}
+
+Result<std::string> user_manager() {
+  const char* dir = std::getenv("XDG_RUNTIME_DIR");
+  if (!dir || !*dir)
+    return fail(
+        "systemd cgroup driver, rootless: the user's own systemd is reached at "
+        "$XDG_RUNTIME_DIR/systemd/private, and XDG_RUNTIME_DIR is not set");
+  return std::string(dir) + "/systemd/private";
+}
+
+Result<std::string> manager_cgroup(const std::string& manager) {
+  if (manager.empty()) return std::string();
+  dbus::Writer w;
+  w.string("org.freedesktop.systemd1.Manager");
+  w.string("ControlGroup");
+  auto reply = manager_call(manager, "org.freedesktop.DBus.Properties", "Get", "ss", w.data());
+  if (!reply) return std::unexpected(std::move(reply.error()).context("systemd: " + manager));
+  if (reply->error || reply->message.empty() || reply->message[0] != '/')
+    return fail("systemd: " + manager + ": its ControlGroup: " +
+                (reply->error ? reply->error_name + ": " + reply->message : quote(reply->message)));
+  // The root's own cgroup is "/"; under it the scope's path is whole already.
+  return reply->message == "/" ? std::string() : reply->message;
 }
 
 std::vector<UnitProperty> unit_properties(const spec::Resources& r, bool v2) {
@@ -95,7 +126,8 @@ SystemdScope scope_of(const std::string& unit, const std::string& cgroup_path) {
   return s;
 }
 
-Result<> start_scope(const SystemdScope& s, pid_t pid, const spec::Resources& r, bool v2) {
+Result<> start_scope(const SystemdScope& s, pid_t pid, const spec::Resources& r, bool v2,
+                     const std::string& manager) {
   dbus::Writer w;
   w.string(s.unit);
   w.string("fail");
@@ -115,7 +147,7 @@ Result<> start_scope(const SystemdScope& s, pid_t pid, const spec::Resources& r,
   w.end_array(props);
   auto aux = w.begin_array(8);
   w.end_array(aux);
-  auto reply = manager_call("StartTransientUnit", "ssa(sv)a(sa(sv))", w.data());
+  auto reply = manager_call(manager, "StartTransientUnit", "ssa(sv)a(sa(sv))", w.data());
   if (!reply) return std::unexpected(std::move(reply.error()).context("systemd: start " + s.unit));
   if (reply->error)
     return fail("systemd: start " + s.unit + ": " + reply->error_name + ": " + reply->message);
@@ -128,7 +160,8 @@ Result<> start_scope(const SystemdScope& s, pid_t pid, const spec::Resources& r,
               " within 10 s");
 }
 
-Result<> set_scope_properties(const std::string& unit, const spec::Resources& r, bool v2) {
+Result<> set_scope_properties(const std::string& unit, const spec::Resources& r, bool v2,
+                              const std::string& manager) {
   auto props = unit_properties(r, v2);
   if (props.empty()) return {};
   dbus::Writer w;
@@ -137,18 +170,18 @@ Result<> set_scope_properties(const std::string& unit, const spec::Resources& r,
   auto array = w.begin_array(8);
   for (const auto& p : props) add_property(w, p);
   w.end_array(array);
-  auto reply = manager_call("SetUnitProperties", "sba(sv)", w.data());
+  auto reply = manager_call(manager, "SetUnitProperties", "sba(sv)", w.data());
   if (!reply) return std::unexpected(std::move(reply.error()).context("systemd: update " + unit));
   if (reply->error)
     return fail("systemd: update " + unit + ": " + reply->error_name + ": " + reply->message);
   return {};
 }
 
-Result<> stop_scope(const std::string& unit) {
+Result<> stop_scope(const std::string& unit, const std::string& manager) {
   dbus::Writer w;
   w.string(unit);
   w.string("replace");
-  auto reply = manager_call("StopUnit", "ss", w.data());
+  auto reply = manager_call(manager, "StopUnit", "ss", w.data());
   if (!reply) return std::unexpected(std::move(reply.error()).context("systemd: stop " + unit));
   if (reply->error && reply->error_name != "org.freedesktop.systemd1.NoSuchUnit")
     return fail("systemd: stop " + unit + ": " + reply->error_name + ": " + reply->message);

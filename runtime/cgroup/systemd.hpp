@@ -36,13 +36,23 @@ std::vector<UnitProperty> unit_properties(const spec::Resources& r, bool v2);
 // The scope of a unit whose cgroup is `cgroup_path` (its slice is the parent).
 SystemdScope scope_of(const std::string& unit, const std::string& cgroup_path);
 
+// Which systemd makes the scope, `manager` below: "" for the system's
+// (PID 1), else the socket of a user's own (rootless: podman's default on
+// a cgroup v2 machine; the system's refuses an unprivileged caller).
+Result<std::string> user_manager();  // $XDG_RUNTIME_DIR/systemd/private
+// The manager's own cgroup, under which its units' are ("" for PID 1;
+// "/user.slice/user-1000.slice/user@1000.service" for a user's).
+Result<std::string> manager_cgroup(const std::string& manager);
+
 // Starts the scope with `pid` in it and waits until the kernel shows it there.
-Result<> start_scope(const SystemdScope& s, pid_t pid, const spec::Resources& r, bool v2);
+Result<> start_scope(const SystemdScope& s, pid_t pid, const spec::Resources& r, bool v2,
+                     const std::string& manager);
 // Gives a running scope `r`'s properties (update): systemd writes a unit's
 // properties to its cgroup again at every daemon-reload, and would undo an
 // update it was not told about.
-Result<> set_scope_properties(const std::string& unit, const spec::Resources& r, bool v2);
+Result<> set_scope_properties(const std::string& unit, const spec::Resources& r, bool v2,
+                              const std::string& manager);
 // Stops the unit (systemd kills what is left in it and removes the cgroup).
-Result<> stop_scope(const std::string& unit);
+Result<> stop_scope(const std::string& unit, const std::string& manager = "");
 
 }  // namespace mcrun::runtime

@@ -4,9 +4,16 @@
 // back through systemctl and the kernel.
 #include "runtime/cgroup/systemd.hpp"
 
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "fixture.hpp"
+#include "runtime/sys/fd.hpp"
 
 namespace fs = std::filesystem;
 
@@ -150,6 +157,79 @@ TEST_F(SystemdCgroup, EveryCallGetsItsAnswer) {
     auto r = runtime::stop_scope("mcrun-test-none-" + std::to_string(i) + ".scope");
     ASSERT_TRUE(r) << "call " << i << ": " << r.error().what();
   }
+}
+
+// Rootless with the systemd driver, podman's default for a user on a
+// cgroup v2 machine: the scope belongs to the user's own systemd (reached at
+// $XDG_RUNTIME_DIR/systemd/private; the system's refuses an unprivileged
+// caller), and its cgroup is under that manager's (user@UID.service). The
+// guest's user 1000 lingers, so its manager runs from boot.
+TEST_F(SystemdCgroup, RootlessScopeBelongsToTheUsersOwnSystemd) {
+  const uid_t uid = 1000;
+  const std::string xdg = "/run/user/1000";
+  ASSERT_TRUE(fs::exists(xdg + "/systemd/private")) << "user 1000's systemd is not running";
+  ASSERT_EQ(::chmod(tmp_.c_str(), 0755), 0);
+  ASSERT_EQ(::chown(bundle_.c_str(), uid, uid), 0);
+  as_user_ = uid;
+  user_env_ = {"XDG_RUNTIME_DIR=" + xdg, "PATH=/usr/bin:/bin"};
+  default_root_ = true;
+  state_ = xdg + "/mcrun";
+  ASSERT_EQ(mcrun({"spec", "--rootless", "--bundle", bundle_}).code, 0);
+  Json c = Json::parse(read_file(bundle_ + "/config.json"));
+  c["process"]["args"] = {"sleep", "1000"};
+  c["root"]["path"] = rootfs_;
+  c["linux"]["cgroupsPath"] = "user.slice:mcrun-test:r1";
+  c["linux"]["resources"] = {{"memory", {{"limit", 64 << 20}}}, {"pids", {{"limit", 20}}}};
+  write_config(c);
+  const std::string path =
+      "/user.slice/user-1000.slice/user@1000.service/user.slice/mcrun-test-r1.scope";
+  auto r = sd({"create", "--bundle", bundle_, "r1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_file("/proc/" + std::to_string(pid_of("r1")) + "/cgroup"), "0::" + path + "\n");
+  EXPECT_EQ(read_file("/sys/fs/cgroup" + path + "/memory.max"), "67108864\n");
+  EXPECT_EQ(read_file("/sys/fs/cgroup" + path + "/pids.max"), "20\n");
+  auto u = sd({"update", "--pids-limit", "30", "r1"});
+  EXPECT_EQ(u.code, 0) << u.err;
+  EXPECT_EQ(read_file("/sys/fs/cgroup" + path + "/pids.max"), "30\n");
+  auto d = sd({"delete", "--force", "r1"});
+  EXPECT_EQ(d.code, 0) << d.err;
+  EXPECT_TRUE(eventually([&] { return !fs::exists("/sys/fs/cgroup" + path); }));
+}
+
+// podman runs a rootless mcrun inside its user namespace, as its root: mcrun
+// sees uid 0 where the user's systemd sees the user (SO_PEERCRED). An
+// identity claimed from geteuid() ("AUTH EXTERNAL 30") is refused there; the
+// one the server takes from the socket is not. Asked from such a namespace
+// (user 1000 mapped to 0), the user's manager names its cgroup.
+TEST_F(SystemdCgroup, TheUsersSystemdAnswersInsideItsUserNamespace) {
+  const std::string socket = "/run/user/1000/systemd/private";
+  ASSERT_TRUE(fs::exists(socket)) << "user 1000's systemd is not running";
+  int pipefd[2];
+  ASSERT_EQ(::pipe2(pipefd, O_CLOEXEC), 0);
+  sys::UniqueFd read_end(pipefd[0]), write_end(pipefd[1]);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string out = "error: no user namespace of user 1000";
+    // Dumpable again after the uid change, or /proc/self/uid_map is root's.
+    if (::setresgid(1000, 1000, 1000) == 0 && ::setresuid(1000, 1000, 1000) == 0 &&
+        ::prctl(PR_SET_DUMPABLE, 1) == 0 && ::unshare(CLONE_NEWUSER) == 0) {
+      sys::UniqueFd map(::open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC));
+      if (map && ::write(map.get(), "0 1000 1", 8) == 8 && ::geteuid() == 0) {
+        auto root = runtime::manager_cgroup(socket);
+        out = root ? *root : "error: " + root.error().what();
+      }
+    }
+    (void)!::write(write_end.get(), out.data(), out.size());
+    ::_exit(0);
+  }
+  write_end.reset();
+  std::string got;
+  char buf[512];
+  for (ssize_t n; (n = ::read(read_end.get(), buf, sizeof buf)) > 0;) got.append(buf, n);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_EQ(got, "/user.slice/user-1000.slice/user@1000.service");
 }
 
 TEST_F(SystemdCgroup, ACgroupfsPathIsRefusedWithTheFlag) {

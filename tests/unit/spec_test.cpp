@@ -135,6 +135,7 @@ TEST(State, RecordRoundTrips) {
   r.own_pid_namespace = true;
   r.cgroup_path = "/mcrun/c1";
   r.systemd_unit = "mcrun-c1.scope";
+  r.systemd_manager = "/run/user/1000/systemd/private";
   r.config = default_config();
   r.config.annotations = {{"config", "z"}};
   auto back = parse_record(emit_record(r).dump());
