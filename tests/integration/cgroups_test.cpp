@@ -43,6 +43,27 @@ pid_t stream_events(const std::string& state, const char* interval, const char* 
   return pid;
 }
 
+// The same stream, its wait status written to `status_file` when it ends:
+// it runs under a parent of its own that waits for it, because mcrun() (like
+// eventually()) reaps every child of ours that has died, and a stream that
+// ended during a verb would never show as ended to a waitpid of ours. In a
+// process group of its own (the returned pid), to kill if it does not end.
+pid_t stream_events_reporting(const std::string& state, const char* interval, const char* id,
+                              const std::string& out, const std::string& status_file) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    pid_t ev = stream_events(state, interval, id, out);
+    int st = 0;
+    while (::waitpid(ev, &st, 0) < 0 && errno == EINTR) {
+    }
+    write_file(status_file + ".tmp", std::to_string(st));
+    ::rename((status_file + ".tmp").c_str(), status_file.c_str());
+    _exit(0);
+  }
+  return pid;
+}
+
 Json stats(Container& t, const std::function<Output(std::vector<std::string>)>& mcrun,
            const std::string& id) {
   (void)t;
@@ -295,22 +316,20 @@ TEST_F(Cgroups, EventsStreamHoldsNoLockAndEndsWithTheContainer) {
   write_config(config({"sleep", "1000"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   std::string events_out = tmp_ + "/events";
-  pid_t ev = stream_events(state_, "50ms", "c1", events_out);
+  std::string ended_file = tmp_ + "/events.status";
+  pid_t group = stream_events_reporting(state_, "50ms", "c1", events_out, ended_file);
   ASSERT_TRUE(eventually(
       [&] { return read_file(events_out).find(R"("type":"stats")") != std::string::npos; }));
   // While the stream runs, the verbs that lock the container are not held up.
   EXPECT_EQ(mcrun({"pause", "c1"}).code, 0);
   EXPECT_EQ(mcrun({"resume", "c1"}).code, 0);
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
-  int wstatus = 0;
   // Bounded, with room for the v2 VM (TCG), where 3 s once ran out in CI.
-  bool ended = eventually([&] { return ::waitpid(ev, &wstatus, WNOHANG) == ev; }, 10000);
-  if (!ended) {
-    ::kill(ev, SIGKILL);
-    ::waitpid(ev, nullptr, 0);
-  }
+  bool ended = eventually([&] { return exists(ended_file); }, 10000);
+  if (!ended) ::kill(-group, SIGKILL);
   EXPECT_TRUE(ended) << "the events stream outlived its container";
-  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+  int wstatus = ended ? std::stoi(read_file(ended_file)) : -1;
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << wstatus;
 }
 
 TEST_F(Cgroups, PidsLimitStopsAForkBomb) {

@@ -109,6 +109,15 @@ bool eventually(const std::function<bool()>& pred, int ms) {
   return pred();
 }
 
+bool exits_within(pid_t pid, int ms, int* status) {
+  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  do {
+    if (::waitpid(pid, status, WNOHANG) == pid) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (std::chrono::steady_clock::now() < end);
+  return ::waitpid(pid, status, WNOHANG) == pid;
+}
+
 ConsoleSocket::ConsoleSocket(std::string path) : path_(std::move(path)) {
   listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un addr{};

@@ -26,6 +26,10 @@ void write_file(const std::string& path, const std::string& text);
 bool exists(const std::string& path);
 // Polls pred every 10ms until it holds or `ms` pass.
 bool eventually(const std::function<bool()>& pred, int ms = 5000);
+// Whether our child `pid` exits within `ms` (its status in *status). Not
+// eventually() with waitpid in the predicate: eventually() reaps every dead
+// child between its checks, and a child it reaps first never shows as ended.
+bool exits_within(pid_t pid, int ms, int* status);
 
 // A directory made a shared mount of its own (bound onto itself, MS_SHARED),
 // as the kubelet and the Mesos agent make volume roots; detached, with all

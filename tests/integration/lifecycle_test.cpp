@@ -162,7 +162,7 @@ TEST_F(Lifecycle, RunForwardsSignals) {
   EXPECT_TRUE(trapped);
   ::kill(runner, SIGTERM);
   int st = 0;
-  bool exited = eventually([&] { return ::waitpid(runner, &st, WNOHANG) == runner; }, 10000);
+  bool exited = exits_within(runner, 10000, &st);
   if (!exited) ::kill(runner, SIGKILL), ::waitpid(runner, &st, 0);
   EXPECT_TRUE(exited) << "run did not exit after SIGTERM";
   EXPECT_EQ(WEXITSTATUS(st), 3);
