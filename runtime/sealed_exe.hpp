@@ -9,10 +9,14 @@
 // from a view of its binary that no one can write, and every process they
 // clone has that view as its exe:
 //  - zero-copy: a detached, read-only overlayfs whose top layer is the
-//    binary's own directory (as runc 1.2's exeseal). It has no writable layer and sits in no mount
-//    namespace, so nothing can remount it writable;
+//    binary's own directory (as runc 1.2's exeseal). It has no writable
+//    layer and sits in no mount namespace, so nothing can remount it
+//    writable (sealed_view.hpp);
 //  - otherwise a copy in a sealed memfd (F_SEAL_WRITE, ...), as runc and crun.
-// Measured in tests/bench/: one extra exec of mcrun per create, run or exec.
+// On x86-64 the program's entry point makes the overlay view and execs it
+// before glibc starts (runtime/cli/entry.cpp), so the unsealed image costs
+// no libc start-up; reexec_sealed() is then a check, and the way everywhere
+// else and for the memfd copy. Measured in tests/bench/ (i).
 #pragma once
 
 #include "spec/error.hpp"

@@ -96,30 +96,6 @@ Result<> mount_setattr(int dirfd, const char* path, unsigned flags, const mount_
   return {};
 }
 
-Result<UniqueFd> fsopen(const char* fstype) {
-  long fd = ::syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
-  if (fd < 0) return fail_errno(std::string("fsopen ") + fstype);
-  return UniqueFd(static_cast<int>(fd));
-}
-
-Result<> fsconfig_set_string(int fs_fd, const char* key, const std::string& value) {
-  if (::syscall(SYS_fsconfig, fs_fd, FSCONFIG_SET_STRING, key, value.c_str(), 0) < 0)
-    return fail_errno(std::string("fsconfig ") + key + "=" + quote(value));
-  return {};
-}
-
-Result<> fsconfig_create(int fs_fd) {
-  if (::syscall(SYS_fsconfig, fs_fd, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
-    return fail_errno("fsconfig create");
-  return {};
-}
-
-Result<UniqueFd> fsmount(int fs_fd, unsigned attr_flags) {
-  long fd = ::syscall(SYS_fsmount, fs_fd, FSMOUNT_CLOEXEC, attr_flags);
-  if (fd < 0) return fail_errno("fsmount");
-  return UniqueFd(static_cast<int>(fd));
-}
-
 namespace {
 long bpf(int cmd, bpf_attr& attr) { return ::syscall(SYS_bpf, cmd, &attr, sizeof attr); }
 }  // namespace

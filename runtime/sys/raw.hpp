@@ -36,11 +36,6 @@ Result<> pivot_root(const char* new_root, const char* put_old);
 Result<UniqueFd> open_tree(int dirfd, const char* path, unsigned flags);
 Result<> move_mount(int from_fd, int to_fd);  // both "" + EMPTY_PATH
 Result<> mount_setattr(int dirfd, const char* path, unsigned flags, const mount_attr& attr);
-// The new mount API: a filesystem context, its options, and a detached mount.
-Result<UniqueFd> fsopen(const char* fstype);
-Result<> fsconfig_set_string(int fs_fd, const char* key, const std::string& value);
-Result<> fsconfig_create(int fs_fd);
-Result<UniqueFd> fsmount(int fs_fd, unsigned attr_flags);
 // bpf(2) for BPF_PROG_TYPE_CGROUP_DEVICE programs on a cgroup v2 directory.
 // A refused program's error carries the verifier's log.
 Result<UniqueFd> bpf_load_cgroup_device(const std::vector<bpf_insn>& insns);
