@@ -157,6 +157,19 @@ def _rss_kib(pid):
     return 0
 
 
+def busy_seconds(window=0.0):
+    """Seconds every CPU spent busy since boot (/proc/stat); with a window,
+    the busy seconds of that many seconds of waiting."""
+    def now():
+        user, nice, system, _idle, _iowait, irq, softirq = map(int, open("/proc/stat").readline().split()[1:8])
+        return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+    if not window:
+        return now()
+    b = now()
+    time.sleep(window)
+    return now() - b
+
+
 def wall(fn, runs):
     times = []
     for _ in range(runs):
@@ -263,6 +276,31 @@ def main():
         secs = interleaved({r.name: lambda r=r: sh(["bash", "-c", script(r)]) for r in rts}, reps, warmup=0,
                            primed=False)
         res["k"][streams] = {n: per * streams / t for n, t in secs.items()}
+
+    progress("# (m)")
+    # (m) CPU per run: every CPU's busy time (/proc/stat: user, system,
+    # interrupts) over 200 runs in 2 streams and the second after them, less
+    # what a quiet second costs; so the kernel's deferred work (network namespace
+    # cleanup, cgroup release, RCU callbacks in kworkers) counts, which no
+    # per-process clock sees. With the cores saturated this is what bounds
+    # (k). The floor: the same loops running the bare wrapper.
+    res["m"] = {}
+    m_runs = 40 if opts.quick else 200
+    def m_script(cmd):
+        return " ".join(f"( for i in $(seq {m_runs // 2}); do {cmd(s)} >/dev/null; done ) &"
+                        for s in range(2)) + " wait"
+    m_cmds = {r.name: (lambda s, r=r: r.cmd("run", "--bundle", true_bundle, f"m{s}-$i")) for r in rts}
+    m_cmds["floor"] = lambda s: f"{wrap} /bin/true"
+    for _ in range(reps):
+        for name, cmd in m_cmds.items():
+            time.sleep(1)
+            quiet = busy_seconds(1.0)  # per second of waiting
+            b0, t0 = busy_seconds(), time.perf_counter()
+            sh(["bash", "-c", m_script(cmd)])
+            time.sleep(1)
+            busy = busy_seconds() - b0 - quiet * (time.perf_counter() - t0)
+            res["m"].setdefault(name, []).append(busy / m_runs)
+    res["m"] = {n: statistics.median(v) for n, v in res["m"].items()}
 
     progress("# (l)")
     # (l) the per-start cost with N containers alive on the machine.
@@ -376,6 +414,7 @@ def report(res, rts):
     row("(e2) exec, podman-shaped", res["e2"], ms)
     for streams, d in res["k"].items():
         row(f"(k) runs/s, {streams} streams", d, lambda v: f"{v:.0f}/s")
+    row("(m) CPU per run, 2 streams, all CPUs", res["m"], ms, f"wrapper and loop {ms(res['m']['floor'])}")
     for level in next(iter(res["l"].values())):
         row(f"(l) run with {level} alive", {n: res["l"][n][level]["run"] for n in names}, ms)
         row(f"(l) list with {level} alive", {n: res["l"][n][level]["list"] for n in names}, ms)
