@@ -274,6 +274,13 @@ Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std:
   if (systemd) {
     auto scope = systemd_scope(config.linux->cgroups_path, id);
     if (!scope) return std::unexpected(scope.error());
+    // A user's systemd on v1 has no controllers to delegate: its scope would
+    // exist in the name=systemd hierarchy only (podman falls back to
+    // cgroupfs there).
+    if (rootless && Cgroup(scope->cgroup_path).layout() == CgroupLayout::V1)
+      return fail(
+          "systemd cgroup driver, rootless: needs cgroup v2; on v1 a user's systemd has no "
+          "controllers to delegate");
     // Rootless, the scope is the user's own systemd's, under its cgroup.
     auto manager = rootless ? user_manager() : std::string();
     if (!manager) return std::unexpected(manager.error());
@@ -281,6 +288,7 @@ Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std:
     if (!root) return std::unexpected(root.error());
     cgroup.emplace(*root + scope->cgroup_path);
     cgroup->managed_by_systemd(scope->unit, *manager);
+
   } else {
     auto path = cgroup_path(config, id);
     if (!path) return std::unexpected(path.error());
@@ -315,6 +323,7 @@ Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config&
     MCRUN_CHECK(start_scope(scope_of(to_join->systemd_unit(), to_join->path()), pid, r,
                             to_join->layout() == CgroupLayout::V2, to_join->systemd_manager()));
     MCRUN_CHECK(undo.take(*to_join));
+    MCRUN_CHECK_CTX(to_join->complete_scope(pid), "join the cgroup");
     MCRUN_CHECK(to_join->apply(r));
   } else if (to_join) {
     MCRUN_CHECK(make_cgroup(*to_join, config, undo));

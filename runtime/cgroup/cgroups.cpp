@@ -122,7 +122,7 @@ const std::vector<std::string>& Cgroup::hierarchies() const {
   return *hierarchies_;
 }
 
-Result<> Cgroup::create() const {
+Result<bool> Cgroup::make_dirs() const {
   bool all_new = true;  // every hierarchy's leaf made here, now
   for (const auto& h : hierarchies()) {
     std::string base = layout_ == CgroupLayout::V2 ? root_ : root_ + "/" + h;
@@ -160,10 +160,16 @@ Result<> Cgroup::create() const {
     }
     all_new = all_new && made;
   }
+  return all_new;
+}
+
+Result<> Cgroup::create() const {
+  auto all_new = make_dirs();
+  if (!all_new) return std::unexpected(all_new.error());
   // An existing cgroup is reused only if nothing lives in it, and never
   // frozen: a leftover FROZEN state would freeze the new init mid-setup.
   // One made just now is neither.
-  if (all_new) return {};
+  if (*all_new) return {};
   if (auto pids = this->pids(); pids && !pids->empty())
     return fail(
         "cgroup " + quote(path_) + " is in use by " + std::to_string(pids->size()) + " process(es)",
@@ -249,6 +255,13 @@ Result<> Cgroup::add(pid_t pid) const {
   for (const auto& h : hierarchies())
     MCRUN_CHECK(sys::write_file(dir(h) + "/cgroup.procs", std::to_string(pid)));
   return {};
+}
+
+Result<> Cgroup::complete_scope(pid_t pid) const {
+  if (layout_ == CgroupLayout::V2) return {};
+  auto made = make_dirs();
+  if (!made) return std::unexpected(made.error());
+  return add(pid);
 }
 
 Result<CgroupEntry> Cgroup::entry() const {

@@ -75,6 +75,12 @@ class Cgroup {
   Result<> create() const;
   Result<> apply(const spec::Resources& r) const;
   Result<> add(pid_t pid) const;
+  // A systemd scope on v1: systemd made its cgroup only in the hierarchies
+  // of the controllers it manages (not blkio, cpuset, freezer, net_cls,
+  // perf_event, hugetlb...). Makes it in the others and moves pid into
+  // them, as runc does; otherwise their limits go nowhere and exec finds
+  // no cgroup to enter. Nothing to do on v2.
+  Result<> complete_scope(pid_t pid) const;
   // The cgroup (made already) as a process being cloned enters it.
   Result<CgroupEntry> entry() const;
   // Every process in the container's cgroup and the cgroups below it.
@@ -93,6 +99,7 @@ class Cgroup {
 
  private:
   const std::vector<std::string>& hierarchies() const;  // dirs under the root to use
+  Result<bool> make_dirs() const;  // mkdir -p everywhere; true if every leaf is new
   std::string procs_dir() const;
   struct OpenKnob;  // cgroups.cpp
   Result<> write(const CgroupWrite& w, OpenKnob& knob) const;

@@ -92,6 +92,25 @@ TEST_F(Rootless, LimitsWithoutADelegatedCgroupAreRefused) {
   EXPECT_TRUE(!fs::exists(state_) || fs::is_empty(state_));
 }
 
+// podman's default for a rootless user is the systemd driver on cgroup v2
+// only; on v1 a user's systemd has no controllers to delegate, and the scope
+// would be a name=systemd directory, nowhere for a limit to go.
+TEST_F(Rootless, TheSystemdDriverNeedsCgroupV2) {
+  Json c = rootless_config({"true"});
+  c["linux"]["cgroupsPath"] = "user.slice:mcrun-test:r9";
+  c["linux"]["resources"] = {{"pids", {{"limit", 20}}}};
+  write_config(c);
+  auto r = mcrun({"--systemd-cgroup", "run", "--bundle", bundle_, "c1"});
+  EXPECT_EQ(r.code, 1);
+  if (cgroup_v2())  // no systemd here: the user's manager does not answer
+    EXPECT_NE(r.err.find("systemd"), std::string::npos) << r.err;
+  else
+    EXPECT_EQ(r.err,
+              "mcrun: run c1: systemd cgroup driver, rootless: needs cgroup v2; on v1 a user's "
+              "systemd has no controllers to delegate\n");
+  EXPECT_TRUE(!fs::exists(state_) || fs::is_empty(state_));
+}
+
 // Without a cgroup the container is still whole: kill reaches it, delete
 // removes it, and its processes die with its pid namespace's init.
 TEST_F(Rootless, KillAndDeleteWorkWithoutACgroup) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "fixture.hpp"
 #include "runtime/sys/fd.hpp"
@@ -143,6 +144,39 @@ TEST_F(SystemdCgroup, AnUpdateOutlivesADaemonReload) {
   EXPECT_EQ(read_file(dir + "/cpuset.cpus"), "1\n");
   EXPECT_EQ(show("mcrun-c6.scope", "MemoryMax"), "134217728");
   EXPECT_EQ(sd({"delete", "--force", "c6"}).code, 0);
+}
+
+// The scope is the container's cgroup in every hierarchy, for its init and
+// for what exec adds. On v1 systemd makes the scope's cgroup only where it
+// manages the controller: blkio, cpuset, freezer and others were missing,
+// their limits went nowhere and exec failed ("open .../blkio/.../tasks":
+// ENOENT).
+TEST_F(SystemdCgroup, InitAndExecAreInTheScopeInEveryHierarchy) {
+  const std::string scope = "/system.slice/mcrun-c8.scope";
+  Json c = config({"sleep", "1000"});
+  c["linux"]["resources"] = {
+      {"memory", {{"limit", 64 << 20}}}, {"pids", {{"limit", 20}}}, {"cpu", {{"cpus", "0"}}}};
+  write_config(c);
+  auto r = sd({"run", "-d", "--bundle", bundle_, "c8"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(mcrun({"exec", "-d", "c8", "sleep", "999"}).code, 0);
+  auto ps = Json::parse(mcrun({"ps", "--format", "json", "c8"}).out);
+  ASSERT_EQ(ps.size(), 2u) << ps.dump();
+  for (const auto& pid : ps) {
+    std::string lines = read_file("/proc/" + std::to_string(pid.get<int>()) + "/cgroup");
+    EXPECT_FALSE(lines.empty());
+    std::istringstream in(lines);
+    for (std::string line; std::getline(in, line);)
+      EXPECT_TRUE(line.ends_with(":" + scope)) << pid << ": " << line;
+  }
+  EXPECT_EQ(read_file(cgroup_dir(scope, "memory") +
+                      (cgroup_v2() ? "/memory.max" : "/memory.limit_in_bytes")),
+            "67108864\n");
+  EXPECT_EQ(read_file(cgroup_dir(scope, "pids") + "/pids.max"), "20\n");
+  EXPECT_EQ(read_file(cgroup_dir(scope, "cpuset") + "/cpuset.cpus"), "0\n");
+  EXPECT_EQ(sd({"delete", "--force", "c8"}).code, 0);
+  for (const char* h : {"memory", "pids", "cpuset", "blkio", "freezer"})
+    EXPECT_FALSE(fs::exists(cgroup_dir(scope, h))) << h;
 }
 
 // Every create and delete opens a connection to systemd and makes one call.
