@@ -3,7 +3,7 @@
 # integration tests (real containers, as root), podman and containerd end to
 # end, the integration tests again on a cgroup v2 machine (Debian's kernel
 # under qemu: scripts/vm-test.sh), the systemd cgroup driver on a Debian
-# guest with systemd as PID 1 (scripts/vm-systemd.sh), the unit and
+# guest with systemd as PID 1 (scripts/vm-systemd.sh, on cgroup v2 and v1), the unit and
 # integration tests under ASan+UBSan, and each fuzz target for FUZZ_SECONDS
 # (default 60). Every stage runs even after one failed; the closing line
 # counts them all: "N passed, N failed".
@@ -41,6 +41,7 @@ stage() {
 stage "unit, integration and end-to-end tests" ctest --test-dir build --output-on-failure -j"$(nproc)"
 stage "integration tests on cgroup v2 (VM)" bash scripts/vm-test.sh build
 stage "the systemd cgroup driver (VM with systemd as PID 1)" bash scripts/vm-systemd.sh build
+stage "the systemd cgroup driver on cgroup v1 (VM)" bash scripts/vm-systemd.sh build v1
 stage "unit and integration tests under ASan+UBSan" bash scripts/sanitize.sh
 for target in fuzz_config fuzz_container_info fuzz_state; do
   stage "fuzzing $target" bash scripts/fuzz.sh "$target"

@@ -9,8 +9,10 @@
 
 #include "runtime/cgroup/cgroup_plan.hpp"
 #include "runtime/cgroup/dbus.hpp"
+#include "runtime/cgroup/systemd_devices.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/syscalls.hpp"
+#include "runtime/warn.hpp"
 
 namespace mcrun::runtime {
 namespace {
@@ -33,6 +35,37 @@ void add_string_property(dbus::Writer& w, const char* name, const std::string& v
   w.string(name);
   w.begin_variant("s");
   w.string(value);
+}
+
+// DeviceAllow= (empty: forget the unit's list), the list, then the policy:
+// given after the list, the policy leaves no "NeedDaemonReload" behind
+// (systemd issue 35710).
+void add_device_properties(dbus::Writer& w, const SystemdDevices& d) {
+  for (bool with_entries : {false, true}) {
+    w.begin_struct();
+    w.string("DeviceAllow");
+    w.begin_variant("a(ss)");
+    auto list = w.begin_array(8);
+    if (with_entries)
+      for (const auto& [path, access] : d.allow) {
+        w.begin_struct();
+        w.string(path);
+        w.string(access);
+      }
+    w.end_array(list);
+  }
+  add_string_property(w, "DevicePolicy", d.policy);
+}
+
+// The device properties of a scope of the system's systemd (a user's has no
+// say over devices, and a rootless container applies no device rules).
+void add_devices(dbus::Writer& w, const std::vector<spec::DeviceRule>& config_rules, bool v2) {
+  std::vector<spec::DeviceRule> rules = config_rules;
+  const auto& defaults = default_device_rules();
+  rules.insert(rules.end(), defaults.begin(), defaults.end());
+  SystemdDevices d = systemd_devices(rules, v2);
+  if (!d.inexact.empty()) warn("systemd cgroup driver: " + d.inexact);
+  add_device_properties(w, d);
 }
 
 Result<dbus::Reply> manager_call(const std::string& manager, const char* interface,
@@ -144,6 +177,7 @@ Result<> start_scope(const SystemdScope& s, pid_t pid, const spec::Resources& r,
   w.u32(static_cast<uint32_t>(pid));
   w.end_array(pids);
   for (const auto& p : unit_properties(r, v2)) add_property(w, p);
+  if (manager.empty()) add_devices(w, r.devices, v2);
   w.end_array(props);
   auto aux = w.begin_array(8);
   w.end_array(aux);
@@ -163,12 +197,14 @@ Result<> start_scope(const SystemdScope& s, pid_t pid, const spec::Resources& r,
 Result<> set_scope_properties(const std::string& unit, const spec::Resources& r, bool v2,
                               const std::string& manager) {
   auto props = unit_properties(r, v2);
-  if (props.empty()) return {};
+  const bool devices = manager.empty() && !r.devices.empty();  // an update's new allowlist
+  if (props.empty() && !devices) return {};
   dbus::Writer w;
   w.string(unit);
   w.boolean(true);  // runtime: a transient unit has no other life
   auto array = w.begin_array(8);
   for (const auto& p : props) add_property(w, p);
+  if (devices) add_devices(w, r.devices, v2);
   w.end_array(array);
   auto reply = manager_call(manager, "SetUnitProperties", "sba(sv)", w.data());
   if (!reply) return std::unexpected(std::move(reply.error()).context("systemd: update " + unit));

@@ -179,6 +179,34 @@ TEST_F(SystemdCgroup, InitAndExecAreInTheScopeInEveryHierarchy) {
     EXPECT_FALSE(fs::exists(cgroup_dir(scope, h))) << h;
 }
 
+// systemd writes a unit's device policy to its cgroup again whenever it
+// realizes it (daemon-reload, set-property), and a scope told nothing has
+// DevicePolicy=auto: on cgroup v1 that is "a" in devices.allow, every device
+// open to the container (with CAP_MKNOD, the host's disks). So the
+// container's device rules are the scope's properties too, and a reload
+// writes the same allowlist back (on v2 systemd's own filter joins mcrun's).
+TEST_F(SystemdCgroup, DeviceRulesOutliveADaemonReload) {
+  Json c = config({"sleep", "1000"});
+  for (const char* set : {"bounding", "effective", "permitted"})
+    c["process"]["capabilities"][set].push_back("CAP_MKNOD");
+  write_config(c);
+  auto r = sd({"run", "-d", "--bundle", bundle_, "c7"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto in_c7 = [&](const std::string& script) {
+    auto e = mcrun({"exec", "c7", "sh", "-c", script});
+    return e.out + e.err;
+  };
+  const std::string kmsg =
+      "rm -f /tmp/kmsg; mknod /tmp/kmsg c 1 11 && (echo mcrun-test > /tmp/kmsg) 2>&1 | "
+      "grep -o 'not permitted' || echo written";
+  EXPECT_EQ(in_c7(kmsg), "not permitted\n");
+  ASSERT_EQ(std::system("systemctl daemon-reload"), 0);
+  EXPECT_EQ(in_c7(kmsg), "not permitted\n") << "after a daemon-reload";
+  EXPECT_EQ(in_c7("echo x > /dev/null && echo null-ok"), "null-ok\n");
+  EXPECT_EQ(show("mcrun-c7.scope", "DevicePolicy"), "strict");
+  EXPECT_EQ(sd({"delete", "--force", "c7"}).code, 0);
+}
+
 // Every create and delete opens a connection to systemd and makes one call.
 // systemd (sd-bus as a server, 252 here) reads what has arrived; when the
 // client's BEGIN and its call arrive in the same read, the call sits in

@@ -10,6 +10,7 @@
 #include "runtime/cgroup/cgroups.hpp"
 #include "runtime/cgroup/dbus.hpp"
 #include "runtime/cgroup/systemd.hpp"
+#include "runtime/cgroup/systemd_devices.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -187,6 +188,73 @@ TEST(SystemdScope, UnitPropertiesPerCgroupVersion) {
   for (const auto& p : unit_properties(odd, true)) m[p.name] = p.number;
   EXPECT_EQ(m["CPUQuotaPerSecUSec"], 130000u);
   EXPECT_EQ(m["TasksMax"], UINT64_MAX);
+}
+
+using Allow = std::vector<std::pair<std::string, std::string>>;
+spec::DeviceRule rule(bool allow, std::string type, std::optional<int64_t> major,
+                      std::optional<int64_t> minor, std::string access) {
+  return {allow, std::move(type), major, minor, std::move(access)};
+}
+const spec::DeviceRule kDenyAll{false, std::nullopt, std::nullopt, std::nullopt, "rwm"};
+
+TEST(SystemdDevices, TheDefaultsAsAnAllowlist) {
+  std::vector<spec::DeviceRule> rules = {kDenyAll};
+  rules.insert(rules.end(), default_device_rules().begin(), default_device_rules().end());
+  for (bool v2 : {false, true}) {
+    auto d = systemd_devices(rules, v2);
+    EXPECT_EQ(d.policy, "strict");
+    EXPECT_EQ(d.inexact, "");
+    EXPECT_EQ(d.allow, (Allow{{"char-*", "m"},
+                              {"block-*", "m"},
+                              {"/dev/char/1:3", "rwm"},
+                              {"/dev/char/1:5", "rwm"},
+                              {"/dev/char/1:7", "rwm"},
+                              {"/dev/char/5:0", "rwm"},
+                              {"/dev/char/1:8", "rwm"},
+                              {"/dev/char/1:9", "rwm"},
+                              {"/dev/char/5:2", "rwm"},
+                              {"char-136", "rwm"},
+                              {"/dev/char/10:200", "rwm"}}));
+  }
+}
+
+TEST(SystemdDevices, DeniesTakeAccessOutOfWhatTheyCover) {
+  auto d = systemd_devices({rule(true, "c", 1, std::nullopt, "rw"), rule(true, "b", 8, 0, "rwm"),
+                            rule(false, "c", 1, std::nullopt, "w"), rule(false, "b", 8, 0, "rwm"),
+                            rule(true, "a", std::nullopt, std::nullopt, "r")},
+                           false);
+  EXPECT_EQ(d.policy, "strict");
+  EXPECT_EQ(d.allow, (Allow{{"char-1", "r"}, {"char-*", "r"}, {"block-*", "r"}}));
+  // Everything allowed, nothing excepted: systemd's "auto".
+  d = systemd_devices({rule(true, "a", std::nullopt, std::nullopt, "rwm")}, false);
+  EXPECT_EQ(d.policy, "auto");
+  EXPECT_TRUE(d.allow.empty());
+  // A later deny-all starts over.
+  d = systemd_devices(
+      {rule(true, "a", std::nullopt, std::nullopt, "rwm"), kDenyAll, rule(true, "c", 1, 3, "rw")},
+      true);
+  EXPECT_EQ(d.allow, (Allow{{"/dev/char/1:3", "rw"}}));
+}
+
+TEST(SystemdDevices, WhatSystemdCannotSayIsStricterOnV1AndLeftOutOnV2) {
+  // A denylist, and a deny cutting a hole in a wider allow.
+  for (const auto& rules : std::vector<std::vector<spec::DeviceRule>>{
+           {rule(true, "a", std::nullopt, std::nullopt, "rwm"), rule(false, "c", 1, 11, "w")},
+           {rule(true, "c", 1, std::nullopt, "rw"), rule(false, "c", 1, 11, "w")}}) {
+    auto v1 = systemd_devices(rules, false);
+    EXPECT_EQ(v1.policy, "strict");
+    EXPECT_TRUE(v1.allow.empty());
+    EXPECT_NE(v1.inexact, "");
+    auto v2 = systemd_devices(rules, true);
+    EXPECT_EQ(v2.policy, "auto");
+    EXPECT_TRUE(v2.allow.empty());
+    EXPECT_EQ(v2.inexact, "");
+  }
+  // "*:n" has no DeviceAllow form: left out of v1's list, with a warning.
+  auto d =
+      systemd_devices({rule(true, "c", std::nullopt, 5, "r"), rule(true, "c", 1, 3, "r")}, false);
+  EXPECT_EQ(d.allow, (Allow{{"/dev/char/1:3", "r"}}));
+  EXPECT_NE(d.inexact.find("c *:5"), std::string::npos) << d.inexact;
 }
 
 // The header of a call: 'l', METHOD_CALL, version 1, the body's length and
