@@ -2,9 +2,13 @@
 
 #include <unistd.h>
 
+#include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <limits>
+#include <map>
+#include <optional>
 #include <thread>
 
 #include "runtime/cgroup/cgroup_plan.hpp"
@@ -125,26 +129,65 @@ Result<std::string> manager_cgroup(const std::string& manager) {
   return reply->message == "/" ? std::string() : reply->message;
 }
 
+namespace {
+
+// systemd keeps a whole percent of a CPU: the quota a second rounded up to
+// 10 ms, so the exact cpu.max written afterwards stays within it.
+void add_cpu_quota(std::vector<UnitProperty>& p, uint64_t quota, uint64_t period) {
+  if (period == 0) period = 100000;
+  uint64_t per_sec = quota * 1000000 / period;
+  per_sec = (per_sec + 9999) / 10000 * 10000;
+  p.push_back({"CPUQuotaPerSecUSec", "t", per_sec});
+  p.push_back({"CPUQuotaPeriodUSec", "t", period});
+}
+
+std::optional<uint64_t> file_number(std::string_view v) {
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+  if (v == "max") return kInfinity;
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || v.empty()) return std::nullopt;
+  return n;
+}
+
+// v2: a property for every file mcrun writes (plan_v2, unified's included)
+// that systemd has one for. A reload writes systemd's value of each of these
+// files, its default ("max", 100) where it was told none: memory.swap.max
+// and memory.high went back to "max" before.
+std::vector<UnitProperty> v2_properties(const spec::Resources& r) {
+  static const std::map<std::string, const char*, std::less<>> kByFile = {
+      {"memory.max", "MemoryMax"},          {"memory.low", "MemoryLow"},
+      {"memory.high", "MemoryHigh"},        {"memory.min", "MemoryMin"},
+      {"memory.swap.max", "MemorySwapMax"}, {"pids.max", "TasksMax"},
+      {"cpu.weight", "CPUWeight"},          {"io.weight", "IOWeight"}};
+  std::vector<UnitProperty> p;
+  for (const auto& w : plan_v2(r)) {
+    if (w.file == "cpu.max") {  // "QUOTA PERIOD", "max PERIOD"
+      size_t space = w.value.find(' ');
+      auto quota = file_number(w.value.substr(0, space));
+      auto period = space == std::string::npos ? 100000 : file_number(w.value.substr(space + 1));
+      if (quota && period && *quota != kInfinity) add_cpu_quota(p, *quota, *period);
+      continue;
+    }
+    auto name = kByFile.find(w.file);
+    // io.weight's "MAJ:MIN WEIGHT" lines have no property (IODeviceWeight
+    // takes a device path).
+    if (auto n = file_number(w.value); name != kByFile.end() && n)
+      p.push_back({name->second, "t", *n});
+  }
+  return p;
+}
+
+}  // namespace
+
 std::vector<UnitProperty> unit_properties(const spec::Resources& r, bool v2) {
+  if (v2) return v2_properties(r);
   std::vector<UnitProperty> p;
   auto limit = [](int64_t v) { return v < 0 ? kInfinity : static_cast<uint64_t>(v); };
-  if (r.memory && r.memory->limit)
-    p.push_back({v2 ? "MemoryMax" : "MemoryLimit", "t", limit(*r.memory->limit)});
-  if (v2 && r.memory && r.memory->reservation)
-    p.push_back({"MemoryLow", "t", limit(*r.memory->reservation)});
-  if (r.cpu && r.cpu->shares && *r.cpu->shares)
-    p.push_back(v2 ? UnitProperty{"CPUWeight", "t", shares_to_weight(*r.cpu->shares)}
-                   : UnitProperty{"CPUShares", "t", *r.cpu->shares});
-  if (r.cpu && r.cpu->quota && *r.cpu->quota > 0) {
-    uint64_t period = r.cpu->period.value_or(100000);
-    if (period == 0) period = 100000;
-    // systemd keeps a whole percent of a CPU: round up to 10 ms per second,
-    // so the exact cpu.max written afterwards stays within it.
-    uint64_t per_sec = static_cast<uint64_t>(*r.cpu->quota) * 1000000 / period;
-    per_sec = (per_sec + 9999) / 10000 * 10000;
-    p.push_back({"CPUQuotaPerSecUSec", "t", per_sec});
-    p.push_back({"CPUQuotaPeriodUSec", "t", period});
-  }
+  if (r.memory && r.memory->limit) p.push_back({"MemoryLimit", "t", limit(*r.memory->limit)});
+  if (r.cpu && r.cpu->shares && *r.cpu->shares) p.push_back({"CPUShares", "t", *r.cpu->shares});
+  if (r.cpu && r.cpu->quota && *r.cpu->quota > 0)
+    add_cpu_quota(p, static_cast<uint64_t>(*r.cpu->quota), r.cpu->period.value_or(100000));
   if (r.pids) p.push_back({"TasksMax", "t", limit(r.pids->limit)});
   return p;
 }

@@ -126,6 +126,27 @@ TEST_F(SystemdCgroup, ACpusetOutlivesADaemonReload) {
   EXPECT_EQ(sd({"delete", "--force", "c5"}).code, 0);
 }
 
+// Limits with a property of their own must carry it, or a daemon-reload
+// writes systemd's default over them: memory.swap.max and memory.high would
+// go back to "max" (moby issue 51446, with runc).
+TEST_F(SystemdCgroup, SwapAndMemoryHighOutliveADaemonReload) {
+  if (!cgroup_v2()) GTEST_SKIP() << "v2 files";
+  const std::string dir = "/sys/fs/cgroup/system.slice/mcrun-c9.scope";
+  Json c = config({"sleep", "1000"});
+  c["linux"]["resources"] = {{"memory", {{"limit", 64 << 20}, {"swap", 96 << 20}}},
+                             {"unified", {{"memory.high", "50331648"}}}};
+  write_config(c);
+  auto r = sd({"create", "--bundle", bundle_, "c9"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_file(dir + "/memory.swap.max"), "33554432\n");
+  EXPECT_EQ(read_file(dir + "/memory.high"), "50331648\n");
+  ASSERT_EQ(std::system("systemctl daemon-reload"), 0);
+  EXPECT_EQ(read_file(dir + "/memory.swap.max"), "33554432\n");
+  EXPECT_EQ(read_file(dir + "/memory.high"), "50331648\n");
+  EXPECT_EQ(read_file(dir + "/memory.max"), "67108864\n");
+  EXPECT_EQ(sd({"delete", "--force", "c9"}).code, 0);
+}
+
 // The same for update: systemd is told the new limits, or the next
 // daemon-reload puts the old ones back.
 TEST_F(SystemdCgroup, AnUpdateOutlivesADaemonReload) {

@@ -190,6 +190,25 @@ TEST(SystemdScope, UnitPropertiesPerCgroupVersion) {
   EXPECT_EQ(m["TasksMax"], UINT64_MAX);
 }
 
+// v2: every file mcrun writes that systemd has a property for, unified's
+// too (a daemon-reload writes systemd's value of each back).
+TEST(SystemdScope, V2PropertiesFollowTheFilesWritten) {
+  spec::Resources r;
+  r.memory = spec::Memory{};
+  r.memory->limit = 64 << 20;
+  r.memory->swap = 96 << 20;
+  r.unified = {{"memory.high", "50331648"},
+               {"cpu.max", "max 100000"},
+               {"pids.max", "max"},
+               {"memory.min", "x"}};
+  std::map<std::string, uint64_t> m;
+  for (const auto& p : unit_properties(r, true)) m[p.name] = p.number;
+  EXPECT_EQ(m, (std::map<std::string, uint64_t>{{"MemoryMax", 64 << 20},
+                                                {"MemorySwapMax", 32 << 20},
+                                                {"MemoryHigh", 50331648},
+                                                {"TasksMax", UINT64_MAX}}));
+}
+
 using Allow = std::vector<std::pair<std::string, std::string>>;
 spec::DeviceRule rule(bool allow, std::string type, std::optional<int64_t> major,
                       std::optional<int64_t> minor, std::string access) {
