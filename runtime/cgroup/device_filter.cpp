@@ -34,6 +34,9 @@ bpf_insn mov64_k(uint8_t dst, int32_t imm) {
 bpf_insn jne32(uint8_t reg, uint32_t value) {
   return insn(BPF_JMP32 | BPF_JNE | BPF_K, reg, 0, 0, static_cast<int32_t>(value));
 }
+bpf_insn jeq32(uint8_t reg, uint32_t value) {
+  return insn(BPF_JMP32 | BPF_JEQ | BPF_K, reg, 0, 0, static_cast<int32_t>(value));
+}
 bpf_insn exit_insn() { return insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0); }
 
 int32_t type_of(const spec::DeviceRule& r) {
@@ -63,11 +66,20 @@ std::vector<bpf_insn> rule_block(const spec::DeviceRule& r) {
     b.push_back(jne32(R2, static_cast<uint32_t>(t)));
   }
   if (int32_t a = access_of(r); a != kAllAccess) {
-    // Matches when every bit asked for is in the rule: (access & ~rule) == 0.
     b.push_back(mov32_x(R1, R3));
-    b.push_back(alu32_k(BPF_AND, R1, ~a & kAllAccess));
-    jumps.push_back(b.size());
-    b.push_back(jne32(R1, 0));
+    if (r.allow) {
+      // An allow holds a request only for all it asks: (access & ~rule) == 0.
+      b.push_back(alu32_k(BPF_AND, R1, ~a & kAllAccess));
+      jumps.push_back(b.size());
+      b.push_back(jne32(R1, 0));
+    } else {
+      // A deny holds a request that asks for any of its access: an open
+      // for reading and writing is denied by a deny of writing (as v1's
+      // controller takes the write out of what it allows).
+      b.push_back(alu32_k(BPF_AND, R1, a));
+      jumps.push_back(b.size());
+      b.push_back(jeq32(R1, 0));
+    }
   }
   if (r.major && *r.major >= 0) {
     jumps.push_back(b.size());

@@ -7,7 +7,9 @@
 //
 // The rules are the config's followed by the default allowlist (runc's order,
 // as on v1); the last rule that matches a request decides, and a request no
-// rule matches is denied. So the program tests the rules last to first and
+// rule matches is denied. An allow rule matches a request for access it all
+// holds; a deny rule one that asks for any access it names (so a denied
+// write also denies an open for reading and writing). So the program tests the rules last to first and
 // returns at the first match. It is small enough to emit as raw instructions.
 #pragma once
 

@@ -60,6 +60,26 @@ TEST_F(Devices, WildcardsAndDenyRules) {
   }
 }
 
+TEST_F(Devices, ADeniedAccessStaysDeniedInAnOpenThatAsksForMore) {
+  // /dev/fuse (c 10 229, opened by anyone) readable and writable, then its
+  // write denied: an open for reading and writing asks for both and must
+  // fail too. v1's controller takes the write out of the exception; v2's
+  // program let such an open through the read-write rule, since the deny
+  // rule did not hold all that it asked for. (Without the fuse module an
+  // open the cgroup allows fails with ENODEV instead.)
+  Json c = with_mknod(
+      config({"sh", "-c",
+              "rm -f /tmp/fuse; mknod /tmp/fuse c 10 229 && "
+              "((exec 3<>/tmp/fuse) 2>&1 | grep -q 'not permitted' && echo rdwr-denied); "
+              "((exec 3</tmp/fuse) 2>&1 | grep -q 'not permitted' || echo read-allowed)"}));
+  c["linux"]["resources"]["devices"] = {
+      {{"allow", false}, {"access", "rwm"}},
+      {{"allow", true}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "rwm"}},
+      {{"allow", false}, {"type", "c"}, {"major", 10}, {"minor", 229}, {"access", "w"}}};
+  auto r = run(c);
+  EXPECT_EQ(r.out, "rdwr-denied\nread-allowed\n") << r.err;
+}
+
 TEST_F(Devices, UpdateReplacesTheAllowlist) {
   // More permissive after the update: the old filter must be gone (on v2 a
   // filter left attached would still refuse).

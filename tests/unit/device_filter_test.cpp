@@ -41,6 +41,9 @@ int run(const std::vector<bpf_insn>& p, uint32_t type, uint32_t access, uint32_t
       case BPF_JMP32 | BPF_JNE | BPF_K:
         if (static_cast<uint32_t>(r[i.dst_reg]) != static_cast<uint32_t>(i.imm)) pc += i.off;
         break;
+      case BPF_JMP32 | BPF_JEQ | BPF_K:
+        if (static_cast<uint32_t>(r[i.dst_reg]) == static_cast<uint32_t>(i.imm)) pc += i.off;
+        break;
       case BPF_JMP | BPF_EXIT:
         return static_cast<int>(r[0]);
       default:
@@ -62,7 +65,8 @@ bool all_reachable(const std::vector<bpf_insn>& p) {
     if (pc >= p.size() || !seen.insert(pc).second) continue;
     if (p[pc].code == (BPF_JMP | BPF_EXIT)) continue;
     todo.push_back(pc + 1);
-    if (p[pc].code == (BPF_JMP32 | BPF_JNE | BPF_K)) todo.push_back(pc + 1 + p[pc].off);
+    if (p[pc].code == (BPF_JMP32 | BPF_JNE | BPF_K) || p[pc].code == (BPF_JMP32 | BPF_JEQ | BPF_K))
+      todo.push_back(pc + 1 + p[pc].off);
   }
   return seen.size() == p.size();
 }
@@ -95,6 +99,10 @@ TEST(DeviceFilter, TheLastMatchingRuleDecides) {
   EXPECT_EQ(run(p, C, W, 1, 3), 1);
   EXPECT_EQ(run(p, C, M, 1, 3), 0);  // "rw" grants no mknod
   EXPECT_EQ(run(p, B, R, 1, 3), 0);  // a block device of the same numbers
+  // An open for reading and writing asks for both: the denied write denies
+  // it (the deny rule once matched only requests within "w").
+  EXPECT_EQ(run(p, C, R | W, 1, 11), 0);
+  EXPECT_EQ(run(p, C, R | W, 1, 3), 1);
 }
 
 TEST(DeviceFilter, AnUnconditionalRuleEndsTheProgram) {
