@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The systemd cgroup driver where it is used: a cgroup v2 machine with
 # systemd as PID 1. The guest is a minimal Debian 12 made with debootstrap
-# from the package archive (systemd, dbus, containerd; cached), booted with
-# Debian's kernel under qemu from an initramfs that moves itself into a tmpfs
-# and hands over to systemd (with user 1000 lingering: its own systemd runs
-# from boot, for rootless scopes). A unit then runs the SystemdCgroup.* integration
-# tests (scopes, their properties, update, delete) and containerd with
-# SystemdCgroup = true running containers through mcrun and through runc.
-# Prints the results and "vm: N passed, N failed".
+# from the package archive (systemd, dbus, containerd, podman; cached),
+# booted with Debian's kernel under qemu from an initramfs that moves itself
+# into a tmpfs and hands over to systemd (with user 1000 lingering: its own
+# systemd runs from boot, for rootless scopes). A unit then runs the
+# SystemdCgroup.* integration tests (scopes, their properties, update,
+# delete), containerd with SystemdCgroup = true, and rootless podman with
+# its systemd cgroup manager as user 1000, each running containers through
+# mcrun and through runc. Prints the results and "vm: N passed, N failed".
 #
 # With "v1", the same guest boots with systemd's legacy cgroup hierarchy
 # (the devices controller is v1's) and runs the SystemdCgroup tests that
@@ -31,13 +32,14 @@ cache=${MCRUN_VM_CACHE:-/var/cache/mcrun-vm}
 vm_packages qemu-system-x86 cpio busybox-static debootstrap
 vm_kernel "$cache"
 
-# The Debian root, made once: debootstrap, then what a test guest never
-# reads (documentation, package caches) goes.
-base=$cache/systemd-root.tar
+# The Debian root, made once per package list: debootstrap, then what a
+# test guest never reads (documentation, package caches) goes.
+packages=systemd,systemd-sysv,dbus,containerd,podman,netavark,uidmap,dbus-user-session
+base=$cache/systemd-root-$(echo "$packages" | md5sum | cut -c1-8).tar
 if [ ! -f "$base" ]; then
   tmp=$(mktemp -d "$cache/debootstrap.XXXXXX")
-  echo "vm: debootstrap bookworm (systemd, dbus, containerd) into the cache"
-  debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,containerd \
+  echo "vm: debootstrap bookworm ($packages) into the cache"
+  debootstrap --variant=minbase --include="$packages" \
     bookworm "$tmp/root" http://deb.debian.org/debian >"$tmp/log" 2>&1 ||
     { tail -20 "$tmp/log"; rm -rf "$tmp"; exit 1; }
   rm -rf "$tmp"/root/usr/share/{doc,man,locale,info} "$tmp"/root/var/cache/apt/archives/*.deb \
@@ -77,6 +79,22 @@ touch "$root/var/lib/systemd/linger/tester"
 mkdir -p "$root/etc/systemd/system/user@.service.d"
 printf '[Service]\nEnvironment=XDG_RUNTIME_DIR=/run/user/%%i\n' \
   > "$root/etc/systemd/system/user@.service.d/runtime-dir.conf"
+# Rootless podman for that user: its subordinate ids, and its
+# configuration (the systemd cgroup manager, podman's default for a user on
+# cgroup v2; no network, the vfs storage driver: nothing more to install).
+echo 'tester:100000:65536' >> "$root/etc/subuid"
+echo 'tester:100000:65536' >> "$root/etc/subgid"
+mkdir -p "$root/home/tester/.config/containers"
+cat > "$root/home/tester/.config/containers/containers.conf" <<'CONF'
+[containers]
+netns = "none"
+log_driver = "k8s-file"
+[engine]
+cgroup_manager = "systemd"
+events_logger = "file"
+CONF
+printf '[storage]\ndriver = "vfs"\n' > "$root/home/tester/.config/containers/storage.conf"
+chown -R 1000:1000 "$root/home/tester"
 # The build directory may be under /tmp, which systemd-tmpfiles empties at
 # boot ("D /tmp"): keep it.
 mkdir -p "$root/etc/tmpfiles.d"
@@ -149,6 +167,29 @@ for runtime in $build/bin/mcrun /usr/sbin/runc; do
   ctr task kill -s KILL d-\$name >/dev/null 2>&1; sleep 0.5
   ctr task delete d-\$name >/dev/null 2>&1; ctr container delete d-\$name >/dev/null 2>&1
   check "\$name: delete removes the scope" "inactive" "\$(systemctl show -p ActiveState --value cri-d-\$name.scope)"
+done
+# Rootless podman, mcrun and runc side by side: the container in a scope of
+# user 1000's own systemd, with its limits, gone after rm.
+as_tester() { setpriv --reuid=1000 --regid=1000 --init-groups env -i HOME=/home/tester USER=tester \
+  XDG_RUNTIME_DIR=/run/user/1000 DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus \
+  PATH=/usr/sbin:/usr/bin:/sbin:/bin sh -c 'cd && exec "\$@"' as "\$@"; }
+make_rootfs /home/tester/rootfs && chown -R tester: /home/tester/rootfs
+as_tester timeout 300 sh -c 'tar -C rootfs -c . | podman import - localhost/busybox:e2e' >/dev/null 2>&1 ||
+  echo "FAIL rootless podman import"
+user_slice=/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/user.slice
+for runtime in $build/bin/mcrun /usr/sbin/runc; do
+  name=\$(basename \$runtime)
+  p() { as_tester timeout 120 podman --runtime \$runtime "\$@" 2>&1; }
+  check "\$name: rootless podman run, limits in its cgroup" "67108864 20" \
+    "\$(p run --rm --memory 64m --pids-limit 20 localhost/busybox:e2e sh -c 'echo \$(cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max)')"
+  check "\$name: rootless podman exit code" "7" "\$(p run --rm localhost/busybox:e2e sh -c 'exit 7' >/dev/null; echo \$?)"
+  id=\$(p run -d --memory 64m localhost/busybox:e2e sleep 1000 | tail -1)
+  check "\$name: its scope is the user's systemd's" "active" \
+    "\$(as_tester systemctl --user show -p ActiveState --value libpod-\$id.scope)"
+  check "\$name: with the memory limit" "67108864" "\$(cat \$user_slice/libpod-\$id.scope/memory.max 2>&1)"
+  check "\$name: rootless podman exec" "exec-ok" "\$(p exec \$id echo exec-ok)"
+  p rm -f \$id >/dev/null
+  check "\$name: rm removes the scope" "no" "\$(test -d \$user_slice/libpod-\$id.scope && echo yes || echo no)"
 done
 finish
 echo "mcrun-vm: exit \$?"
