@@ -9,8 +9,9 @@
 // as on v1); the last rule that matches a request decides, and a request no
 // rule matches is denied. An allow rule matches a request for access it all
 // holds; a deny rule one that asks for any access it names (so a denied
-// write also denies an open for reading and writing). So the program tests the rules last to first and
-// returns at the first match. It is small enough to emit as raw instructions.
+// write also denies an open for reading and writing). So the program tests
+// the rules last to first and returns at the first match. It is small enough
+// to emit as raw instructions.
 #pragma once
 
 #include <linux/bpf.h>

@@ -97,40 +97,6 @@ bool in_cgroup(pid_t pid, const std::string& path) {
   return false;
 }
 
-}  // namespace
-
-Result<SystemdScope> systemd_scope(const std::optional<std::string>& cgroups_path,
-                                   const std::string& id) {
-  auto s = spec::parse_systemd_cgroups_path(cgroups_path, id);
-  if (!s) return std::unexpected(std::move(s.error()).context("cgroupsPath"));
-  return s;
-}
-
-Result<std::string> user_manager() {
-  const char* dir = std::getenv("XDG_RUNTIME_DIR");
-  if (!dir || !*dir)
-    return fail(
-        "systemd cgroup driver, rootless: the user's own systemd is reached at "
-        "$XDG_RUNTIME_DIR/systemd/private, and XDG_RUNTIME_DIR is not set");
-  return std::string(dir) + "/systemd/private";
-}
-
-Result<std::string> manager_cgroup(const std::string& manager) {
-  if (manager.empty()) return std::string();
-  dbus::Writer w;
-  w.string("org.freedesktop.systemd1.Manager");
-  w.string("ControlGroup");
-  auto reply = manager_call(manager, "org.freedesktop.DBus.Properties", "Get", "ss", w.data());
-  if (!reply) return std::unexpected(std::move(reply.error()).context("systemd: " + manager));
-  if (reply->error || reply->message.empty() || reply->message[0] != '/')
-    return fail("systemd: " + manager + ": its ControlGroup: " +
-                (reply->error ? reply->error_name + ": " + reply->message : quote(reply->message)));
-  // The root's own cgroup is "/"; under it the scope's path is whole already.
-  return reply->message == "/" ? std::string() : reply->message;
-}
-
-namespace {
-
 // systemd keeps a whole percent of a CPU: the quota a second rounded up to
 // 10 ms, so the exact cpu.max written afterwards stays within it.
 void add_cpu_quota(std::vector<UnitProperty>& p, uint64_t quota, uint64_t period) {
@@ -179,6 +145,36 @@ std::vector<UnitProperty> v2_properties(const spec::Resources& r) {
 }
 
 }  // namespace
+
+Result<SystemdScope> systemd_scope(const std::optional<std::string>& cgroups_path,
+                                   const std::string& id) {
+  auto s = spec::parse_systemd_cgroups_path(cgroups_path, id);
+  if (!s) return std::unexpected(std::move(s.error()).context("cgroupsPath"));
+  return s;
+}
+
+Result<std::string> user_manager() {
+  const char* dir = std::getenv("XDG_RUNTIME_DIR");
+  if (!dir || !*dir)
+    return fail(
+        "systemd cgroup driver, rootless: the user's own systemd is reached at "
+        "$XDG_RUNTIME_DIR/systemd/private, and XDG_RUNTIME_DIR is not set");
+  return std::string(dir) + "/systemd/private";
+}
+
+Result<std::string> manager_cgroup(const std::string& manager) {
+  if (manager.empty()) return std::string();
+  dbus::Writer w;
+  w.string("org.freedesktop.systemd1.Manager");
+  w.string("ControlGroup");
+  auto reply = manager_call(manager, "org.freedesktop.DBus.Properties", "Get", "ss", w.data());
+  if (!reply) return std::unexpected(std::move(reply.error()).context("systemd: " + manager));
+  if (reply->error || reply->message.empty() || reply->message[0] != '/')
+    return fail("systemd: " + manager + ": its ControlGroup: " +
+                (reply->error ? reply->error_name + ": " + reply->message : quote(reply->message)));
+  // The root's own cgroup is "/"; under it the scope's path is whole already.
+  return reply->message == "/" ? std::string() : reply->message;
+}
 
 std::vector<UnitProperty> unit_properties(const spec::Resources& r, bool v2) {
   if (v2) return v2_properties(r);
