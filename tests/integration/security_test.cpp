@@ -58,6 +58,19 @@ bool runtime_has_lsm() {
   return exists("/sys/kernel/security/apparmor") || exists("/sys/fs/selinux/enforce");
 }
 
+// An ELF executable with a PT_INTERP program header (a dynamic loader).
+bool has_interpreter(const std::string& path) {
+  std::string elf = read_file(path);
+  if (elf.size() < sizeof(Elf64_Ehdr)) return false;
+  const auto* eh = reinterpret_cast<const Elf64_Ehdr*>(elf.data());
+  for (int i = 0; i < eh->e_phnum; ++i) {
+    size_t off = eh->e_phoff + static_cast<size_t>(i) * eh->e_phentsize;
+    if (off + sizeof(Elf64_Phdr) > elf.size()) break;
+    if (reinterpret_cast<const Elf64_Phdr*>(elf.data() + off)->p_type == PT_INTERP) return true;
+  }
+  return false;
+}
+
 class Security : public Container {
  protected:
   void SetUp() override {
@@ -113,19 +126,6 @@ class Security : public Container {
     }
   }
 
-  // An ELF executable with a PT_INTERP program header (a dynamic loader).
-  static bool has_interpreter(const std::string& path) {
-    std::string elf = read_file(path);
-    if (elf.size() < sizeof(Elf64_Ehdr)) return false;
-    const auto* eh = reinterpret_cast<const Elf64_Ehdr*>(elf.data());
-    for (int i = 0; i < eh->e_phnum; ++i) {
-      size_t off = eh->e_phoff + static_cast<size_t>(i) * eh->e_phentsize;
-      if (off + sizeof(Elf64_Phdr) > elf.size()) break;
-      if (reinterpret_cast<const Elf64_Phdr*>(elf.data() + off)->p_type == PT_INTERP) return true;
-    }
-    return false;
-  }
-
   // Bundle for a second container that joins c1's pid namespace.
   std::string sibling_bundle(const std::vector<std::string>& args) {
     std::string dir = tmp_ + "/bundle2";
@@ -157,8 +157,8 @@ TEST_F(Security, ShebangAttackFailsAgainstTheMemfdCopyToo) {
   ::unsetenv("MCRUN_TEST_SEAL");
 }
 
-// The syscalls `argv` makes between its exec and its next one (the sealed
-// re-exec), traced; empty if it never execs again.
+// The syscalls of the image of `argv` that execs the sealed view, from its
+// exec up to that execveat (the last one listed); empty if none comes.
 std::vector<long> syscalls_before_reexec(const std::vector<std::string>& argv) {
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -175,38 +175,43 @@ std::vector<long> syscalls_before_reexec(const std::vector<std::string>& argv) {
   ::ptrace(PTRACE_SETOPTIONS, pid, nullptr,
            PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL);
   std::vector<long> calls;
-  int execs = 0;
-  bool done = false;
-  while (!done && ::ptrace(PTRACE_SYSCALL, pid, nullptr, nullptr) == 0 &&
+  bool sealed = false;
+  while (!sealed && ::ptrace(PTRACE_SYSCALL, pid, nullptr, nullptr) == 0 &&
          ::waitpid(pid, &status, 0) == pid && WIFSTOPPED(status)) {
     if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
-      done = ++execs == 2;
-    } else if (execs == 1 && WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+      calls.clear();  // a new image
+    } else if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
       __ptrace_syscall_info info{};
       ::ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info);
-      if (info.op == PTRACE_SYSCALL_INFO_ENTRY) calls.push_back(static_cast<long>(info.entry.nr));
+      if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+        calls.push_back(static_cast<long>(info.entry.nr));
+        sealed = info.entry.nr == SYS_execveat;
+      }
     }
   }
   ::kill(pid, SIGKILL);
   ::waitpid(pid, &status, 0);
-  return execs == 2 ? calls : std::vector<long>{};
+  return sealed ? calls : std::vector<long>{};
 }
 
 TEST(Sealing, TheUnsealedImageExecsTheSealedViewBeforeLibcStarts) {
   // exec, run and create re-execute mcrun from a read-only view of its
   // binary. The first image is not to pay glibc's start-up for that (0.3 ms
   // in a VM, where each of its CPUID instructions traps): the entry point
-  // execs the view before _start. So between the two execs: no
-  // arch_prctl(ARCH_SET_FS) for TLS, no brk for malloc, only the view.
+  // execs the view before _start. So before that execveat: no
+  // arch_prctl(ARCH_SET_FS) for TLS, no brk for malloc, only the view. (A
+  // dynamically linked build, the sanitizers', runs its loader first, and
+  // ASan may re-exec itself: there only the view is checked.)
   auto calls =
       syscalls_before_reexec({MCRUN_BINARY, "--root", "/nonexistent", "exec", "c1", "true"});
   ASSERT_FALSE(calls.empty()) << "mcrun exec did not re-execute itself";
   std::string names;
   for (long nr : calls) names += std::to_string(nr) + " ";
-  EXPECT_EQ(std::count(calls.begin(), calls.end(), SYS_arch_prctl), 0) << names;
-  EXPECT_EQ(std::count(calls.begin(), calls.end(), SYS_brk), 0) << names;
+  if (!has_interpreter(MCRUN_BINARY)) {
+    EXPECT_EQ(std::count(calls.begin(), calls.end(), SYS_arch_prctl), 0) << names;
+    EXPECT_EQ(std::count(calls.begin(), calls.end(), SYS_brk), 0) << names;
+  }
   EXPECT_EQ(std::count(calls.begin(), calls.end(), SYS_fsmount), 1) << names;
-  EXPECT_EQ(calls.back(), SYS_execveat) << names;
 }
 
 TEST_F(Security, RuntimeProcessesSeenInTheContainerHaveNoWritableBinary) {
