@@ -224,6 +224,10 @@ TEST_F(SystemdCgroup, DeviceRulesOutliveADaemonReload) {
   ASSERT_EQ(std::system("systemctl daemon-reload"), 0);
   EXPECT_EQ(in_c7(kmsg), "not permitted\n") << "after a daemon-reload";
   EXPECT_EQ(in_c7("echo x > /dev/null && echo null-ok"), "null-ok\n");
+  // A terminal: the ptys are "char-136" to systemd, which its program and
+  // its v1 rules must read as a major number, not a /proc/devices name.
+  auto tty = mcrun({"exec", "-t", "c7", "sh", "-c", "test -t 0 && echo tty-ok"});
+  EXPECT_NE(tty.out.find("tty-ok"), std::string::npos) << tty.out << tty.err;
   EXPECT_EQ(show("mcrun-c7.scope", "DevicePolicy"), "strict");
   EXPECT_EQ(sd({"delete", "--force", "c7"}).code, 0);
 }
