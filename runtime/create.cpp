@@ -288,7 +288,6 @@ Result<std::optional<Cgroup>> plan_cgroup(const spec::Config& config, const std:
     if (!root) return std::unexpected(root.error());
     cgroup.emplace(*root + scope->cgroup_path);
     cgroup->managed_by_systemd(scope->unit, *manager);
-
   } else {
     auto path = cgroup_path(config, id);
     if (!path) return std::unexpected(path.error());
