@@ -70,13 +70,7 @@ Result<> reexec_sealed(char* const argv[], char* const envp[]) {
   if (early::fd_is_sealed(self->get())) return {};
   if (again) return fail("mcrun's own binary is still writable after re-executing it sealed");
   auto env = env_with_marker(envp);
-  char path[4096];
-  ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
-  if (n > 0 && !early::env_forces_memfd(envp)) {
-    path[n] = '\0';
-    if (int view = early::open_sealed_view(path); view >= 0)
-      (void)sys::execve_fd(UniqueFd(view).get(), argv, env.data());
-  }
+  if (!early::env_forces_memfd(envp)) early::exec_own_view(argv, env.data());
   auto copy = memfd_copy(self->get());
   if (!copy)
     return std::unexpected(

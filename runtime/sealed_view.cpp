@@ -139,19 +139,23 @@ bool env_forces_memfd(char* const envp[]) {
   return false;
 }
 
-void exec_sealed_view(int argc, char* const argv[], char* const envp[]) {
-  if (!argv_seals(argc, argv) || env_forces_memfd(envp)) return;
-  RawFd self{sys(SYS_openat, AT_FDCWD, ptr("/proc/self/exe"), O_RDONLY | O_CLOEXEC)};
-  // Already sealed: the re-executed image, or a binary on a read-only mount.
-  if (self.fd < 0 || fd_is_sealed(static_cast<int>(self.fd))) return;
+void exec_own_view(char* const argv[], char* const envp[]) {
   char exe[4096];
   long n = sys(SYS_readlink, ptr("/proc/self/exe"), ptr(exe), sizeof exe - 1);
   if (n <= 0) return;
   exe[n] = '\0';
-  // The view is sealed (open_sealed_view checks), so the new image returns
-  // above instead of exec'ing again.
   RawFd view{open_sealed_view(exe)};
   if (view.fd >= 0) sys(SYS_execveat, view.fd, ptr(""), ptr(argv), ptr(envp), AT_EMPTY_PATH);
+}
+
+void exec_sealed_view(int argc, char* const argv[], char* const envp[]) {
+  if (!argv_seals(argc, argv) || env_forces_memfd(envp)) return;
+  RawFd self{sys(SYS_openat, AT_FDCWD, ptr("/proc/self/exe"), O_RDONLY | O_CLOEXEC)};
+  // Already sealed: the re-executed image, or a binary on a read-only mount.
+  // The view is sealed (open_sealed_view checks), so the new image returns
+  // here instead of exec'ing again.
+  if (self.fd < 0 || fd_is_sealed(static_cast<int>(self.fd))) return;
+  exec_own_view(argv, envp);
 }
 
 }  // namespace mcrun::runtime::early

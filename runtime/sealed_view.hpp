@@ -34,9 +34,12 @@ bool argv_seals(int argc, char* const argv[]);
 // MCRUN_TEST_SEAL=memfd is set: the tests' way to take the memfd copy.
 bool env_forces_memfd(char* const envp[]);
 
-// For a command line that argv_seals(), unless the binary already is sealed
-// or MCRUN_TEST_SEAL=memfd: execs the binary's sealed view with the same
-// argv and envp. Returns when there is nothing to do or it could not.
+// Execs this program's sealed view (open_sealed_view of /proc/self/exe)
+// with argv and envp; returns only if it could not.
+void exec_own_view(char* const argv[], char* const envp[]);
+
+// The entry point's: for a command line that argv_seals(), unless the
+// binary already is sealed or MCRUN_TEST_SEAL=memfd, exec_own_view().
 void exec_sealed_view(int argc, char* const argv[], char* const envp[]);
 
 }  // namespace mcrun::runtime::early

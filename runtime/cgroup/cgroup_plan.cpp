@@ -40,6 +40,12 @@ const std::vector<spec::DeviceRule>& default_device_rules() {
   return rules;
 }
 
+std::vector<spec::DeviceRule> with_default_devices(const std::vector<spec::DeviceRule>& rules) {
+  std::vector<spec::DeviceRule> all = rules;
+  all.insert(all.end(), default_device_rules().begin(), default_device_rules().end());
+  return all;
+}
+
 std::vector<CgroupWrite> plan_v1(const spec::Resources& r) {
   std::vector<CgroupWrite> w;
   if (const auto& m = r.memory) {

@@ -25,6 +25,8 @@ std::vector<CgroupWrite> plan_v2(const spec::Resources& r);
 // Devices every container may use whatever the config says (runc's default
 // allowlist): mknod of anything, the standard nodes, ptys, tun.
 const std::vector<spec::DeviceRule>& default_device_rules();
+// `rules`, then default_device_rules(): a container's whole list.
+std::vector<spec::DeviceRule> with_default_devices(const std::vector<spec::DeviceRule>& rules);
 
 // The container's cgroup path: linux.cgroupsPath ("/a/b", or "a/b" taken
 // from the root) or /mcrun/<id>. The systemd form "slice:prefix:name" is an

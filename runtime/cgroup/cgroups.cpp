@@ -225,10 +225,7 @@ Result<> Cgroup::apply(const spec::Resources& r) const {
     MCRUN_CHECK(write(w, knob));
   }
   if (layout_ == CgroupLayout::V2 && device_rules_) {
-    std::vector<spec::DeviceRule> rules = r.devices;
-    const auto& defaults = default_device_rules();
-    rules.insert(rules.end(), defaults.begin(), defaults.end());
-    MCRUN_CHECK_CTX(set_device_filter(rules), "linux.resources.devices");
+    MCRUN_CHECK_CTX(set_device_filter(with_default_devices(r.devices)), "linux.resources.devices");
   }
   return {};
 }

@@ -64,10 +64,7 @@ void add_device_properties(dbus::Writer& w, const SystemdDevices& d) {
 // The device properties of a scope of the system's systemd (a user's has no
 // say over devices, and a rootless container applies no device rules).
 void add_devices(dbus::Writer& w, const std::vector<spec::DeviceRule>& config_rules, bool v2) {
-  std::vector<spec::DeviceRule> rules = config_rules;
-  const auto& defaults = default_device_rules();
-  rules.insert(rules.end(), defaults.begin(), defaults.end());
-  SystemdDevices d = systemd_devices(rules, v2);
+  SystemdDevices d = systemd_devices(with_default_devices(config_rules), v2);
   if (!d.inexact.empty()) warn("systemd cgroup driver: " + d.inexact);
   add_device_properties(w, d);
 }

@@ -217,8 +217,7 @@ spec::DeviceRule rule(bool allow, std::string type, std::optional<int64_t> major
 const spec::DeviceRule kDenyAll{false, std::nullopt, std::nullopt, std::nullopt, "rwm"};
 
 TEST(SystemdDevices, TheDefaultsAsAnAllowlist) {
-  std::vector<spec::DeviceRule> rules = {kDenyAll};
-  rules.insert(rules.end(), default_device_rules().begin(), default_device_rules().end());
+  auto rules = with_default_devices({kDenyAll});
   for (bool v2 : {false, true}) {
     auto d = systemd_devices(rules, v2);
     EXPECT_EQ(d.policy, "strict");

@@ -71,13 +71,9 @@ bool all_reachable(const std::vector<bpf_insn>& p) {
   return seen.size() == p.size();
 }
 
-std::vector<DeviceRule> with_defaults(std::vector<DeviceRule> rules) {
-  rules.insert(rules.end(), default_device_rules().begin(), default_device_rules().end());
-  return rules;
-}
-
 TEST(DeviceFilter, DefaultAllowlist) {
-  auto p = device_filter(with_defaults({{false, std::nullopt, std::nullopt, std::nullopt, "rwm"}}));
+  auto p = device_filter(
+      with_default_devices({{false, std::nullopt, std::nullopt, std::nullopt, "rwm"}}));
   EXPECT_TRUE(all_reachable(p));
   EXPECT_EQ(run(p, C, R, 1, 3), 1);    // /dev/null
   EXPECT_EQ(run(p, C, W, 1, 5), 1);    // /dev/zero
