@@ -17,6 +17,7 @@
 #include "hooks/hook.hpp"
 #include "runtime/cgroup/cgroups.hpp"
 #include "runtime/container_internal.hpp"
+#include "runtime/create.hpp"
 #include "runtime/process/sync.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
@@ -129,6 +130,36 @@ void run_poststop_hooks(const spec::Config& config, spec::State state) {
     warn(e.what());
 }
 
+namespace {
+
+// The start itself, over `channel` to the waiting init: the state it reads
+// (createContainer's, "created"), then its EOF (the exec succeeded: the
+// init's end is close-on-exec) or its reason; then "running" and poststart.
+// The caller holds the container's lock.
+Result<> start_over(const ContainerDir& dir, spec::Record& record, int channel) {
+  spec::State s = record.state;
+  s.status = spec::Status::Created;
+  MCRUN_CHECK(sync_send(channel, SyncMessage{SyncType::Go, 0, 0, spec::emit_state(s).dump()}));
+  auto reply = sync_recv(channel);
+  if (!reply) return std::unexpected(reply.error());
+  if (*reply) return std::unexpected(error_of(**reply));
+  record.state.status = spec::Status::Running;
+  MCRUN_CHECK_CTX(dir.save(record), "save the state");
+  if (record.config.hooks) {
+    s.status = spec::Status::Running;
+    auto hooks_ok = hooks::run_phase(record.config.hooks->of(spec::HookPhase::Poststart),
+                                     spec::HookPhase::Poststart, spec::emit_state(s).dump());
+    if (!hooks_ok) {
+      // runtime-spec 1.3: a failed poststart hook stops the container.
+      if (auto fd = open_init(record)) (void)sys::pidfd_send_signal(fd->get(), SIGKILL);
+      return std::unexpected(hooks_ok.error());
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<> start_container(const std::string& root, const std::string& id) {
   auto c = load_locked(root, id);
   if (!c) return std::unexpected(c.error());
@@ -139,26 +170,12 @@ Result<> start_container(const std::string& root, const std::string& id) {
   if (!sock) return std::unexpected(std::move(sock.error()).context("start the container init"));
   // From here on the container counts as started, whatever the exec does.
   (void)sys::unlink_at(c->dir.fd(), kStartSocket);
-  spec::State s = c->record.state;
-  s.status = spec::Status::Created;
-  MCRUN_CHECK(sync_send(sock->get(), SyncMessage{SyncType::Go, 0, 0, spec::emit_state(s).dump()}));
-  // EOF: the exec succeeded (the init's end is close-on-exec). A message: it failed.
-  auto reply = sync_recv(sock->get());
-  if (!reply) return std::unexpected(reply.error());
-  if (*reply) return std::unexpected(error_of(**reply));
-  c->record.state.status = spec::Status::Running;
-  MCRUN_CHECK_CTX(c->dir.save(c->record), "save the state");
-  if (c->record.config.hooks) {
-    s.status = spec::Status::Running;
-    auto hooks_ok = hooks::run_phase(c->record.config.hooks->of(spec::HookPhase::Poststart),
-                                     spec::HookPhase::Poststart, spec::emit_state(s).dump());
-    if (!hooks_ok) {
-      // runtime-spec 1.3: a failed poststart hook stops the container.
-      if (auto fd = open_init(c->record)) (void)sys::pidfd_send_signal(fd->get(), SIGKILL);
-      return std::unexpected(hooks_ok.error());
-    }
-  }
-  return {};
+  return start_over(c->dir, c->record, sock->get());
+}
+
+Result<> start_pending(PendingStart pending) {
+  crash_point("before-start");
+  return start_over(pending.dir, pending.record, pending.channel.get());
 }
 
 Result<> kill_container(const std::string& root, const std::string& id, int sig, bool all) {

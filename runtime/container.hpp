@@ -13,8 +13,9 @@
 namespace mcrun::runtime {
 
 // The status a record really has now: its init is gone (or the pid was
-// reused: start time differs) => stopped; the start socket still exists =>
-// created; otherwise running.
+// reused: start time differs) => stopped; the start socket still exists, or
+// `run` holds the lock of a record still "created" => created; otherwise
+// running (or paused).
 spec::Status derive_status(const ContainerDir& dir, const spec::Record& record);
 
 // The public state (status derived; pid 0 once stopped).
@@ -22,6 +23,10 @@ Result<spec::State> container_state(const std::string& root, const std::string& 
 Result<std::vector<spec::State>> list_containers(const std::string& root);
 
 Result<> start_container(const std::string& root, const std::string& id);
+// `run`'s start of the container it has just created (create.hpp); the lock
+// is released on return.
+struct PendingStart;
+Result<> start_pending(PendingStart pending);
 
 // sig to the init (or, with `all`, to every process of the container).
 Result<> kill_container(const std::string& root, const std::string& id, int sig, bool all);

@@ -28,6 +28,9 @@ namespace mcrun::runtime {
 spec::Status derive_status(const ContainerDir& dir, const spec::Record& record) {
   if (!sys::process_alive(record.state.pid, record.init_start_time)) return spec::Status::Stopped;
   if (dir.start_socket_exists()) return spec::Status::Created;
+  // `run` starts what it created without a start socket, holding the lock
+  // from create to start.
+  if (record.state.status == spec::Status::Created && dir.busy()) return spec::Status::Created;
   if (!record.cgroup_path.empty() && detail::cgroup_of(record).frozen())
     return spec::Status::Paused;
   return spec::Status::Running;

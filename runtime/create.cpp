@@ -179,13 +179,6 @@ Result<sys::OwnedChild> clone_init(uint64_t flags, const InitContext& ctx, int j
   return sys::OwnedChild(result, std::move(*pidfd));
 }
 
-// Fault injection for the crash-recovery tests: MCRUN_TEST_CRASH_AT=<point>
-// makes create die by SIGKILL there, as a user's kill -9 or an OOM would.
-void crash_point(const char* point) {
-  static const char* want = std::getenv("MCRUN_TEST_CRASH_AT");
-  if (want && std::strcmp(want, point) == 0) ::raise(SIGKILL);
-}
-
 // Everything that can be checked without side effects, checked first.
 Result<> preflight(const CreateOptions& opts, Bundle& bundle) {
   if (opts.listen_fds > 0 && bundle.config.process) {
@@ -430,9 +423,11 @@ struct Channels {
 
 Result<Channels> open_channels(const CreateOptions& opts, const ContainerDir& dir) {
   Channels ch;
-  auto listener = listen_unix(dir.fd(), kStartSocket);
-  if (!listener) return std::unexpected(listener.error());
-  ch.listener = std::move(*listener);
+  if (!opts.start_here) {
+    auto listener = listen_unix(dir.fd(), kStartSocket);
+    if (!listener) return std::unexpected(listener.error());
+    ch.listener = std::move(*listener);
+  }
   auto sync = sys::socketpair(SOCK_SEQPACKET);
   if (!sync) return std::unexpected(sync.error());
   ch.sync_parent = std::move(sync->first);
@@ -462,6 +457,11 @@ Result<CgroupEntry> cgroup_before_clone(const Plan& plan, Undo& undo, const spec
 }
 
 }  // namespace
+
+void crash_point(const char* point) {
+  static const char* want = std::getenv("MCRUN_TEST_CRASH_AT");
+  if (want && std::strcmp(want, point) == 0) ::raise(SIGKILL);
+}
 
 Result<CreatedContainer> create_container(const CreateOptions& opts) {
   MCRUN_CHECK(validate_id(opts.id));
@@ -495,7 +495,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
       .no_pivot = opts.no_pivot,
       .mounts = std::move(plan->mounts),
       .sync_fd = ch->sync_child.get(),
-      .listen_fd = ch->listener.get(),
+      .listen_fd = ch->listener ? ch->listener.get() : -1,
       .console_fd = ch->console ? ch->console.get() : opts.console_fd,
       .preserve_fds = opts.preserve_fds,
       .join_namespaces = plan->ns.join,
@@ -549,7 +549,11 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   MCRUN_CHECK(sync_expect(sync, SyncType::Ack, "the container init"));
   undo.armed = false;
   auto [init_pid, pidfd] = undo.init.release();
-  return CreatedContainer{init_pid, std::move(pidfd)};
+  CreatedContainer created{init_pid, std::move(pidfd), std::nullopt};
+  if (opts.start_here)
+    created.pending.emplace(
+        PendingStart{std::move(*dir), std::move(record), std::move(ch->sync_parent)});
+  return created;
 }
 
 }  // namespace mcrun::runtime

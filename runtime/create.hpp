@@ -4,10 +4,13 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "runtime/state_store.hpp"
 #include "runtime/sys/fd.hpp"
 #include "spec/error.hpp"
+#include "spec/state.hpp"
 
 namespace mcrun::runtime {
 
@@ -24,15 +27,30 @@ struct CreateOptions {
   bool rootless = false;  // runtime/rootless.hpp: no cgroup unless one is delegated
   bool systemd_cgroup = false;  // the cgroup is a systemd scope (cgroup/systemd.hpp)
   bool disk_watched = false;    // a foreground run watches an enforced disk quota
+  bool start_here = false;      // run: started by this process, not by `mcrun start`
   std::function<void(const std::string&)> debug;  // --debug messages, if wanted
 };
 
+// A container `run` created to start at once (CreateOptions::start_here):
+// still locked, so no other command acts on it between create and start,
+// and with no start socket: the init waits for Go on the sync socket.
+struct PendingStart {
+  ContainerDir dir;
+  spec::Record record;
+  sys::UniqueFd channel;  // our end of the sync socket
+};
+
 struct CreatedContainer {
-  pid_t pid = 0;        // host pid of the container init
-  sys::UniqueFd pidfd;  // refers to that process and no other, ever
+  pid_t pid = 0;                        // host pid of the container init
+  sys::UniqueFd pidfd;                  // refers to that process and no other, ever
+  std::optional<PendingStart> pending;  // with start_here only
 };
 
 struct Bundle;
+
+// Fault injection for the crash-recovery tests: MCRUN_TEST_CRASH_AT=<point>
+// makes create (or run) die by SIGKILL there, as a user's kill -9 or an OOM would.
+void crash_point(const char* point);
 
 Result<CreatedContainer> create_container(const CreateOptions& opts);
 // The same with the bundle already loaded (run reads it once, not twice).

@@ -53,7 +53,8 @@ Result<int> run(const Globals& g, const Args& args) {
   auto bundle = runtime::load_bundle(opts->bundle);
   if (!bundle) return std::unexpected(std::move(bundle.error()).context("run " + opts->id));
   opts->disk_watched = !args.has("detach");  // this run watches an enforced disk quota
-  spec::Problems problems;                   // create_container reports them
+  opts->start_here = true;
+  spec::Problems problems;  // create_container reports them
   auto disk = spec::disk_watch(bundle->config.annotations, problems);
   sys::UniqueFd pty_receiver, pty_sender;
   if (opts->console_socket.empty() && !args.has("detach") && bundle->config.process &&
@@ -82,7 +83,8 @@ Result<int> run(const Globals& g, const Args& args) {
     if (!m) return std::unexpected(m.error());
     master = std::move(*m);
   }
-  auto started = runtime::start_container(g.root, opts->id);
+  auto started = runtime::start_pending(std::move(*created->pending));
+  created->pending.reset();
   if (!started) {
     (void)runtime::delete_container(g.root, opts->id, true);
     (void)sys::wait_pid(created->pid);

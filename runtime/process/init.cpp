@@ -199,6 +199,20 @@ void set_stop_handlers(bool on) {
   _exit(code);
 }
 
+// The channel the start arrives on: a connection to the start socket from
+// `mcrun start`, or, with no start socket (`mcrun run`, which starts what it
+// created itself), the sync socket, whose EOF (the parent died) ends us.
+UniqueFd wait_for_start(const InitContext& ctx) {
+  if (ctx.listen_fd < 0) return UniqueFd(ctx.sync_fd);
+  { UniqueFd sync(ctx.sync_fd); }
+  int conn_fd;
+  do conn_fd = ::accept4(ctx.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  while (conn_fd < 0 && errno == EINTR);
+  if (conn_fd < 0) _exit(1);
+  { UniqueFd listener(ctx.listen_fd); }
+  return UniqueFd(conn_fd);
+}
+
 }  // namespace
 
 std::vector<int> init_fds(const InitContext& ctx) {
@@ -242,18 +256,12 @@ void container_init(const InitContext& ctx) {
   // the Ack, so it cannot exit (and fire PDEATHSIG) before this line ran.
   ::prctl(PR_SET_PDEATHSIG, 0);
   if (!sync_send(ctx.sync_fd, SyncMessage{SyncType::Ack, 0, 0, {}})) _exit(1);
-  { UniqueFd sync(ctx.sync_fd); }
 
   set_stop_handlers(true);
-  int conn_fd;
-  do conn_fd = ::accept4(ctx.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-  while (conn_fd < 0 && errno == EINTR);
-  if (conn_fd < 0) _exit(1);
+  UniqueFd conn = wait_for_start(ctx);
   // Started: from here to the exec the signals are the program's to receive
   // (exec keeps SIG_DFL; a handler would be reset anyway).
   set_stop_handlers(false);
-  UniqueFd conn(conn_fd);
-  { UniqueFd listener(ctx.listen_fd); }
   auto start = sync_expect(conn.get(), SyncType::Go, "mcrun start");
   if (!start) _exit(1);
   // On success exec closes `conn` (O_CLOEXEC): `mcrun start` reads EOF.

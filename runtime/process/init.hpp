@@ -26,7 +26,7 @@ struct InitContext {
   bool no_pivot = false;
   std::vector<MountOp> mounts;
   int sync_fd = -1;                                  // the child's end of the sync socketpair
-  int listen_fd = -1;                                // the start socket, already listening
+  int listen_fd = -1;                                // the start socket; -1: start over sync_fd
   int console_fd = -1;                               // connected --console-socket, or -1
   int preserve_fds = 0;                              // fds 3 .. 3+N-1 stay open across exec
   std::vector<std::pair<int, int>> join_namespaces;  // (CLONE_NEW*, fd) to setns, in order

@@ -24,12 +24,18 @@
 //                                            container now outlives create
 //                                     <---   Ack
 //                                            wait on the start socket
+//   (`run` instead keeps the pair and the
+//   lock: no start socket is made)
+//   Go{state json}                    --->   (startContainer hooks), exec;
+//                                            EOF on success, else Error
 //
 // A failure on either side before Commit ends the container: the parent's
 // Undo kills and reaps the init and removes its cgroup and state; an init
 // that sees EOF instead of Go or Commit exits (and dies with the parent
 // anyway, by PR_SET_PDEATHSIG). `mcrun start` later connects to the start
-// socket; the init answers with Error if it cannot exec the program.
+// socket and sends the same Go; the init answers with Error if it cannot
+// exec the program. A `run` that dies before its Go leaves the init EOF on
+// the pair: it exits.
 #pragma once
 
 #include <cstdint>

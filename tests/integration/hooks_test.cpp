@@ -90,6 +90,48 @@ TEST_F(Hooks, EachPhaseGetsTheRightStateInTheRightNamespace) {
             "prestart\ncreateRuntime\ncreateContainer\nstartContainer\npoststart\npoststop\n");
 }
 
+// The program has not run while the startContainer hooks do: the container
+// is still "created" (runtime.md: "running" is after the program executed),
+// whether `start` or `run` starts it (run has no start socket to tell by).
+TEST_F(Hooks, StateSaysCreatedWhileStartContainerHooksRun) {
+  for (bool by_run : {false, true}) {
+    SCOPED_TRACE(by_run ? "run -d" : "create, start");
+    fs::remove(out_ + "/in-hook"), fs::remove(out_ + "/go");
+    Json c = config({"sleep", "1000"});
+    c["mounts"].push_back(
+        {{"destination", "/hook-out"}, {"type", "bind"}, {"source", out_}, {"options", {"rbind"}}});
+    c["hooks"]["startContainer"] = {
+        {{"path", "/bin/sh"},
+         {"args",
+          {"sh", "-c",
+           "touch /hook-out/in-hook; i=0; while [ ! -e /hook-out/go ] && [ $i -lt 200 ]; do "
+           "sleep 0.05; i=$((i+1)); done"}}}};
+    write_config(c);
+    if (!by_run) {
+      ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "c1"}).code, 0);
+    }
+    pid_t runner = ::fork();
+    if (runner == 0) {
+      if (by_run)
+        ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "run", "-d", "--bundle",
+                bundle_.c_str(), "c1", nullptr);
+      else
+        ::execl(MCRUN_BINARY, MCRUN_BINARY, "--root", state_.c_str(), "start", "c1", nullptr);
+      _exit(126);
+    }
+    bool in_hook = eventually([&] { return exists(out_ + "/in-hook"); });
+    std::string during = status("c1");
+    write_file(out_ + "/go", "");
+    int st = 0;
+    ASSERT_TRUE(exits_within(runner, 20000, &st));
+    ASSERT_TRUE(in_hook);
+    EXPECT_EQ(during, "created");
+    EXPECT_EQ(st, 0);
+    EXPECT_EQ(status("c1"), "running");
+    ASSERT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+  }
+}
+
 TEST_F(Hooks, SeveralHooksOfOnePhaseRunInOrder) {
   Json c = config({"true"});
   c["hooks"]["createRuntime"] = {hook("first"), hook("second"), hook("third")};

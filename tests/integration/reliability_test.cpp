@@ -76,6 +76,22 @@ INSTANTIATE_TEST_SUITE_P(Points, CrashDuringCreate,
                            return n;
                          });
 
+// run starts what it created over the sync socket, not the start socket: a
+// run killed between the two leaves no init waiting for a start that nobody
+// can give (there is no socket to connect to); it sees EOF and exits.
+TEST_F(Reliability, RunKilledBetweenCreateAndStartLeavesNoInitBehind) {
+  write_config(config({"sleep", "1000"}));
+  ::setenv("MCRUN_TEST_CRASH_AT", "before-start", 1);
+  auto r = mcrun({"run", "--bundle", bundle_, "c1"});
+  ::unsetenv("MCRUN_TEST_CRASH_AT");
+  EXPECT_EQ(r.code, 128 + SIGKILL) << r.err;
+  EXPECT_FALSE(exists(state_ + "/c1/start.sock"));
+  EXPECT_TRUE(eventually([&] { return status("c1") == "stopped"; })) << status("c1");
+  auto d = mcrun({"delete", "c1"});
+  EXPECT_EQ(d.code, 0) << d.err;
+  EXPECT_FALSE(exists(state_ + "/c1"));
+}
+
 TEST_F(Reliability, InitKilledBeforeStart) {
   write_config(config({"sleep", "1000"}));
   ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "c1"}).code, 0);
