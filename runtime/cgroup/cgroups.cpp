@@ -32,6 +32,16 @@ bool is_cpuset(const std::string& hierarchy) {
   return false;
 }
 
+// A v1 cpuset level starts empty and must inherit cpus/mems from its parent
+// before anything can join it.
+Result<> inherit_cpuset(const std::string& parent, const std::string& dir) {
+  for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
+    auto v = sys::read_file(parent + "/" + f, 4096);
+    if (v) MCRUN_CHECK_CTX(sys::write_file(dir + "/" + f, *v), "cgroup " + quote(dir));
+  }
+  return {};
+}
+
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
@@ -122,43 +132,56 @@ const std::vector<std::string>& Cgroup::hierarchies() const {
   return *hierarchies_;
 }
 
+// mkdir -p of path_ under `base`; true if the leaf was made now.
+Result<bool> Cgroup::make_dir_in(const std::string& h) const {
+  const bool v2 = layout_ == CgroupLayout::V2;
+  std::string base = v2 ? root_ : root_ + "/" + h;
+  // v1, where a dozen hierarchies each have this path: the leaf first, as
+  // its parents usually exist (the walk would mkdir each of them for EEXIST).
+  if (!v2) {
+    std::string leaf = base + path_;
+    if (::mkdir(leaf.c_str(), 0755) == 0) {
+      if (is_cpuset(h)) MCRUN_CHECK(inherit_cpuset(leaf.substr(0, leaf.rfind('/')), leaf));
+      return true;
+    }
+    if (errno == EEXIST) return false;
+    if (errno != ENOENT) return fail_errno("mkdir cgroup " + quote(leaf));
+  }
+  // Walk down, creating levels.
+  std::string cur = base;
+  size_t pos = 1;
+  bool made = false;  // the last level
+  while (pos <= path_.size()) {
+    size_t end = path_.find('/', pos);
+    if (end == std::string::npos) end = path_.size();
+    if (end > pos) {
+      std::string parent = cur;
+      cur += "/" + path_.substr(pos, end - pos);
+      made = ::mkdir(cur.c_str(), 0755) == 0;
+      if (!made && errno != EEXIST) return fail_errno("mkdir cgroup " + quote(cur));
+      if (made && is_cpuset(h)) MCRUN_CHECK(inherit_cpuset(parent, cur));
+      if (v2 && cur != base + path_) {
+        // Delegate the controllers the parent has to the next level.
+        auto avail = sys::read_file(cur + "/cgroup.controllers", 4096);
+        if (avail) {
+          std::istringstream in(*avail);
+          std::string c, enable;
+          while (in >> c) enable += (enable.empty() ? "+" : " +") + c;
+          if (!enable.empty()) (void)sys::write_file(cur + "/cgroup.subtree_control", enable);
+        }
+      }
+    }
+    pos = end + 1;
+  }
+  return made;
+}
+
 Result<bool> Cgroup::make_dirs() const {
   bool all_new = true;  // every hierarchy's leaf made here, now
   for (const auto& h : hierarchies()) {
-    std::string base = layout_ == CgroupLayout::V2 ? root_ : root_ + "/" + h;
-    // Walk down, creating levels; on v1 cpuset a new level starts empty and
-    // must inherit cpus/mems from its parent before anything can join it.
-    std::string cur = base;
-    size_t pos = 1;
-    bool made = false;  // the last level
-    while (pos <= path_.size()) {
-      size_t end = path_.find('/', pos);
-      if (end == std::string::npos) end = path_.size();
-      if (end > pos) {
-        std::string parent = cur;
-        cur += "/" + path_.substr(pos, end - pos);
-        made = ::mkdir(cur.c_str(), 0755) == 0;
-        if (!made && errno != EEXIST) return fail_errno("mkdir cgroup " + quote(cur));
-        if (made && is_cpuset(h)) {
-          for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
-            auto v = sys::read_file(parent + "/" + f, 4096);
-            if (v) MCRUN_CHECK_CTX(sys::write_file(cur + "/" + f, *v), "cgroup " + quote(cur));
-          }
-        }
-        if (layout_ == CgroupLayout::V2 && cur != base + path_) {
-          // Delegate the controllers the parent has to the next level.
-          auto avail = sys::read_file(cur + "/cgroup.controllers", 4096);
-          if (avail) {
-            std::istringstream in(*avail);
-            std::string c, enable;
-            while (in >> c) enable += (enable.empty() ? "+" : " +") + c;
-            if (!enable.empty()) (void)sys::write_file(cur + "/cgroup.subtree_control", enable);
-          }
-        }
-      }
-      pos = end + 1;
-    }
-    all_new = all_new && made;
+    auto made = make_dir_in(h);
+    if (!made) return std::unexpected(made.error());
+    all_new = all_new && *made;
   }
   return all_new;
 }

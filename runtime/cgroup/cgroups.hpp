@@ -100,6 +100,7 @@ class Cgroup {
  private:
   const std::vector<std::string>& hierarchies() const;  // dirs under the root to use
   Result<bool> make_dirs() const;  // mkdir -p everywhere; true if every leaf is new
+  Result<bool> make_dir_in(const std::string& hierarchy) const;  // one of them
   std::string procs_dir() const;
   struct OpenKnob;  // cgroups.cpp
   Result<> write(const CgroupWrite& w, OpenKnob& knob) const;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -36,6 +37,9 @@ Result<> mkdir_at(int dirfd, const std::string& path, mode_t mode) {
 }
 
 Result<> mkdir_p(const std::string& path, mode_t mode) {
+  // Usually all there but the last level, or all of it: one mkdir then.
+  if (::mkdir(path.c_str(), mode) == 0 || errno == EEXIST) return {};
+  if (errno != ENOENT) return fail_errno("mkdir " + quote(path));
   for (size_t pos = 1; pos <= path.size(); ++pos) {
     if (pos != path.size() && path[pos] != '/') continue;
     std::string prefix = path.substr(0, pos);
@@ -293,11 +297,18 @@ int exit_code_of(int wait_status) {
 std::string now_rfc3339() {
   timespec ts;
   ::clock_gettime(CLOCK_REALTIME, &ts);
-  tm t;
-  ::gmtime_r(&ts.tv_sec, &t);
+  // Calendar arithmetic, not gmtime_r: glibc's reads /etc/localtime (its
+  // first call in a process runs tzset) even to tell UTC.
+  using namespace std::chrono;
+  const sys_seconds secs{seconds{ts.tv_sec}};
+  const auto day = floor<days>(secs);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{secs - day};
   char buf[64];
-  size_t n = ::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
-  std::snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02lld.%09ldZ", int(ymd.year()),
+                unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
+                long(hms.minutes().count()), static_cast<long long>(hms.seconds().count()),
+                ts.tv_nsec);
   return buf;
 }
 

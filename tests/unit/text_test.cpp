@@ -82,3 +82,23 @@ TEST(WriteFileAtomic, AFailedRenameLeavesNothingBehind) {
   EXPECT_EQ(names, std::vector<std::string>{"config.json"});
   std::filesystem::remove_all(tmpl);
 }
+
+// The state's "created": RFC 3339 in UTC, as gmtime_r tells the same second.
+TEST(NowRfc3339, UtcWithNanosecondsAsGmtimeSaysIt) {
+  time_t before = ::time(nullptr);
+  std::string s = mcrun::sys::now_rfc3339();
+  time_t after = ::time(nullptr);
+  ASSERT_EQ(s.size(), 30u) << s;  // 2026-11-27T15:16:41.520904788Z
+  EXPECT_EQ(s.back(), 'Z');
+  tm t{};
+  ASSERT_NE(::strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &t), nullptr) << s;
+  time_t parsed = ::timegm(&t);
+  EXPECT_GE(parsed, before);
+  EXPECT_LE(parsed, after);
+  tm g{};
+  ::gmtime_r(&parsed, &g);
+  char want[96];
+  std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.", g.tm_year + 1900, g.tm_mon + 1,
+                g.tm_mday, g.tm_hour, g.tm_min, g.tm_sec);
+  EXPECT_EQ(s.substr(0, 20), want);
+}
