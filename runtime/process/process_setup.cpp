@@ -11,16 +11,51 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
 
 #include "runtime/process/lsm.hpp"
+#include "runtime/sys/proc.hpp"
+#include "runtime/sys/syscalls.hpp"
 #include "spec/names.hpp"
 
 namespace mcrun::runtime {
 
+namespace {
+
+// The signals whose disposition is not SIG_DFL, as bits (1 << (sig - 1)):
+// ignored ones (exec keeps them ignored) and handled ones (ours, until the
+// exec). /proc/self/status has both as masks, a read instead of a
+// sigaction per signal; every signal if it cannot be read.
+uint64_t non_default_signals() {
+  auto status = sys::read_generated("/proc/self/status");
+  if (!status) return ~uint64_t{0};
+  uint64_t mask = 0;
+  int found = 0;
+  for (auto line : sys::split(*status, '\n')) {
+    for (std::string_view key : {"SigIgn:", "SigCgt:"}) {
+      if (!line.starts_with(key)) continue;
+      std::string hex(line.substr(key.size()));
+      char* end = nullptr;
+      errno = 0;
+      uint64_t bits = std::strtoull(hex.c_str(), &end, 16);
+      if (errno != 0 || end == hex.c_str()) return ~uint64_t{0};
+      mask |= bits;
+      ++found;
+    }
+  }
+  return found == 2 ? mask : ~uint64_t{0};
+}
+
+}  // namespace
+
 void begin_container_child(bool dumpable_until_go) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (!dumpable_until_go) ::prctl(PR_SET_DUMPABLE, 0);
-  for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+  const uint64_t reset = non_default_signals();
+  for (int sig = 1; sig < NSIG && sig <= 64; ++sig)
+    if (reset & (uint64_t{1} << (sig - 1))) ::signal(sig, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);

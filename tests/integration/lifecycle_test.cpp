@@ -193,6 +193,32 @@ TEST_F(Lifecycle, KillTermStopsACreatedContainer) {
   EXPECT_EQ(mcrun({"delete", "--force", "c2"}).code, 0);
 }
 
+// The program starts with every signal at SIG_DFL, whatever mcrun's caller
+// ignored (nohup's HUP, a shell's USR2) and mcrun itself ignores (PIPE):
+// exec keeps an ignored signal ignored, so the init resets it. Both for the
+// init's program and for exec's.
+TEST_F(Lifecycle, TheProgramStartsWithNoSignalIgnored) {
+  write_config(config({"grep", "-E", "^Sig(Ign|Cgt)", "/proc/self/status"}));
+  struct sigaction ign {
+  }, old_hup{}, old_usr2{};
+  ign.sa_handler = SIG_IGN;
+  ::sigaction(SIGHUP, &ign, &old_hup);
+  ::sigaction(SIGUSR2, &ign, &old_usr2);
+  auto r = mcrun({"run", "--bundle", bundle_, "c1"});
+  write_config(config({"sleep", "1000"}));
+  auto d = mcrun({"run", "-d", "--bundle", bundle_, "c2"});
+  auto e = mcrun({"exec", "c2", "grep", "-E", "^Sig(Ign|Cgt)", "/proc/self/status"});
+  ::sigaction(SIGHUP, &old_hup, nullptr);
+  ::sigaction(SIGUSR2, &old_usr2, nullptr);
+  const std::string none = "SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n";
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, none);
+  ASSERT_EQ(d.code, 0) << d.err;
+  EXPECT_EQ(e.code, 0) << e.err;
+  EXPECT_EQ(e.out, none);
+  EXPECT_EQ(mcrun({"delete", "--force", "c2"}).code, 0);
+}
+
 TEST_F(Lifecycle, RunDetached) {
   write_config(config({"sleep", "1000"}));
   auto r = mcrun({"run", "--detach", "--bundle", bundle_, "c1"});
