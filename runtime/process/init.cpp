@@ -259,10 +259,10 @@ void container_init(const InitContext& ctx) {
 
   set_stop_handlers(true);
   UniqueFd conn = wait_for_start(ctx);
+  auto start = sync_expect(conn.get(), SyncType::Go, "mcrun start");
   // Started: from here to the exec the signals are the program's to receive
   // (exec keeps SIG_DFL; a handler would be reset anyway).
   set_stop_handlers(false);
-  auto start = sync_expect(conn.get(), SyncType::Go, "mcrun start");
   if (!start) _exit(1);
   // On success exec closes `conn` (O_CLOEXEC): `mcrun start` reads EOF.
   auto r = exec_process(ctx, *exe, start->text);
