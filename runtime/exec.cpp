@@ -52,6 +52,7 @@ struct Target {
 
 struct ChildContext {
   const ExecOptions* opts;
+  const spec::Process* process;
   int init_pidfd, root_fd, sync_fd, console_fd;
   int ns_flags;  // CLONE_NEWPID included: setns then places our children
   const SeccompProgram* seccomp;
@@ -104,7 +105,7 @@ int namespace_flags(const spec::Config& config) {
 
 // Stage 2, inside: the process itself.
 Result<> run_program(const ChildContext& ctx) {
-  const spec::Process& p = ctx.opts->process;
+  const spec::Process& p = *ctx.process;
   MCRUN_CHECK_CTX(sys::chdir(p.cwd), "process.cwd");
   MCRUN_CHECK(set_rlimits(p.rlimits));
   if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, false), "terminal");
@@ -163,9 +164,9 @@ struct Console {
   UniqueFd receiver;   // no console socket: where the child sends the master
 };
 
-Result<Console> open_console(const ExecOptions& opts) {
+Result<Console> open_console(const ExecOptions& opts, bool terminal) {
   Console c;
-  if (!opts.process.terminal) return c;
+  if (!terminal) return c;
   if (!opts.console_socket.empty()) {
     auto s = sys::connect_unix(opts.console_socket, SOCK_STREAM);
     if (!s) return std::unexpected(std::move(s.error()).context("--console-socket"));
@@ -210,37 +211,42 @@ Result<sys::OwnedChild> start_child(const Target& t, ChildContext ctx, int sync_
   return sys::OwnedChild(pid, std::move(*pidfd));
 }
 
-}  // namespace
-
-Result<spec::Process> container_process(const std::string& state_root, const std::string& id) {
-  auto dir = ContainerDir::open(state_root, id);
-  if (!dir) return std::unexpected(dir.error());
-  auto record = dir->load();
-  if (!record) return std::unexpected(record.error());
-  if (!record->config.process) return fail("container " + quote(id) + " has no process");
-  return *record->config.process;
-}
-
-Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
-  const spec::Process& p = opts.process;
+// The process exec starts: the caller's, or the container's own, adjusted.
+Result<spec::Process> process_to_run(const ExecOptions& opts, const spec::Config& config) {
+  spec::Process p;
+  if (opts.process) {
+    p = *opts.process;
+  } else {
+    if (!config.process) return fail("container " + quote(opts.id) + " has no process");
+    p = *config.process;
+  }
+  if (opts.adjust) MCRUN_CHECK(opts.adjust(p));
   if (p.args.empty()) return fail("exec: no command given");
   if (p.terminal && opts.detach && opts.console_socket.empty())
     return fail("exec: --tty with --detach needs --console-socket");
-  if (opts.preserve_fds < 0) return fail("--preserve-fds: must not be negative", EINVAL);
   if (auto problems = spec::lsm_rules(p, host_facts(), ""); !problems.empty())
     return fail(spec::format_problems("process", problems));
+  return p;
+}
 
+}  // namespace
+
+Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
+  if (opts.preserve_fds < 0) return fail("--preserve-fds: must not be negative", EINVAL);
   auto target = open_target(opts);
   if (!target) return std::unexpected(target.error());
   const spec::Config& config = target->record.config;
+  auto process = process_to_run(opts, config);
+  if (!process) return std::unexpected(process.error());
   auto seccomp = container_seccomp(*target);
   if (!seccomp) return std::unexpected(seccomp.error());
   auto sync = sys::socketpair(SOCK_SEQPACKET);
   if (!sync) return std::unexpected(sync.error());
-  auto console = open_console(opts);
+  auto console = open_console(opts, process->terminal);
   if (!console) return std::unexpected(console.error());
 
   ChildContext ctx{&opts,
+                   &*process,
                    target->init_pidfd.get(),
                    target->root.get(),
                    sync->second.get(),

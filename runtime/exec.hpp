@@ -5,6 +5,8 @@
 // mcrun code stays inside the container once the program runs.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "runtime/sys/fd.hpp"
@@ -15,7 +17,11 @@ namespace mcrun::runtime {
 
 struct ExecOptions {
   std::string state_root, id;
-  spec::Process process;       // complete: args, env, cwd, user, capabilities, ...
+  // The process to start, complete (--process). Empty: the container's own
+  // (config.json's, from the record exec loads anyway); `adjust` then sets
+  // its args and whatever else the caller changes.
+  std::optional<spec::Process> process;
+  std::function<Result<>(spec::Process&)> adjust;
   std::string console_socket;  // with process.terminal: where the pty master goes
   bool detach = false;
   std::string pid_file;
@@ -27,10 +33,6 @@ struct ExecedProcess {
   sys::UniqueFd pidfd;
   sys::UniqueFd pty_master;  // process.terminal without a console socket: the caller proxies it
 };
-
-// The container's process as `exec` starts from: config's process with args
-// replaced (the caller then applies --env/--cwd/--user/--cap overrides).
-Result<spec::Process> container_process(const std::string& state_root, const std::string& id);
 
 Result<ExecedProcess> exec_in_container(const ExecOptions& opts);
 

@@ -132,7 +132,8 @@ const std::vector<std::string>& Cgroup::hierarchies() const {
   return *hierarchies_;
 }
 
-// mkdir -p of path_ under `base`; true if the leaf was made now.
+// mkdir -p of path_ in hierarchy `h` (v1; v2 has the one tree); true if the
+// leaf was made now.
 Result<bool> Cgroup::make_dir_in(const std::string& h) const {
   const bool v2 = layout_ == CgroupLayout::V2;
   std::string base = v2 ? root_ : root_ + "/" + h;

@@ -34,49 +34,64 @@ Result<> apply_user(spec::Process& p, const std::string& text) {
   return {};
 }
 
+// --env, --cwd, --user, --no-new-privs, --cap, --apparmor, --process-label:
+// the changes made to the process exec starts from, either way it came.
+Result<> apply_overrides(const Args& args, spec::Process& p) {
+  for (const auto& e : args.all("env")) {
+    auto key = e.substr(0, e.find('='));
+    std::erase_if(p.env, [&](const std::string& x) { return x.substr(0, x.find('=')) == key; });
+    p.env.push_back(e);
+  }
+  if (args.has("cwd")) p.cwd = args.value("cwd");
+  if (args.has("user")) MCRUN_CHECK(apply_user(p, args.value("user")));
+  if (args.has("no-new-privs")) p.no_new_privileges = true;
+  for (const auto& cap : args.all("cap")) {
+    std::string name = cap.starts_with("CAP_") ? cap : "CAP_" + cap;
+    if (!spec::capability_number(name)) return fail("--cap: unknown capability " + quote(cap));
+    if (!p.capabilities) p.capabilities = spec::Capabilities{};
+    for (auto* set :
+         {&p.capabilities->bounding, &p.capabilities->effective, &p.capabilities->permitted}) {
+      if (!*set) *set = std::vector<std::string>{};
+      (*set)->push_back(name);
+    }
+  }
+  if (args.has("apparmor")) p.apparmor_profile = args.value("apparmor");
+  if (args.has("process-label")) p.selinux_label = args.value("process-label");
+  return {};
+}
+
+// The process: --process's file, or (COMMAND given) the container's own with
+// COMMAND and --tty, which the runtime fills in from the record it loads.
+Result<> choose_process(const Args& args, runtime::ExecOptions& opts) {
+  const auto& pos = args.positionals();
+  if (args.has("process")) {
+    auto text = sys::read_file(args.value("process"));
+    if (!text) return std::unexpected(std::move(text.error()).context("--process"));
+    auto given = spec::load_process_text(*text, "process.json");
+    if (!given) return std::unexpected(given.error());
+    opts.process = std::move(*given);
+    opts.adjust = [&args](spec::Process& p) { return apply_overrides(args, p); };
+    return {};
+  }
+  if (pos.size() < 2)
+    return fail("exec: no command given (mcrun exec ID COMMAND [ARG...], or --process FILE)");
+  opts.adjust = [&args](spec::Process& p) {
+    const auto& command = args.positionals();
+    p.args.assign(command.begin() + 1, command.end());
+    p.terminal = args.has("tty");
+    p.console_size.reset();
+    return apply_overrides(args, p);
+  };
+  return {};
+}
+
 Result<int> run(const Globals& g, const Args& args) {
   const auto& pos = args.positionals();
   if (pos.empty()) return fail("expected ID [COMMAND...] (usage: mcrun " + exec_verb().usage + ")");
   runtime::ExecOptions opts;
   opts.state_root = g.root;
   opts.id = pos[0];
-  if (args.has("process")) {
-    auto text = sys::read_file(args.value("process"));
-    if (!text) return std::unexpected(std::move(text.error()).context("--process"));
-    auto p = spec::load_process_text(*text, "process.json");
-    if (!p) return std::unexpected(p.error());
-    opts.process = std::move(*p);
-  } else {
-    if (pos.size() < 2)
-      return fail("exec: no command given (mcrun exec ID COMMAND [ARG...], or --process FILE)");
-    auto base = runtime::container_process(g.root, opts.id);
-    if (!base) return std::unexpected(base.error());
-    opts.process = std::move(*base);
-    opts.process.args.assign(pos.begin() + 1, pos.end());
-    opts.process.terminal = args.has("tty");
-    opts.process.console_size.reset();
-  }
-  for (const auto& e : args.all("env")) {
-    auto key = e.substr(0, e.find('='));
-    std::erase_if(opts.process.env,
-                  [&](const std::string& x) { return x.substr(0, x.find('=')) == key; });
-    opts.process.env.push_back(e);
-  }
-  if (args.has("cwd")) opts.process.cwd = args.value("cwd");
-  if (args.has("user")) MCRUN_CHECK(apply_user(opts.process, args.value("user")));
-  if (args.has("no-new-privs")) opts.process.no_new_privileges = true;
-  for (const auto& cap : args.all("cap")) {
-    std::string name = cap.starts_with("CAP_") ? cap : "CAP_" + cap;
-    if (!spec::capability_number(name)) return fail("--cap: unknown capability " + quote(cap));
-    if (!opts.process.capabilities) opts.process.capabilities = spec::Capabilities{};
-    for (auto* set : {&opts.process.capabilities->bounding, &opts.process.capabilities->effective,
-                      &opts.process.capabilities->permitted}) {
-      if (!*set) *set = std::vector<std::string>{};
-      (*set)->push_back(name);
-    }
-  }
-  if (args.has("apparmor")) opts.process.apparmor_profile = args.value("apparmor");
-  if (args.has("process-label")) opts.process.selinux_label = args.value("process-label");
+  MCRUN_CHECK(choose_process(args, opts));
   opts.console_socket = args.value("console-socket");
   opts.detach = args.has("detach");
   if (args.has("pid-file")) opts.pid_file = runtime::absolute_path(args.value("pid-file"));
