@@ -92,18 +92,20 @@ Result<> update_container(const std::string& root, const std::string& id,
   if (c->status == spec::Status::Stopped) return fail(not_running(id, c->status, "update"));
   if (c->record.cgroup_path.empty())
     return fail("container " + quote(id) + " has no cgroup (POSIX mode): nothing to update");
+  spec::Resources r = resources;
+  spec::read_in_current_terms(r, c->record.config.oci_version);
   Cgroup cg = cgroup_of(c->record);
-  if (auto p = spec::validate_for_cgroup(resources, cg.layout() == CgroupLayout::V2); !p.empty()) {
+  if (auto p = spec::validate_for_cgroup(r, cg.layout() == CgroupLayout::V2); !p.empty()) {
     for (auto& problem : p)
       problem.pointer = problem.pointer.substr(std::string("/linux/resources").size());
     return fail(spec::format_problems("resources", p));
   }
   if (!c->record.systemd_unit.empty())
-    MCRUN_CHECK(set_scope_properties(c->record.systemd_unit, resources,
-                                     cg.layout() == CgroupLayout::V2, c->record.systemd_manager));
-  MCRUN_CHECK(cg.apply(resources));
+    MCRUN_CHECK(set_scope_properties(c->record.systemd_unit, r, cg.layout() == CgroupLayout::V2,
+                                     c->record.systemd_manager));
+  MCRUN_CHECK(cg.apply(r));
   if (!c->record.config.linux) c->record.config.linux = spec::Linux{};
-  c->record.config.linux->resources = resources;
+  c->record.config.linux->resources = std::move(r);
   return c->dir.save(c->record);
 }
 

@@ -448,10 +448,14 @@ Result<Channels> open_channels(const CreateOptions& opts, const ContainerDir& di
 // enter (the parent moves the init) for a systemd scope, which systemd
 // makes with the init in it, and for a joined pid namespace, whose other
 // processes could reach the `tasks` fds through the init's /proc entry.
+// Nor for a pids limit of 0: the kernel counts a clone into a cgroup against
+// it (EAGAIN), a move into it not, and the limit is for the program's forks.
 // (A create killed between the mkdir and the note leaves an empty cgroup.)
 Result<CgroupEntry> cgroup_before_clone(const Plan& plan, Undo& undo, const spec::Config& config) {
   const Cgroup* cg = plan.cgroup ? &*plan.cgroup : nullptr;
   if (!cg || plan.ns.pid_ns || !cg->systemd_unit().empty()) return CgroupEntry{};
+  const auto& r = config.linux->resources;  // a cgroup is planned for a linux config only
+  if (r && r->pids && r->pids->limit == 0) return CgroupEntry{};
   MCRUN_CHECK(make_cgroup(*cg, config, undo));
   return cg->entry();
 }

@@ -239,7 +239,9 @@ struct Network {
 };
 
 struct Pids {
-  int64_t limit = 0;
+  // -1: no limit ("max"); 0 is a limit (no task may be forked). Absent: the
+  // cgroup's pids.max is left as it is (1.3.0: OPTIONAL).
+  std::optional<int64_t> limit;
   Unknown extra;
   bool operator==(const Pids&) const = default;
 };
@@ -363,6 +365,14 @@ Result<Process> load_process_text(std::string_view text, std::string_view file =
 // that object; validation is update's own (validate_resources).
 Result<Resources> load_resources_text(std::string_view text, std::string_view file,
                                       const Resources& current);
+
+// A config written to an older version of the spec, read in that version's
+// terms and kept in the current one's. pids.limit 0: before 1.3.0 the Go
+// type's zero value, "no limit" (podman 4's --pids-limit -1, older CRI-O's
+// default, crun's and runc's reading); from 1.3.0 a limit of 0, which
+// runtimes SHOULD honour. load_config_text applies it; update, with the
+// container's own config version.
+void read_in_current_terms(Resources& r, std::string_view oci_version);
 
 // runc spec's default config (busybox-friendly, rootfs "rootfs").
 Config default_config();

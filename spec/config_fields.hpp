@@ -82,7 +82,7 @@ MCRUN_DESCRIBE(InterfacePriority, req("name", &InterfacePriority::name),
                req("priority", &InterfacePriority::priority));
 MCRUN_DESCRIBE(Network, opt("classID", &Network::class_id),
                opt("priorities", &Network::priorities));
-MCRUN_DESCRIBE(Pids, req("limit", &Pids::limit));
+MCRUN_DESCRIBE(Pids, opt("limit", &Pids::limit));
 MCRUN_DESCRIBE(Resources, opt("devices", &Resources::devices), opt("memory", &Resources::memory),
                opt("cpu", &Resources::cpu), opt("pids", &Resources::pids),
                opt("unified", &Resources::unified), opt("blockIO", &Resources::block_io),

@@ -1,6 +1,8 @@
 // config.json -> Config, driven by spec/config_fields.hpp. Type problems are
 // collected, never thrown.
 #include <algorithm>
+#include <cctype>
+#include <utility>
 
 #include "spec/config.hpp"
 #include "spec/config_fields.hpp"
@@ -17,6 +19,7 @@ Result<Config> load_config_text(std::string_view text, std::string_view file) {
   const Json& j = *parsed;
   Problems problems;
   Config c = parse_config(j, problems);
+  if (c.linux && c.linux->resources) read_in_current_terms(*c.linux->resources, c.oci_version);
   // Validation runs on what parsed; a member with a type problem would only
   // repeat itself as a semantic one, so those are left out.
   for (auto& v : validate_config(c)) {
@@ -28,6 +31,28 @@ Result<Config> load_config_text(std::string_view text, std::string_view file) {
   sort_problems(problems);
   if (!problems.empty()) return fail(format_problems(file, problems));
   return c;
+}
+
+namespace {
+
+// "1.0.2-dev" -> {1, 0}; {0, 0} for what is no version (validation says so).
+std::pair<int, int> major_minor(std::string_view v) {
+  int parts[2] = {0, 0};
+  size_t i = 0;
+  for (int& part : parts) {
+    if (i >= v.size() || !std::isdigit(static_cast<unsigned char>(v[i]))) return {0, 0};
+    for (; i < v.size() && std::isdigit(static_cast<unsigned char>(v[i])); ++i)
+      part = std::min(part * 10 + (v[i] - '0'), 100000);
+    if (i < v.size() && v[i] == '.') ++i;
+  }
+  return {parts[0], parts[1]};
+}
+
+}  // namespace
+
+void read_in_current_terms(Resources& r, std::string_view oci_version) {
+  if (r.pids && r.pids->limit == 0 && major_minor(oci_version) < std::pair{1, 3})
+    r.pids->limit = -1;
 }
 
 Result<Resources> load_resources_text(std::string_view text, std::string_view file,

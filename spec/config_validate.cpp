@@ -222,8 +222,8 @@ class Validator {
         if (*list && !parse_cpu_list(**list))
           add(std::string("/linux/resources/cpu/") + name,
               "must be a list like \"0-3,6\", not \"" + **list + "\"");
-    if (r.pids && r.pids->limit == 0)
-      add("/linux/resources/pids/limit", "must be positive, or -1 for no limit");
+    if (r.pids && r.pids->limit && *r.pids->limit < -1)
+      add("/linux/resources/pids/limit", "must be -1 (no limit) or a number of tasks from 0");
     // Both become names of files in the container's cgroup directory: nothing
     // that could name a file elsewhere.
     for (size_t i = 0; i < r.hugepage_limits.size(); ++i) {

@@ -76,7 +76,7 @@ std::vector<CgroupWrite> plan_v1(const spec::Resources& r) {
     if (c->cpus) w.push_back({"cpuset", "cpuset.cpus", *c->cpus});
     if (c->mems) w.push_back({"cpuset", "cpuset.mems", *c->mems});
   }
-  if (r.pids) w.push_back({"pids", "pids.max", limit_or_max(r.pids->limit)});
+  if (r.pids && r.pids->limit) w.push_back({"pids", "pids.max", limit_or_max(*r.pids->limit)});
   if (const auto& b = r.block_io) {
     if (b->weight) w.push_back({"blkio", "blkio.weight", std::to_string(*b->weight)});
     if (b->leaf_weight)
@@ -147,7 +147,7 @@ std::vector<CgroupWrite> plan_v2(const spec::Resources& r) {
     if (c->cpus) w.push_back({"", "cpuset.cpus", *c->cpus});
     if (c->mems) w.push_back({"", "cpuset.mems", *c->mems});
   }
-  if (r.pids) w.push_back({"", "pids.max", limit_or_max(r.pids->limit)});
+  if (r.pids && r.pids->limit) w.push_back({"", "pids.max", limit_or_max(*r.pids->limit)});
   if (const auto& b = r.block_io) {
     // v1's weights run 10..1000, v2's io.weight 1..10000.
     auto v2_weight = [](uint16_t v1) {

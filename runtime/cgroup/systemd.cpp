@@ -113,6 +113,12 @@ std::optional<uint64_t> file_number(std::string_view v) {
   return n;
 }
 
+// systemd refuses a TasksMax of 0 ("out of range"); 1 is the same limit
+// for as long as the container lives: its init is in the cgroup, so both
+// stop every fork (they differ for an empty cgroup only). pids.max itself
+// gets the 0.
+uint64_t tasks_max(uint64_t limit) { return limit == 0 ? 1 : limit; }
+
 // v2: a property for every file mcrun writes (plan_v2, unified's included)
 // that systemd has one for. A reload writes systemd's value of each of these
 // files, its default ("max", 100) where it was told none: memory.swap.max
@@ -136,7 +142,7 @@ std::vector<UnitProperty> v2_properties(const spec::Resources& r) {
     // io.weight's "MAJ:MIN WEIGHT" lines have no property (IODeviceWeight
     // takes a device path).
     if (auto n = file_number(w.value); name != kByFile.end() && n)
-      p.push_back({name->second, "t", *n});
+      p.push_back({name->second, "t", w.file == "pids.max" ? tasks_max(*n) : *n});
   }
   return p;
 }
@@ -181,7 +187,7 @@ std::vector<UnitProperty> unit_properties(const spec::Resources& r, bool v2) {
   if (r.cpu && r.cpu->shares && *r.cpu->shares) p.push_back({"CPUShares", "t", *r.cpu->shares});
   if (r.cpu && r.cpu->quota && *r.cpu->quota > 0)
     add_cpu_quota(p, static_cast<uint64_t>(*r.cpu->quota), r.cpu->period.value_or(100000));
-  if (r.pids) p.push_back({"TasksMax", "t", limit(r.pids->limit)});
+  if (r.pids && r.pids->limit) p.push_back({"TasksMax", "t", tasks_max(limit(*r.pids->limit))});
   return p;
 }
 

@@ -68,6 +68,9 @@ for runtime in "$mcrun" /usr/sbin/runc; do
     "$(p run --rm --read-only localhost/busybox:e2e sh -c 'touch /x 2>/dev/null || echo -n "ro "; touch /tmp/x && echo tmp-ok' 2>&1)"
   check "$name: --memory and --pids-limit seen inside" "67108864 50" \
     "$(p run --rm --memory 64m --pids-limit 50 localhost/busybox:e2e sh -c 'echo $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max)' 2>&1)"
+  # podman 4 writes "pids": {"limit": 0} (ociVersion 1.0.2-dev) for -1.
+  check "$name: --pids-limit -1 is no limit" "max" \
+    "$(p run --rm --pids-limit -1 localhost/busybox:e2e cat /sys/fs/cgroup/pids/pids.max 2>&1)"
   check "$name: --uidmap" "0 100000 65536" \
     "$(p run --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 localhost/busybox:e2e sh -c 'echo $(cat /proc/self/uid_map)' 2>&1)"
   check "$name: --rm leaves no container" "" "$(p ps -a -q)"

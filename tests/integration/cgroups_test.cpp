@@ -349,6 +349,32 @@ TEST_F(Cgroups, PidsLimitStopsAForkBomb) {
   EXPECT_FALSE(exists(cgroup_dir("/mcrun/c1", "pids")));
 }
 
+// podman 4 (Debian 12's) writes "pids": {"limit": 0} for --pids-limit -1,
+// in a config of ociVersion "1.0.2-dev": no limit, as that version's spec
+// (the Go type's zero value) and the runtimes of its time read it. mcrun
+// refused it ("must be positive"), so podman --pids-limit -1 failed. A 1.3.0
+// config's 0 is a limit of 0 (the spec: runtimes SHOULD honour it): the
+// container still starts — its init is moved into the cgroup, which a pids
+// limit does not stop, not cloned there, which it does — and cannot fork.
+TEST_F(Cgroups, PidsLimitZeroMeansWhatTheConfigsVersionSaid) {
+  // The shell's builtins read the limit and report; /bin/true is one fork.
+  const std::string script = "read l < " +
+                             on("/sys/fs/cgroup/pids/pids.max", "/sys/fs/cgroup/pids.max") +
+                             "; echo $l; /bin/true && echo forked";
+  Json c = config({"sh", "-c", script});
+  c["linux"]["resources"]["pids"] = {{"limit", 0}};
+  c["ociVersion"] = "1.0.2-dev";
+  auto old = run(c, "c1");
+  EXPECT_EQ(old.code, 0) << old.err;
+  EXPECT_EQ(old.out, "max\nforked\n");
+
+  c["ociVersion"] = "1.3.0";
+  auto now = run(c, "c2");
+  EXPECT_EQ(now.out, "0\n") << now.err;  // started; busybox sh gives up at the fork
+  EXPECT_NE(now.err.find("fork"), std::string::npos) << now.err;
+  EXPECT_FALSE(exists(cgroup_dir("/mcrun/c2", "pids")));
+}
+
 TEST_F(Cgroups, UpdateChangesALiveLimit) {
   Json c = config({"sleep", "1000"});
   c["linux"]["resources"]["memory"] = {{"limit", 67108864}};
@@ -366,14 +392,15 @@ TEST_F(Cgroups, UpdateChangesALiveLimit) {
 }
 
 TEST_F(Cgroups, UpdateValidatesWhatItWrites) {
-  // The rules of config.json hold for update too: no zero-process limit in a
-  // live container, no unified key that names a file outside its cgroup.
+  // The rules of config.json hold for update too: no limit below -1, no
+  // unified key that names a file outside its cgroup.
   write_config(config({"sleep", "1000"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
-  auto zero = mcrun({"update", "--pids-limit", "0", "c1"});
-  EXPECT_EQ(zero.code, 1);
-  EXPECT_EQ(zero.err,
-            "mcrun: update c1: resources: /pids/limit: must be positive, or -1 for no limit\n");
+  auto below = mcrun({"update", "--pids-limit", "-2", "c1"});
+  EXPECT_EQ(below.code, 1);
+  EXPECT_EQ(below.err,
+            "mcrun: update c1: resources: /pids/limit: must be -1 (no limit) or a number of tasks "
+            "from 0\n");
   EXPECT_NE(cg("pids", "c1", "pids.max"), "0\n");
   auto escape = mcrun({"update", "--resources", "-", "c1"}, R"({"unified":{"../../x.max":"1"}})");
   EXPECT_EQ(escape.code, 1);

@@ -167,6 +167,33 @@ TEST_F(SystemdCgroup, AnUpdateOutlivesADaemonReload) {
   EXPECT_EQ(sd({"delete", "--force", "c6"}).code, 0);
 }
 
+// pids.limit 0 under systemd: no limit in a 1.0.2-dev config (podman 4's
+// --pids-limit -1), a limit of 0 in a 1.3.0 one. systemd refuses TasksMax=0
+// (the create failed: "Value specified in TasksMax is out of range") and
+// is told 1, which a daemon-reload writes: with the init in the cgroup, 0
+// and 1 alike stop every fork.
+TEST_F(SystemdCgroup, PidsLimitZeroOutlivesADaemonReload) {
+  if (!cgroup_v2()) GTEST_SKIP() << "v2 files";
+  Json c = config({"sleep", "1000"});
+  c["linux"]["resources"] = {{"pids", {{"limit", 0}}}};
+  c["ociVersion"] = "1.0.2-dev";
+  write_config(c);
+  auto old = sd({"create", "--bundle", bundle_, "c4"});
+  ASSERT_EQ(old.code, 0) << old.err;
+  EXPECT_EQ(read_file("/sys/fs/cgroup/system.slice/mcrun-c4.scope/pids.max"), "max\n");
+  EXPECT_EQ(sd({"delete", "--force", "c4"}).code, 0);
+  c["ociVersion"] = "1.3.0";
+  write_config(c);
+  auto now = sd({"create", "--bundle", bundle_, "c5"});
+  ASSERT_EQ(now.code, 0) << now.err;
+  const std::string file = "/sys/fs/cgroup/system.slice/mcrun-c5.scope/pids.max";
+  EXPECT_EQ(read_file(file), "0\n");
+  ASSERT_EQ(std::system("systemctl daemon-reload"), 0);
+  EXPECT_EQ(read_file(file), "1\n");
+  EXPECT_EQ(read_file("/sys/fs/cgroup/system.slice/mcrun-c5.scope/pids.current"), "1\n");
+  EXPECT_EQ(sd({"delete", "--force", "c5"}).code, 0);
+}
+
 // The scope is the container's cgroup in every hierarchy, for its init and
 // for what exec adds. On v1 systemd makes the scope's cgroup only where it
 // manages the controller: blkio, cpuset, freezer and others were missing,

@@ -72,6 +72,14 @@ TEST(CgroupPlan, V2) {
   spec::Resources unlimited;
   unlimited.pids = spec::Pids{.limit = -1};
   EXPECT_TRUE(has(plan_v2(unlimited), {"", "pids.max", "max"}));
+  spec::Resources none = unlimited;
+  none.pids->limit = 0;  // a limit (1.3.0), not "max"
+  EXPECT_TRUE(has(plan_v2(none), {"", "pids.max", "0"}));
+  EXPECT_TRUE(has(plan_v1(none), {"pids", "pids.max", "0"}));
+  spec::Resources untouched = unlimited;
+  untouched.pids->limit.reset();  // "pids": {}: left as it is
+  EXPECT_EQ(plan_v2(untouched).size(), plan_v2(spec::Resources{}).size());
+  EXPECT_EQ(plan_v1(untouched).size(), plan_v1(spec::Resources{}).size());
 }
 
 TEST(CgroupPlan, HugepageLimits) {

@@ -104,6 +104,9 @@ const Case kCases[] = {
     {"relative_namespace_path",
      [](Json& j) { j["linux"]["namespaces"][0]["path"] = "proc/1/ns/pid"; },
      "config.json: /linux/namespaces/0/path: must be an absolute path"},
+    {"pids_limit_below_minus_one", [](Json& j) { j["linux"]["resources"]["pids"]["limit"] = -2; },
+     "config.json: /linux/resources/pids/limit: must be -1 (no limit) or a number of tasks from "
+     "0"},
     {"duplicate_rlimit",
      [](Json& j) {
        j["process"]["rlimits"] = Json::parse(
@@ -398,6 +401,35 @@ TEST(CreateRules, MountsWithoutAMountNamespaceAreAWarning) {
 // update --resources: a linux.resources object, pointers relative to it; it
 // replaces the current resources but keeps their device rules unless it
 // names some.
+// pids.limit 0 means what the config's own version of the spec meant: no
+// limit before 1.3.0 (podman 4 writes it for --pids-limit -1, with
+// ociVersion "1.0.2-dev"), a limit of 0 from 1.3.0 on.
+TEST(PidsLimit, ZeroIsReadInTheTermsOfTheConfigsVersion) {
+  for (auto [version, expected] : {std::pair{"1.0.2-dev", -1},
+                                   {"1.2.1", -1},
+                                   {"1.0.0", -1},
+                                   {"1.3.0", 0},
+                                   {"1.3.0-rc.1", 0},
+                                   {"1.10.0", 0}}) {
+    Json j = base();
+    j["ociVersion"] = version;
+    j["linux"]["resources"]["pids"]["limit"] = 0;
+    auto c = load_config_text(j.dump());
+    ASSERT_TRUE(c) << version << ": " << c.error().what();
+    EXPECT_EQ(c->linux->resources->pids->limit, expected) << version;
+  }
+  Json j = base();
+  j["ociVersion"] = "1.0.2-dev";
+  j["linux"]["resources"]["pids"]["limit"] = 5;  // only 0 changed meaning
+  EXPECT_EQ(load_config_text(j.dump())->linux->resources->pids->limit, 5);
+  j["linux"]["resources"]["pids"] = Json::object();  // absent: pids.max is left alone
+  EXPECT_FALSE(load_config_text(j.dump())->linux->resources->pids->limit);
+  Resources r;
+  r.pids = Pids{.limit = 0};
+  read_in_current_terms(r, "1.1.0");
+  EXPECT_EQ(r.pids->limit, -1);
+}
+
 TEST(UpdateResources, ReplacesAllButTheDeviceRulesAndPointsIntoTheObject) {
   Resources current;
   current.devices.push_back({.allow = false, .access = "rwm"});
@@ -411,11 +443,16 @@ TEST(UpdateResources, ReplacesAllButTheDeviceRulesAndPointsIntoTheObject) {
   r = load_resources_text(R"({"devices": []})", "--resources", current);
   ASSERT_TRUE(r) << r.error().what();
   EXPECT_TRUE(r->devices.empty());
-  r = load_resources_text(R"({"memory": {"limit": "1M"}, "pids": {}})", "--resources", current);
+  r = load_resources_text(R"({"memory": {"limit": "1M"}, "pids": {"limit": true}})", "--resources",
+                          current);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message,
             "--resources: /memory/limit: must be an integer between -9223372036854775808 and "
-            "9223372036854775807, not a string\n--resources: /pids/limit: is required");
+            "9223372036854775807, not a string\n--resources: /pids/limit: must be an integer "
+            "between -9223372036854775808 and 9223372036854775807, not a boolean");
+  r = load_resources_text(R"({"pids": {}})", "--resources", current);  // 1.3.0: OPTIONAL
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_FALSE(r->pids->limit);
   r = load_resources_text("[1]", "--resources", current);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "--resources: /: must be an object, not an array");
