@@ -15,6 +15,7 @@
 #include "runtime/process/lsm.hpp"
 #include "runtime/process/namespaces.hpp"
 #include "runtime/process/process_setup.hpp"
+#include "runtime/process/scheduling.hpp"
 #include "runtime/process/sync.hpp"
 #include "runtime/process/terminal.hpp"
 #include "runtime/sys/child.hpp"
@@ -108,6 +109,7 @@ Result<> run_program(const ChildContext& ctx) {
   const spec::Process& p = *ctx.process;
   MCRUN_CHECK_CTX(sys::chdir(p.cwd), "process.cwd");
   MCRUN_CHECK(set_rlimits(p.rlimits));
+  MCRUN_CHECK(apply_scheduling(p));
   if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, false), "terminal");
   auto exe = find_executable(p.args[0], p.env);
   if (!exe) return std::unexpected(exe.error());

@@ -57,6 +57,24 @@ struct Rlimit {
   bool operator==(const Rlimit&) const = default;
 };
 
+// sched_setattr's attributes; which apply depends on the policy (sched(7)).
+struct Scheduler {
+  std::string policy;  // "SCHED_OTHER", "SCHED_FIFO", ...
+  std::optional<int32_t> nice;
+  std::optional<int32_t> priority;                    // SCHED_FIFO and SCHED_RR: 1..99
+  std::vector<std::string> flags;                     // "SCHED_FLAG_RESET_ON_FORK", ...
+  std::optional<uint64_t> runtime, deadline, period;  // SCHED_DEADLINE, in ns
+  Unknown extra;
+  bool operator==(const Scheduler&) const = default;
+};
+
+struct IoPriority {
+  std::string io_class;  // "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE"
+  int32_t priority = 0;  // 0 (first served) .. 7
+  Unknown extra;
+  bool operator==(const IoPriority&) const = default;
+};
+
 struct Process {
   bool terminal = false;
   std::optional<ConsoleSize> console_size;
@@ -69,8 +87,10 @@ struct Process {
   bool no_new_privileges = false;
   std::optional<std::string> apparmor_profile;
   std::optional<int32_t> oom_score_adj;
+  std::optional<Scheduler> scheduler;
   std::optional<std::string> selinux_label;
-  Unknown extra;  // ioPriority, scheduler, execCPUAffinity, ...
+  std::optional<IoPriority> io_priority;
+  Unknown extra;  // execCPUAffinity, ...
   bool operator==(const Process&) const = default;
 };
 
@@ -329,9 +349,9 @@ Problems validate_config(const Config& c);
 // `update` is given).
 Problems validate_resources(const Resources& r);
 
-// runtime-spec fields mcrun keeps but does not apply (process.ioPriority,
-// scheduler, execCPUAffinity; linux.personality, intelRdt, timeOffsets,
-// memoryPolicy, netDevices; resources.rdma): create refuses them.
+// runtime-spec fields mcrun keeps but does not apply (process.execCPUAffinity;
+// linux.personality, intelRdt, timeOffsets, memoryPolicy, netDevices;
+// resources.rdma): create refuses them.
 Problems unsupported_fields(const Config& c);
 
 // What the host's cgroup version cannot express (unified files on v1; on v2

@@ -24,14 +24,21 @@ MCRUN_DESCRIBE(Capabilities, opt("bounding", &Capabilities::bounding),
                opt("permitted", &Capabilities::permitted), opt("ambient", &Capabilities::ambient));
 MCRUN_DESCRIBE(Rlimit, req("type", &Rlimit::type), req("hard", &Rlimit::hard),
                req("soft", &Rlimit::soft));
+MCRUN_DESCRIBE(Scheduler, req("policy", &Scheduler::policy), opt("nice", &Scheduler::nice),
+               opt("priority", &Scheduler::priority), opt("flags", &Scheduler::flags),
+               opt("runtime", &Scheduler::runtime), opt("deadline", &Scheduler::deadline),
+               opt("period", &Scheduler::period));
+MCRUN_DESCRIBE(IoPriority, req("class", &IoPriority::io_class),
+               req("priority", &IoPriority::priority));
 MCRUN_DESCRIBE(Process, opt("terminal", &Process::terminal),
                opt("consoleSize", &Process::console_size), req("user", &Process::user),
                opt("args", &Process::args), opt("env", &Process::env), req("cwd", &Process::cwd),
                opt("capabilities", &Process::capabilities), opt("rlimits", &Process::rlimits),
                opt("noNewPrivileges", &Process::no_new_privileges),
                opt("apparmorProfile", &Process::apparmor_profile),
-               opt("oomScoreAdj", &Process::oom_score_adj),
-               opt("selinuxLabel", &Process::selinux_label));
+               opt("oomScoreAdj", &Process::oom_score_adj), opt("scheduler", &Process::scheduler),
+               opt("selinuxLabel", &Process::selinux_label),
+               opt("ioPriority", &Process::io_priority));
 MCRUN_DESCRIBE(Root, req("path", &Root::path), opt("readonly", &Root::readonly));
 MCRUN_DESCRIBE(Mount, req("destination", &Mount::destination), opt("type", &Mount::type),
                opt("source", &Mount::source), opt("options", &Mount::options));

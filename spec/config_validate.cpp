@@ -101,6 +101,8 @@ class Validator {
       add("/process/user/umask", "must be a file mode bit mask (at most 07777)");
     if (p.oom_score_adj && (*p.oom_score_adj < -1000 || *p.oom_score_adj > 1000))
       add("/process/oomScoreAdj", "must be between -1000 and 1000");
+    if (p.scheduler) scheduler(*p.scheduler);
+    if (p.io_priority) io_priority(*p.io_priority);
     std::set<std::string> seen;
     for (size_t i = 0; i < p.rlimits.size(); ++i) {
       const auto& r = p.rlimits[i];
@@ -128,6 +130,36 @@ class Validator {
       check(c.permitted, "permitted");
       check(c.ambient, "ambient");
     }
+  }
+
+  // What sched_setattr would refuse with a bare EINVAL, named here; the
+  // kernel still judges SCHED_DEADLINE's runtime <= deadline <= period.
+  void scheduler(const Scheduler& s) {
+    const std::string ptr = "/process/scheduler";
+    auto policy = sched_policy(s.policy);
+    if (!policy)
+      add(ptr + "/policy",
+          "unknown policy \"" + s.policy + "\" (known: " + join_names(sched_policies()) + ")");
+    for (size_t i = 0; i < s.flags.size(); ++i)
+      if (!sched_flag(s.flags[i]))
+        add(child_pointer(ptr + "/flags", i),
+            "unknown flag \"" + s.flags[i] + "\" (known: " + join_names(sched_flags()) + ")");
+    if (s.nice && (*s.nice < -20 || *s.nice > 19)) add(ptr + "/nice", "must be between -20 and 19");
+    const bool realtime = s.policy == "SCHED_FIFO" || s.policy == "SCHED_RR";
+    if (realtime && (!s.priority || *s.priority < 1 || *s.priority > 99))
+      add(ptr + "/priority", "must be between 1 and 99 for " + s.policy);
+    else if (!realtime && s.priority && *s.priority != 0)
+      add(ptr + "/priority", "must be 0: only SCHED_FIFO and SCHED_RR have a static priority");
+    if (s.policy == "SCHED_DEADLINE" && (!s.runtime || !s.deadline))
+      add(ptr, "SCHED_DEADLINE needs runtime and deadline (and takes period)");
+  }
+
+  void io_priority(const IoPriority& io) {
+    if (!io_priority_class(io.io_class))
+      add("/process/ioPriority/class", "unknown class \"" + io.io_class +
+                                           "\" (known: " + join_names(io_priority_classes()) + ")");
+    if (io.priority < 0 || io.priority > 7)
+      add("/process/ioPriority/priority", "must be between 0 and 7");
   }
 
   void mount(const Mount& m, const std::string& ptr) {
@@ -388,8 +420,6 @@ Problems unsupported_fields(const Config& c) {
   // runtime-spec fields mcrun keeps in the config but does not apply: a
   // container that asks for them is refused, never run without them.
   static const std::pair<const char*, const char*> process_fields[] = {
-      {"ioPriority", "no I/O priority is set"},
-      {"scheduler", "no scheduling policy is set"},
       {"execCPUAffinity", "no CPU affinity is set"}};
   static const std::pair<const char*, const char*> linux_fields[] = {
       {"personality", "no execution domain is set"},

@@ -149,6 +149,25 @@ constexpr std::string_view kMountOptions[] = {"async",
                                               "rnodiratime",
                                               "rdiratime"};
 
+// By value: IOPRIO_CLASS_RT is 1 (linux/ioprio.h); SCHED_* 0..6, SCHED_ISO (4)
+// reserved and refused by the kernel; SCHED_FLAG_* one bit each by position
+// (linux/sched.h).
+constexpr std::string_view kIoClasses[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
+                                           "IOPRIO_CLASS_IDLE"};
+constexpr std::string_view kSchedPolicies[] = {"SCHED_OTHER",   "SCHED_FIFO", "SCHED_RR",
+                                               "SCHED_BATCH",   "SCHED_ISO",  "SCHED_IDLE",
+                                               "SCHED_DEADLINE"};
+constexpr std::string_view kSchedFlags[] = {"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",
+                                            "SCHED_FLAG_DL_OVERRUN",    "SCHED_FLAG_KEEP_POLICY",
+                                            "SCHED_FLAG_KEEP_PARAMS",   "SCHED_FLAG_UTIL_CLAMP_MIN",
+                                            "SCHED_FLAG_UTIL_CLAMP_MAX"};
+
+std::optional<size_t> index_of(std::span<const std::string_view> names, std::string_view name) {
+  auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end()) return std::nullopt;
+  return static_cast<size_t>(it - names.begin());
+}
+
 }  // namespace
 
 std::span<const std::string_view> capability_names() { return kCaps; }
@@ -162,6 +181,21 @@ std::optional<int> rlimit_resource(std::string_view name) {
   for (const auto& r : kRlimits)
     if (r.name == name) return r.resource;
   return std::nullopt;
+}
+std::span<const std::string_view> io_priority_classes() { return kIoClasses; }
+std::optional<int> io_priority_class(std::string_view name) {
+  auto i = index_of(kIoClasses, name);
+  return i ? std::optional<int>(static_cast<int>(*i) + 1) : std::nullopt;
+}
+std::span<const std::string_view> sched_policies() { return kSchedPolicies; }
+std::optional<int> sched_policy(std::string_view name) {
+  auto i = index_of(kSchedPolicies, name);
+  return i ? std::optional<int>(static_cast<int>(*i)) : std::nullopt;
+}
+std::span<const std::string_view> sched_flags() { return kSchedFlags; }
+std::optional<uint64_t> sched_flag(std::string_view name) {
+  auto i = index_of(kSchedFlags, name);
+  return i ? std::optional<uint64_t>(uint64_t{1} << *i) : std::nullopt;
 }
 std::span<const std::string_view> namespace_types() { return kNamespaces; }
 std::span<const std::string_view> seccomp_actions() { return kSeccompActions; }

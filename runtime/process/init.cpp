@@ -17,6 +17,7 @@
 #include "runtime/mount/mount_apply.hpp"
 #include "runtime/mount/path_in_root.hpp"
 #include "runtime/process/process_setup.hpp"
+#include "runtime/process/scheduling.hpp"
 #include "runtime/process/sync.hpp"
 #include "runtime/process/terminal.hpp"
 #include "runtime/sys/syscalls.hpp"
@@ -156,6 +157,7 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
     MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, !ctx.host_root && own_mounts),
                     "terminal");
   MCRUN_CHECK(set_rlimits(p.rlimits));
+  MCRUN_CHECK(apply_scheduling(p));
   return exe;
 }
 

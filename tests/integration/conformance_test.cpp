@@ -130,7 +130,7 @@ TEST_F(Conformance, SpecFieldsMcrunDoesNotApplyAreRefused) {
   // Kept in the model but not applied: a container asking for them must not
   // run without them.
   Json c = config({"true"});
-  c["process"]["ioPriority"] = {{"class", "IOPRIO_CLASS_IDLE"}, {"priority", 0}};
+  c["process"]["execCPUAffinity"] = {{"initial", "0"}};
   c["linux"]["personality"] = {{"domain", "LINUX32"}};
   c["linux"]["resources"]["rdma"] = {{"mlx5_1", {{"hcaHandles", 3}}}};
   auto r = run(c);
@@ -140,8 +140,8 @@ TEST_F(Conformance, SpecFieldsMcrunDoesNotApplyAreRefused) {
       "mcrun: run c1: config.json: /linux/personality: is not supported by mcrun (no execution "
       "domain is set)\n"
       "mcrun: config.json: /linux/resources/rdma: is not supported by mcrun (no rdma cgroup)\n"
-      "mcrun: config.json: /process/ioPriority: is not supported by mcrun (no I/O priority is "
-      "set)\n");
+      "mcrun: config.json: /process/execCPUAffinity: is not supported by mcrun (no CPU affinity "
+      "is set)\n");
 }
 
 }  // namespace

@@ -67,6 +67,9 @@ TEST(Spec, MaximalKeepsEveryField) {
   EXPECT_EQ(c.linux->devices.at(0).file_mode, 438u);
   EXPECT_EQ(c.linux->sysctl.at("net.ipv4.ip_forward"), "1");
   EXPECT_EQ(c.annotations.at("org.example/key"), "value");
+  EXPECT_EQ(c.process->io_priority, (IoPriority{"IOPRIO_CLASS_IDLE", 4, {}}));
+  EXPECT_EQ(c.process->scheduler->policy, "SCHED_OTHER");
+  EXPECT_EQ(c.process->scheduler->nice, 5);
 }
 
 TEST(Spec, UnknownPropertiesArePreservedWhereTheyWere) {

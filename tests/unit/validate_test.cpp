@@ -104,6 +104,41 @@ const Case kCases[] = {
     {"relative_namespace_path",
      [](Json& j) { j["linux"]["namespaces"][0]["path"] = "proc/1/ns/pid"; },
      "config.json: /linux/namespaces/0/path: must be an absolute path"},
+    {"scheduler_unknown_policy_and_flag",
+     [](Json& j) {
+       j["process"]["scheduler"] = {{"policy", "SCHED_FAST"}, {"flags", {"SCHED_FLAG_X"}}};
+     },
+     "config.json: /process/scheduler/flags/0: unknown flag \"SCHED_FLAG_X\" (known: "
+     "SCHED_FLAG_RESET_ON_FORK, SCHED_FLAG_RECLAIM, SCHED_FLAG_DL_OVERRUN, "
+     "SCHED_FLAG_KEEP_POLICY, SCHED_FLAG_KEEP_PARAMS, SCHED_FLAG_UTIL_CLAMP_MIN, "
+     "SCHED_FLAG_UTIL_CLAMP_MAX)\n"
+     "config.json: /process/scheduler/policy: unknown policy \"SCHED_FAST\" (known: "
+     "SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH, SCHED_ISO, SCHED_IDLE, SCHED_DEADLINE)"},
+    {"scheduler_priorities_and_nice",
+     [](Json& j) {
+       j["process"]["scheduler"] = {{"policy", "SCHED_FIFO"}, {"nice", 20}};
+     },
+     "config.json: /process/scheduler/nice: must be between -20 and 19\n"
+     "config.json: /process/scheduler/priority: must be between 1 and 99 for SCHED_FIFO"},
+    {"scheduler_static_priority_of_a_fair_policy",
+     [](Json& j) {
+       j["process"]["scheduler"] = {{"policy", "SCHED_OTHER"}, {"priority", 3}};
+     },
+     "config.json: /process/scheduler/priority: must be 0: only SCHED_FIFO and SCHED_RR have a "
+     "static priority"},
+    {"scheduler_deadline_without_its_times",
+     [](Json& j) {
+       j["process"]["scheduler"] = {{"policy", "SCHED_DEADLINE"}, {"runtime", 1}};
+     },
+     "config.json: /process/scheduler: SCHED_DEADLINE needs runtime and deadline (and takes "
+     "period)"},
+    {"io_priority_class_and_level",
+     [](Json& j) {
+       j["process"]["ioPriority"] = {{"class", "IOPRIO_CLASS_NONE"}, {"priority", 8}};
+     },
+     "config.json: /process/ioPriority/class: unknown class \"IOPRIO_CLASS_NONE\" (known: "
+     "IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE)\n"
+     "config.json: /process/ioPriority/priority: must be between 0 and 7"},
     {"pids_limit_below_minus_one", [](Json& j) { j["linux"]["resources"]["pids"]["limit"] = -2; },
      "config.json: /linux/resources/pids/limit: must be -1 (no limit) or a number of tasks from "
      "0"},

@@ -1,0 +1,72 @@
+#include "runtime/process/scheduling.hpp"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdint>
+
+#include "spec/names.hpp"
+
+namespace mcrun::runtime {
+namespace {
+
+// ioprio(7): the class in the top bits of a 16-bit value, the level below.
+constexpr int kIoprioWhoProcess = 1;
+constexpr int kIoprioClassShift = 13;
+
+// The kernel's struct sched_attr, second version (with the utilization
+// clamps, which the spec gives no values for: 0). linux/sched/types.h
+// cannot be used: it defines a sched_param of its own, as glibc does.
+struct SchedAttr {
+  uint32_t size;
+  uint32_t sched_policy;
+  uint64_t sched_flags;
+  int32_t sched_nice;
+  uint32_t sched_priority;
+  uint64_t sched_runtime;
+  uint64_t sched_deadline;
+  uint64_t sched_period;
+  uint32_t sched_util_min;
+  uint32_t sched_util_max;
+};
+static_assert(sizeof(SchedAttr) == 56, "SCHED_ATTR_SIZE_VER1");
+
+Result<> set_io_priority(const spec::IoPriority& io) {
+  auto io_class = spec::io_priority_class(io.io_class);
+  if (!io_class) return fail("process.ioPriority: unknown class " + quote(io.io_class), EINVAL);
+  int value = (*io_class << kIoprioClassShift) | io.priority;
+  // No glibc wrapper; 0 names the calling thread.
+  if (::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, value) < 0)
+    return fail_errno("process.ioPriority: ioprio_set " + io.io_class + " " +
+                      std::to_string(io.priority));
+  return {};
+}
+
+Result<> set_scheduler(const spec::Scheduler& s) {
+  auto policy = spec::sched_policy(s.policy);
+  if (!policy) return fail("process.scheduler: unknown policy " + quote(s.policy), EINVAL);
+  SchedAttr attr{};
+  attr.size = sizeof attr;
+  attr.sched_policy = static_cast<uint32_t>(*policy);
+  for (const auto& name : s.flags)
+    if (auto bit = spec::sched_flag(name)) attr.sched_flags |= *bit;
+  attr.sched_nice = s.nice.value_or(0);
+  attr.sched_priority = static_cast<uint32_t>(s.priority.value_or(0));
+  attr.sched_runtime = s.runtime.value_or(0);
+  attr.sched_deadline = s.deadline.value_or(0);
+  attr.sched_period = s.period.value_or(0);
+  // No glibc wrapper (2.36); pid 0 is the calling thread, flags must be 0.
+  if (::syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+    return fail_errno("process.scheduler: sched_setattr " + s.policy);
+  return {};
+}
+
+}  // namespace
+
+Result<> apply_scheduling(const spec::Process& process) {
+  if (process.scheduler) MCRUN_CHECK(set_scheduler(*process.scheduler));
+  if (process.io_priority) MCRUN_CHECK(set_io_priority(*process.io_priority));
+  return {};
+}
+
+}  // namespace mcrun::runtime

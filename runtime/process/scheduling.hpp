@@ -1,0 +1,17 @@
+// process.scheduler and process.ioPriority: the CPU and I/O scheduling of a
+// container process, set by the process itself before it drops its
+// capabilities (a realtime policy or I/O class needs CAP_SYS_NICE or
+// CAP_SYS_ADMIN) and kept across the exec.
+#pragma once
+
+#include "spec/config.hpp"
+#include "spec/error.hpp"
+
+namespace mcrun::runtime {
+
+// Validation has checked the names and ranges; what is left to refuse (a
+// SCHED_DEADLINE that does not fit, a privilege the caller lacks) comes
+// back as the kernel's errno, with the field it came from.
+Result<> apply_scheduling(const spec::Process& process);
+
+}  // namespace mcrun::runtime
