@@ -308,6 +308,15 @@ struct Seccomp {
   bool operator==(const Seccomp&) const = default;
 };
 
+// personality(2)'s execution domain: "LINUX" or "LINUX32" (uname -m says
+// i686 on x86_64). The spec defines no flags yet.
+struct Personality {
+  std::string domain;
+  std::vector<std::string> flags;
+  Unknown extra;
+  bool operator==(const Personality&) const = default;
+};
+
 struct Linux {
   std::vector<Namespace> namespaces;
   std::vector<IdMapping> uid_mappings, gid_mappings;
@@ -319,7 +328,8 @@ struct Linux {
   std::map<std::string, std::string> sysctl;
   std::vector<std::string> masked_paths, readonly_paths;
   std::optional<std::string> mount_label;
-  Unknown extra;  // intelRdt, personality, timeOffsets, memoryPolicy, ...
+  std::optional<Personality> personality;
+  Unknown extra;  // intelRdt, timeOffsets, memoryPolicy, ...
 
   const Namespace* find_namespace(std::string_view type) const;
   bool operator==(const Linux&) const = default;
@@ -350,8 +360,8 @@ Problems validate_config(const Config& c);
 Problems validate_resources(const Resources& r);
 
 // runtime-spec fields mcrun keeps but does not apply (process.execCPUAffinity;
-// linux.personality, intelRdt, timeOffsets, memoryPolicy, netDevices;
-// resources.rdma): create refuses them.
+// linux.intelRdt, timeOffsets, memoryPolicy, netDevices; resources.rdma):
+// create refuses them.
 Problems unsupported_fields(const Config& c);
 
 // What the host's cgroup version cannot express (unified files on v1; on v2

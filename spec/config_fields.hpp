@@ -106,6 +106,7 @@ MCRUN_DESCRIBE(Seccomp, req("defaultAction", &Seccomp::default_action),
                opt("listenerPath", &Seccomp::listener_path),
                opt("listenerMetadata", &Seccomp::listener_metadata),
                opt("syscalls", &Seccomp::syscalls));
+MCRUN_DESCRIBE(Personality, req("domain", &Personality::domain), opt("flags", &Personality::flags));
 MCRUN_DESCRIBE(Linux, opt("uidMappings", &Linux::uid_mappings),
                opt("gidMappings", &Linux::gid_mappings), opt("sysctl", &Linux::sysctl),
                opt("resources", &Linux::resources), opt("cgroupsPath", &Linux::cgroups_path),
@@ -113,8 +114,8 @@ MCRUN_DESCRIBE(Linux, opt("uidMappings", &Linux::uid_mappings),
                opt("seccomp", &Linux::seccomp),
                opt("rootfsPropagation", &Linux::rootfs_propagation),
                opt("maskedPaths", &Linux::masked_paths),
-               opt("readonlyPaths", &Linux::readonly_paths),
-               opt("mountLabel", &Linux::mount_label));
+               opt("readonlyPaths", &Linux::readonly_paths), opt("mountLabel", &Linux::mount_label),
+               opt("personality", &Linux::personality));
 MCRUN_DESCRIBE(Config, req("ociVersion", &Config::oci_version), opt("process", &Config::process),
                opt("root", &Config::root), opt("hostname", &Config::hostname),
                opt("domainname", &Config::domainname), opt("mounts", &Config::mounts),

@@ -221,6 +221,13 @@ class Validator {
     if (l.resources) resources(*l.resources);
     if (l.seccomp) seccomp(*l.seccomp);
     for (const auto& [key, value] : l.sysctl) sysctl(key, seen);
+    if (l.personality) {
+      if (l.personality->domain != "LINUX" && l.personality->domain != "LINUX32")
+        add("/linux/personality/domain",
+            "must be LINUX or LINUX32, not \"" + l.personality->domain + "\"");
+      if (!l.personality->flags.empty())
+        add("/linux/personality/flags", "must be empty: the spec defines no flags");
+    }
   }
 
   // Only sysctls that live in a namespace the container has of its own may be
@@ -422,7 +429,6 @@ Problems unsupported_fields(const Config& c) {
   static const std::pair<const char*, const char*> process_fields[] = {
       {"execCPUAffinity", "no CPU affinity is set"}};
   static const std::pair<const char*, const char*> linux_fields[] = {
-      {"personality", "no execution domain is set"},
       {"intelRdt", "no Intel RDT"},
       {"timeOffsets", "no time namespace"},
       {"memoryPolicy", "no NUMA memory policy is set"},

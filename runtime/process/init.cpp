@@ -158,6 +158,7 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
                     "terminal");
   MCRUN_CHECK(set_rlimits(p.rlimits));
   MCRUN_CHECK(apply_scheduling(p));
+  if (c.linux) MCRUN_CHECK(apply_personality(c.linux->personality));
   return exe;
 }
 

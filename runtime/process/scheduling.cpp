@@ -1,5 +1,6 @@
 #include "runtime/process/scheduling.hpp"
 
+#include <sys/personality.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -66,6 +67,15 @@ Result<> set_scheduler(const spec::Scheduler& s) {
 Result<> apply_scheduling(const spec::Process& process) {
   if (process.scheduler) MCRUN_CHECK(set_scheduler(*process.scheduler));
   if (process.io_priority) MCRUN_CHECK(set_io_priority(*process.io_priority));
+  return {};
+}
+
+Result<> apply_personality(const std::optional<spec::Personality>& personality) {
+  if (!personality) return {};
+  // Validation allows these two; the flags are empty.
+  const unsigned long domain = personality->domain == "LINUX32" ? PER_LINUX32 : PER_LINUX;
+  if (::personality(domain) < 0)
+    return fail_errno("linux.personality: personality " + personality->domain);
   return {};
 }
 

@@ -1,7 +1,8 @@
 // process.scheduler and process.ioPriority: the CPU and I/O scheduling of a
 // container process, set by the process itself before it drops its
 // capabilities (a realtime policy or I/O class needs CAP_SYS_NICE or
-// CAP_SYS_ADMIN) and kept across the exec.
+// CAP_SYS_ADMIN) and kept across the exec; and linux.personality, which
+// every process of the container gets, exec's too.
 #pragma once
 
 #include "spec/config.hpp"
@@ -13,5 +14,8 @@ namespace mcrun::runtime {
 // SCHED_DEADLINE that does not fit, a privilege the caller lacks) comes
 // back as the kernel's errno, with the field it came from.
 Result<> apply_scheduling(const spec::Process& process);
+
+// linux.personality's execution domain, kept across the exec (personality(2)).
+Result<> apply_personality(const std::optional<spec::Personality>& personality);
 
 }  // namespace mcrun::runtime

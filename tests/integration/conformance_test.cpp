@@ -131,14 +131,13 @@ TEST_F(Conformance, SpecFieldsMcrunDoesNotApplyAreRefused) {
   // run without them.
   Json c = config({"true"});
   c["process"]["execCPUAffinity"] = {{"initial", "0"}};
-  c["linux"]["personality"] = {{"domain", "LINUX32"}};
+  c["linux"]["intelRdt"] = {{"closID", "guaranteed"}};
   c["linux"]["resources"]["rdma"] = {{"mlx5_1", {{"hcaHandles", 3}}}};
   auto r = run(c);
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(
       r.err,
-      "mcrun: run c1: config.json: /linux/personality: is not supported by mcrun (no execution "
-      "domain is set)\n"
+      "mcrun: run c1: config.json: /linux/intelRdt: is not supported by mcrun (no Intel RDT)\n"
       "mcrun: config.json: /linux/resources/rdma: is not supported by mcrun (no rdma cgroup)\n"
       "mcrun: config.json: /process/execCPUAffinity: is not supported by mcrun (no CPU affinity "
       "is set)\n");

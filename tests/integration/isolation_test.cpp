@@ -255,6 +255,20 @@ TEST_F(Isolation, ExecSetsItsOwnScheduler) {
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }
 
+// linux.personality was refused as unsupported; LINUX32 (8) now reaches the
+// program and exec's process alike.
+TEST_F(Isolation, PersonalityLinux32ReachesInitAndExec) {
+  Json c = config({"cat", "/proc/self/personality"});
+  c["linux"]["personality"] = {{"domain", "LINUX32"}};
+  auto r = run(c);
+  EXPECT_EQ(r.out, "00000008\n") << r.err;
+  c["process"]["args"] = {"sleep", "1000"};
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c2"}).code, 0);
+  EXPECT_EQ(mcrun({"exec", "c2", "cat", "/proc/self/personality"}).out, "00000008\n");
+  EXPECT_EQ(mcrun({"delete", "--force", "c2"}).code, 0);
+}
+
 TEST_F(Isolation, NonRootCannotRegainCapabilities) {
   Json c = config({"sh", "-c",
                    "grep CapEff /proc/self/status; mount -t tmpfs none /mnt 2>/dev/null && echo "

@@ -139,6 +139,12 @@ const Case kCases[] = {
      "config.json: /process/ioPriority/class: unknown class \"IOPRIO_CLASS_NONE\" (known: "
      "IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE)\n"
      "config.json: /process/ioPriority/priority: must be between 0 and 7"},
+    {"personality_domain_and_flags",
+     [](Json& j) {
+       j["linux"]["personality"] = {{"domain", "LINUX64"}, {"flags", {"X"}}};
+     },
+     "config.json: /linux/personality/domain: must be LINUX or LINUX32, not \"LINUX64\"\n"
+     "config.json: /linux/personality/flags: must be empty: the spec defines no flags"},
     {"pids_limit_below_minus_one", [](Json& j) { j["linux"]["resources"]["pids"]["limit"] = -2; },
      "config.json: /linux/resources/pids/limit: must be -1 (no limit) or a number of tasks from "
      "0"},
