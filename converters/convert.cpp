@@ -228,66 +228,86 @@ Result<spec::DiskWatch> disk_watch(const std::map<std::string, double>& resource
   return w;
 }
 
-}  // namespace
+// The options, checked and read once.
+struct Inputs {
+  Isolation iso;
+  std::map<std::string, double> resources;
+  std::string work_dir;  // normalized
+  bool image = false;    // --rootfs given: the container has a root of its own
+  std::string sandbox;   // the work dir as the container sees it
+};
 
-Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts) {
+Result<Inputs> read_options(const ConvertOptions& opts) {
+  Inputs in;
   auto iso = parse_isolation(opts.isolation);
   if (!iso) return std::unexpected(iso.error());
+  in.iso = *iso;
   if (opts.command.empty())
     return fail("no command: give it after the options (mcrun convert ... -- COMMAND [ARG...])");
   if (opts.work_dir.empty() || opts.work_dir[0] != '/')
     return fail("--work-dir must be an absolute path");
-  if (opts.rootfs && !iso->mount_namespace())
+  if (opts.rootfs && !in.iso.mount_namespace())
     return fail("--rootfs needs a mount namespace: add filesystem/linux to --isolation");
-  std::map<std::string, double> resources;
   if (opts.resources) {
     auto r = parse_resources(*opts.resources);
     if (!r) return std::unexpected(r.error());
-    resources = std::move(*r);
+    in.resources = std::move(*r);
   }
-  const std::string work_dir = normalize(opts.work_dir);
-  if (auto why = too_long(work_dir)) return fail("--work-dir " + *why);
-  const bool image = opts.rootfs.has_value();
-  const std::string sandbox = image ? kSandboxInImage : work_dir;
+  in.work_dir = normalize(opts.work_dir);
+  if (auto why = too_long(in.work_dir)) return fail("--work-dir " + *why);
+  in.image = opts.rootfs.has_value();
+  in.sandbox = in.image ? kSandboxInImage : in.work_dir;
+  return in;
+}
+
+// namespaces/pid, filesystem/linux and the IPC mode: the namespaces and the
+// mounts that come with them.
+void add_namespaces(const ContainerInfo& info, const Inputs& in, spec::Config& c,
+                    spec::Linux& linux, Problems& p) {
+  bool pid_ns = in.iso.pid && !info.share_pid_namespace;
+  // namespaces/pid needs a mount namespace of its own to mount the fresh /proc.
+  if (in.iso.mount_namespace() || pid_ns) linux.namespaces.push_back({"mount", std::nullopt});
+  if (pid_ns) linux.namespaces.push_back({"pid", std::nullopt});
+  if (info.hostname) linux.namespaces.push_back({"uts", std::nullopt});
+  if (in.image)
+    add_image_filesystem(c, linux, in.work_dir, !in.iso.ipc);
+  else if (pid_ns)
+    c.mounts.push_back({"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}});
+  add_ipc(info, in.iso, in.image, c, linux, p);
+}
+
+}  // namespace
+
+Result<Conversion> convert(const ContainerInfo& info, const ConvertOptions& opts) {
+  auto in = read_options(opts);
+  if (!in) return std::unexpected(in.error());
+  const Isolation& iso = in->iso;
+  const auto rootfs = in->image ? std::optional(normalize(*opts.rootfs)) : std::nullopt;
 
   Problems p;
   Conversion out;
   spec::Config& c = out.config;
   c.oci_version = spec::kOciVersion;
-  add_process(info, opts, sandbox, c, p);
-  c.root = spec::Root{image ? normalize(*opts.rootfs) : "/", false};
+  add_process(info, opts, in->sandbox, c, p);
+  c.root = spec::Root{rootfs.value_or("/"), false};
   c.hostname = info.hostname;
-
   spec::Linux linux;
-  bool pid_ns = iso->pid && !info.share_pid_namespace;
-  // namespaces/pid needs a mount namespace of its own to mount the fresh /proc.
-  if (iso->mount_namespace() || pid_ns) linux.namespaces.push_back({"mount", std::nullopt});
-  if (pid_ns) linux.namespaces.push_back({"pid", std::nullopt});
-  if (info.hostname) linux.namespaces.push_back({"uts", std::nullopt});
-  if (image)
-    add_image_filesystem(c, linux, work_dir, !iso->ipc);
-  else if (pid_ns)
-    c.mounts.push_back({"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}});
-  add_ipc(info, *iso, image, c, linux, p);
-
-  if (!info.volumes.empty() && !iso->mount_namespace())
+  add_namespaces(info, *in, c, linux, p);
+  if (!info.volumes.empty() && !iso.mount_namespace())
     p.push_back({"/volumes",
                  "volumes need a filesystem isolator with a mount namespace (filesystem/linux or "
                  "filesystem/shared)"});
   else
-    add_volumes(info,
-                {work_dir, sandbox, image ? std::optional(normalize(*opts.rootfs)) : std::nullopt,
-                 iso->linux_fs},
-                out, p);
+    add_volumes(info, {in->work_dir, in->sandbox, rootfs, iso.linux_fs}, out, p);
 
-  if (iso->cpu || iso->mem || iso->pids) {
+  if (iso.cpu || iso.mem || iso.pids) {
     spec::Resources r =
-        cgroup_resources(resources, {iso->cpu, iso->mem, iso->pids, opts.cgroups_enable_cfs});
+        cgroup_resources(in->resources, {iso.cpu, iso.mem, iso.pids, opts.cgroups_enable_cfs});
     if (r.cpu || r.memory || r.pids) linux.resources = std::move(r);
   }
   add_seccomp(info, opts, out, p);
-  if (iso->disk) {
-    auto watch = disk_watch(resources, opts, work_dir);
+  if (iso.disk) {
+    auto watch = disk_watch(in->resources, opts, in->work_dir);
     if (!watch) return std::unexpected(watch.error());
     spec::add_disk_watch(c.annotations, *watch);
   }

@@ -42,6 +42,64 @@ std::string tidy(std::string out) {
   return out;
 }
 
+// The state is far below a socket buffer, so this cannot block on a hook
+// that never reads stdin; EPIPE from a hook that exited early is fine.
+void send_state(int fd, std::string_view state_json) {
+  for (std::string_view rest = state_json; !rest.empty();) {
+    ssize_t n = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// Reads what is there to read of `fd` into `output`, which keeps the first
+// kKeepOutput bytes; at most that much a call, so a daemon the hook left
+// writing cannot hold us here. The fd is dropped at its end or on an error.
+void read_output(UniqueFd& fd, std::string& output) {
+  char buf[4096];
+  for (size_t taken = 0; taken < kKeepOutput;) {
+    ssize_t r = ::read(fd.get(), buf, sizeof buf);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      if (r == 0 || errno != EAGAIN) fd.reset();
+      return;
+    }
+    taken += static_cast<size_t>(r);
+    if (output.size() < kKeepOutput) output.append(buf, static_cast<size_t>(r));
+  }
+}
+
+// Until the hook exits or its timeout passes (then it is killed): collects
+// its output meanwhile. Returns false on a timeout.
+bool watch(int pidfd, UniqueFd& out, std::optional<int64_t> timeout, std::string& output) {
+  using Clock = std::chrono::steady_clock;
+  auto deadline =
+      timeout ? Clock::now() + std::chrono::seconds(*timeout) : Clock::time_point::max();
+  for (;;) {
+    pollfd fds[2] = {{pidfd, POLLIN, 0}, {out.get(), POLLIN, 0}};
+    int timeout_ms = -1;
+    if (timeout) {
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      timeout_ms = left > 0 ? static_cast<int>(left) : 0;
+    }
+    int n = ::poll(fds, out ? 2 : 1, timeout_ms);
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) {
+      (void)sys::pidfd_send_signal(pidfd, SIGKILL);
+      return false;
+    }
+    if (fds[1].revents) read_output(out, output);
+    if (fds[0].revents) return true;
+  }
+}
+
+std::string exit_reason(int status) {
+  return WIFSIGNALED(status) ? "was killed by signal " + std::to_string(WTERMSIG(status))
+                             : "exited with status " + std::to_string(WEXITSTATUS(status));
+}
+
 }  // namespace
 
 Result<> run_hook(const spec::Hook& hook, std::string_view state_json, std::string_view label) {
@@ -59,60 +117,17 @@ Result<> run_hook(const spec::Hook& hook, std::string_view state_json, std::stri
   out->second.reset();
   // Non-blocking: a daemon the hook left behind may hold the pipe open forever.
   ::fcntl(out->first.get(), F_SETFL, O_NONBLOCK);
-  // The state is far below a socket buffer, so this cannot block on a hook
-  // that never reads stdin; EPIPE from a hook that exited early is fine.
-  for (std::string_view rest = state_json; !rest.empty();) {
-    ssize_t n = ::send(in->second.get(), rest.data(), rest.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    rest.remove_prefix(static_cast<size_t>(n));
-  }
+  send_state(in->second.get(), state_json);
   in->second.reset();
-
-  using Clock = std::chrono::steady_clock;
-  auto deadline =
-      hook.timeout ? Clock::now() + std::chrono::seconds(*hook.timeout) : Clock::time_point::max();
   std::string output;
-  bool exited = false, timed_out = false;
-  while (!exited) {
-    pollfd fds[2] = {{child->pidfd.get(), POLLIN, 0}, {out->first.get(), POLLIN, 0}};
-    int timeout_ms = -1;
-    if (hook.timeout) {
-      auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      timeout_ms = left > 0 ? static_cast<int>(left) : 0;
-    }
-    int n = ::poll(fds, out->first ? 2 : 1, timeout_ms);
-    if (n < 0 && errno == EINTR) continue;
-    if (n == 0) {
-      timed_out = true;
-      (void)sys::pidfd_send_signal(child->pidfd.get(), SIGKILL);
-      break;
-    }
-    if (fds[1].revents) {
-      char buf[4096];
-      ssize_t r = ::read(out->first.get(), buf, sizeof buf);
-      if (r > 0 && output.size() < kKeepOutput) output.append(buf, static_cast<size_t>(r));
-      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) out->first.reset();
-    }
-    if (fds[0].revents) exited = true;
-  }
+  const bool exited = watch(child->pidfd.get(), out->first, hook.timeout, output);
   auto status = sys::wait_pid(child->pid);
   if (!status) return std::unexpected(std::move(status.error()).context(who));
-  if (timed_out) return fail(who + " timed out after " + std::to_string(*hook.timeout) + "s");
-  // Collect what it printed just before exiting.
-  if (out->first) {
-    char buf[4096];
-    ssize_t r;
-    while (output.size() < kKeepOutput && (r = ::read(out->first.get(), buf, sizeof buf)) > 0)
-      output.append(buf, static_cast<size_t>(r));
-  }
+  if (!exited) return fail(who + " timed out after " + std::to_string(*hook.timeout) + "s");
+  if (out->first) read_output(out->first, output);  // what it printed just before exiting
   if (*status != 0) {
-    std::string why = WIFSIGNALED(*status)
-                          ? "was killed by signal " + std::to_string(WTERMSIG(*status))
-                          : "exited with status " + std::to_string(WEXITSTATUS(*status));
     output = tidy(output.substr(0, kKeepOutput));
-    return fail(who + " " + why + (output.empty() ? "" : ": " + output));
+    return fail(who + " " + exit_reason(*status) + (output.empty() ? "" : ": " + output));
   }
   return {};
 }

@@ -474,9 +474,88 @@ Result<CreatedContainer> create_container(const CreateOptions& opts) {
   return create_container(opts, std::move(*bundle));
 }
 
-Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle loaded) {
+namespace {
+
+// The init, cloned into its cgroup where it can be and noted at once.
+struct Born {
+  pid_t pid;
+  uint64_t start_time;
+  bool entered;  // in its cgroup already; the parent moves nothing
+};
+
+Result<Born> clone_noted_init(const CreateOptions& opts, const Bundle& bundle, Plan& plan,
+                              Channels& ch, Undo& undo) {
+  const spec::Config& config = bundle.config;
+  InitContext ctx{
+      .config = &config,
+      .rootfs = bundle.rootfs,
+      .host_root = bundle.host_root,
+      .no_pivot = opts.no_pivot,
+      .mounts = std::move(plan.mounts),
+      .sync_fd = ch.sync_child.get(),
+      .listen_fd = ch.listener ? ch.listener.get() : -1,
+      .console_fd = ch.console ? ch.console.get() : opts.console_fd,
+      .preserve_fds = opts.preserve_fds,
+      .join_namespaces = plan.ns.join,
+      .new_cgroup_namespace = plan.ns.new_cgroup_ns,
+      .seccomp = plan.seccomp ? &*plan.seccomp : nullptr,
+      .parent_writes_id_maps = ::geteuid() != 0 && (plan.ns.clone_flags & CLONE_NEWUSER)};
+  auto entry = cgroup_before_clone(plan, undo, config);
+  if (!entry) return std::unexpected(entry.error());
+  for (const auto& fd : entry->self_join) ctx.join_cgroup.push_back(fd.get());
+  const bool entered = !entry->self_join.empty() || static_cast<bool>(entry->clone_into);
+  // Our later children (hooks) stay in our own pid namespace, as the spec says.
+  auto child = clone_init(plan.ns.clone_flags, ctx, plan.ns.pid_ns ? plan.ns.pid_ns.get() : -1,
+                          entry->clone_into ? entry->clone_into.get() : -1);
+  if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));
+  undo.init = std::move(*child);
+  const pid_t pid = undo.init.pid();
+  ch.sync_child.reset(), ch.listener.reset(), ch.console.reset();
+  plan.ns.fds.clear(), plan.shared_trees.clear();
+
+  // Before anything else can be left behind, note where the init and its
+  // cgroup (once it is ours) are: a create killed from here on is still
+  // cleaned by delete.
+  auto st = sys::proc_stat(pid);
+  if (!st) return fail("the container init exited before it could be set up");
+  undo.init_start_time = st->start_time;
+  MCRUN_CHECK(undo.note());
+  crash_point("after-clone");
+  *entry = CgroupEntry{};  // the init has its own copies
+  if (!ctx.join_cgroup.empty())
+    MCRUN_CHECK(sync_expect(ch.sync_parent.get(), SyncType::Joined, "the container init"));
+  return Born{pid, st->start_time, entered};
+}
+
+// The create-phase hooks, the state, the pid file; then the init is told
+// the container exists and outlives us.
+Result<> finish_create(const CreateOptions& opts, const ContainerDir& dir,
+                       const spec::Config& config, int sync, spec::Record& record, Undo& undo) {
+  // The state the create-phase hooks read (prestart, createRuntime,
+  // createContainer) says "created", as crun's does: runtime-tools' hooks
+  // test expects it, and the spec names no status for these phases.
+  spec::State hook_state = record.state;
+  hook_state.status = spec::Status::Created;
+  undo.config = &config;
+  undo.hooks_started = record.state;
+  MCRUN_CHECK(run_hooks_and_build(sync, undo.init, config, spec::emit_state(hook_state).dump()));
+
+  crash_point("before-state");
+  record.state.status = spec::Status::Created;
+  MCRUN_CHECK_CTX(dir.save(record), "save the state");
+  if (!opts.pid_file.empty())
+    MCRUN_CHECK(write_pid_file(absolute_path(opts.pid_file), undo.init.pid()));
+  crash_point("before-commit");
+  MCRUN_CHECK(sync_send(sync, SyncMessage{SyncType::Commit, 0, 0, {}}));
+  MCRUN_CHECK(sync_expect(sync, SyncType::Ack, "the container init"));
+  undo.armed = false;
+  return {};
+}
+
+}  // namespace
+
+Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle bundle) {
   MCRUN_CHECK(validate_id(opts.id));
-  Bundle& bundle = loaded;
   MCRUN_CHECK(preflight(opts, bundle));
   const spec::Config& config = bundle.config;
   auto plan = make_plan(opts, bundle);
@@ -492,66 +571,13 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle load
   crash_point("before-clone");
   auto ch = open_channels(opts, *dir);
   if (!ch) return std::unexpected(ch.error());
-  InitContext ctx{
-      .config = &config,
-      .rootfs = bundle.rootfs,
-      .host_root = bundle.host_root,
-      .no_pivot = opts.no_pivot,
-      .mounts = std::move(plan->mounts),
-      .sync_fd = ch->sync_child.get(),
-      .listen_fd = ch->listener ? ch->listener.get() : -1,
-      .console_fd = ch->console ? ch->console.get() : opts.console_fd,
-      .preserve_fds = opts.preserve_fds,
-      .join_namespaces = plan->ns.join,
-      .new_cgroup_namespace = plan->ns.new_cgroup_ns,
-      .seccomp = plan->seccomp ? &*plan->seccomp : nullptr,
-      .parent_writes_id_maps = ::geteuid() != 0 && (plan->ns.clone_flags & CLONE_NEWUSER)};
-  auto entry = cgroup_before_clone(*plan, undo, config);
-  if (!entry) return std::unexpected(entry.error());
-  for (const auto& fd : entry->self_join) ctx.join_cgroup.push_back(fd.get());
-  const bool entered = !entry->self_join.empty() || static_cast<bool>(entry->clone_into);
-  // Our later children (hooks) stay in our own pid namespace, as the spec says.
-  auto child = clone_init(plan->ns.clone_flags, ctx, plan->ns.pid_ns ? plan->ns.pid_ns.get() : -1,
-                          entry->clone_into ? entry->clone_into.get() : -1);
-  if (!child) return std::unexpected(std::move(child.error()).context("clone the container init"));
-  undo.init = std::move(*child);
-  const pid_t pid = undo.init.pid();
-  ch->sync_child.reset(), ch->listener.reset(), ch->console.reset();
-  plan->ns.fds.clear(), plan->shared_trees.clear();
+  auto born = clone_noted_init(opts, bundle, *plan, *ch, undo);
+  if (!born) return std::unexpected(born.error());
+  MCRUN_CHECK(setup_from_parent(born->pid, born->entered ? nullptr : cg, config, undo));
 
-  // Before anything else can be left behind, note where the init and its
-  // cgroup (once it is ours) are: a create killed from here on is still
-  // cleaned by delete.
-  auto st = sys::proc_stat(pid);
-  if (!st) return fail("the container init exited before it could be set up");
-  undo.init_start_time = st->start_time;
-  MCRUN_CHECK(undo.note());
-  crash_point("after-clone");
-  *entry = CgroupEntry{};  // the init has its own copies
-  if (!ctx.join_cgroup.empty())
-    MCRUN_CHECK(sync_expect(ch->sync_parent.get(), SyncType::Joined, "the container init"));
-  MCRUN_CHECK(setup_from_parent(pid, entered ? nullptr : cg, config, undo));
-
-  auto record =
-      initial_record(opts, bundle, pid, st->start_time, plan->ns.clone_flags & CLONE_NEWPID, cg);
-  // The state the create-phase hooks read (prestart, createRuntime,
-  // createContainer) says "created", as crun's does: runtime-tools' hooks
-  // test expects it, and the spec names no status for these phases.
-  spec::State hook_state = record.state;
-  hook_state.status = spec::Status::Created;
-  undo.config = &config;
-  undo.hooks_started = record.state;
-  int sync = ch->sync_parent.get();
-  MCRUN_CHECK(run_hooks_and_build(sync, undo.init, config, spec::emit_state(hook_state).dump()));
-
-  crash_point("before-state");
-  record.state.status = spec::Status::Created;
-  MCRUN_CHECK_CTX(dir->save(record), "save the state");
-  if (!opts.pid_file.empty()) MCRUN_CHECK(write_pid_file(absolute_path(opts.pid_file), pid));
-  crash_point("before-commit");
-  MCRUN_CHECK(sync_send(sync, SyncMessage{SyncType::Commit, 0, 0, {}}));
-  MCRUN_CHECK(sync_expect(sync, SyncType::Ack, "the container init"));
-  undo.armed = false;
+  auto record = initial_record(opts, bundle, born->pid, born->start_time,
+                               plan->ns.clone_flags & CLONE_NEWPID, cg);
+  MCRUN_CHECK(finish_create(opts, *dir, config, ch->sync_parent.get(), record, undo));
   auto [init_pid, pidfd] = undo.init.release();
   CreatedContainer created{init_pid, std::move(pidfd), std::nullopt};
   if (opts.start_here)

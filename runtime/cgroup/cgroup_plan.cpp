@@ -46,60 +46,81 @@ std::vector<spec::DeviceRule> with_default_devices(const std::vector<spec::Devic
   return all;
 }
 
+namespace {
+
+void v1_memory(const spec::Memory& m, std::vector<CgroupWrite>& w) {
+  if (m.limit) w.push_back({"memory", "memory.limit_in_bytes", std::to_string(*m.limit)});
+  if (m.reservation)
+    w.push_back({"memory", "memory.soft_limit_in_bytes", std::to_string(*m.reservation)});
+  if (m.swap) w.push_back({"memory", "memory.memsw.limit_in_bytes", std::to_string(*m.swap)});
+  if (m.swappiness) w.push_back({"memory", "memory.swappiness", std::to_string(*m.swappiness)});
+  if (m.use_hierarchy)
+    w.push_back({"memory", "memory.use_hierarchy", *m.use_hierarchy ? "1" : "0"});
+  if (m.disable_oom_killer)
+    w.push_back({"memory", "memory.oom_control", *m.disable_oom_killer ? "1" : "0"});
+  // memory.kernel is not written: kernels since 5.16 accept and ignore it
+  // (runc ignores it too). kernelTCP still works.
+  if (m.kernel_tcp)
+    w.push_back({"memory", "memory.kmem.tcp.limit_in_bytes", std::to_string(*m.kernel_tcp)});
+}
+
+void v1_cpu(const spec::Cpu& c, std::vector<CgroupWrite>& w) {
+  if (c.shares) w.push_back({"cpu", "cpu.shares", std::to_string(*c.shares)});
+  if (c.period) w.push_back({"cpu", "cpu.cfs_period_us", std::to_string(*c.period)});
+  if (c.quota) w.push_back({"cpu", "cpu.cfs_quota_us", std::to_string(*c.quota)});
+  if (c.burst) w.push_back({"cpu", "cpu.cfs_burst_us", std::to_string(*c.burst)});
+  if (c.idle) w.push_back({"cpu", "cpu.idle", std::to_string(*c.idle)});
+  if (c.realtime_period)
+    w.push_back({"cpu", "cpu.rt_period_us", std::to_string(*c.realtime_period)});
+  if (c.realtime_runtime)
+    w.push_back({"cpu", "cpu.rt_runtime_us", std::to_string(*c.realtime_runtime)});
+  if (c.cpus) w.push_back({"cpuset", "cpuset.cpus", *c.cpus});
+  if (c.mems) w.push_back({"cpuset", "cpuset.mems", *c.mems});
+}
+
+void v1_block_io(const spec::BlockIo& b, std::vector<CgroupWrite>& w) {
+  if (b.weight) w.push_back({"blkio", "blkio.weight", std::to_string(*b.weight)});
+  if (b.leaf_weight) w.push_back({"blkio", "blkio.leaf_weight", std::to_string(*b.leaf_weight)});
+  for (const auto& d : b.weight_devices) {
+    if (d.weight)
+      w.push_back({"blkio", "blkio.weight_device",
+                   device_number(d.major, d.minor) + " " + std::to_string(*d.weight)});
+    if (d.leaf_weight)
+      w.push_back({"blkio", "blkio.leaf_weight_device",
+                   device_number(d.major, d.minor) + " " + std::to_string(*d.leaf_weight)});
+  }
+  // One write per device: the kernel takes a single "major:minor rate" line.
+  auto rates = [&](const char* file, const std::vector<spec::BlockIoRate>& v) {
+    for (const auto& d : v)
+      w.push_back({"blkio", file, device_number(d.major, d.minor) + " " + std::to_string(d.rate)});
+  };
+  rates("blkio.throttle.read_bps_device", b.throttle_read_bps);
+  rates("blkio.throttle.write_bps_device", b.throttle_write_bps);
+  rates("blkio.throttle.read_iops_device", b.throttle_read_iops);
+  rates("blkio.throttle.write_iops_device", b.throttle_write_iops);
+}
+
+// Devices: deny everything, then the config's rules in order, then the
+// standard nodes a container always needs.
+void v1_devices(const std::vector<spec::DeviceRule>& rules, std::vector<CgroupWrite>& w) {
+  w.push_back({"devices", "devices.deny", "a"});
+  auto add_rule = [&](const spec::DeviceRule& d) {
+    w.push_back({"devices", d.allow ? "devices.allow" : "devices.deny", device_rule(d)});
+  };
+  for (const auto& d : rules)
+    if (!(!d.allow && device_rule(d) == "a"))
+      add_rule(d);  // the leading deny-all is already written
+  for (const auto& d : default_device_rules()) add_rule(d);
+}
+
+}  // namespace
+
 std::vector<CgroupWrite> plan_v1(const spec::Resources& r) {
   std::vector<CgroupWrite> w;
-  if (const auto& m = r.memory) {
-    if (m->limit) w.push_back({"memory", "memory.limit_in_bytes", std::to_string(*m->limit)});
-    if (m->reservation)
-      w.push_back({"memory", "memory.soft_limit_in_bytes", std::to_string(*m->reservation)});
-    if (m->swap) w.push_back({"memory", "memory.memsw.limit_in_bytes", std::to_string(*m->swap)});
-    if (m->swappiness) w.push_back({"memory", "memory.swappiness", std::to_string(*m->swappiness)});
-    if (m->use_hierarchy)
-      w.push_back({"memory", "memory.use_hierarchy", *m->use_hierarchy ? "1" : "0"});
-    if (m->disable_oom_killer)
-      w.push_back({"memory", "memory.oom_control", *m->disable_oom_killer ? "1" : "0"});
-    // memory.kernel is not written: kernels since 5.16 accept and ignore it
-    // (runc ignores it too). kernelTCP still works.
-    if (m->kernel_tcp)
-      w.push_back({"memory", "memory.kmem.tcp.limit_in_bytes", std::to_string(*m->kernel_tcp)});
-  }
-  if (const auto& c = r.cpu) {
-    if (c->shares) w.push_back({"cpu", "cpu.shares", std::to_string(*c->shares)});
-    if (c->period) w.push_back({"cpu", "cpu.cfs_period_us", std::to_string(*c->period)});
-    if (c->quota) w.push_back({"cpu", "cpu.cfs_quota_us", std::to_string(*c->quota)});
-    if (c->burst) w.push_back({"cpu", "cpu.cfs_burst_us", std::to_string(*c->burst)});
-    if (c->idle) w.push_back({"cpu", "cpu.idle", std::to_string(*c->idle)});
-    if (c->realtime_period)
-      w.push_back({"cpu", "cpu.rt_period_us", std::to_string(*c->realtime_period)});
-    if (c->realtime_runtime)
-      w.push_back({"cpu", "cpu.rt_runtime_us", std::to_string(*c->realtime_runtime)});
-    if (c->cpus) w.push_back({"cpuset", "cpuset.cpus", *c->cpus});
-    if (c->mems) w.push_back({"cpuset", "cpuset.mems", *c->mems});
-  }
+  if (r.memory) v1_memory(*r.memory, w);
+  if (r.cpu) v1_cpu(*r.cpu, w);
   if (r.pids && r.pids->limit) w.push_back({"pids", "pids.max", limit_or_max(*r.pids->limit)});
-  if (const auto& b = r.block_io) {
-    if (b->weight) w.push_back({"blkio", "blkio.weight", std::to_string(*b->weight)});
-    if (b->leaf_weight)
-      w.push_back({"blkio", "blkio.leaf_weight", std::to_string(*b->leaf_weight)});
-    for (const auto& d : b->weight_devices) {
-      if (d.weight)
-        w.push_back({"blkio", "blkio.weight_device",
-                     device_number(d.major, d.minor) + " " + std::to_string(*d.weight)});
-      if (d.leaf_weight)
-        w.push_back({"blkio", "blkio.leaf_weight_device",
-                     device_number(d.major, d.minor) + " " + std::to_string(*d.leaf_weight)});
-    }
-    // One write per device: the kernel takes a single "major:minor rate" line.
-    auto rates = [&](const char* file, const std::vector<spec::BlockIoRate>& v) {
-      for (const auto& d : v)
-        w.push_back(
-            {"blkio", file, device_number(d.major, d.minor) + " " + std::to_string(d.rate)});
-    };
-    rates("blkio.throttle.read_bps_device", b->throttle_read_bps);
-    rates("blkio.throttle.write_bps_device", b->throttle_write_bps);
-    rates("blkio.throttle.read_iops_device", b->throttle_read_iops);
-    rates("blkio.throttle.write_iops_device", b->throttle_write_iops);
-  }
+  if (r.block_io) v1_block_io(*r.block_io, w);
   for (const auto& h : r.hugepage_limits)
     w.push_back({"hugetlb", "hugetlb." + h.page_size + ".limit_in_bytes", std::to_string(h.limit)});
   if (const auto& n = r.network) {
@@ -107,16 +128,7 @@ std::vector<CgroupWrite> plan_v1(const spec::Resources& r) {
     for (const auto& p : n->priorities)
       w.push_back({"net_prio", "net_prio.ifpriomap", p.name + " " + std::to_string(p.priority)});
   }
-  // Devices: deny everything, then the config's rules in order, then the
-  // standard nodes a container always needs.
-  w.push_back({"devices", "devices.deny", "a"});
-  auto add_rule = [&](const spec::DeviceRule& d) {
-    w.push_back({"devices", d.allow ? "devices.allow" : "devices.deny", device_rule(d)});
-  };
-  for (const auto& d : r.devices)
-    if (!(!d.allow && device_rule(d) == "a"))
-      add_rule(d);  // the leading deny-all is already written
-  for (const auto& d : default_device_rules()) add_rule(d);
+  v1_devices(r.devices, w);
   return w;
 }
 

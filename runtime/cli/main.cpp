@@ -69,10 +69,10 @@ void print_version() {
               kCommit, spec::kOciVersion, v->major, v->minor, v->micro);
 }
 
-int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
-  // Global flags come before the verb.
+// Global flags come before the verb: they end at the first word that is
+// not a flag or a global flag's value. Returns the verb's index.
+size_t split_globals(const std::vector<std::string>& argv, std::vector<std::string>& global) {
   size_t i = 0;
-  std::vector<std::string> global;
   while (i < argv.size() && argv[i].size() > 1 && argv[i][0] == '-') {
     global.push_back(argv[i]);
     const std::string& a = argv[i];
@@ -84,36 +84,53 @@ int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
     if (takes_value && name.find('=') == std::string::npos && i < argv.size())
       global.push_back(argv[i++]);
   }
-  auto g = Args::parse(global, global_flags(), false);
-  if (!g) {
-    log_error(g.error().what());
-    return 1;
-  }
+  return i;
+}
+
+Result<Globals> make_globals(const Args& g) {
   Globals globals;
-  auto rootless = runtime::parse_rootless(g->value("rootless", "auto"));
-  if (!rootless) {
-    log_error(rootless.error().what());
-    return 1;
-  }
+  auto rootless = runtime::parse_rootless(g.value("rootless", "auto"));
+  if (!rootless) return std::unexpected(rootless.error());
   globals.rootless = *rootless;
-  if (g->has("root")) {
-    globals.root = g->value("root");
+  if (g.has("root")) {
+    globals.root = g.value("root");
   } else {
     auto root = runtime::default_state_root(globals.rootless);
-    if (!root) {
-      log_error(root.error().what());
-      return 1;
-    }
+    if (!root) return std::unexpected(root.error());
     globals.root = *root;
   }
-  globals.log = g->value("log");
-  globals.log_format = g->value("log-format", "text");
-  globals.debug = g->has("debug");
-  globals.systemd_cgroup = g->has("systemd-cgroup");
-  log_open(globals.log, globals.log_format, globals.debug);
+  globals.log = g.value("log");
+  globals.log_format = g.value("log-format", "text");
+  globals.debug = g.has("debug");
+  globals.systemd_cgroup = g.has("systemd-cgroup");
+  return globals;
+}
+
+// The verb's own flags, its help, the sealed re-exec, then the verb.
+Result<int> run_verb(const Verb& verb, const Globals& globals, const std::vector<std::string>& rest,
+                     char** raw_argv) {
+  std::vector<FlagSpec> flags = verb.flags;
+  flags.push_back({"help", {"h"}, false, "show help"});
+  auto args = Args::parse(rest, flags);
+  if (!args) return std::unexpected(std::move(args.error()).context(verb.name));
+  if (args->has("help")) return std::fputs(verb_help_text(verb).c_str(), stdout), 0;
+  if (verb.seals_self) MCRUN_CHECK(runtime::reexec_sealed(raw_argv, environ));
+  return verb.run(globals, *args);
+}
+
+int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
+  std::vector<std::string> global;
+  const size_t i = split_globals(argv, global);
+  auto g = Args::parse(global, global_flags(), false);
+  auto globals = g ? make_globals(*g) : std::unexpected(g.error());
+  if (!globals) {
+    log_error(globals.error().what());
+    return 1;
+  }
+  log_open(globals->log, globals->log_format, globals->debug);
   runtime::set_warning_sink(log_warning);
-  if (globals.log_format != "text" && globals.log_format != "json") {
-    log_error("--log-format must be text or json, not " + quote(globals.log_format));
+  if (globals->log_format != "text" && globals->log_format != "json") {
+    log_error("--log-format must be text or json, not " + quote(globals->log_format));
     return 1;
   }
   if (g->has("version")) return print_version(), 0;
@@ -127,21 +144,9 @@ int dispatch(const std::vector<std::string>& argv, char** raw_argv) {
     log_error("unknown command " + quote(name) + " (see 'mcrun --help')");
     return 1;
   }
-  std::vector<std::string> rest(argv.begin() + static_cast<long>(i) + 1, argv.end());
-  std::vector<FlagSpec> flags = verb->flags;
-  flags.push_back({"help", {"h"}, false, "show help"});
-  auto args = Args::parse(rest, flags);
-  if (!args) {
-    log_error(name + ": " + args.error().what());
-    return 1;
-  }
-  if (args->has("help")) return std::fputs(verb_help_text(*verb).c_str(), stdout), 0;
-  if (verb->seals_self)
-    if (auto sealed = runtime::reexec_sealed(raw_argv, environ); !sealed) {
-      log_error(sealed.error().what());
-      return 1;
-    }
-  auto code = verb->run(globals, *args);
+  auto code = run_verb(
+      *verb, *globals,
+      std::vector<std::string>(argv.begin() + static_cast<long>(i) + 1, argv.end()), raw_argv);
   if (!code) {
     log_error(code.error().what());
     return 1;

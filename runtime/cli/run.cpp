@@ -45,41 +45,71 @@ Result<DiskEnforcement> watch_disk(const Globals& g, const std::string& id,
   return e;
 }
 
+// A terminal with no console socket in the foreground: the pty comes back
+// to us over a socketpair (the sender goes to create) and we wire it to our
+// own stdio.
+struct PtyReturn {
+  sys::UniqueFd receiver, sender;
+};
+
+Result<PtyReturn> pty_return(const runtime::CreateOptions& opts, const spec::Config& c,
+                             bool detach) {
+  if (!opts.console_socket.empty() || detach || !c.process || !c.process->terminal)
+    return PtyReturn{};
+  auto pair = sys::socketpair(SOCK_STREAM);
+  if (!pair) return std::unexpected(pair.error());
+  return PtyReturn{std::move(pair->first), std::move(pair->second)};
+}
+
+// In the foreground, once started: the disk watched, the pty proxied, the
+// exit waited for; then the container deleted unless --keep.
+Result<int> wait_for_exit(const Globals& g, const std::string& id, pid_t pid, int pidfd,
+                          const std::optional<spec::DiskWatch>& disk, int master, bool keep) {
+  auto watcher = watch_disk(g, id, disk);
+  if (!watcher) {
+    (void)runtime::kill_container(g.root, id, SIGKILL, true);
+    (void)sys::wait_pid(pid);
+    (void)runtime::delete_container(g.root, id, true);
+    return std::unexpected(std::move(watcher.error()).context("run " + id));
+  }
+  if (master >= 0) runtime::proxy_pty(master, pidfd);
+  auto status = sys::wait_pid(pid);
+  forward_signals_to(-1);
+  watcher->watcher.reset();
+  if (!status) return std::unexpected(status.error());
+  if (!watcher->limitation->empty())
+    log_error("run " + id + ": " + *watcher->limitation + ": the container was killed");
+  if (!keep) MCRUN_CHECK_CTX(runtime::delete_container(g.root, id, false), "delete " + id);
+  return sys::exit_code_of(*status);
+}
+
 Result<int> run(const Globals& g, const Args& args) {
   auto opts = create_options(g, args, run_verb().usage);
   if (!opts) return std::unexpected(opts.error());
-  // A terminal with no console socket in the foreground: the pty comes back
-  // to us over a socketpair and we wire it to our own stdio.
+  const std::string what = "run " + opts->id;
   auto bundle = runtime::load_bundle(opts->bundle);
-  if (!bundle) return std::unexpected(std::move(bundle.error()).context("run " + opts->id));
-  opts->disk_watched = !args.has("detach");  // this run watches an enforced disk quota
+  if (!bundle) return std::unexpected(std::move(bundle.error()).context(what));
+  const bool detach = args.has("detach");
+  opts->disk_watched = !detach;  // this run watches an enforced disk quota
   opts->start_here = true;
   spec::Problems problems;  // create_container reports them
   auto disk = spec::disk_watch(bundle->config.annotations, problems);
-  sys::UniqueFd pty_receiver, pty_sender;
-  if (opts->console_socket.empty() && !args.has("detach") && bundle->config.process &&
-      bundle->config.process->terminal) {
-    auto pair = sys::socketpair(SOCK_STREAM);
-    if (!pair) return std::unexpected(pair.error());
-    pty_receiver = std::move(pair->first);
-    pty_sender = std::move(pair->second);
-    opts->console_fd = pty_sender.get();
-  }
+  auto pty = pty_return(*opts, bundle->config, detach);
+  if (!pty) return std::unexpected(pty.error());
+  if (pty->sender) opts->console_fd = pty->sender.get();
   auto created = runtime::create_container(*opts, std::move(*bundle));
-  pty_sender.reset();
+  pty->sender.reset();
   if (!created) {
+    Error e = std::move(created.error()).context(what);
     // A program that is not there: 127, as a shell reports it.
-    if (runtime::is_missing_program(created.error())) {
-      Error e = std::move(created.error()).context("run " + opts->id);
-      log_error(e.what());
-      return 127;
-    }
-    return std::unexpected(std::move(created.error()).context("run " + opts->id));
+    if (!runtime::is_missing_program(e)) return std::unexpected(std::move(e));
+    log_error(e.what());
+    return 127;
   }
   forward_signals_to(created->pidfd.get());
   sys::UniqueFd master;
-  if (pty_receiver) {
-    auto m = runtime::receive_fd(pty_receiver.get());
+  if (pty->receiver) {
+    auto m = runtime::receive_fd(pty->receiver.get());
     if (!m) return std::unexpected(m.error());
     master = std::move(*m);
   }
@@ -88,26 +118,11 @@ Result<int> run(const Globals& g, const Args& args) {
   if (!started) {
     (void)runtime::delete_container(g.root, opts->id, true);
     (void)sys::wait_pid(created->pid);
-    return std::unexpected(std::move(started.error()).context("run " + opts->id));
+    return std::unexpected(std::move(started.error()).context(what));
   }
-  if (args.has("detach")) return 0;
-  auto watcher = watch_disk(g, opts->id, disk);
-  if (!watcher) {
-    (void)runtime::kill_container(g.root, opts->id, SIGKILL, true);
-    (void)sys::wait_pid(created->pid);
-    (void)runtime::delete_container(g.root, opts->id, true);
-    return std::unexpected(std::move(watcher.error()).context("run " + opts->id));
-  }
-  if (master) runtime::proxy_pty(master.get(), created->pidfd.get());
-  auto status = sys::wait_pid(created->pid);
-  forward_signals_to(-1);
-  watcher->watcher.reset();
-  if (!status) return std::unexpected(status.error());
-  if (!watcher->limitation->empty())
-    log_error("run " + opts->id + ": " + *watcher->limitation + ": the container was killed");
-  if (!args.has("keep"))
-    MCRUN_CHECK_CTX(runtime::delete_container(g.root, opts->id, false), "delete " + opts->id);
-  return sys::exit_code_of(*status);
+  if (detach) return 0;
+  return wait_for_exit(g, opts->id, created->pid, created->pidfd.get(), disk,
+                       master ? master.get() : -1, args.has("keep"));
 }
 
 std::vector<FlagSpec> run_flags() {

@@ -67,6 +67,71 @@ std::vector<std::string> unknown_syscalls(const spec::Seccomp& s) {
   return out;
 }
 
+namespace {
+
+unsigned filter_flags(const std::vector<std::string>& flags) {
+  unsigned out = 0;
+  for (const auto& flag : flags) {
+    if (flag == "SECCOMP_FILTER_FLAG_LOG")
+      out |= SECCOMP_FILTER_FLAG_LOG;
+    else if (flag == "SECCOMP_FILTER_FLAG_SPEC_ALLOW")
+      out |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+    else if (flag == "SECCOMP_FILTER_FLAG_TSYNC")
+      out |= SECCOMP_FILTER_FLAG_TSYNC;
+  }
+  return out;
+}
+
+// One entry of linux.seccomp.syscalls: a rule for each name this
+// architecture knows.
+Result<> add_rules(const Filter& f, const spec::SeccompSyscall& sc, uint32_t act) {
+  std::vector<scmp_arg_cmp> args;
+  for (const auto& a : sc.args)
+    args.push_back(scmp_arg_cmp{a.index, op_value(a.op), a.value, a.value_two.value_or(0)});
+  // libseccomp ANDs the comparisons of one rule and refuses (EINVAL) two on
+  // the same argument, which could never both hold for EQ anyway. Profiles
+  // use that form to mean "any of these values" (personality(0), (8) or
+  // (0xffffffff) in the default profiles of docker and runtime-tools), so,
+  // as runc and crun do, each comparison then becomes a rule of its own.
+  bool same_arg_twice = false;
+  for (size_t i = 0; i < args.size(); ++i)
+    for (size_t j = i + 1; j < args.size(); ++j) same_arg_twice |= args[i].arg == args[j].arg;
+  for (const auto& name : sc.names) {
+    int nr = seccomp_syscall_resolve_name(name.c_str());
+    if (nr == __NR_SCMP_ERROR) continue;  // unknown on this architecture
+    if (same_arg_twice) {
+      for (const auto& cmp : args) {
+        int rc = seccomp_rule_add_array(f.ctx, act, nr, 1, &cmp);
+        if (rc < 0) return fail("seccomp: add rule for " + name, -rc);
+      }
+      continue;
+    }
+    int rc =
+        seccomp_rule_add_array(f.ctx, act, nr, static_cast<unsigned>(args.size()), args.data());
+    if (rc < 0) return fail("seccomp: add rule for " + name, -rc);
+  }
+  return {};
+}
+
+// The program as libseccomp would load it, through a memfd (libseccomp
+// 2.5 exports to an fd only).
+Result<std::vector<sock_filter>> export_program(const Filter& f) {
+  int mfd = ::memfd_create("seccomp", MFD_CLOEXEC);
+  if (mfd < 0) return fail_errno("memfd_create");
+  sys::UniqueFd out(mfd);
+  if (int rc = seccomp_export_bpf(f.ctx, out.get()); rc < 0)
+    return fail("seccomp: export the filter", -rc);
+  off_t size = ::lseek(out.get(), 0, SEEK_END);
+  if (size <= 0 || size % static_cast<off_t>(sizeof(sock_filter)) != 0)
+    return fail("seccomp: export gave no program");
+  std::vector<sock_filter> filter(static_cast<size_t>(size) / sizeof(sock_filter));
+  if (::pread(out.get(), filter.data(), static_cast<size_t>(size), 0) != size)
+    return fail_errno("seccomp: read the exported filter");
+  return filter;
+}
+
+}  // namespace
+
 Result<SeccompProgram> compile_seccomp(const spec::Seccomp& s) {
   auto def = action_value(s.default_action, s.default_errno_ret);
   if (!def) return std::unexpected(def.error());
@@ -78,59 +143,15 @@ Result<SeccompProgram> compile_seccomp(const spec::Seccomp& s) {
     int rc = seccomp_arch_add(f.ctx, arch);
     if (rc < 0 && rc != -EEXIST) return fail("seccomp: add architecture " + a, -rc);
   }
-  SeccompProgram program;
-  for (const auto& flag : s.flags) {
-    if (flag == "SECCOMP_FILTER_FLAG_LOG")
-      program.flags |= SECCOMP_FILTER_FLAG_LOG;
-    else if (flag == "SECCOMP_FILTER_FLAG_SPEC_ALLOW")
-      program.flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-    else if (flag == "SECCOMP_FILTER_FLAG_TSYNC")
-      program.flags |= SECCOMP_FILTER_FLAG_TSYNC;
-  }
   for (const auto& sc : s.syscalls) {
     auto act = action_value(sc.action, sc.errno_ret);
     if (!act) return std::unexpected(act.error());
     if (*act == *def) continue;  // libseccomp refuses rules that repeat the default
-    std::vector<scmp_arg_cmp> args;
-    for (const auto& a : sc.args)
-      args.push_back(scmp_arg_cmp{a.index, op_value(a.op), a.value, a.value_two.value_or(0)});
-    // libseccomp ANDs the comparisons of one rule and refuses (EINVAL) two on
-    // the same argument, which could never both hold for EQ anyway. Profiles
-    // use that form to mean "any of these values" (personality(0), (8) or
-    // (0xffffffff) in the default profiles of docker and runtime-tools), so,
-    // as runc and crun do, each comparison then becomes a rule of its own.
-    bool same_arg_twice = false;
-    for (size_t i = 0; i < args.size(); ++i)
-      for (size_t j = i + 1; j < args.size(); ++j) same_arg_twice |= args[i].arg == args[j].arg;
-    for (const auto& name : sc.names) {
-      int nr = seccomp_syscall_resolve_name(name.c_str());
-      if (nr == __NR_SCMP_ERROR) continue;  // unknown on this architecture
-      if (same_arg_twice) {
-        for (const auto& cmp : args) {
-          int rc = seccomp_rule_add_array(f.ctx, *act, nr, 1, &cmp);
-          if (rc < 0) return fail("seccomp: add rule for " + name, -rc);
-        }
-        continue;
-      }
-      int rc =
-          seccomp_rule_add_array(f.ctx, *act, nr, static_cast<unsigned>(args.size()), args.data());
-      if (rc < 0) return fail("seccomp: add rule for " + name, -rc);
-    }
+    MCRUN_CHECK(add_rules(f, sc, *act));
   }
-  // The program as libseccomp would load it, through a memfd (libseccomp
-  // 2.5 exports to an fd only).
-  int mfd = ::memfd_create("seccomp", MFD_CLOEXEC);
-  if (mfd < 0) return fail_errno("memfd_create");
-  sys::UniqueFd out(mfd);
-  if (int rc = seccomp_export_bpf(f.ctx, out.get()); rc < 0)
-    return fail("seccomp: export the filter", -rc);
-  off_t size = ::lseek(out.get(), 0, SEEK_END);
-  if (size <= 0 || size % static_cast<off_t>(sizeof(sock_filter)) != 0)
-    return fail("seccomp: export gave no program");
-  program.filter.resize(static_cast<size_t>(size) / sizeof(sock_filter));
-  if (::pread(out.get(), program.filter.data(), static_cast<size_t>(size), 0) != size)
-    return fail_errno("seccomp: read the exported filter");
-  return program;
+  auto filter = export_program(f);
+  if (!filter) return std::unexpected(filter.error());
+  return SeccompProgram{.filter = std::move(*filter), .flags = filter_flags(s.flags)};
 }
 
 Result<> load_seccomp(const SeccompProgram& program) {
