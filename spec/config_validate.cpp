@@ -145,6 +145,7 @@ class Validator {
         add(child_pointer(ptr + "/flags", i),
             "unknown flag \"" + s.flags[i] + "\" (known: " + join_names(sched_flags()) + ")");
     if (s.nice && (*s.nice < -20 || *s.nice > 19)) add(ptr + "/nice", "must be between -20 and 19");
+    if (!policy) return;  // its priority and times mean nothing yet
     const bool realtime = s.policy == "SCHED_FIFO" || s.policy == "SCHED_RR";
     if (realtime && (!s.priority || *s.priority < 1 || *s.priority > 99))
       add(ptr + "/priority", "must be between 1 and 99 for " + s.policy);

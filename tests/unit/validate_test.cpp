@@ -106,7 +106,9 @@ const Case kCases[] = {
      "config.json: /linux/namespaces/0/path: must be an absolute path"},
     {"scheduler_unknown_policy_and_flag",
      [](Json& j) {
-       j["process"]["scheduler"] = {{"policy", "SCHED_FAST"}, {"flags", {"SCHED_FLAG_X"}}};
+       // An unknown policy alone is named: not also its priority as a fair policy's.
+       j["process"]["scheduler"] = {
+           {"policy", "SCHED_FAST"}, {"priority", 5}, {"flags", {"SCHED_FLAG_X"}}};
      },
      "config.json: /process/scheduler/flags/0: unknown flag \"SCHED_FLAG_X\" (known: "
      "SCHED_FLAG_RESET_ON_FORK, SCHED_FLAG_RECLAIM, SCHED_FLAG_DL_OVERRUN, "
