@@ -215,6 +215,7 @@ Result<> preflight(const CreateOptions& opts, Bundle& bundle) {
 struct NamespacePlan {
   uint64_t clone_flags = 0;
   bool new_cgroup_ns = false;             // made by the init itself, once in its cgroup
+  bool new_time_ns = false;               // made by the init itself, with its offsets
   std::vector<UniqueFd> fds;              // owners of `join`
   std::vector<std::pair<int, int>> join;  // (CLONE_NEW*, fd), the user namespace first
   UniqueFd pid_ns;                        // joined by the parent just before clone
@@ -229,12 +230,14 @@ Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
   if (!config.linux) return plan;
   for (const auto& ns : config.linux->namespaces) {
     int flag = clone_flag(ns.type);
-    if (flag == CLONE_NEWTIME) return fail("the time namespace is not supported by mcrun", ENOTSUP);
     if (!ns.path) {
       // A new cgroup namespace is made by the init itself, after it was
-      // moved into its cgroup, so that cgroup is the namespace's root.
+      // moved into its cgroup, so that cgroup is the namespace's root; a new
+      // time namespace too, its offsets written before anyone is in it.
       if (flag == CLONE_NEWCGROUP)
         plan.new_cgroup_ns = true;
+      else if (flag == CLONE_NEWTIME)
+        plan.new_time_ns = true;
       else
         plan.clone_flags |= flag;
       continue;
@@ -498,6 +501,7 @@ Result<Born> clone_noted_init(const CreateOptions& opts, const Bundle& bundle, P
       .preserve_fds = opts.preserve_fds,
       .join_namespaces = plan.ns.join,
       .new_cgroup_namespace = plan.ns.new_cgroup_ns,
+      .new_time_namespace = plan.ns.new_time_ns,
       .seccomp = plan.seccomp ? &*plan.seccomp : nullptr,
       .parent_writes_id_maps = ::geteuid() != 0 && (plan.ns.clone_flags & CLONE_NEWUSER)};
   auto entry = cgroup_before_clone(plan, undo, config);

@@ -99,9 +99,7 @@ Result<std::optional<SeccompProgram>> container_seccomp(const Target& target) {
 int namespace_flags(const spec::Config& config) {
   int flags = 0;
   if (config.linux)
-    for (const auto& ns : config.linux->namespaces)
-      if (ns.type != "time")
-        flags |= clone_flag(ns.type);  // a time namespace cannot be joined late
+    for (const auto& ns : config.linux->namespaces) flags |= clone_flag(ns.type);
   return flags;
 }
 

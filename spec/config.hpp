@@ -317,6 +317,21 @@ struct Personality {
   bool operator==(const Personality&) const = default;
 };
 
+// linux.timeOffsets: a new time namespace's clocks, moved by secs and
+// nanosecs (time_namespaces(7)). Only these two clocks are namespaced.
+struct ClockOffset {
+  std::optional<int64_t> secs;
+  std::optional<uint32_t> nanosecs;
+  Unknown extra;
+  bool operator==(const ClockOffset&) const = default;
+};
+
+struct TimeOffsets {
+  std::optional<ClockOffset> boottime, monotonic;
+  Unknown extra;  // any other clock: refused by validation
+  bool operator==(const TimeOffsets&) const = default;
+};
+
 struct Linux {
   std::vector<Namespace> namespaces;
   std::vector<IdMapping> uid_mappings, gid_mappings;
@@ -329,7 +344,8 @@ struct Linux {
   std::vector<std::string> masked_paths, readonly_paths;
   std::optional<std::string> mount_label;
   std::optional<Personality> personality;
-  Unknown extra;  // intelRdt, timeOffsets, memoryPolicy, ...
+  std::optional<TimeOffsets> time_offsets;
+  Unknown extra;  // intelRdt, memoryPolicy, ...
 
   const Namespace* find_namespace(std::string_view type) const;
   bool operator==(const Linux&) const = default;
@@ -360,7 +376,7 @@ Problems validate_config(const Config& c);
 Problems validate_resources(const Resources& r);
 
 // runtime-spec fields mcrun keeps but does not apply (process.execCPUAffinity;
-// linux.intelRdt, timeOffsets, memoryPolicy, netDevices; resources.rdma):
+// linux.intelRdt, memoryPolicy, netDevices; resources.rdma):
 // create refuses them.
 Problems unsupported_fields(const Config& c);
 

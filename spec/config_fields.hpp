@@ -107,6 +107,10 @@ MCRUN_DESCRIBE(Seccomp, req("defaultAction", &Seccomp::default_action),
                opt("listenerMetadata", &Seccomp::listener_metadata),
                opt("syscalls", &Seccomp::syscalls));
 MCRUN_DESCRIBE(Personality, req("domain", &Personality::domain), opt("flags", &Personality::flags));
+MCRUN_DESCRIBE(ClockOffset, opt("secs", &ClockOffset::secs),
+               opt("nanosecs", &ClockOffset::nanosecs));
+MCRUN_DESCRIBE(TimeOffsets, opt("boottime", &TimeOffsets::boottime),
+               opt("monotonic", &TimeOffsets::monotonic));
 MCRUN_DESCRIBE(Linux, opt("uidMappings", &Linux::uid_mappings),
                opt("gidMappings", &Linux::gid_mappings), opt("sysctl", &Linux::sysctl),
                opt("resources", &Linux::resources), opt("cgroupsPath", &Linux::cgroups_path),
@@ -115,7 +119,7 @@ MCRUN_DESCRIBE(Linux, opt("uidMappings", &Linux::uid_mappings),
                opt("rootfsPropagation", &Linux::rootfs_propagation),
                opt("maskedPaths", &Linux::masked_paths),
                opt("readonlyPaths", &Linux::readonly_paths), opt("mountLabel", &Linux::mount_label),
-               opt("personality", &Linux::personality));
+               opt("personality", &Linux::personality), opt("timeOffsets", &Linux::time_offsets));
 MCRUN_DESCRIBE(Config, req("ociVersion", &Config::oci_version), opt("process", &Config::process),
                opt("root", &Config::root), opt("hostname", &Config::hostname),
                opt("domainname", &Config::domainname), opt("mounts", &Config::mounts),

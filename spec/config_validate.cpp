@@ -229,6 +229,23 @@ class Validator {
       if (!l.personality->flags.empty())
         add("/linux/personality/flags", "must be empty: the spec defines no flags");
     }
+    if (l.time_offsets) time_offsets(*l.time_offsets, l.find_namespace("time"));
+  }
+
+  // The offsets are written into a time namespace before any process is in
+  // it (the kernel refuses them after), so only into a new one.
+  void time_offsets(const TimeOffsets& t, const Namespace* ns) {
+    const std::string ptr = "/linux/timeOffsets";
+    if (!ns)
+      add(ptr, "needs a new time namespace (add {\"type\": \"time\"} to linux.namespaces)");
+    else if (ns->path)
+      add(ptr, "applies to a new time namespace, not to one joined by its path");
+    for (const auto& [clock, value] : t.extra.members)
+      add(child_pointer(ptr, clock), "is not a namespaced clock (known: boottime, monotonic)");
+    for (const auto& [clock, offset] :
+         {std::pair{"boottime", &t.boottime}, {"monotonic", &t.monotonic}})
+      if (*offset && (*offset)->nanosecs && *(*offset)->nanosecs >= 1000000000)
+        add(ptr + "/" + clock + "/nanosecs", "must be below 1000000000");
   }
 
   // Only sysctls that live in a namespace the container has of its own may be
@@ -431,7 +448,6 @@ Problems unsupported_fields(const Config& c) {
       {"execCPUAffinity", "no CPU affinity is set"}};
   static const std::pair<const char*, const char*> linux_fields[] = {
       {"intelRdt", "no Intel RDT"},
-      {"timeOffsets", "no time namespace"},
       {"memoryPolicy", "no NUMA memory policy is set"},
       {"netDevices", "no network devices are moved"}};
   Problems p;

@@ -19,7 +19,6 @@ Result<int> run(const Globals&, const Args& args) {
   Json hooks = Json::array();
   for (auto phase : spec::kHookPhases) hooks.push_back(spec::hook_phase_name(phase));
   Json namespaces = names(spec::namespace_types());
-  namespaces.erase(namespaces.end() - 1);  // "time" is not supported
   Json f = {
       {"ociVersionMin", "1.0.0"},
       {"ociVersionMax", spec::kOciVersion},

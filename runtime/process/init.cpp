@@ -16,6 +16,7 @@
 #include "runtime/mount/devices.hpp"
 #include "runtime/mount/mount_apply.hpp"
 #include "runtime/mount/path_in_root.hpp"
+#include "runtime/process/namespaces.hpp"
 #include "runtime/process/process_setup.hpp"
 #include "runtime/process/scheduling.hpp"
 #include "runtime/process/sync.hpp"
@@ -137,10 +138,14 @@ Result<> enter_shared_root(const InitContext& ctx, const std::string& state_json
 
 // Everything up to "Ready": namespaces joined, rootfs built and entered,
 // the program found. Returns the resolved executable.
-Result<std::string> prepare(const InitContext& ctx, const std::string& state_json) {
+Result<std::string> prepare(const InitContext& ctx, const std::string& state_json,
+                            int time_offsets_fd) {
   const spec::Config& c = *ctx.config;
   const spec::Process& p = *c.process;
   MCRUN_CHECK(join_namespaces(ctx));
+  // Owned by the container's user namespace, joined or new, if it has one.
+  if (ctx.new_time_namespace)
+    MCRUN_CHECK(enter_new_time_namespace(time_offsets_fd, c.linux->time_offsets));
   if (has_namespace(c, "uts")) MCRUN_CHECK(set_names(c));
   // Through our own /proc, already in the container's network and ipc
   // namespaces: a sysctl file acts on the namespace of whoever opens it.
@@ -233,6 +238,8 @@ void container_init(const InitContext& ctx) {
   // directory, mcrun's log, the parent's end of the sync socket) is ever
   // reachable through /proc/<pid>/fd of a process the container can see.
   if (!sys::close_fds_except(init_fds(ctx))) _exit(1);
+  auto time_offsets = open_time_offsets(*ctx.config);
+  if (!time_offsets) report_and_exit(ctx.sync_fd, time_offsets.error(), 1);
   if (!ctx.join_cgroup.empty()) {
     if (auto joined = enter_cgroups_by_self(ctx.join_cgroup); !joined)
       report_and_exit(ctx.sync_fd, joined.error(), 1);
@@ -251,7 +258,8 @@ void container_init(const InitContext& ctx) {
   auto go = sync_expect(ctx.sync_fd, SyncType::Go, "mcrun create");
   if (!go) _exit(1);
   if (parent_writes_maps) end_dumpable_window();
-  auto exe = prepare(ctx, go->text);
+  auto exe = prepare(ctx, go->text, time_offsets->get());
+  time_offsets->reset();
   if (!exe) report_and_exit(ctx.sync_fd, exe.error(), 1);
   if (!sync_send(ctx.sync_fd, SyncMessage{SyncType::Ready, 0, 0, {}})) _exit(1);
   if (!sync_expect(ctx.sync_fd, SyncType::Commit, "mcrun create")) _exit(1);

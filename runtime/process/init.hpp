@@ -31,6 +31,7 @@ struct InitContext {
   int preserve_fds = 0;                              // fds 3 .. 3+N-1 stay open across exec
   std::vector<std::pair<int, int>> join_namespaces;  // (CLONE_NEW*, fd) to setns, in order
   bool new_cgroup_namespace = false;                 // unshare(CLONE_NEWCGROUP) once in the cgroup
+  bool new_time_namespace = false;                   // with linux.timeOffsets (namespaces.hpp)
   std::vector<int>
       join_cgroup;  // v1 `tasks` files to write "0" to first (CgroupEntry), then Joined
   const SeccompProgram* seccomp = nullptr;  // compiled by the parent

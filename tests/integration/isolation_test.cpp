@@ -269,6 +269,82 @@ TEST_F(Isolation, PersonalityLinux32ReachesInitAndExec) {
   EXPECT_EQ(mcrun({"delete", "--force", "c2"}).code, 0);
 }
 
+// linux.timeOffsets in a new time namespace: the program, a process exec'd
+// into the container before its start and one after read the moved clocks
+// (/proc/uptime is boottime) from a namespace that is not the host's; a
+// second container joins it by path. mcrun refused the time namespace before.
+TEST_F(Isolation, TimeNamespaceMovesTheContainersClocks) {
+  const std::string offsets = "monotonic 3600 5\nboottime 86400 0\n";
+  // The kernel pads the columns of timens_offsets; one blank each here.
+  auto squeeze = [](std::string s) {
+    s.erase(std::unique(s.begin(), s.end(), [](char a, char b) { return a == ' ' && b == ' '; }),
+            s.end());
+    return s;
+  };
+  Json c = config({"sh", "-c", "cat /proc/self/timens_offsets; cut -d' ' -f1 /proc/uptime"});
+  c["linux"]["namespaces"].push_back({{"type", "time"}});
+  c["linux"]["timeOffsets"] = {{"boottime", {{"secs", 86400}}},
+                               {"monotonic", {{"secs", 3600}, {"nanosecs", 5}}}};
+  const double host_uptime = std::stod(read_file("/proc/uptime"));
+  auto r = run(c);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string out = squeeze(r.out);
+  ASSERT_TRUE(out.starts_with(offsets)) << r.out;
+  const double uptime = std::stod(out.substr(offsets.size()));
+  EXPECT_GE(uptime, host_uptime + 86400);
+  EXPECT_LT(uptime, host_uptime + 86400 + 300);
+
+  c["process"]["args"] = {"sleep", "1000"};
+  write_config(c);
+  ASSERT_EQ(mcrun({"create", "--bundle", bundle_, "c2"}).code, 0);
+  const std::string ns = fs::read_symlink("/proc/" + std::to_string(pid_of("c2")) + "/ns/time");
+  EXPECT_NE(ns, fs::read_symlink("/proc/self/ns/time").string());
+  auto in_ns = [&](const std::string& id) {
+    return squeeze(mcrun({"exec", id, "sh", "-c",
+                          "cat /proc/self/timens_offsets; readlink /proc/self/ns/time"})
+                       .out);
+  };
+  EXPECT_EQ(in_ns("c2"), offsets + ns + "\n");
+  ASSERT_EQ(mcrun({"start", "c2"}).code, 0);
+  EXPECT_EQ(in_ns("c2"), offsets + ns + "\n");
+
+  Json joined = config({"sh", "-c", "cat /proc/self/timens_offsets; readlink /proc/self/ns/time"});
+  joined["linux"]["namespaces"].push_back(
+      {{"type", "time"}, {"path", "/proc/" + std::to_string(pid_of("c2")) + "/ns/time"}});
+  EXPECT_EQ(squeeze(run(joined, "c3").out), offsets + ns + "\n");
+  EXPECT_EQ(mcrun({"delete", "--force", "c2"}).code, 0);
+}
+
+// With a user namespace the new time namespace is the user namespace's
+// (its root may write the offsets), and the offsets file is not the mapped
+// root's to open: the init opened it before (namespaces.hpp).
+TEST_F(Isolation, TimeNamespaceInAUserNamespace) {
+  Json c = config({"sh", "-c", "tr -s ' ' < /proc/self/timens_offsets"});
+  c["linux"]["namespaces"].push_back({{"type", "user"}});
+  c["linux"]["namespaces"].push_back({{"type", "time"}});
+  c["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+  c["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
+  c["linux"]["timeOffsets"] = {{"boottime", {{"secs", 5}}}};
+  ASSERT_EQ(::chmod(tmp_.c_str(), 0711), 0);
+  auto r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "monotonic 0 0\nboottime 5 0\n");
+}
+
+// An offset the kernel refuses (a boottime before the boot) fails create,
+// naming the field, and leaves no container.
+TEST_F(Isolation, ATimeOffsetTheKernelRefusesFailsCreate) {
+  Json c = config({"true"});
+  c["linux"]["namespaces"].push_back({{"type", "time"}});
+  c["linux"]["timeOffsets"] = {{"boottime", {{"secs", -1000000000}}}};
+  write_config(c);
+  auto r = mcrun({"create", "--bundle", bundle_, "c1"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("linux.timeOffsets"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("ERANGE"), std::string::npos) << r.err;
+  EXPECT_NE(mcrun({"state", "c1"}).code, 0);
+}
+
 TEST_F(Isolation, NonRootCannotRegainCapabilities) {
   Json c = config({"sh", "-c",
                    "grep CapEff /proc/self/status; mount -t tmpfs none /mnt 2>/dev/null && echo "

@@ -77,6 +77,19 @@ TEST_F(Rootless, ASysfsMountFallsBackToABindOfTheHostsSys) {
   EXPECT_NE(r.err.find("Read-only file system"), std::string::npos) << r.err;
 }
 
+// The user's own container gets a time namespace too: made inside its user
+// namespace (which owns it, so the offsets may be written there), not by
+// the unprivileged parent, which could not.
+TEST_F(Rootless, ATimeNamespaceWithOffsets) {
+  Json c = rootless_config({"sh", "-c", "tr -s ' ' < /proc/self/timens_offsets"});
+  c["linux"]["namespaces"].push_back({{"type", "time"}});
+  c["linux"]["timeOffsets"] = {{"monotonic", {{"secs", 7}}}};
+  write_config(c);
+  auto r = mcrun({"run", "--bundle", bundle_, "c1"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "monotonic 7 0\nboottime 0 0\n");
+}
+
 // No cgroup is made (none is delegated), so a limit cannot be applied: it is
 // refused, never dropped, and nothing is left behind.
 TEST_F(Rootless, LimitsWithoutADelegatedCgroupAreRefused) {

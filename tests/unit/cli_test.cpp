@@ -160,6 +160,7 @@ TEST_F(Cli, FeaturesIsJson) {
   EXPECT_EQ(j["ociVersionMax"], "1.3.0");
   EXPECT_EQ(j["hooks"].size(), 6u);
   EXPECT_TRUE(j["linux"]["seccomp"]["enabled"]);
+  EXPECT_EQ(j["linux"]["namespaces"].size(), 8u);  // time too
 }
 
 }  // namespace

@@ -147,6 +147,28 @@ const Case kCases[] = {
      },
      "config.json: /linux/personality/domain: must be LINUX or LINUX32, not \"LINUX64\"\n"
      "config.json: /linux/personality/flags: must be empty: the spec defines no flags"},
+    {"time_offsets_without_a_time_namespace",
+     [](Json& j) {
+       j["linux"]["timeOffsets"] = {{"boottime", {{"secs", 1}}}};
+     },
+     "config.json: /linux/timeOffsets: needs a new time namespace (add {\"type\": \"time\"} to "
+     "linux.namespaces)"},
+    {"time_offsets_of_a_joined_time_namespace",
+     [](Json& j) {
+       j["linux"]["namespaces"].push_back({{"type", "time"}, {"path", "/proc/1/ns/time"}});
+       j["linux"]["timeOffsets"] = {{"monotonic", {{"secs", 1}}}};
+     },
+     "config.json: /linux/timeOffsets: applies to a new time namespace, not to one joined by its "
+     "path"},
+    {"time_offsets_of_an_unknown_clock_and_too_many_nanosecs",
+     [](Json& j) {
+       j["linux"]["namespaces"].push_back({{"type", "time"}});
+       j["linux"]["timeOffsets"] = {{"realtime", {{"secs", 1}}},
+                                    {"boottime", {{"nanosecs", 1000000000}}}};
+     },
+     "config.json: /linux/timeOffsets/boottime/nanosecs: must be below 1000000000\n"
+     "config.json: /linux/timeOffsets/realtime: is not a namespaced clock (known: boottime, "
+     "monotonic)"},
     {"pids_limit_below_minus_one", [](Json& j) { j["linux"]["resources"]["pids"]["limit"] = -2; },
      "config.json: /linux/resources/pids/limit: must be -1 (no limit) or a number of tasks from "
      "0"},
