@@ -106,6 +106,9 @@ int namespace_flags(const spec::Config& config) {
 // Stage 2, inside: the process itself.
 Result<> run_program(const ChildContext& ctx) {
   const spec::Process& p = *ctx.process;
+  // In the container's cgroup now, where the kernel gave it the cgroup's CPUs.
+  if (p.exec_cpu_affinity)
+    MCRUN_CHECK(set_cpu_affinity(p.exec_cpu_affinity->final, "process.execCPUAffinity.final"));
   MCRUN_CHECK_CTX(sys::chdir(p.cwd), "process.cwd");
   MCRUN_CHECK(set_rlimits(p.rlimits));
   MCRUN_CHECK(apply_scheduling(p));
@@ -240,6 +243,11 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
   const spec::Config& config = target->record.config;
   auto process = process_to_run(opts, config);
   if (!process) return std::unexpected(process.error());
+  // The runtime's side of the exec runs on these, and its children until
+  // they enter the container's cgroup (which gives them its CPUs).
+  if (process->exec_cpu_affinity)
+    MCRUN_CHECK(
+        set_cpu_affinity(process->exec_cpu_affinity->initial, "process.execCPUAffinity.initial"));
   auto seccomp = container_seccomp(*target);
   if (!seccomp) return std::unexpected(seccomp.error());
   auto sync = sys::socketpair(SOCK_SEQPACKET);

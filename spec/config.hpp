@@ -75,6 +75,16 @@ struct IoPriority {
   bool operator==(const IoPriority&) const = default;
 };
 
+// process.execCPUAffinity: the CPUs `exec`'s process runs on before it
+// enters the container's cgroup (the runtime's side of it) and after. Not
+// the init's: the spec leaves it out. CPU lists as in cpuset.cpus; empty
+// or absent changes nothing.
+struct ExecCpuAffinity {
+  std::optional<std::string> initial, final;
+  Unknown extra;
+  bool operator==(const ExecCpuAffinity&) const = default;
+};
+
 struct Process {
   bool terminal = false;
   std::optional<ConsoleSize> console_size;
@@ -90,7 +100,8 @@ struct Process {
   std::optional<Scheduler> scheduler;
   std::optional<std::string> selinux_label;
   std::optional<IoPriority> io_priority;
-  Unknown extra;  // execCPUAffinity, ...
+  std::optional<ExecCpuAffinity> exec_cpu_affinity;
+  Unknown extra;
   bool operator==(const Process&) const = default;
 };
 
@@ -375,8 +386,8 @@ Problems validate_config(const Config& c);
 // `update` is given).
 Problems validate_resources(const Resources& r);
 
-// runtime-spec fields mcrun keeps but does not apply (process.execCPUAffinity;
-// linux.intelRdt, memoryPolicy, netDevices; resources.rdma):
+// runtime-spec fields mcrun keeps but does not apply (linux.intelRdt,
+// memoryPolicy, netDevices; resources.rdma):
 // create refuses them.
 Problems unsupported_fields(const Config& c);
 

@@ -30,6 +30,8 @@ MCRUN_DESCRIBE(Scheduler, req("policy", &Scheduler::policy), opt("nice", &Schedu
                opt("period", &Scheduler::period));
 MCRUN_DESCRIBE(IoPriority, req("class", &IoPriority::io_class),
                req("priority", &IoPriority::priority));
+MCRUN_DESCRIBE(ExecCpuAffinity, opt("initial", &ExecCpuAffinity::initial),
+               opt("final", &ExecCpuAffinity::final));
 MCRUN_DESCRIBE(Process, opt("terminal", &Process::terminal),
                opt("consoleSize", &Process::console_size), req("user", &Process::user),
                opt("args", &Process::args), opt("env", &Process::env), req("cwd", &Process::cwd),
@@ -38,7 +40,8 @@ MCRUN_DESCRIBE(Process, opt("terminal", &Process::terminal),
                opt("apparmorProfile", &Process::apparmor_profile),
                opt("oomScoreAdj", &Process::oom_score_adj), opt("scheduler", &Process::scheduler),
                opt("selinuxLabel", &Process::selinux_label),
-               opt("ioPriority", &Process::io_priority));
+               opt("ioPriority", &Process::io_priority),
+               opt("execCPUAffinity", &Process::exec_cpu_affinity));
 MCRUN_DESCRIBE(Root, req("path", &Root::path), opt("readonly", &Root::readonly));
 MCRUN_DESCRIBE(Mount, req("destination", &Mount::destination), opt("type", &Mount::type),
                opt("source", &Mount::source), opt("options", &Mount::options));

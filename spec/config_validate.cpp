@@ -103,6 +103,11 @@ class Validator {
       add("/process/oomScoreAdj", "must be between -1000 and 1000");
     if (p.scheduler) scheduler(*p.scheduler);
     if (p.io_priority) io_priority(*p.io_priority);
+    if (const auto& a = p.exec_cpu_affinity)
+      for (const auto& [key, list] : {std::pair{"initial", &a->initial}, {"final", &a->final}})
+        if (*list && !(*list)->empty() && !parse_cpu_list(**list))
+          add(std::string("/process/execCPUAffinity/") + key,
+              "must be a list of CPUs such as \"0-3,7\", not \"" + **list + "\"");
     std::set<std::string> seen;
     for (size_t i = 0; i < p.rlimits.size(); ++i) {
       const auto& r = p.rlimits[i];
@@ -444,8 +449,6 @@ Problems validate_for_cgroup(const Resources& r, bool v2) {
 Problems unsupported_fields(const Config& c) {
   // runtime-spec fields mcrun keeps in the config but does not apply: a
   // container that asks for them is refused, never run without them.
-  static const std::pair<const char*, const char*> process_fields[] = {
-      {"execCPUAffinity", "no CPU affinity is set"}};
   static const std::pair<const char*, const char*> linux_fields[] = {
       {"intelRdt", "no Intel RDT"},
       {"memoryPolicy", "no NUMA memory policy is set"},
@@ -456,7 +459,6 @@ Problems unsupported_fields(const Config& c) {
       if (extra.contains(key))
         p.push_back({where + "/" + key, std::string("is not supported by mcrun (") + why + ")"});
   };
-  if (c.process) check(c.process->extra, "/process", process_fields);
   if (c.linux) {
     check(c.linux->extra, "/linux", linux_fields);
     if (c.linux->resources && c.linux->resources->extra.contains("rdma"))

@@ -1,10 +1,12 @@
 #include "runtime/process/scheduling.hpp"
 
+#include <sched.h>
 #include <sys/personality.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <memory>
 
 #include "spec/names.hpp"
 
@@ -76,6 +78,26 @@ Result<> apply_personality(const std::optional<spec::Personality>& personality) 
   const unsigned long domain = personality->domain == "LINUX32" ? PER_LINUX32 : PER_LINUX;
   if (::personality(domain) < 0)
     return fail_errno("linux.personality: personality " + personality->domain);
+  return {};
+}
+
+Result<> set_cpu_affinity(const std::optional<std::string>& list, std::string_view field) {
+  if (!list || list->empty()) return {};
+  auto cpus = spec::parse_cpu_list(*list);
+  if (!cpus || cpus->empty()) return fail(std::string(field) + ": not a CPU list", EINVAL);
+  // Sized for the highest CPU named (the list allows up to 65535, past
+  // glibc's fixed cpu_set_t of 1024).
+  const int count = static_cast<int>(cpus->back()) + 1;
+  struct Free {
+    void operator()(cpu_set_t* s) const { CPU_FREE(s); }
+  };
+  std::unique_ptr<cpu_set_t, Free> set(CPU_ALLOC(count));
+  if (!set) return fail_errno(std::string(field) + ": CPU_ALLOC");
+  const size_t size = CPU_ALLOC_SIZE(count);
+  CPU_ZERO_S(size, set.get());
+  for (uint32_t cpu : *cpus) CPU_SET_S(cpu, size, set.get());
+  if (::sched_setaffinity(0, size, set.get()) < 0)
+    return fail_errno(std::string(field) + ": sched_setaffinity " + quote(*list));
   return {};
 }
 

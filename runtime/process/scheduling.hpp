@@ -1,8 +1,9 @@
 // process.scheduler and process.ioPriority: the CPU and I/O scheduling of a
 // container process, set by the process itself before it drops its
 // capabilities (a realtime policy or I/O class needs CAP_SYS_NICE or
-// CAP_SYS_ADMIN) and kept across the exec; and linux.personality, which
-// every process of the container gets, exec's too.
+// CAP_SYS_ADMIN) and kept across the exec; linux.personality, which every
+// process of the container gets, exec's too; process.execCPUAffinity,
+// exec's alone.
 #pragma once
 
 #include "spec/config.hpp"
@@ -17,5 +18,10 @@ Result<> apply_scheduling(const spec::Process& process);
 
 // linux.personality's execution domain, kept across the exec (personality(2)).
 Result<> apply_personality(const std::optional<spec::Personality>& personality);
+
+// The calling thread's CPU affinity (sched_setaffinity) to a CPU list as
+// validation accepted it; nothing for an absent or empty one. `field` names
+// it in the error (EINVAL: none of the CPUs is online or allowed).
+Result<> set_cpu_affinity(const std::optional<std::string>& list, std::string_view field);
 
 }  // namespace mcrun::runtime

@@ -130,7 +130,6 @@ TEST_F(Conformance, SpecFieldsMcrunDoesNotApplyAreRefused) {
   // Kept in the model but not applied: a container asking for them must not
   // run without them.
   Json c = config({"true"});
-  c["process"]["execCPUAffinity"] = {{"initial", "0"}};
   c["linux"]["intelRdt"] = {{"closID", "guaranteed"}};
   c["linux"]["resources"]["rdma"] = {{"mlx5_1", {{"hcaHandles", 3}}}};
   auto r = run(c);
@@ -138,9 +137,7 @@ TEST_F(Conformance, SpecFieldsMcrunDoesNotApplyAreRefused) {
   EXPECT_EQ(
       r.err,
       "mcrun: run c1: config.json: /linux/intelRdt: is not supported by mcrun (no Intel RDT)\n"
-      "mcrun: config.json: /linux/resources/rdma: is not supported by mcrun (no rdma cgroup)\n"
-      "mcrun: config.json: /process/execCPUAffinity: is not supported by mcrun (no CPU affinity "
-      "is set)\n");
+      "mcrun: config.json: /linux/resources/rdma: is not supported by mcrun (no rdma cgroup)\n");
 }
 
 }  // namespace

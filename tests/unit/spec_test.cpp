@@ -70,6 +70,7 @@ TEST(Spec, MaximalKeepsEveryField) {
   EXPECT_EQ(c.process->io_priority, (IoPriority{"IOPRIO_CLASS_IDLE", 4, {}}));
   EXPECT_EQ(c.process->scheduler->policy, "SCHED_OTHER");
   EXPECT_EQ(c.process->scheduler->nice, 5);
+  EXPECT_EQ(c.process->exec_cpu_affinity, (ExecCpuAffinity{"7", "0-3,7", {}}));
   EXPECT_EQ(c.linux->time_offsets->boottime, (ClockOffset{3600, 5, {}}));
   EXPECT_EQ(c.linux->time_offsets->monotonic, (ClockOffset{-10, std::nullopt, {}}));
 }

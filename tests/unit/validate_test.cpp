@@ -169,6 +169,12 @@ const Case kCases[] = {
      "config.json: /linux/timeOffsets/boottime/nanosecs: must be below 1000000000\n"
      "config.json: /linux/timeOffsets/realtime: is not a namespaced clock (known: boottime, "
      "monotonic)"},
+    {"exec_cpu_affinity_that_is_no_cpu_list",
+     [](Json& j) {
+       j["process"]["execCPUAffinity"] = {{"initial", "0,x"}, {"final", ""}};
+     },
+     "config.json: /process/execCPUAffinity/initial: must be a list of CPUs such as \"0-3,7\", "
+     "not \"0,x\""},
     {"pids_limit_below_minus_one", [](Json& j) { j["linux"]["resources"]["pids"]["limit"] = -2; },
      "config.json: /linux/resources/pids/limit: must be -1 (no limit) or a number of tasks from "
      "0"},
