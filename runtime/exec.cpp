@@ -54,7 +54,8 @@ struct Target {
 struct ChildContext {
   const ExecOptions* opts;
   const spec::Process* process;
-  const std::optional<spec::Personality>* personality;  // the container's
+  const std::optional<spec::Personality>* personality;     // the container's
+  const std::optional<spec::MemoryPolicy>* memory_policy;  // the container's
   int init_pidfd, root_fd, sync_fd, console_fd;
   int ns_flags;  // CLONE_NEWPID included: setns then places our children
   const SeccompProgram* seccomp;
@@ -113,6 +114,7 @@ Result<> run_program(const ChildContext& ctx) {
   MCRUN_CHECK(set_rlimits(p.rlimits));
   MCRUN_CHECK(apply_scheduling(p));
   MCRUN_CHECK(apply_personality(*ctx.personality));
+  MCRUN_CHECK(apply_memory_policy(*ctx.memory_policy));
   if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, false), "terminal");
   auto exe = find_executable(p.args[0], p.env);
   if (!exe) return std::unexpected(exe.error());
@@ -255,10 +257,12 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
   auto console = open_console(opts, process->terminal);
   if (!console) return std::unexpected(console.error());
 
-  static const std::optional<spec::Personality> kNone;
+  static const std::optional<spec::Personality> kNoPersonality;
+  static const std::optional<spec::MemoryPolicy> kNoMemoryPolicy;
   ChildContext ctx{&opts,
                    &*process,
-                   config.linux ? &config.linux->personality : &kNone,
+                   config.linux ? &config.linux->personality : &kNoPersonality,
+                   config.linux ? &config.linux->memory_policy : &kNoMemoryPolicy,
                    target->init_pidfd.get(),
                    target->root.get(),
                    sync->second.get(),

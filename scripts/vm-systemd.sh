@@ -51,10 +51,12 @@ fi
 root=$(mktemp -d)
 trap 'rm -rf "$root" "$root.initrd"' EXIT
 tar -C "$root" -xf "$base"
-# The tests find mcrun, the attacker and busybox at the paths compiled in.
+# The tests find mcrun, the attacker, the probe and busybox at the paths
+# compiled in.
 vm_put "$root" "$build/bin/integration_tests"
 vm_put "$root" "$build/bin/mcrun"
 vm_put "$root" "$build/bin/attacker"
+vm_put "$root" "$build/bin/probe"
 mkdir -p "$root$(dirname "$(command -v busybox)")"
 cp "$(command -v busybox)" "$root$(command -v busybox)"
 cp "$kdir"/*.ko "$root/root/"

@@ -21,8 +21,8 @@ cache=${MCRUN_VM_CACHE:-/var/cache/mcrun-vm}
 vm_packages qemu-system-x86 cpio busybox-static
 vm_kernel "$cache"
 
-# The guest's files. The tests find mcrun, the attacker and busybox at the
-# paths compiled into them, so those paths are kept.
+# The guest's files. The tests find mcrun, the attacker, the probe and
+# busybox at the paths compiled into them, so those paths are kept.
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,mnt,tmp,run,var/tmp,root,lib/modules}
@@ -38,6 +38,7 @@ put() { vm_put "$root" "$1"; }
 put "$build/bin/integration_tests"
 put "$build/bin/mcrun"
 put "$build/bin/attacker"
+put "$build/bin/probe"
 
 cat > "$root/init" <<'INIT'
 #!/bin/sh

@@ -343,6 +343,15 @@ struct TimeOffsets {
   bool operator==(const TimeOffsets&) const = default;
 };
 
+// linux.memoryPolicy: set_mempolicy(2) for every process of the container.
+struct MemoryPolicy {
+  std::string mode;                  // "MPOL_BIND", ...
+  std::optional<std::string> nodes;  // a node list ("0-3,7")
+  std::vector<std::string> flags;    // "MPOL_F_STATIC_NODES", ...
+  Unknown extra;
+  bool operator==(const MemoryPolicy&) const = default;
+};
+
 struct Linux {
   std::vector<Namespace> namespaces;
   std::vector<IdMapping> uid_mappings, gid_mappings;
@@ -356,7 +365,8 @@ struct Linux {
   std::optional<std::string> mount_label;
   std::optional<Personality> personality;
   std::optional<TimeOffsets> time_offsets;
-  Unknown extra;  // intelRdt, memoryPolicy, ...
+  std::optional<MemoryPolicy> memory_policy;
+  Unknown extra;  // intelRdt, netDevices, ...
 
   const Namespace* find_namespace(std::string_view type) const;
   bool operator==(const Linux&) const = default;
@@ -387,7 +397,7 @@ Problems validate_config(const Config& c);
 Problems validate_resources(const Resources& r);
 
 // runtime-spec fields mcrun keeps but does not apply (linux.intelRdt,
-// memoryPolicy, netDevices; resources.rdma):
+// netDevices; resources.rdma):
 // create refuses them.
 Problems unsupported_fields(const Config& c);
 

@@ -162,6 +162,15 @@ constexpr std::string_view kSchedFlags[] = {"SCHED_FLAG_RESET_ON_FORK", "SCHED_F
                                             "SCHED_FLAG_KEEP_PARAMS",   "SCHED_FLAG_UTIL_CLAMP_MIN",
                                             "SCHED_FLAG_UTIL_CLAMP_MAX"};
 
+// By value: MPOL_DEFAULT is 0 .. MPOL_WEIGHTED_INTERLEAVE 6; the mode flags
+// are bits 15 (static), 14 (relative) and 13 (NUMA balancing)
+// (linux/mempolicy.h), listed from bit 15 down.
+constexpr std::string_view kMemoryPolicyModes[] = {
+    "MPOL_DEFAULT",        "MPOL_PREFERRED",          "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_LOCAL",
+    "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"};
+constexpr std::string_view kMemoryPolicyFlags[] = {"MPOL_F_STATIC_NODES", "MPOL_F_RELATIVE_NODES",
+                                                   "MPOL_F_NUMA_BALANCING"};
+
 std::optional<size_t> index_of(std::span<const std::string_view> names, std::string_view name) {
   auto it = std::find(names.begin(), names.end(), name);
   if (it == names.end()) return std::nullopt;
@@ -196,6 +205,16 @@ std::span<const std::string_view> sched_flags() { return kSchedFlags; }
 std::optional<uint64_t> sched_flag(std::string_view name) {
   auto i = index_of(kSchedFlags, name);
   return i ? std::optional<uint64_t>(uint64_t{1} << *i) : std::nullopt;
+}
+std::span<const std::string_view> memory_policy_modes() { return kMemoryPolicyModes; }
+std::optional<int> memory_policy_mode(std::string_view name) {
+  auto i = index_of(kMemoryPolicyModes, name);
+  return i ? std::optional<int>(static_cast<int>(*i)) : std::nullopt;
+}
+std::span<const std::string_view> memory_policy_flags() { return kMemoryPolicyFlags; }
+std::optional<int> memory_policy_flag(std::string_view name) {
+  auto i = index_of(kMemoryPolicyFlags, name);
+  return i ? std::optional<int>(1 << (15 - static_cast<int>(*i))) : std::nullopt;
 }
 std::span<const std::string_view> namespace_types() { return kNamespaces; }
 std::span<const std::string_view> seccomp_actions() { return kSeccompActions; }

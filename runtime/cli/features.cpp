@@ -40,6 +40,9 @@ Result<int> run(const Globals&, const Args& args) {
         {"apparmor", {{"enabled", true}}},
         {"selinux", {{"enabled", true}}},
         {"intelRdt", {{"enabled", false}}},
+        {"memoryPolicy",
+         {{"modes", names(spec::memory_policy_modes())},
+          {"flags", names(spec::memory_policy_flags())}}},
         {"mountExtensions", {{"idmap", {{"enabled", false}}}}}}},
       {"annotations", {{"io.github.mcrun.version", MCRUN_VERSION}}},
   };

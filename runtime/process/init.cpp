@@ -163,7 +163,10 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
                     "terminal");
   MCRUN_CHECK(set_rlimits(p.rlimits));
   MCRUN_CHECK(apply_scheduling(p));
-  if (c.linux) MCRUN_CHECK(apply_personality(c.linux->personality));
+  if (c.linux) {
+    MCRUN_CHECK(apply_personality(c.linux->personality));
+    MCRUN_CHECK(apply_memory_policy(c.linux->memory_policy));
+  }
   return exe;
 }
 

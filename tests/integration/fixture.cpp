@@ -210,6 +210,10 @@ void Container::install_attacker() {
   fs::copy_file(MCRUN_ATTACKER, rootfs_ + "/bin/attacker", fs::copy_options::overwrite_existing);
 }
 
+void Container::install_probe() {
+  fs::copy_file(MCRUN_PROBE, rootfs_ + "/bin/probe", fs::copy_options::overwrite_existing);
+}
+
 Output Container::mcrun_at(const std::string& binary, std::vector<std::string> args,
                            const std::string& stdin_text) {
   // The id of a create or run is its last argument (invalid ones make nothing).

@@ -100,6 +100,8 @@ class Container : public ::testing::Test {
       ids_;  // every container id this test created: the leak check looks at these
   // Puts tests/integration/attacker.cpp's executable at /bin/attacker.
   void install_attacker();
+  // Puts tests/integration/probe.cpp's executable at /bin/probe.
+  void install_probe();
   // When set, mcrun runs as this uid (and gid, no groups, no capabilities)
   // with only `user_env_` as its environment; without --root if
   // default_root_ (its own default then).

@@ -161,6 +161,7 @@ TEST_F(Cli, FeaturesIsJson) {
   EXPECT_EQ(j["hooks"].size(), 6u);
   EXPECT_TRUE(j["linux"]["seccomp"]["enabled"]);
   EXPECT_EQ(j["linux"]["namespaces"].size(), 8u);  // time too
+  EXPECT_EQ(j["linux"]["memoryPolicy"]["modes"].size(), 7u);
 }
 
 }  // namespace

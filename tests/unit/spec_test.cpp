@@ -71,6 +71,8 @@ TEST(Spec, MaximalKeepsEveryField) {
   EXPECT_EQ(c.process->scheduler->policy, "SCHED_OTHER");
   EXPECT_EQ(c.process->scheduler->nice, 5);
   EXPECT_EQ(c.process->exec_cpu_affinity, (ExecCpuAffinity{"7", "0-3,7", {}}));
+  EXPECT_EQ(c.linux->memory_policy,
+            (MemoryPolicy{"MPOL_INTERLEAVE", "0-3,7", {"MPOL_F_STATIC_NODES"}, {}}));
   EXPECT_EQ(c.linux->time_offsets->boottime, (ClockOffset{3600, 5, {}}));
   EXPECT_EQ(c.linux->time_offsets->monotonic, (ClockOffset{-10, std::nullopt, {}}));
 }

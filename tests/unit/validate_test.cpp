@@ -175,6 +175,28 @@ const Case kCases[] = {
      },
      "config.json: /process/execCPUAffinity/initial: must be a list of CPUs such as \"0-3,7\", "
      "not \"0,x\""},
+    {"memory_policy_unknown_mode_and_flag",
+     [](Json& j) {
+       j["linux"]["memoryPolicy"] = {{"mode", "MPOL_FAST"}, {"flags", {"MPOL_F_X"}}};
+     },
+     "config.json: /linux/memoryPolicy/flags/0: unknown flag \"MPOL_F_X\" (known: "
+     "MPOL_F_STATIC_NODES, MPOL_F_RELATIVE_NODES, MPOL_F_NUMA_BALANCING)\n"
+     "config.json: /linux/memoryPolicy/mode: unknown mode \"MPOL_FAST\" (known: MPOL_DEFAULT, "
+     "MPOL_PREFERRED, MPOL_BIND, MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_PREFERRED_MANY, "
+     "MPOL_WEIGHTED_INTERLEAVE)"},
+    {"memory_policy_nodes_and_flags_that_do_not_go_together",
+     [](Json& j) {
+       j["linux"]["memoryPolicy"] = {{"mode", "MPOL_BIND"},
+                                     {"flags", {"MPOL_F_STATIC_NODES", "MPOL_F_RELATIVE_NODES"}}};
+     },
+     "config.json: /linux/memoryPolicy/flags: MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES "
+     "exclude each other\n"
+     "config.json: /linux/memoryPolicy/nodes: MPOL_BIND needs at least one node"},
+    {"memory_policy_nodes_for_the_local_mode",
+     [](Json& j) {
+       j["linux"]["memoryPolicy"] = {{"mode", "MPOL_LOCAL"}, {"nodes", "0"}};
+     },
+     "config.json: /linux/memoryPolicy/nodes: must be empty for MPOL_LOCAL"},
     {"pids_limit_below_minus_one", [](Json& j) { j["linux"]["resources"]["pids"]["limit"] = -2; },
      "config.json: /linux/resources/pids/limit: must be -1 (no limit) or a number of tasks from "
      "0"},
