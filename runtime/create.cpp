@@ -25,6 +25,7 @@
 #include "runtime/container.hpp"
 #include "runtime/mount/mount_apply.hpp"
 #include "runtime/mount/mount_plan.hpp"
+#include "runtime/net_devices.hpp"
 #include "runtime/pid_file.hpp"
 #include "runtime/process/id_map.hpp"
 #include "runtime/process/init.hpp"
@@ -308,6 +309,16 @@ Result<> make_cgroup(const Cgroup& cgroup, const spec::Config& config, Undo& und
 // What the parent does to the cloned init before letting it go: into its
 // cgroup first unless it was cloned there (every byte and cycle it uses from
 // here on is accounted and limited), then its id maps and its OOM score.
+// linux.netDevices go into the container's network namespace: the one the
+// init was cloned into, or the one it joins by path (it has not yet).
+Result<> move_devices_of(pid_t pid, const spec::Linux& l) {
+  const spec::Namespace* ns = l.find_namespace("network");
+  auto fd = sys::open_path(ns && ns->path ? *ns->path : "/proc/" + std::to_string(pid) + "/ns/net",
+                           O_RDONLY);
+  if (!fd) return std::unexpected(std::move(fd.error()).context("linux.netDevices"));
+  return move_net_devices(l.net_devices, fd->get());
+}
+
 Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config& config,
                            Undo& undo) {
   if (to_join && !to_join->systemd_unit().empty()) {
@@ -325,6 +336,8 @@ Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config&
     MCRUN_CHECK_CTX(to_join->add(pid), "join the cgroup");
   }
   if (config.linux) MCRUN_CHECK(write_id_maps(pid, *config.linux));
+  if (config.linux && !config.linux->net_devices.empty())
+    MCRUN_CHECK(move_devices_of(pid, *config.linux));
   if (config.process->oom_score_adj)
     MCRUN_CHECK_CTX(sys::write_file("/proc/" + std::to_string(pid) + "/oom_score_adj",
                                     std::to_string(*config.process->oom_score_adj)),

@@ -16,19 +16,21 @@ vm_packages() {
 }
 
 # vm_kernel CACHE: sets $image (the kernel linux-image-amd64 points at) and
-# $kdir (its vmlinuz, overlay.ko and loop.ko: modules in Debian's build).
+# $kdir (its vmlinuz, overlay.ko, loop.ko and veth.ko: modules in Debian's
+# build).
 vm_kernel() {
   local cache=$1 tmp
   image=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
   [ -n "$image" ] || { echo "vm: cannot tell which kernel linux-image-amd64 depends on"; return 1; }
   kdir=$cache/$image
-  if [ ! -f "$kdir/vmlinuz" ] || [ ! -f "$kdir/loop.ko" ]; then
+  if [ ! -f "$kdir/vmlinuz" ] || [ ! -f "$kdir/veth.ko" ]; then
     tmp=$(mktemp -d)
     (cd "$tmp" && apt-get download -q "$image" >/dev/null 2>&1) || { apt-get update -qq && (cd "$tmp" && apt-get download -q "$image" >/dev/null); }
     dpkg-deb -x "$tmp"/*.deb "$tmp/x"
     mkdir -p "$kdir"
     cp "$tmp"/x/boot/vmlinuz-* "$kdir/vmlinuz"
-    find "$tmp/x/lib/modules" \( -name overlay.ko -o -name loop.ko \) -exec cp {} "$kdir/" \;
+    find "$tmp/x/lib/modules" \( -name overlay.ko -o -name loop.ko -o -name veth.ko \) \
+      -exec cp {} "$kdir/" \;
     rm -rf "$tmp"
   fi
 }

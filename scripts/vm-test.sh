@@ -61,6 +61,8 @@ mount -t tmpfs tmpfs /run
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
 for c in $(cat /sys/fs/cgroup/cgroup.controllers); do echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control; done
 insmod /lib/modules/overlay.ko 2>/dev/null
+# veth pairs for the netDevices test.
+insmod /lib/modules/veth.ko 2>/dev/null
 # A block device for the io/blkio throttling tests.
 insmod /lib/modules/loop.ko 2>/dev/null && dd if=/dev/zero of=/var/disk.img bs=1M count=4 2>/dev/null &&
   losetup /dev/loop0 /var/disk.img

@@ -343,6 +343,16 @@ struct TimeOffsets {
   bool operator==(const TimeOffsets&) const = default;
 };
 
+// linux.netDevices' entries, keyed by the device's name on the host: moved
+// into the container's network namespace, renamed there to `name` if given
+// ("%d" in it lets the kernel number it), its permanent global addresses
+// kept, up.
+struct NetDevice {
+  std::optional<std::string> name;
+  Unknown extra;
+  bool operator==(const NetDevice&) const = default;
+};
+
 // linux.memoryPolicy: set_mempolicy(2) for every process of the container.
 struct MemoryPolicy {
   std::string mode;                  // "MPOL_BIND", ...
@@ -366,7 +376,8 @@ struct Linux {
   std::optional<Personality> personality;
   std::optional<TimeOffsets> time_offsets;
   std::optional<MemoryPolicy> memory_policy;
-  Unknown extra;  // intelRdt, netDevices, ...
+  std::map<std::string, NetDevice> net_devices;
+  Unknown extra;  // intelRdt, ...
 
   const Namespace* find_namespace(std::string_view type) const;
   bool operator==(const Linux&) const = default;
@@ -396,8 +407,8 @@ Problems validate_config(const Config& c);
 // `update` is given).
 Problems validate_resources(const Resources& r);
 
-// runtime-spec fields mcrun keeps but does not apply (linux.intelRdt,
-// netDevices; resources.rdma):
+// runtime-spec fields mcrun keeps but does not apply (linux.intelRdt;
+// resources.rdma):
 // create refuses them.
 Problems unsupported_fields(const Config& c);
 

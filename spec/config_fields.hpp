@@ -116,6 +116,7 @@ MCRUN_DESCRIBE(TimeOffsets, opt("boottime", &TimeOffsets::boottime),
                opt("monotonic", &TimeOffsets::monotonic));
 MCRUN_DESCRIBE(MemoryPolicy, req("mode", &MemoryPolicy::mode), opt("nodes", &MemoryPolicy::nodes),
                opt("flags", &MemoryPolicy::flags));
+MCRUN_DESCRIBE(NetDevice, opt("name", &NetDevice::name));
 MCRUN_DESCRIBE(Linux, opt("uidMappings", &Linux::uid_mappings),
                opt("gidMappings", &Linux::gid_mappings), opt("sysctl", &Linux::sysctl),
                opt("resources", &Linux::resources), opt("cgroupsPath", &Linux::cgroups_path),
@@ -125,7 +126,7 @@ MCRUN_DESCRIBE(Linux, opt("uidMappings", &Linux::uid_mappings),
                opt("maskedPaths", &Linux::masked_paths),
                opt("readonlyPaths", &Linux::readonly_paths), opt("mountLabel", &Linux::mount_label),
                opt("personality", &Linux::personality), opt("timeOffsets", &Linux::time_offsets),
-               opt("memoryPolicy", &Linux::memory_policy));
+               opt("memoryPolicy", &Linux::memory_policy), opt("netDevices", &Linux::net_devices));
 MCRUN_DESCRIBE(Config, req("ociVersion", &Config::oci_version), opt("process", &Config::process),
                opt("root", &Config::root), opt("hostname", &Config::hostname),
                opt("domainname", &Config::domainname), opt("mounts", &Config::mounts),

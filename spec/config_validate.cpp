@@ -236,6 +236,31 @@ class Validator {
     }
     if (l.time_offsets) time_offsets(*l.time_offsets, l.find_namespace("time"));
     if (l.memory_policy) memory_policy(*l.memory_policy);
+    if (!l.net_devices.empty()) net_devices(l.net_devices, l.find_namespace("network"));
+  }
+
+  // A name the kernel takes for a network device (dev_valid_name): 1 to 15
+  // bytes, not "." or "..", no '/', ':' or blank.
+  static bool device_name(const std::string& n) {
+    return !n.empty() && n.size() < 16 && n != "." && n != ".." &&
+           n.find_first_of("/: \t\n") == std::string::npos;
+  }
+
+  void net_devices(const std::map<std::string, NetDevice>& devices, const Namespace* netns) {
+    const std::string ptr = "/linux/netDevices";
+    const std::string bad_name =
+        "is not a network device name (1 to 15 bytes, no '/', ':' or blank)";
+    if (!netns)
+      add(ptr, "needs a network namespace of the container's (add {\"type\": \"network\"})");
+    std::set<std::string> names;
+    for (const auto& [host, d] : devices) {
+      if (!device_name(host)) add(child_pointer(ptr, host), bad_name);
+      const std::string& name = d.name ? *d.name : host;
+      if (d.name && !device_name(*d.name))
+        add(child_pointer(ptr, host) + "/name", bad_name);
+      else if (name.find('%') == std::string::npos && !names.insert(name).second)
+        add(child_pointer(ptr, host) + "/name", "\"" + name + "\" is given to two devices");
+    }
   }
 
   // What set_mempolicy would refuse with a bare EINVAL, named here; whether
@@ -480,8 +505,7 @@ Problems validate_for_cgroup(const Resources& r, bool v2) {
 Problems unsupported_fields(const Config& c) {
   // runtime-spec fields mcrun keeps in the config but does not apply: a
   // container that asks for them is refused, never run without them.
-  static const std::pair<const char*, const char*> linux_fields[] = {
-      {"intelRdt", "no Intel RDT"}, {"netDevices", "no network devices are moved"}};
+  static const std::pair<const char*, const char*> linux_fields[] = {{"intelRdt", "no Intel RDT"}};
   Problems p;
   auto check = [&](const Unknown& extra, const std::string& where, const auto& fields) {
     for (const auto& [key, why] : fields)

@@ -114,16 +114,18 @@ struct Decoder<std::vector<T>> {
   }
 };
 
-template <>
-struct Decoder<std::map<std::string, std::string>> {
-  static std::optional<std::map<std::string, std::string>> read(const Json& v,
-                                                                const std::string& ptr,
-                                                                Problems& p) {
-    if (wrong(v, v.is_object(), "an object of strings", ptr, p)) return std::nullopt;
-    std::map<std::string, std::string> out;
+// An object whose members are data: string values (annotations, sysctl) or
+// described ones (netDevices).
+template <class T>
+struct Decoder<std::map<std::string, T>> {
+  static std::optional<std::map<std::string, T>> read(const Json& v, const std::string& ptr,
+                                                      Problems& p) {
+    const char* expected = std::is_same_v<T, std::string> ? "an object of strings" : "an object";
+    if (wrong(v, v.is_object(), expected, ptr, p)) return std::nullopt;
+    std::map<std::string, T> out;
     bool ok = true;
     for (const auto& [k, e] : v.items()) {
-      auto s = decode<std::string>(e, child_pointer(ptr, k), p);
+      auto s = decode<T>(e, child_pointer(ptr, k), p);
       if (s)
         out.emplace(k, std::move(*s));
       else
@@ -158,9 +160,10 @@ Json encode(const T& v) {
     merge_unknown(j, v.extra);
     return j;
   } else if constexpr (requires { v.begin(); } && !std::is_same_v<T, std::string>) {
-    Json a = std::is_same_v<T, std::map<std::string, std::string>> ? Json::object() : Json::array();
-    if constexpr (std::is_same_v<T, std::map<std::string, std::string>>)
-      for (const auto& [k, e] : v) a[k] = e;
+    constexpr bool kMap = requires { typename T::mapped_type; };
+    Json a = kMap ? Json::object() : Json::array();
+    if constexpr (kMap)
+      for (const auto& [k, e] : v) a[k] = encode(e);
     else
       for (const auto& e : v) a.push_back(encode(e));
     return a;

@@ -40,6 +40,7 @@ Result<int> run(const Globals&, const Args& args) {
         {"apparmor", {{"enabled", true}}},
         {"selinux", {{"enabled", true}}},
         {"intelRdt", {{"enabled", false}}},
+        {"netDevices", {{"enabled", true}}},
         {"memoryPolicy",
          {{"modes", names(spec::memory_policy_modes())},
           {"flags", names(spec::memory_policy_flags())}}},

@@ -370,6 +370,43 @@ TEST_F(Isolation, MemoryPolicyReachesInitAndExec) {
       << absent.err;
 }
 
+// linux.netDevices: a host veth end moved into the container's network
+// namespace, renamed, its permanent global address kept, up; another named
+// by a "%d" template. Both die with the namespace (virtual devices), their
+// peers with them. A name taken there fails create before anything moved:
+// the device is still the host's. mcrun refused the field before.
+TEST_F(Isolation, NetDevicesMoveIntoTheContainer) {
+  auto sh = [](const std::string& cmd) { return std::system(cmd.c_str()); };
+  struct Cleanup {  // whatever of this test's devices is left on the host
+    ~Cleanup() {
+      std::system("for d in mcrt-a0 mcrt-b0 mcrt-c0; do ip link del $d 2>/dev/null; done");
+    }
+  } cleanup;
+  ASSERT_EQ(sh("ip link add mcrt-a0 type veth peer name mcrt-a1 && "
+               "ip addr add 10.199.0.1/24 dev mcrt-a0 && "
+               "ip link add mcrt-b0 type veth peer name mcrt-b1"),
+            0);
+  Json c = config({"sh", "-c",
+                   "ip -o -4 addr show eth7 | tr -s ' ' | cut -d' ' -f2,4; "
+                   "ip -o link show eth7 | grep -c ',UP'; "
+                   "ip -o link show | cut -d' ' -f2 | cut -d@ -f1 | sort"});
+  c["linux"]["netDevices"] = {{"mcrt-a0", {{"name", "eth7"}}}, {"mcrt-b0", {{"name", "tpl%d"}}}};
+  auto r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "eth7 10.199.0.1/24\n1\neth7\nlo:\ntpl0\n");
+  EXPECT_NE(sh("ip link show mcrt-a1 >/dev/null 2>&1"), 0);
+
+  ASSERT_EQ(sh("ip link add mcrt-c0 type veth peer name mcrt-c1"), 0);
+  c["linux"]["netDevices"] = {{"mcrt-c0", {{"name", "lo"}}}};
+  auto taken = run(c, "c2");
+  EXPECT_EQ(taken.code, 1);
+  EXPECT_NE(taken.err.find("linux.netDevices: mcrt-c0: a device named \"lo\" is in the container's "
+                           "network namespace already: EEXIST"),
+            std::string::npos)
+      << taken.err;
+  EXPECT_EQ(sh("ip link show mcrt-c0 >/dev/null 2>&1"), 0);
+}
+
 TEST_F(Isolation, NonRootCannotRegainCapabilities) {
   Json c = config({"sh", "-c",
                    "grep CapEff /proc/self/status; mount -t tmpfs none /mnt 2>/dev/null && echo "

@@ -73,6 +73,8 @@ TEST(Spec, MaximalKeepsEveryField) {
   EXPECT_EQ(c.process->exec_cpu_affinity, (ExecCpuAffinity{"7", "0-3,7", {}}));
   EXPECT_EQ(c.linux->memory_policy,
             (MemoryPolicy{"MPOL_INTERLEAVE", "0-3,7", {"MPOL_F_STATIC_NODES"}, {}}));
+  EXPECT_EQ(c.linux->net_devices.at("eth1").name, "ctr0");
+  EXPECT_EQ(c.linux->net_devices.at("eth2").name, std::nullopt);
   EXPECT_EQ(c.linux->time_offsets->boottime, (ClockOffset{3600, 5, {}}));
   EXPECT_EQ(c.linux->time_offsets->monotonic, (ClockOffset{-10, std::nullopt, {}}));
 }

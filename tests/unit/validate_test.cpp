@@ -197,6 +197,26 @@ const Case kCases[] = {
        j["linux"]["memoryPolicy"] = {{"mode", "MPOL_LOCAL"}, {"nodes", "0"}};
      },
      "config.json: /linux/memoryPolicy/nodes: must be empty for MPOL_LOCAL"},
+    {"net_devices_without_a_network_namespace",
+     [](Json& j) {
+       j["linux"]["namespaces"] = Json::array();
+       j["linux"]["netDevices"] = {{"eth0", Json::object()}};
+     },
+     "config.json: /linux/netDevices: needs a network namespace of the container's (add "
+     "{\"type\": \"network\"})"},
+    {"net_devices_with_bad_names",
+     [](Json& j) {
+       j["linux"]["namespaces"].push_back({{"type", "network"}});
+       j["linux"]["netDevices"] = {{"eth/0", Json::object()},
+                                   {"eth1", {{"name", "a-name-of-16-byte"}}},
+                                   {"eth2", {{"name", "net0"}}},
+                                   {"eth3", {{"name", "net0"}}}};
+     },
+     "config.json: /linux/netDevices/eth1/name: is not a network device name (1 to 15 bytes, no "
+     "'/', ':' or blank)\n"
+     "config.json: /linux/netDevices/eth3/name: \"net0\" is given to two devices\n"
+     "config.json: /linux/netDevices/eth~10: is not a network device name (1 to 15 bytes, no '/', "
+     "':' or blank)"},
     {"pids_limit_below_minus_one", [](Json& j) { j["linux"]["resources"]["pids"]["limit"] = -2; },
      "config.json: /linux/resources/pids/limit: must be -1 (no limit) or a number of tasks from "
      "0"},
