@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "spec/names.hpp"
@@ -34,6 +33,19 @@ struct SchedAttr {
   uint32_t sched_util_max;
 };
 static_assert(sizeof(SchedAttr) == 56, "SCHED_ATTR_SIZE_VER1");
+
+constexpr size_t kBitsPerWord = sizeof(unsigned long) * 8;
+
+// The kernel's bitmap of CPUs or memory nodes (sched_setaffinity,
+// set_mempolicy): bit n in word n / kBitsPerWord.
+std::vector<unsigned long> bitmap_of(const std::vector<uint32_t>& indices) {
+  std::vector<unsigned long> words;
+  for (uint32_t n : indices) {
+    if (n / kBitsPerWord >= words.size()) words.resize(n / kBitsPerWord + 1);
+    words[n / kBitsPerWord] |= 1UL << (n % kBitsPerWord);
+  }
+  return words;
+}
 
 Result<> set_io_priority(const spec::IoPriority& io) {
   auto io_class = spec::io_priority_class(io.io_class);
@@ -86,18 +98,10 @@ Result<> set_cpu_affinity(const std::optional<std::string>& list, std::string_vi
   if (!list || list->empty()) return {};
   auto cpus = spec::parse_cpu_list(*list);
   if (!cpus || cpus->empty()) return fail(std::string(field) + ": not a CPU list", EINVAL);
-  // Sized for the highest CPU named (the list allows up to 65535, past
-  // glibc's fixed cpu_set_t of 1024).
-  const int count = static_cast<int>(cpus->back()) + 1;
-  struct Free {
-    void operator()(cpu_set_t* s) const { CPU_FREE(s); }
-  };
-  std::unique_ptr<cpu_set_t, Free> set(CPU_ALLOC(count));
-  if (!set) return fail_errno(std::string(field) + ": CPU_ALLOC");
-  const size_t size = CPU_ALLOC_SIZE(count);
-  CPU_ZERO_S(size, set.get());
-  for (uint32_t cpu : *cpus) CPU_SET_S(cpu, size, set.get());
-  if (::sched_setaffinity(0, size, set.get()) < 0)
+  // The raw call: glibc's cpu_set_t is fixed at 1024 CPUs, a list may name
+  // up to 65535.
+  auto mask = bitmap_of(*cpus);
+  if (::syscall(SYS_sched_setaffinity, 0, mask.size() * sizeof(unsigned long), mask.data()) < 0)
     return fail_errno(std::string(field) + ": sched_setaffinity " + quote(*list));
   return {};
 }
@@ -108,18 +112,14 @@ Result<> apply_memory_policy(const std::optional<spec::MemoryPolicy>& policy) {
   if (!mode) return fail("linux.memoryPolicy: unknown mode " + quote(policy->mode), EINVAL);
   for (const auto& f : policy->flags) *mode |= spec::memory_policy_flag(f).value_or(0);
   std::vector<unsigned long> mask;
-  constexpr size_t kBits = sizeof(unsigned long) * 8;
   if (policy->nodes && !policy->nodes->empty()) {
     auto nodes = spec::parse_cpu_list(*policy->nodes);
     if (!nodes) return fail("linux.memoryPolicy.nodes: not a node list", EINVAL);
-    for (uint32_t n : *nodes) {
-      if (n / kBits >= mask.size()) mask.resize(n / kBits + 1);
-      mask[n / kBits] |= 1UL << (n % kBits);
-    }
+    mask = bitmap_of(*nodes);
   }
   // maxnode is one more than the bits given: the kernel drops one (an
   // off-by-one kept since the start; libnuma passes the same).
-  const unsigned long maxnode = mask.size() * kBits + 1;
+  const unsigned long maxnode = mask.size() * kBitsPerWord + 1;
   if (::syscall(SYS_set_mempolicy, *mode, mask.empty() ? nullptr : mask.data(),
                 mask.empty() ? 0 : maxnode) < 0)
     return fail_errno("linux.memoryPolicy: set_mempolicy " + policy->mode +
