@@ -5,10 +5,12 @@
 // emit. This header stays light (no JSON parser): most of mcrun includes it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "spec/error.hpp"
@@ -340,6 +342,10 @@ struct ClockOffset {
 struct TimeOffsets {
   std::optional<ClockOffset> boottime, monotonic;
   Unknown extra;  // any other clock: refused by validation
+  // Each clock with its name, the spec's and /proc/self/timens_offsets'.
+  std::array<std::pair<const char*, const std::optional<ClockOffset>*>, 2> clocks() const {
+    return {{{"boottime", &boottime}, {"monotonic", &monotonic}}};
+  }
   bool operator==(const TimeOffsets&) const = default;
 };
 

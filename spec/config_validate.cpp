@@ -303,8 +303,7 @@ class Validator {
       add(ptr, "applies to a new time namespace, not to one joined by its path");
     for (const auto& [clock, value] : t.extra.members)
       add(child_pointer(ptr, clock), "is not a namespaced clock (known: boottime, monotonic)");
-    for (const auto& [clock, offset] :
-         {std::pair{"boottime", &t.boottime}, {"monotonic", &t.monotonic}})
+    for (const auto& [clock, offset] : t.clocks())
       if (*offset && (*offset)->nanosecs && *(*offset)->nanosecs >= 1000000000)
         add(ptr + "/" + clock + "/nanosecs", "must be below 1000000000");
   }
