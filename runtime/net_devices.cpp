@@ -50,19 +50,17 @@ Result<std::vector<Address>> permanent_addresses(Netlink& nl, int index) {
   return out;
 }
 
-// The link's hardware address (empty if it has none).
+// The link's hardware address (empty if it has none): asked of that link
+// alone, not of the host's whole link table.
 Result<std::string> hardware_address(Netlink& nl, int index) {
   ifinfomsg want{};
   want.ifi_index = index;
   NetlinkMessage m(RTM_GETLINK, 0, &want, sizeof want);
-  auto replies = nl.dump(m);
+  auto replies = nl.get(m);
   if (!replies) return std::unexpected(replies.error());
   for (const auto& r : *replies) {
-    ifinfomsg info;
-    if (r.type != RTM_NEWLINK || r.payload.size() < sizeof info) continue;
-    std::memcpy(&info, r.payload.data(), sizeof info);
-    if (info.ifi_index != index) continue;
-    for (auto [type, data] : r.attrs(sizeof info))
+    if (r.type != RTM_NEWLINK || r.payload.size() < sizeof(ifinfomsg)) continue;
+    for (auto [type, data] : r.attrs(sizeof(ifinfomsg)))
       if (type == IFLA_ADDRESS) return std::string(data);
   }
   return std::string();

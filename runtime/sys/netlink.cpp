@@ -109,6 +109,11 @@ Result<> Netlink::request(NetlinkMessage& m) {
   return {};
 }
 
+Result<std::vector<NetlinkReply>> Netlink::get(NetlinkMessage& m) {
+  MCRUN_CHECK(send(m, NLM_F_ACK));
+  return receive(fd_.get(), seq_, false);
+}
+
 Result<std::vector<NetlinkReply>> Netlink::dump(NetlinkMessage& m) {
   MCRUN_CHECK(send(m, NLM_F_DUMP));
   return receive(fd_.get(), seq_, true);

@@ -43,6 +43,9 @@ class Netlink {
   static Result<Netlink> open();
   // Sends `m` with NLM_F_ACK; the kernel's error, if any, as an errno.
   Result<> request(NetlinkMessage& m);
+  // Sends a request answered by messages (RTM_GETLINK of one index); those
+  // that came before the acknowledgement.
+  Result<std::vector<NetlinkReply>> get(NetlinkMessage& m);
   // Sends a NLM_F_DUMP request; every message until NLMSG_DONE.
   Result<std::vector<NetlinkReply>> dump(NetlinkMessage& m);
 
