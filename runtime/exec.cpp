@@ -45,10 +45,11 @@ using sys::UniqueFd;
 
 // The running container, pinned: its lock, its record, its init.
 struct Target {
-  ContainerDir dir;  // locked for the whole exec
+  ContainerDir dir;  // locked for the whole exec (but see `paused`)
   spec::Record record;
   UniqueFd init_pidfd;  // bound to the init: a recycled pid is never joined
   UniqueFd root;        // the init's root directory
+  bool paused = false;  // --ignore-paused: then not locked once the child starts
 };
 
 struct ChildContext {
@@ -68,7 +69,10 @@ Result<Target> open_target(const ExecOptions& opts) {
   auto record = dir->load();
   if (!record) return std::unexpected(record.error());
   auto status = derive_status(*dir, *record);
-  if (!spec::can_exec(status))
+  if (status == spec::Status::Paused && !opts.ignore_paused)
+    return fail("cannot exec in container " + quote(opts.id) +
+                ": it is paused (--ignore-paused: the process runs once it is resumed)");
+  if (!spec::can_exec(status) && status != spec::Status::Paused)
     return fail("cannot exec in container " + quote(opts.id) + ": container not running (it is " +
                 spec::status_name(status) + ")");
   pid_t pid = record->state.pid;
@@ -81,7 +85,8 @@ Result<Target> open_target(const ExecOptions& opts) {
   if (!root) return std::unexpected(root.error());
   // The init was alive after the open, so /proc/<pid> still named it then.
   if (!sys::pidfd_send_signal(pidfd->get(), 0)) return fail("the container init has exited", ESRCH);
-  return Target{std::move(*dir), std::move(*record), std::move(*pidfd), std::move(*root)};
+  return Target{std::move(*dir), std::move(*record), std::move(*pidfd), std::move(*root),
+                status == spec::Status::Paused};
 }
 
 // The container's seccomp program: create's compiled copy, or (a container
@@ -269,6 +274,11 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
                    console->for_child ? console->for_child.get() : -1,
                    namespace_flags(config),
                    *seccomp ? &**seccomp : nullptr};
+  // Stage 1 freezes as it joins a paused container's cgroup, before it can
+  // report; the resume it waits for needs the lock. The init stays pinned by
+  // its pidfd: a delete meanwhile fails the setns, or kills the process with
+  // the rest of the container.
+  if (target->paused) target->dir.unlock();
   auto child = start_child(*target, ctx, sync->first.get());
   if (!child) return std::unexpected(child.error());
   sync->second.reset();

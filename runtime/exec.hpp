@@ -26,6 +26,9 @@ struct ExecOptions {
   bool detach = false;
   std::string pid_file;
   int preserve_fds = 0;
+  // A paused container too: the process joins its frozen cgroup and runs
+  // once the container is resumed (runc's --ignore-paused).
+  bool ignore_paused = false;
 };
 
 struct ExecedProcess {

@@ -64,6 +64,8 @@ bool ContainerDir::busy() const {
   return errno == EWOULDBLOCK;
 }
 
+void ContainerDir::unlock() const { ::flock(fd_.get(), LOCK_UN); }
+
 Result<ContainerDir> ContainerDir::open_unlocked(const std::string& root, const std::string& id) {
   MCRUN_CHECK(validate_id(id));
   ContainerDir d;

@@ -30,6 +30,8 @@ class ContainerDir {
 
   // True while another command (a create in progress) holds the lock.
   bool busy() const;
+  // Lets the lock go before the end of this object's life.
+  void unlock() const;
 
   const std::string& path() const { return path_; }
   const std::string& id() const { return id_; }

@@ -3,6 +3,7 @@
 
 #include <signal.h>
 
+#include <charconv>
 #include <cstdlib>
 
 #include "runtime/bundle.hpp"
@@ -11,6 +12,7 @@
 #include "runtime/cli/log.hpp"
 #include "runtime/process/process_setup.hpp"
 #include "runtime/process/terminal.hpp"
+#include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 #include "spec/names.hpp"
@@ -34,8 +36,23 @@ Result<> apply_user(spec::Process& p, const std::string& text) {
   return {};
 }
 
-// --env, --cwd, --user, --no-new-privs, --cap, --apparmor, --process-label:
-// the changes made to the process exec starts from, either way it came.
+// --additional-gids: repeatable, each a GID or a comma-separated list;
+// added to the process's supplementary groups, as runc adds them.
+Result<> add_gids(spec::Process& p, const std::vector<std::string>& values) {
+  for (const auto& value : values)
+    for (auto gid : sys::split(value, ',')) {
+      uint32_t n = 0;
+      auto [end, ec] = std::from_chars(gid.data(), gid.data() + gid.size(), n);
+      if (gid.empty() || ec != std::errc() || end != gid.data() + gid.size())
+        return fail("--additional-gids: " + quote(std::string(gid)) + " is not a GID", EINVAL);
+      p.user.additional_gids.push_back(n);
+    }
+  return {};
+}
+
+// --env, --cwd, --user, --additional-gids, --no-new-privs, --cap, --apparmor,
+// --process-label: the changes made to the process exec starts from, either
+// way it came.
 Result<> apply_overrides(const Args& args, spec::Process& p) {
   for (const auto& e : args.all("env")) {
     auto key = e.substr(0, e.find('='));
@@ -44,6 +61,7 @@ Result<> apply_overrides(const Args& args, spec::Process& p) {
   }
   if (args.has("cwd")) p.cwd = args.value("cwd");
   if (args.has("user")) MCRUN_CHECK(apply_user(p, args.value("user")));
+  MCRUN_CHECK(add_gids(p, args.all("additional-gids")));
   if (args.has("no-new-privs")) p.no_new_privileges = true;
   for (const auto& cap : args.all("cap")) {
     std::string name = cap.starts_with("CAP_") ? cap : "CAP_" + cap;
@@ -94,6 +112,7 @@ Result<int> run(const Globals& g, const Args& args) {
   MCRUN_CHECK(choose_process(args, opts));
   opts.console_socket = args.value("console-socket");
   opts.detach = args.has("detach");
+  opts.ignore_paused = args.has("ignore-paused");
   if (args.has("pid-file")) opts.pid_file = runtime::absolute_path(args.value("pid-file"));
   auto preserve = args.number("preserve-fds", 0, 0, 1000);
   if (!preserve) return std::unexpected(preserve.error());
@@ -132,9 +151,17 @@ const Verb& exec_verb() {
        {"env", {"e"}, true, "KEY=VALUE  set an environment variable (repeatable)"},
        {"cwd", {}, true, "DIR  working directory in the container"},
        {"user", {"u"}, true, "UID[:GID]  run as this user"},
+       {"additional-gids",
+        {"g"},
+        true,
+        "GIDS  supplementary groups to add (GID[,GID...]; repeatable)"},
        {"cap", {"c"}, true, "CAP  add a capability (repeatable)"},
        {"no-new-privs", {}, false, "set no_new_privs"},
        {"preserve-fds", {}, true, "N  pass fds 3 .. 3+N-1"},
+       {"ignore-paused",
+        {},
+        false,
+        "exec in a paused container too: the process runs once resumed"},
        {"process-label",
         {},
         true,

@@ -139,7 +139,8 @@ std::string_view verb_description(std::string_view verb) {
        "rlimits) "
        "or those of --process. The container's processes never see mcrun's own binary: it runs "
        "from a sealed "
-       "copy (CVE-2019-5736)."},
+       "copy (CVE-2019-5736). A paused container refuses exec unless --ignore-paused: then the "
+       "process waits, frozen with the container, and runs once it is resumed."},
   };
   auto it = text.find(verb);
   return it == text.end() ? std::string_view{} : it->second;

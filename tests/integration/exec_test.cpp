@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -147,6 +149,42 @@ TEST_F(Exec, RefusedWhenTheContainerIsNotRunning) {
   EXPECT_EQ(
       r.err,
       "mcrun: exec c1: cannot exec in container \"c1\": container not running (it is stopped)\n");
+}
+
+// runc's --additional-gids (-g): repeatable; mcrun also takes a list.
+TEST_F(Exec, AdditionalGidsAreTheProcesssSupplementaryGroups) {
+  auto r = mcrun({"exec", "-g", "10", "--additional-gids", "20,30", "c1", "id", "-G"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "0 10 20 30\n");
+  auto bad = mcrun({"exec", "-g", "ten", "c1", "true"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("--additional-gids: \"ten\" is not a GID"), std::string::npos) << bad.err;
+}
+
+// A paused container refuses exec unless --ignore-paused: then the process
+// joins the frozen cgroup, waits there, and runs once the container is
+// resumed; exec must not hold the container's lock meanwhile, or the resume
+// would wait for the exec and the exec for the resume.
+TEST_F(Exec, IgnorePausedRunsTheProcessOnceResumed) {
+  ASSERT_EQ(mcrun({"pause", "c1"}).code, 0);
+  auto refused = mcrun({"exec", "c1", "true"});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("it is paused (--ignore-paused"), std::string::npos) << refused.err;
+
+  const std::string rc = tmp_ + "/exec.rc";
+  const std::string exec = std::string(MCRUN_BINARY) + " --root " + state_ +
+                           " exec --ignore-paused c1 sh -c 'echo ran > /tmp/ran'";
+  ASSERT_EQ(
+      std::system(("(" + exec + "; echo $? > " + rc + ") </dev/null >/dev/null 2>&1 &").c_str()),
+      0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_FALSE(exists(rootfs_ + "/tmp/ran"));
+  EXPECT_FALSE(exists(rc));
+  auto resumed = mcrun({"resume", "c1"});
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  ASSERT_TRUE(eventually([&] { return exists(rc) && read_file(rc) == "0\n"; }))
+      << (exists(rc) ? read_file(rc) : "exec did not end");
+  EXPECT_EQ(read_file(rootfs_ + "/tmp/ran"), "ran\n");
 }
 
 TEST_F(Exec, TtyThroughAConsoleSocket) {
