@@ -55,6 +55,9 @@ Result<int> run(const Globals& g, const Args& args) {
   MCRUN_CHECK(set("cpu-shares", [&](int64_t n) { cpu().shares = static_cast<uint64_t>(n); }));
   MCRUN_CHECK(set("cpu-quota", [&](int64_t n) { cpu().quota = n; }));
   MCRUN_CHECK(set("cpu-period", [&](int64_t n) { cpu().period = static_cast<uint64_t>(n); }));
+  MCRUN_CHECK(
+      set("cpu-rt-period", [&](int64_t n) { cpu().realtime_period = static_cast<uint64_t>(n); }));
+  MCRUN_CHECK(set("cpu-rt-runtime", [&](int64_t n) { cpu().realtime_runtime = n; }));
   MCRUN_CHECK(set("blkio-weight", [&](int64_t n) {
     if (!r.block_io) r.block_io = spec::BlockIo{};
     r.block_io->weight = static_cast<uint16_t>(n);
@@ -76,9 +79,11 @@ const Verb& update_verb() {
        {"memory-reservation", {}, true, "BYTES  memory soft limit"},
        {"memory-swap", {}, true, "BYTES  memory+swap limit"},
        {"pids-limit", {}, true, "N  maximum number of processes (-1: none)"},
-       {"cpu-shares", {}, true, "N  relative cpu weight"},
+       {"cpu-shares", {"cpu-share"}, true, "N  relative cpu weight"},
        {"cpu-quota", {}, true, "USEC  cpu time per period (-1: none)"},
        {"cpu-period", {}, true, "USEC  cpu period"},
+       {"cpu-rt-period", {}, true, "USEC  realtime period (cgroup v1)"},
+       {"cpu-rt-runtime", {}, true, "USEC  realtime time per period (cgroup v1)"},
        {"cpuset-cpus", {}, true, "LIST  cpus allowed (\"0-1\")"},
        {"cpuset-mems", {}, true, "LIST  memory nodes allowed"},
        {"blkio-weight", {}, true, "N  block io weight (10-1000)"}},

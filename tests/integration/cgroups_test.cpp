@@ -391,6 +391,27 @@ TEST_F(Cgroups, UpdateChangesALiveLimit) {
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }
 
+// runc's spelling of the flags: --cpu-share (mcrun named it --cpu-shares
+// only), --cpu-rt-period and --cpu-rt-runtime (which mcrun lacked); v2 has
+// no realtime files, so there the update fails and says so.
+TEST_F(Cgroups, UpdateTakesRuncsFlagNames) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  auto shares = mcrun({"update", "--cpu-share", "512", "c1"});
+  EXPECT_EQ(shares.code, 0) << shares.err;
+  EXPECT_EQ(cg("cpu", "c1", "cpu.shares", "cpu.weight"), on("512\n", "20\n"));
+  auto rt = mcrun({"update", "--cpu-rt-period", "500000", "--cpu-rt-runtime", "0", "c1"});
+  if (cgroup_v2()) {
+    EXPECT_EQ(rt.code, 1);
+    EXPECT_NE(rt.err.find("realtime runtime and period have no"), std::string::npos) << rt.err;
+  } else if (exists("/sys/fs/cgroup/cpu/cpu.rt_period_us")) {
+    EXPECT_EQ(rt.code, 0) << rt.err;
+    EXPECT_EQ(cg("cpu", "c1", "cpu.rt_period_us"), "500000\n");
+    EXPECT_EQ(cg("cpu", "c1", "cpu.rt_runtime_us"), "0\n");
+  }
+  EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
+}
+
 TEST_F(Cgroups, UpdateValidatesWhatItWrites) {
   // The rules of config.json hold for update too: no limit below -1, no
   // unified key that names a file outside its cgroup.
