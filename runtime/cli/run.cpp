@@ -129,6 +129,10 @@ std::vector<FlagSpec> run_flags() {
   auto f = create_flags();
   f.push_back({"detach", {"d"}, false, "return once the container is started"});
   f.push_back({"keep", {}, false, "do not delete the container when it exits"});
+  f.push_back({"no-subreaper",
+               {},
+               false,
+               "accepted for runc compatibility (mcrun run never makes itself a subreaper)"});
   return f;
 }
 }  // namespace

@@ -132,6 +132,14 @@ TEST_F(Lifecycle, RunPropagatesTheExitStatus) {
   EXPECT_FALSE(exists(state_ + "/c1"));  // deleted after run
 }
 
+// runc run's --no-subreaper: accepted (mcrun run is never a subreaper),
+// where it was an unknown flag.
+TEST_F(Lifecycle, RunAcceptsNoSubreaper) {
+  write_config(config({"sh", "-c", "exit 3"}));
+  auto r = mcrun({"run", "--no-subreaper", "--bundle", bundle_, "c1"});
+  EXPECT_EQ(r.code, 3) << r.err;
+}
+
 TEST_F(Lifecycle, RunReportsDeathBySignal) {
   write_config(config({"sleep", "1000"}));
   pid_t runner = ::fork();
