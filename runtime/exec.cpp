@@ -197,8 +197,10 @@ Result<Console> open_console(const ExecOptions& opts, bool terminal) {
 // and returns stage 2 (stage 1 reaped), ours to kill until released.
 Result<sys::OwnedChild> start_child(const Target& t, ChildContext ctx, int sync_fd) {
   CgroupEntry entry;
+  if (t.record.cgroup_path.empty() && !ctx.opts->sub_cgroups.empty())
+    return fail("--cgroup: container " + quote(t.record.state.id) + " has no cgroup", EINVAL);
   if (!t.record.cgroup_path.empty()) {
-    auto e = Cgroup(t.record.cgroup_path).entry();
+    auto e = Cgroup(t.record.cgroup_path).entry(ctx.opts->sub_cgroups);
     if (!e) return std::unexpected(std::move(e.error()).context("the container's cgroup"));
     entry = std::move(*e);
   }

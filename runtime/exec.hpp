@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,9 @@ struct ExecOptions {
   // A paused container too: the process joins its frozen cgroup and runs
   // once the container is resumed (runc's --ignore-paused).
   bool ignore_paused = false;
+  // --cgroup: an existing cgroup below the container's to run in, by v1
+  // hierarchy or "" for all (Cgroup::entry).
+  std::map<std::string, std::string> sub_cgroups;
 };
 
 struct ExecedProcess {

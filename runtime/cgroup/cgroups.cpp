@@ -285,13 +285,48 @@ Result<> Cgroup::complete_scope(pid_t pid) const {
   return add(pid);
 }
 
-Result<CgroupEntry> Cgroup::entry() const {
+namespace {
+
+// A path below a cgroup, "/a/b" (or "" for the cgroup itself): never above
+// it, so no "." or ".." (cgroupfs has no symlinks to follow).
+Result<std::string> below_path(const std::string& path) {
+  std::string out;
+  for (auto part : sys::split(path, '/')) {
+    if (part.empty()) continue;
+    if (part == "." || part == "..")
+      return fail("--cgroup: " + quote(path) + ": must name a cgroup below the container's",
+                  EINVAL);
+    out += "/" + std::string(part);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<CgroupEntry> Cgroup::entry(const std::map<std::string, std::string>& below) const {
+  const auto& all = hierarchies();
+  for (const auto& [h, path] : below)
+    if (!h.empty() &&
+        (layout_ == CgroupLayout::V2 || std::find(all.begin(), all.end(), h) == all.end()))
+      return fail("--cgroup: " + quote(h + ":" + path) + ": " +
+                      (layout_ == CgroupLayout::V2
+                           ? "cgroup v2 has one hierarchy: give the path without a controller"
+                           : "no cgroup v1 hierarchy " + quote(h) + " holds the container"),
+                  EINVAL);
   CgroupEntry e;
-  for (const auto& h : hierarchies()) {
+  for (const auto& h : all) {
     bool v2 = layout_ == CgroupLayout::V2 || h == unified_;
-    auto fd = v2 ? sys::open_path(dir(h), O_PATH | O_DIRECTORY)
-                 : sys::open_path(dir(h) + "/tasks", O_WRONLY);
-    if (!fd) return std::unexpected(std::move(fd.error()).context("enter the cgroup"));
+    auto given = below.find(h);
+    if (given == below.end()) given = below.find("");
+    auto sub = below_path(given == below.end() ? "" : given->second);
+    if (!sub) return std::unexpected(sub.error());
+    auto fd = v2 ? sys::open_path(dir(h) + *sub, O_PATH | O_DIRECTORY)
+                 : sys::open_path(dir(h) + *sub + "/tasks", O_WRONLY);
+    if (!fd)
+      return std::unexpected(std::move(fd.error())
+                                 .context(sub->empty()
+                                              ? "enter the cgroup"
+                                              : "enter the cgroup " + quote(path_ + *sub)));
     if (v2)
       e.clone_into = std::move(*fd);
     else

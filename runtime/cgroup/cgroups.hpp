@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,8 +82,11 @@ class Cgroup {
   // them, as runc does; otherwise their limits go nowhere and exec finds
   // no cgroup to enter. Nothing to do on v2.
   Result<> complete_scope(pid_t pid) const;
-  // The cgroup (made already) as a process being cloned enters it.
-  Result<CgroupEntry> entry() const;
+  // The cgroup (made already) as a process being cloned enters it; or, per
+  // hierarchy, an existing cgroup below it (exec --cgroup): `below` maps a
+  // v1 hierarchy's name, or "" for every hierarchy (the only key v2 takes),
+  // to a path relative to the container's cgroup.
+  Result<CgroupEntry> entry(const std::map<std::string, std::string>& below = {}) const;
   // Every process in the container's cgroup and the cgroups below it.
   Result<std::vector<pid_t>> pids() const;
   // sig to every one of them (v2 SIGKILL: cgroup.kill; else frozen meanwhile).

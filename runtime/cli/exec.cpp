@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <map>
 
 #include "runtime/bundle.hpp"
 #include "runtime/cli/args.hpp"
@@ -48,6 +49,29 @@ Result<> add_gids(spec::Process& p, const std::vector<std::string>& values) {
       p.user.additional_gids.push_back(n);
     }
   return {};
+}
+
+// --cgroup [CONTROLLER[,CONTROLLER...]:]PATH, repeatable: a sub-cgroup of the
+// container's to run in, for those v1 hierarchies or (no prefix) for all.
+Result<std::map<std::string, std::string>> sub_cgroups(const std::vector<std::string>& values) {
+  std::map<std::string, std::string> out;
+  for (const auto& v : values) {
+    auto colon = v.find(':');
+    std::string path = colon == std::string::npos ? v : v.substr(colon + 1);
+    std::vector<std::string_view> controllers{""};
+    if (colon != std::string::npos)
+      controllers = sys::split(std::string_view(v).substr(0, colon), ',');
+    for (auto c : controllers) {
+      if (colon != std::string::npos && c.empty())
+        return fail("--cgroup: " + quote(v) + ": an empty controller name", EINVAL);
+      if (!out.emplace(std::string(c), path).second)
+        return fail("--cgroup: " + quote(v) + ": " +
+                        (c.empty() ? std::string("a second path for every hierarchy")
+                                   : "controller " + quote(std::string(c)) + " given twice"),
+                    EINVAL);
+    }
+  }
+  return out;
 }
 
 // --env, --cwd, --user, --additional-gids, --no-new-privs, --cap, --apparmor,
@@ -113,6 +137,9 @@ Result<int> run(const Globals& g, const Args& args) {
   opts.console_socket = args.value("console-socket");
   opts.detach = args.has("detach");
   opts.ignore_paused = args.has("ignore-paused");
+  auto cgroups = sub_cgroups(args.all("cgroup"));
+  if (!cgroups) return std::unexpected(cgroups.error());
+  opts.sub_cgroups = std::move(*cgroups);
   if (args.has("pid-file")) opts.pid_file = runtime::absolute_path(args.value("pid-file"));
   auto preserve = args.number("preserve-fds", 0, 0, 1000);
   if (!preserve) return std::unexpected(preserve.error());
@@ -158,6 +185,10 @@ const Verb& exec_verb() {
        {"cap", {"c"}, true, "CAP  add a capability (repeatable)"},
        {"no-new-privs", {}, false, "set no_new_privs"},
        {"preserve-fds", {}, true, "N  pass fds 3 .. 3+N-1"},
+       {"cgroup",
+        {},
+        true,
+        "[CTRL[,CTRL]:]PATH  run in this existing cgroup below the container's (repeatable)"},
        {"ignore-paused",
         {},
         false,

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -9,6 +10,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "fixture.hpp"
@@ -185,6 +188,46 @@ TEST_F(Exec, IgnorePausedRunsTheProcessOnceResumed) {
   ASSERT_TRUE(eventually([&] { return exists(rc) && read_file(rc) == "0\n"; }))
       << (exists(rc) ? read_file(rc) : "exec did not end");
   EXPECT_EQ(read_file(rootfs_ + "/tmp/ran"), "ran\n");
+}
+
+// runc's --cgroup: the process runs in an existing cgroup below the
+// container's, in every hierarchy or (v1) in those named; never above it.
+TEST_F(Exec, CgroupRunsTheProcessInASubCgroup) {
+  // The sub-cgroup in each hierarchy that holds the container (a v1 cpuset
+  // takes no task before it has CPUs and memory nodes).
+  std::vector<std::string> dirs;
+  if (cgroup_v2())
+    dirs.push_back(cgroup_dir("/mcrun/c1", ""));
+  else
+    for (const auto& h : std::filesystem::directory_iterator("/sys/fs/cgroup"))
+      dirs.push_back(h.path().string() + "/mcrun/c1");
+  for (const auto& dir : dirs) {
+    if (!exists(dir) || exists(dir + "/sub")) continue;
+    ASSERT_EQ(::mkdir((dir + "/sub").c_str(), 0755), 0) << dir;
+    if (!cgroup_v2() && exists(dir + "/cpuset.cpus"))
+      for (const char* f : {"/cpuset.cpus", "/cpuset.mems"})
+        write_file(dir + "/sub" + f, read_file(dir + f));
+  }
+  auto r = mcrun({"exec", "--cgroup", "sub", "c1", "cat", "/proc/self/cgroup"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream lines(r.out);
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n)
+    EXPECT_TRUE(line.ends_with("/sub")) << line;
+  EXPECT_GT(n, 0);
+
+  auto pids = mcrun({"exec", "--cgroup", "pids:sub", "c1", "cat", "/proc/self/cgroup"});
+  if (cgroup_v2()) {
+    EXPECT_EQ(pids.code, 1);
+    EXPECT_NE(pids.err.find("cgroup v2 has one hierarchy"), std::string::npos) << pids.err;
+  } else {
+    EXPECT_NE(pids.out.find("pids:/sub\n"), std::string::npos) << pids.out;
+    EXPECT_EQ(pids.out.find("memory:/sub\n"), std::string::npos) << pids.out;
+  }
+  auto above = mcrun({"exec", "--cgroup", "sub/../..", "c1", "true"});
+  EXPECT_EQ(above.code, 1);
+  EXPECT_NE(above.err.find("must name a cgroup below the container's"), std::string::npos)
+      << above.err;
 }
 
 TEST_F(Exec, TtyThroughAConsoleSocket) {
