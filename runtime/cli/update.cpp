@@ -62,6 +62,10 @@ Result<int> run(const Globals& g, const Args& args) {
     if (!r.block_io) r.block_io = spec::BlockIo{};
     r.block_io->weight = static_cast<uint16_t>(n);
   }));
+  for (const char* rdt : {"l3-cache-schema", "mem-bw-schema"})
+    if (args.has(rdt))
+      return fail(std::string("--") + rdt + ": linux.intelRdt is not supported by mcrun",
+                  EOPNOTSUPP);
   if (args.has("cpuset-cpus")) cpu().cpus = args.value("cpuset-cpus");
   if (args.has("cpuset-mems")) cpu().mems = args.value("cpuset-mems");
   MCRUN_CHECK_CTX(runtime::update_container(g.root, id, r), "update " + id);
@@ -86,7 +90,9 @@ const Verb& update_verb() {
        {"cpu-rt-runtime", {}, true, "USEC  realtime time per period (cgroup v1)"},
        {"cpuset-cpus", {}, true, "LIST  cpus allowed (\"0-1\")"},
        {"cpuset-mems", {}, true, "LIST  memory nodes allowed"},
-       {"blkio-weight", {}, true, "N  block io weight (10-1000)"}},
+       {"blkio-weight", {}, true, "N  block io weight (10-1000)"},
+       {"l3-cache-schema", {}, true, "SCHEMA  runc's Intel RDT flag: refused (no linux.intelRdt)"},
+       {"mem-bw-schema", {}, true, "SCHEMA  runc's Intel RDT flag: refused (no linux.intelRdt)"}},
       run};
   return v;
 }

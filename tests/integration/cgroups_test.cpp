@@ -393,7 +393,8 @@ TEST_F(Cgroups, UpdateChangesALiveLimit) {
 
 // runc's spelling of the flags: --cpu-share (mcrun named it --cpu-shares
 // only), --cpu-rt-period and --cpu-rt-runtime (which mcrun lacked); v2 has
-// no realtime files, so there the update fails and says so.
+// no realtime files, so there the update fails and says so. The Intel RDT
+// flags were unknown too.
 TEST_F(Cgroups, UpdateTakesRuncsFlagNames) {
   write_config(config({"sleep", "1000"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
@@ -409,6 +410,11 @@ TEST_F(Cgroups, UpdateTakesRuncsFlagNames) {
     EXPECT_EQ(cg("cpu", "c1", "cpu.rt_period_us"), "500000\n");
     EXPECT_EQ(cg("cpu", "c1", "cpu.rt_runtime_us"), "0\n");
   }
+  // Intel RDT, which mcrun does not apply: refused by name, not unknown.
+  auto rdt = mcrun({"update", "--l3-cache-schema", "L3:0=f", "c1"});
+  EXPECT_EQ(rdt.code, 1);
+  EXPECT_NE(rdt.err.find("--l3-cache-schema: linux.intelRdt is not supported"), std::string::npos)
+      << rdt.err;
   EXPECT_EQ(mcrun({"delete", "--force", "c1"}).code, 0);
 }
 
