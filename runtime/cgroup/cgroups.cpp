@@ -305,7 +305,9 @@ Result<std::string> below_path(const std::string& path) {
 
 Result<CgroupEntry> Cgroup::entry(const std::map<std::string, std::string>& below) const {
   const auto& all = hierarchies();
-  for (const auto& [h, path] : below)
+  // Each given path is checked once, then looked up by every hierarchy.
+  std::map<std::string, std::string> checked;
+  for (const auto& [h, path] : below) {
     if (!h.empty() &&
         (layout_ == CgroupLayout::V2 || std::find(all.begin(), all.end(), h) == all.end()))
       return fail("--cgroup: " + quote(h + ":" + path) + ": " +
@@ -313,20 +315,22 @@ Result<CgroupEntry> Cgroup::entry(const std::map<std::string, std::string>& belo
                            ? "cgroup v2 has one hierarchy: give the path without a controller"
                            : "no cgroup v1 hierarchy " + quote(h) + " holds the container"),
                   EINVAL);
+    auto sub = below_path(path);
+    if (!sub) return std::unexpected(sub.error());
+    checked.emplace(h, std::move(*sub));
+  }
   CgroupEntry e;
   for (const auto& h : all) {
     bool v2 = layout_ == CgroupLayout::V2 || h == unified_;
-    auto given = below.find(h);
-    if (given == below.end()) given = below.find("");
-    auto sub = below_path(given == below.end() ? "" : given->second);
-    if (!sub) return std::unexpected(sub.error());
-    auto fd = v2 ? sys::open_path(dir(h) + *sub, O_PATH | O_DIRECTORY)
-                 : sys::open_path(dir(h) + *sub + "/tasks", O_WRONLY);
+    auto given = checked.find(h);
+    if (given == checked.end()) given = checked.find("");
+    const std::string sub = given == checked.end() ? "" : given->second;
+    auto fd = v2 ? sys::open_path(dir(h) + sub, O_PATH | O_DIRECTORY)
+                 : sys::open_path(dir(h) + sub + "/tasks", O_WRONLY);
     if (!fd)
       return std::unexpected(std::move(fd.error())
-                                 .context(sub->empty()
-                                              ? "enter the cgroup"
-                                              : "enter the cgroup " + quote(path_ + *sub)));
+                                 .context(sub.empty() ? "enter the cgroup"
+                                                      : "enter the cgroup " + quote(path_ + sub)));
     if (v2)
       e.clone_into = std::move(*fd);
     else

@@ -21,6 +21,10 @@ Result<int64_t> number(const Args& args, const std::string& flag) {
 Result<int> run(const Globals& g, const Args& args) {
   MCRUN_CHECK(expect_positionals(args, 1, update_verb().usage));
   const std::string& id = args.positionals()[0];
+  for (const char* rdt : {"l3-cache-schema", "mem-bw-schema"})
+    if (args.has(rdt))
+      return fail(std::string("--") + rdt + ": linux.intelRdt is not supported by mcrun",
+                  EOPNOTSUPP);
   auto current = runtime::container_resources(g.root, id);
   if (!current) return std::unexpected(current.error());
   spec::Resources r = *current;
@@ -62,10 +66,6 @@ Result<int> run(const Globals& g, const Args& args) {
     if (!r.block_io) r.block_io = spec::BlockIo{};
     r.block_io->weight = static_cast<uint16_t>(n);
   }));
-  for (const char* rdt : {"l3-cache-schema", "mem-bw-schema"})
-    if (args.has(rdt))
-      return fail(std::string("--") + rdt + ": linux.intelRdt is not supported by mcrun",
-                  EOPNOTSUPP);
   if (args.has("cpuset-cpus")) cpu().cpus = args.value("cpuset-cpus");
   if (args.has("cpuset-mems")) cpu().mems = args.value("cpuset-mems");
   MCRUN_CHECK_CTX(runtime::update_container(g.root, id, r), "update " + id);
