@@ -5,10 +5,15 @@
 # it as a container with the installed binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh >/dev/null
-cmake --install build >/dev/null
-mcrun=/usr/local/bin/mcrun
-demo=/var/tmp/mcrun-demo
+# MCRUN=/path/to/mcrun shows the same with that binary, neither installing
+# nor building; MCRUN_DEMO_DIR moves the demo's files (the e2e.demo test
+# sets both).
+if [ -z "${MCRUN:-}" ]; then
+  bash scripts/setup.sh >/dev/null
+  cmake --install build >/dev/null
+fi
+mcrun=${MCRUN:-/usr/local/bin/mcrun}
+demo=${MCRUN_DEMO_DIR:-/var/tmp/mcrun-demo}
 rm -rf "$demo"
 
 echo "== the Mesos ContainerInfo (bundles/sample/container_info.json)"
