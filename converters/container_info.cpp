@@ -205,11 +205,18 @@ void read_seccomp(const Json& j, ContainerInfo& info, Problems& p) {
 
 void read_linux_info(const Json& j, ContainerInfo& info, Problems& p) {
   ObjectReader lr(j, "/linux_info", p);
-  if (lr.object("capability_info"))
-    p.push_back({"/linux_info/capability_info",
-                 "is deprecated since Mesos 1.4; use effective_capabilities"});
   info.bounding_capabilities = capabilities(lr, "/linux_info", "bounding_capabilities", p);
   info.effective_capabilities = capabilities(lr, "/linux_info", "effective_capabilities", p);
+  // capability_info (deprecated since Mesos 1.4) is the effective set under
+  // its old name, as Mesos's linux/capabilities isolator still takes it;
+  // given with effective_capabilities, it fails there too.
+  if (auto old = capabilities(lr, "/linux_info", "capability_info", p)) {
+    if (info.effective_capabilities)
+      p.push_back({"/linux_info/capability_info",
+                   "only one of capability_info and effective_capabilities may be set"});
+    info.effective_capabilities = std::move(old);
+    info.effective_key = "capability_info";
+  }
   info.share_pid_namespace = lr.boolean("share_pid_namespace").value_or(false);
   info.ipc_mode = lr.string("ipc_mode");
   if (info.ipc_mode && *info.ipc_mode != "PRIVATE" && *info.ipc_mode != "SHARE_PARENT")

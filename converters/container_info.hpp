@@ -42,6 +42,9 @@ struct ContainerInfo {
   // linux_info
   std::optional<std::vector<std::string>> bounding_capabilities,
       effective_capabilities;  // "NET_ADMIN"
+  // Where the effective set was given: "effective_capabilities", or the
+  // deprecated "capability_info" (named in errors as given).
+  std::string effective_key = "effective_capabilities";
   bool share_pid_namespace = false;
   std::optional<std::string> ipc_mode;         // "PRIVATE" or "SHARE_PARENT"
   std::optional<uint32_t> shm_size;            // MB, with ipc_mode PRIVATE

@@ -48,7 +48,8 @@ std::optional<std::vector<std::string>> oci_caps(
 
 void add_capabilities(const ContainerInfo& info, spec::Process& proc, Problems& p) {
   auto bounding = oci_caps(info.bounding_capabilities, "/linux_info/bounding_capabilities", p);
-  auto effective = oci_caps(info.effective_capabilities, "/linux_info/effective_capabilities", p);
+  const std::string effective_ptr = "/linux_info/" + info.effective_key;
+  auto effective = oci_caps(info.effective_capabilities, effective_ptr, p);
   if (!bounding && !effective) return;
   // As Mesos's linux/capabilities isolator: each set defaults to the other,
   // and the effective set must lie within the bounding set.
@@ -56,8 +57,7 @@ void add_capabilities(const ContainerInfo& info, spec::Process& proc, Problems& 
   if (!effective) effective = bounding;
   for (const auto& c : *effective)
     if (std::find(bounding->begin(), bounding->end(), c) == bounding->end())
-      p.push_back({"/linux_info/effective_capabilities",
-                   c.substr(4) + " is effective but not in bounding_capabilities"});
+      p.push_back({effective_ptr, c.substr(4) + " is effective but not in bounding_capabilities"});
   spec::Capabilities caps;
   caps.bounding = bounding;
   caps.effective = effective;
