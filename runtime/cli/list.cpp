@@ -3,6 +3,7 @@
 
 #include "runtime/cli/args.hpp"
 #include "runtime/container.hpp"
+#include "runtime/state_store.hpp"
 #include "spec/json.hpp"
 
 namespace mcrun::cli {
@@ -12,12 +13,14 @@ Result<int> run(const Globals& g, const Args& args) {
   std::string format = args.value("format", "table");
   if (format != "table" && format != "json")
     return fail("--format must be table or json, not " + quote(format));
-  auto states = runtime::list_containers(g.root);
-  if (!states) return std::unexpected(states.error());
-  if (args.has("quiet")) {
-    for (const auto& s : *states) std::printf("%s\n", s.id.c_str());
+  if (args.has("quiet")) {  // the ids are the directories' names: no record is read
+    auto ids = runtime::list_ids(g.root);
+    if (!ids) return std::unexpected(ids.error());
+    for (const auto& id : *ids) std::printf("%s\n", id.c_str());
     return 0;
   }
+  auto states = runtime::list_containers(g.root);
+  if (!states) return std::unexpected(states.error());
   if (format == "json") {
     Json a = Json::array();
     for (const auto& s : *states) a.push_back(spec::emit_state(s));
