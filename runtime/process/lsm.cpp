@@ -1,5 +1,7 @@
 #include "runtime/process/lsm.hpp"
 
+#include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -10,6 +12,23 @@ namespace mcrun::runtime {
 namespace {
 
 constexpr long kSelinuxMagic = 0xf97cff8c;
+
+// Writes a label to a /proc/self/attr file. Where it is written, /proc is
+// the container's (the init has pivoted into its root; exec has entered its
+// mounts), and a directory mounted there (an image's volume) would take the
+// label to a plain file: the program would run unconfined and nothing would
+// fail (runc's CVE-2019-16884). So the file must be the kernel's; another
+// task's attr file under a procfs of the container's own refuses the write.
+Result<> write_attr(const std::string& path, const std::string& label) {
+  auto fd = sys::open_path(path, O_WRONLY);
+  if (!fd) return std::unexpected(fd.error());
+  struct statfs fs;
+  if (::fstatfs(fd->get(), &fs) < 0) return fail_errno("fstatfs " + quote(path));
+  if (fs.f_type != PROC_SUPER_MAGIC)
+    return fail(quote(path) + " is not procfs: the container's /proc is not the kernel's", EPERM);
+  MCRUN_CHECK_CTX(sys::write_all(fd->get(), label), quote(path));
+  return {};
+}
 
 }  // namespace
 
@@ -35,11 +54,11 @@ Result<> set_exec_labels(const spec::Process& p) {
     std::string attr = ::access("/proc/self/attr/apparmor/exec", F_OK) == 0
                            ? "/proc/self/attr/apparmor/exec"
                            : "/proc/self/attr/exec";
-    MCRUN_CHECK_CTX(sys::write_file(attr, "exec " + *p.apparmor_profile),
+    MCRUN_CHECK_CTX(write_attr(attr, "exec " + *p.apparmor_profile),
                     "apply AppArmor profile " + quote(*p.apparmor_profile));
   }
   if (p.selinux_label && !p.selinux_label->empty())
-    MCRUN_CHECK_CTX(sys::write_file("/proc/self/attr/exec", *p.selinux_label),
+    MCRUN_CHECK_CTX(write_attr("/proc/self/attr/exec", *p.selinux_label),
                     "apply SELinux label " + quote(*p.selinux_label));
   return {};
 }

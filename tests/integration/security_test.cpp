@@ -4,7 +4,9 @@
 // test made. Each test fails if the attack gets through.
 #include <elf.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,6 +20,7 @@
 #include <filesystem>
 
 #include "fixture.hpp"
+#include "runtime/process/lsm.hpp"
 
 namespace fs = std::filesystem;
 
@@ -501,6 +504,40 @@ TEST_F(Security, AppArmorAndSelinuxAreNeverDroppedSilently) {
             "mcrun: exec c2: process: /apparmorProfile: AppArmor is not enabled on this host: "
             "refusing to "
             "run the container unconfined\n");
+}
+
+// CVE-2019-16884: a container whose /proc is a plain directory (an image's
+// volume mounted there) took runc's AppArmor label to a plain file, and the
+// program ran unconfined without an error. mcrun writes the label where the
+// container's mounts are in place (the init after pivot_root, exec after
+// entering them), so the file it writes must be the kernel's. Neither this
+// host nor the test VM has a security module with profiles loaded (runtime
+// refusal above), so the write itself is driven here: in a mount namespace
+// whose /proc is a tmpfs holding the attr files, as such a container's is.
+TEST_F(Security, ExecLabelsAreWrittenToTheKernelsProcOnly) {
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (::unshare(CLONE_NEWNS) != 0 ||
+        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        ::mount("tmpfs", "/proc", "tmpfs", 0, nullptr) != 0)
+      ::_exit(2);
+    fs::create_directories("/proc/self/attr/apparmor");
+    for (const char* f : {"/proc/self/attr/exec", "/proc/self/attr/apparmor/exec"})
+      write_file(f, "");
+    spec::Process p;
+    p.apparmor_profile = "mcrun-test";
+    p.selinux_label = "system_u:system_r:container_t:s0";
+    auto r = runtime::set_exec_labels(p);
+    bool written = !read_file("/proc/self/attr/exec").empty() ||
+                   !read_file("/proc/self/attr/apparmor/exec").empty();
+    ::_exit(written ? 3 : r ? 4 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  // 0: refused with nothing written; 3: the label went to the plain file.
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 // The pid of a live process whose command line is `cmdline` (spaces for NULs).
