@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <vector>
 
 #include "spec/config.hpp"
 #include "spec/disk_watch.hpp"
@@ -172,6 +173,44 @@ class Validator {
     absolute(m.destination, ptr + "/destination");
     for (size_t i = 0; i < m.options.size(); ++i)
       if (m.options[i].empty()) add(child_pointer(ptr + "/options", i), "must not be empty");
+    proc_destination(m, ptr + "/destination");
+  }
+
+  // As runc: on /proc only a procfs, inside it only the files lxcfs
+  // emulates (the container's /proc is where its labels and sysctls are
+  // written). The runtime checks the destination as resolved in the root,
+  // and a bind's source, again.
+  void proc_destination(const Mount& m, const std::string& ptr) {
+    std::string d = in_root(m.destination);
+    if (d == "/proc") {
+      bool bind = m.type == "bind" || std::any_of(m.options.begin(), m.options.end(), [](auto& o) {
+                    return o == "bind" || o == "rbind";
+                  });
+      if (!bind && m.type != "proc")
+        add(ptr, "only a procfs may be mounted on /proc (type proc, or a bind of a procfs)");
+    } else if (d.starts_with("/proc/") && !contains(proc_mountable_files(), d)) {
+      add(ptr, "\"" + d + "\" is inside /proc, where only the files lxcfs emulates may be mounted");
+    }
+  }
+
+  // A path as it is resolved inside the root, symlinks aside: "." and empty
+  // components dropped, ".." going up but never above "/".
+  static std::string in_root(const std::string& path) {
+    std::vector<std::string> parts;
+    size_t pos = 0;
+    while (pos <= path.size()) {
+      size_t end = std::min(path.find('/', pos), path.size());
+      std::string part = path.substr(pos, end - pos);
+      if (part == "..") {
+        if (!parts.empty()) parts.pop_back();
+      } else if (!part.empty() && part != ".") {
+        parts.push_back(std::move(part));
+      }
+      pos = end + 1;
+    }
+    std::string out;
+    for (const auto& p : parts) out += "/" + p;
+    return out.empty() ? "/" : out;
   }
 
   void hooks(const Hooks& h) {

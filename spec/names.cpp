@@ -97,6 +97,17 @@ constexpr std::string_view kSeccompArches[] = {
 constexpr std::string_view kSeccompFlags[] = {
     "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
     "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+// The files lxcfs emulates: the only mount points runc allows inside /proc.
+constexpr std::string_view kProcMountable[] = {"/proc/cpuinfo",
+                                               "/proc/diskstats",
+                                               "/proc/meminfo",
+                                               "/proc/stat",
+                                               "/proc/swaps",
+                                               "/proc/uptime",
+                                               "/proc/loadavg",
+                                               "/proc/slabinfo",
+                                               "/proc/sys/kernel/ns_last_pid",
+                                               "/proc/sys/crypto/fips_enabled"};
 constexpr std::string_view kPropagation[] = {"shared",  "slave",  "private",  "unbindable",
                                              "rshared", "rslave", "rprivate", "runbindable"};
 constexpr std::string_view kMountOptions[] = {"async",
@@ -222,6 +233,7 @@ std::span<const std::string_view> seccomp_operators() { return kSeccompOps; }
 std::span<const std::string_view> seccomp_arches() { return kSeccompArches; }
 std::span<const std::string_view> seccomp_flags() { return kSeccompFlags; }
 std::span<const std::string_view> propagation_modes() { return kPropagation; }
+std::span<const std::string_view> proc_mountable_files() { return kProcMountable; }
 std::span<const std::string_view> mount_option_names() { return kMountOptions; }
 
 bool contains(std::span<const std::string_view> names, std::string_view name) {

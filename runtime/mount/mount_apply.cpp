@@ -18,6 +18,7 @@
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
+#include "spec/names.hpp"
 
 namespace mcrun::runtime {
 namespace {
@@ -91,12 +92,50 @@ Result<> attach_early_clone(const MountOp& op, int root_fd, int target_fd) {
   return sys::move_mount(again->get(), target_fd);
 }
 
+// Where an fd's file is, as this mount namespace names it.
+Result<std::string> path_of(int fd) {
+  char buf[4096];
+  ssize_t n = ::readlink(sys::fd_path(fd).c_str(), buf, sizeof buf);
+  if (n < 0) return fail_errno("readlink " + sys::fd_path(fd));
+  if (static_cast<size_t>(n) == sizeof buf) return fail("readlink: path too long", ENAMETOOLONG);
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+// What the container's /proc is decides where its LSM labels, sysctls and
+// oom score are written: a directory mounted over it (an image's volume)
+// takes them to plain files (CVE-2019-16884), a mount inside it shadows the
+// kernel's files. So, as runc: on /proc only a procfs (a new one, or a bind
+// of one), inside it only what lxcfs emulates. Checked on the destination as
+// resolved in the root, so that no symlink of the image leads a mount there.
+Result<> check_proc_destination(const MountOp& op, int root_fd, int target_fd) {
+  auto root = path_of(root_fd);
+  if (!root) return std::unexpected(root.error());
+  auto target = path_of(target_fd);
+  if (!target) return std::unexpected(target.error());
+  const std::string proc = (*root == "/" ? "" : *root) + "/proc";
+  if (*target == proc) {
+    struct statfs fs;
+    if (op.kind == MountKind::Filesystem && op.fstype == "proc") return {};
+    if (op.kind == MountKind::Bind && ::statfs(op.source.c_str(), &fs) == 0 &&
+        fs.f_type == PROC_SUPER_MAGIC)
+      return {};
+    return fail("only a procfs may be mounted on /proc (type proc, or a bind of a procfs)", EPERM);
+  }
+  if (!target->starts_with(proc + "/")) return {};
+  const std::string inside = target->substr(proc.size() - 5);  // "/proc/..."
+  if (spec::contains(spec::proc_mountable_files(), inside)) return {};
+  return fail(
+      quote(inside) + " is inside /proc, where only the files lxcfs emulates may be mounted",
+      EPERM);
+}
+
 Result<> apply_bind(const MountOp& op, int root_fd, bool create) {
   auto st = sys::stat_at(AT_FDCWD, op.source, 0);
   if (!st) return std::unexpected(st.error());
   Create what = !create ? Create::No : S_ISDIR(st->st_mode) ? Create::Directory : Create::File;
   auto target = open_or_create_in_root(root_fd, op.destination, what);
   if (!target) return std::unexpected(target.error());
+  MCRUN_CHECK(check_proc_destination(op, root_fd, target->get()));
   if (op.tree_fd >= 0) return attach_early_clone(op, root_fd, target->get());
   return bind_tree(op.source, target->get(), op.recursive, op.attr_set, op.attr_clr, op.propagation,
                    op.propagation_recursive);
@@ -131,6 +170,7 @@ Result<> apply_filesystem(const MountOp& op, int root_fd, bool create) {
   auto target =
       open_or_create_in_root(root_fd, op.destination, create ? Create::Directory : Create::No);
   if (!target) return std::unexpected(target.error());
+  MCRUN_CHECK(check_proc_destination(op, root_fd, target->get()));
   // tmpcopyup: a readable fd of the directory taken before the tmpfs covers
   // it keeps naming the covered directory, whose entries are then copied in.
   UniqueFd covered;

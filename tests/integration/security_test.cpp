@@ -540,6 +540,51 @@ TEST_F(Security, ExecLabelsAreWrittenToTheKernelsProcOnly) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+// The same class from the config's side: what is mounted on or inside the
+// container's /proc. A plain directory bound over /proc (an image's volume
+// there, the CVE's own vector) and a tmpfs led onto /proc/self/attr by a
+// symlink of the image: both ran before, with the container's label files
+// not the kernel's. Now, as runc, only a procfs goes on /proc and only
+// lxcfs's files inside it, checked where the destination really resolves.
+TEST_F(Security, NothingButAProcfsGoesOnOrInsideProc) {
+  fs::create_directories(tmp_ + "/fakeproc/self/attr");
+  write_file(tmp_ + "/fakeproc/self/attr/exec", "");
+  Json c = config({"sh", "-c", "stat -f -c %T /proc/self/attr"});
+  c["mounts"].push_back({{"destination", "/proc"},
+                         {"type", "bind"},
+                         {"source", tmp_ + "/fakeproc"},
+                         {"options", {"rbind"}}});
+  auto r = run(c);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.err.find("mount \"/proc\" (bind from \"" + tmp_ +
+                       "/fakeproc\"): only a procfs may be mounted on /proc"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(exists(state_ + "/c1"));
+
+  fs::create_symlink("/proc/self/attr", rootfs_ + "/vol");
+  c = config({"sh", "-c", "stat -f -c %T /proc/self/attr"});
+  c["mounts"].push_back({{"destination", "/vol"}, {"type", "tmpfs"}, {"source", "tmpfs"}});
+  r = run(c);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.err.find("mount \"/vol\" (tmpfs): \"/proc/1/attr\" is inside /proc, where only "
+                       "the files lxcfs emulates may be mounted"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(exists(state_ + "/c1"));
+
+  // What lxcfs does stays possible: a file bound over /proc/meminfo.
+  write_file(tmp_ + "/meminfo", "MemTotal: 42 kB\n");
+  c = config({"head", "-1", "/proc/meminfo"});
+  c["mounts"].push_back({{"destination", "/proc/meminfo"},
+                         {"type", "bind"},
+                         {"source", tmp_ + "/meminfo"},
+                         {"options", {"bind", "ro"}}});
+  r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "MemTotal: 42 kB\n");
+}
+
 // The pid of a live process whose command line is `cmdline` (spaces for NULs).
 pid_t find_process(const std::string& cmdline) {
   for (const auto& e : fs::directory_iterator("/proc")) {

@@ -63,6 +63,23 @@ const Case kCases[] = {
        j["mounts"].push_back({{"destination", "data"}, {"type", "bind"}, {"source", "/x"}});
      },
      "config.json: /mounts/2/destination: must be an absolute path"},
+    {"tmpfs_on_proc", [](Json& j) { j["mounts"][0]["type"] = "tmpfs"; },
+     "config.json: /mounts/0/destination: only a procfs may be mounted on /proc (type proc, or a "
+     "bind of a procfs)"},
+    {"mounts_inside_proc",
+     [](Json& j) {
+       j["mounts"].push_back({{"destination", "/proc/self/attr"}, {"type", "tmpfs"}});
+       j["mounts"].push_back(
+           {{"destination", "/proc/meminfo"}, {"type", "bind"}, {"source", "/var/lib/lxcfs/m"}});
+       j["mounts"].push_back({{"destination", "/x/../proc//sys/kernel/core_pattern"},
+                              {"source", "/tmp/f"},
+                              {"options", {"rbind"}}});
+       j["mounts"].push_back({{"destination", "/proc/../etc"}, {"type", "tmpfs"}});
+     },
+     "config.json: /mounts/1/destination: \"/proc/self/attr\" is inside /proc, where only the "
+     "files lxcfs emulates may be mounted\n"
+     "config.json: /mounts/3/destination: \"/proc/sys/kernel/core_pattern\" is inside /proc, "
+     "where only the files lxcfs emulates may be mounted"},
     {"hugepage_size_with_a_path",
      [](Json& j) {
        j["linux"]["resources"]["hugepageLimits"] =
