@@ -6,6 +6,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -378,22 +379,50 @@ Result<> enter_rootfs(const std::string& rootfs, bool no_pivot) {
   return sys::chdir("/");
 }
 
+// The container's /dev/null, the source of every masked file's bind: opened
+// once and checked to be the null device. Otherwise a symlink planted there
+// (an image's, or a container's sharing this /dev) to, say,
+// /proc/sys/kernel/core_pattern would bind that writable procfs file over
+// the masked path instead of hiding it (runc's CVE-2025-31133). Symlinks
+// are followed, as runc does: they resolve inside the root, and only the
+// inode reached counts. Each bind is cloned from this fd, never looked up
+// again, so a swap after the check changes nothing.
+Result<UniqueFd> open_null_device() {
+  auto null = sys::open_path("/dev/null", O_PATH);
+  if (!null)
+    return std::unexpected(std::move(null.error()).context("mask: the container's /dev/null"));
+  auto st = sys::stat_at(null->get(), "", AT_EMPTY_PATH);
+  if (!st) return std::unexpected(st.error());
+  if (!S_ISCHR(st->st_mode) || st->st_rdev != makedev(1, 3))
+    return fail("mask: the container's /dev/null is not the null device (character device 1:3)",
+                EPERM);
+  return null;
+}
+
 Result<> mask_paths(const std::vector<std::string>& paths) {
+  UniqueFd null;
   for (const auto& p : paths) {
-    auto st = sys::stat_at(AT_FDCWD, p, AT_SYMLINK_NOFOLLOW);
-    if (!st) {
-      if (st.error().code == ENOENT) continue;
-      return std::unexpected(std::move(st.error()).context("mask"));
-    }
     auto target = sys::open_path(p, O_PATH | O_NOFOLLOW);
-    if (!target) return std::unexpected(std::move(target.error()).context("mask"));
-    if (S_ISDIR(st->st_mode))
+    if (!target) {
+      if (target.error().code == ENOENT) continue;
+      return std::unexpected(std::move(target.error()).context("mask"));
+    }
+    auto st = sys::stat_at(target->get(), "", AT_EMPTY_PATH);
+    if (!st) return std::unexpected(std::move(st.error()).context("mask"));
+    if (S_ISDIR(st->st_mode)) {
       MCRUN_CHECK_CTX(
           sys::mount("tmpfs", sys::fd_path(target->get()), "tmpfs", MS_RDONLY, "size=0"),
           "mask " + quote(p));
-    else
-      MCRUN_CHECK_CTX(bind_tree("/dev/null", target->get(), false, 0, 0, 0, false),
-                      "mask " + quote(p));
+      continue;
+    }
+    if (!null) {
+      auto opened = open_null_device();
+      if (!opened) return std::unexpected(opened.error());
+      null = std::move(*opened);
+    }
+    auto tree = sys::open_tree(null.get(), "", OPEN_TREE_CLONE | AT_EMPTY_PATH);
+    if (!tree) return std::unexpected(std::move(tree.error()).context("mask " + quote(p)));
+    MCRUN_CHECK_CTX(sys::move_mount(tree->get(), target->get()), "mask " + quote(p));
   }
   return {};
 }

@@ -19,6 +19,10 @@ constexpr long kSelinuxMagic = 0xf97cff8c;
 // label to a plain file: the program would run unconfined and nothing would
 // fail (runc's CVE-2019-16884). So the file must be the kernel's; another
 // task's attr file under a procfs of the container's own refuses the write.
+// Nor may a mount cover it: a procfs file bound over it (by a process that
+// shares the container's mounts) is procfs too, and would take the label
+// to, say, /proc/sys/kernel/core_pattern (runc's CVE-2025-52881). The file
+// must be on /proc's own mount.
 Result<> write_attr(const std::string& path, const std::string& label) {
   auto fd = sys::open_path(path, O_WRONLY);
   if (!fd) return std::unexpected(fd.error());
@@ -26,6 +30,13 @@ Result<> write_attr(const std::string& path, const std::string& label) {
   if (::fstatfs(fd->get(), &fs) < 0) return fail_errno("fstatfs " + quote(path));
   if (fs.f_type != PROC_SUPER_MAGIC)
     return fail(quote(path) + " is not procfs: the container's /proc is not the kernel's", EPERM);
+  auto file = sys::mount_id(fd->get(), "");
+  auto proc = sys::mount_id(AT_FDCWD, "/proc");
+  if (!file) return std::unexpected(file.error());
+  if (!proc) return std::unexpected(proc.error());
+  if (*file != *proc)
+    return fail(quote(path) + " is covered by a mount: the label would be written elsewhere",
+                EPERM);
   MCRUN_CHECK_CTX(sys::write_all(fd->get(), label), quote(path));
   return {};
 }

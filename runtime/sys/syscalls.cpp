@@ -66,6 +66,15 @@ Result<struct stat> stat_fd(int fd) {
   return st;
 }
 
+Result<uint64_t> mount_id(int dirfd, const std::string& path) {
+  struct statx stx {};
+  int flags = path.empty() ? AT_EMPTY_PATH : 0;
+  if (::statx(dirfd, path.c_str(), flags, STATX_MNT_ID, &stx) < 0)
+    return fail_errno("statx " + quote(path.empty() ? fd_path(dirfd) : path));
+  if (!(stx.stx_mask & STATX_MNT_ID)) return fail("statx: no mount id", ENOSYS);
+  return stx.stx_mnt_id;
+}
+
 Result<std::string> read_fd(int fd, size_t limit) {
   std::string out;
   char buf[65536];

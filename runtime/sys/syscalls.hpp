@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,9 @@ Result<> mkdir_p(const std::string& path, mode_t mode);  // host paths only (sta
 Result<> unlink_at(int dirfd, const std::string& path, int flags = 0);
 Result<struct stat> stat_at(int dirfd, const std::string& path, int flags = 0);
 Result<struct stat> stat_fd(int fd);
+// The id of the mount a path (or, with "", the fd dirfd) is on (statx,
+// Linux 5.8): the same id for two files means no mount lies between them.
+Result<uint64_t> mount_id(int dirfd, const std::string& path);
 
 Result<std::string> read_file(const std::string& path, size_t limit = 16 << 20);
 Result<std::string> read_fd(int fd, size_t limit = 16 << 20);

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -540,6 +541,34 @@ TEST_F(Security, ExecLabelsAreWrittenToTheKernelsProcOnly) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+TEST_F(Security, ExecLabelsAreNotRedirectedToAnotherProcfsFile) {
+  // A procfs file bound over the attr file (by a process sharing the
+  // container's mounts, runc's CVE-2025-52881, whose exploit binds
+  // /proc/sys/kernel/core_pattern there) is procfs too. Here it is the
+  // hostname of a UTS namespace of the test's own.
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::string attr = "/proc/" + std::to_string(::getpid()) + "/attr/exec";
+    if (::unshare(CLONE_NEWNS | CLONE_NEWUTS) != 0 ||
+        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        ::sethostname("before", 6) != 0 ||
+        ::mount("/proc/sys/kernel/hostname", attr.c_str(), nullptr, MS_BIND, nullptr) != 0)
+      ::_exit(2);
+    spec::Process p;
+    p.selinux_label = "pwned";
+    auto r = runtime::set_exec_labels(p);
+    char name[64] = {};
+    ::gethostname(name, sizeof name - 1);
+    ::_exit(std::string(name) == "pwned" ? 3 : r ? 4 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  // 0: refused with nothing written; 3: the label became the hostname.
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
 // The same class from the config's side: what is mounted on or inside the
 // container's /proc. A plain directory bound over /proc (an image's volume
 // there, the CVE's own vector) and a tmpfs led onto /proc/self/attr by a
@@ -583,6 +612,43 @@ TEST_F(Security, NothingButAProcfsGoesOnOrInsideProc) {
   r = run(c);
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "MemTotal: 42 kB\n");
+}
+
+TEST_F(Security, MaskedFilesAreCoveredOnlyByTheNullDevice) {
+  // An image with /dev of its own (no tmpfs there) whose /dev/null is a
+  // symlink to a procfs file: masking bound that file, writable, over the
+  // masked one (runc's CVE-2025-31133, whose exploit points it at
+  // /proc/sys/kernel/core_pattern; here at the container's own hostname,
+  // which its UTS namespace keeps from the host).
+  Json c = config({"sh", "-c", "cat /proc/uptime; echo pwned > /proc/uptime; hostname"});
+  Json mounts = Json::array();
+  for (const auto& m : c["mounts"])
+    if (!m["destination"].get<std::string>().starts_with("/dev")) mounts.push_back(m);
+  c["mounts"] = mounts;
+  c["hostname"] = "masked";
+  c["linux"]["maskedPaths"] = {"/proc/uptime"};
+  fs::create_symlink("/proc/sys/kernel/hostname", rootfs_ + "/dev/null");
+  auto r = run(c);
+  EXPECT_EQ(r.code, 1) << "the masked file showed: " << r.out;
+  EXPECT_NE(r.err.find("mask: the container's /dev/null is not the null device"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_FALSE(exists(state_ + "/c1"));
+
+  // A regular file there (a container's copy of anything) is refused too.
+  fs::remove(rootfs_ + "/dev/null");
+  write_file(rootfs_ + "/dev/null", "a secret\n");
+  r = run(c);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_EQ(r.out, "");
+
+  // The null device itself still masks: the file reads empty.
+  fs::remove(rootfs_ + "/dev/null");
+  ASSERT_EQ(::mknod((rootfs_ + "/dev/null").c_str(), S_IFCHR | 0666, makedev(1, 3)), 0);
+  c["process"]["args"] = {"sh", "-c", "wc -c < /proc/uptime"};
+  r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "0\n");
 }
 
 // The pid of a live process whose command line is `cmdline` (spaces for NULs).
