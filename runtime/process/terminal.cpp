@@ -103,14 +103,17 @@ namespace {
 
 // /dev/console is created empty and the slave's mount placed on that very
 // inode (O_NOFOLLOW fd + move_mount), so a symlink at /dev/console cannot
-// send the mount elsewhere.
-Result<> bind_console(const char* slave) {
+// send the mount elsewhere. The mount is cloned from the slave fd itself,
+// not from its /dev/pts/N path, which a mount over /dev/pts made meanwhile
+// (a container sharing this /dev) could lead to a procfs file such as
+// core_pattern, then bound writable as the console (runc's CVE-2025-52565).
+Result<> bind_console(int slave) {
   int f = ::open("/dev/console", O_CREAT | O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
   if (f < 0) return fail_errno("create /dev/console");
   sys::UniqueFd file(f);
   auto target = sys::open_path("/dev/console", O_PATH | O_NOFOLLOW);
   if (!target) return std::unexpected(target.error());
-  auto tree = sys::open_tree(AT_FDCWD, slave, OPEN_TREE_CLONE);
+  auto tree = sys::open_tree(slave, "", OPEN_TREE_CLONE | AT_EMPTY_PATH);
   if (!tree) return std::unexpected(tree.error());
   return sys::move_mount(tree->get(), target->get());
 }
@@ -125,22 +128,25 @@ Result<> setup_console(int console_socket, const std::optional<spec::ConsoleSize
   if (::grantpt(m) < 0 || ::unlockpt(m) < 0) return fail_errno("unlock the pty");
   char name[128];
   if (::ptsname_r(m, name, sizeof name) != 0) return fail_errno("ptsname");
-  auto slave = sys::open_path(name, O_RDWR | O_NOCTTY);
-  if (!slave) return std::unexpected(slave.error());
+  // The master's own peer (Linux 4.13): no lookup of the name, which could
+  // lead elsewhere by the time it is opened.
+  int peer = ::ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (peer < 0) return fail_errno("open the terminal's slave (TIOCGPTPEER)");
+  sys::UniqueFd slave(peer);
   if (size) {
     winsize ws{};
     ws.ws_row = static_cast<unsigned short>(size->height);
     ws.ws_col = static_cast<unsigned short>(size->width);
     if (::ioctl(m, TIOCSWINSZ, &ws) < 0) return fail_errno("set the terminal size");
   }
-  if (bind_dev_console) MCRUN_CHECK_CTX(bind_console(name), "/dev/console");
+  if (bind_dev_console) MCRUN_CHECK_CTX(bind_console(slave.get()), "/dev/console");
   // A session of its own (the container init has one already), with the
   // slave as its controlling terminal.
   if (::getsid(0) != ::getpid() && ::setsid() < 0) return fail_errno("setsid");
-  if (::ioctl(slave->get(), TIOCSCTTY, 0) < 0) return fail_errno("ioctl TIOCSCTTY");
+  if (::ioctl(slave.get(), TIOCSCTTY, 0) < 0) return fail_errno("ioctl TIOCSCTTY");
   MCRUN_CHECK(send_fd(console_socket, m, name));
   for (int fd = 0; fd <= 2; ++fd)
-    if (::dup2(slave->get(), fd) < 0) return fail_errno("dup2 the terminal");
+    if (::dup2(slave.get(), fd) < 0) return fail_errno("dup2 the terminal");
   return {};
 }
 
