@@ -382,6 +382,13 @@ Result<> enter_rootfs(const std::string& rootfs, bool no_pivot) {
   return sys::chdir("/");
 }
 
+// A masked or read-only path, after the pivot: symlinks are followed as
+// runc's mount(2) follows them (the root is the container's now, so they
+// resolve inside it), magic links not (they could name a runtime fd).
+Result<UniqueFd> open_path_in_container(const std::string& p) {
+  return sys::openat2(AT_FDCWD, p.c_str(), O_PATH, 0, RESOLVE_NO_MAGICLINKS);
+}
+
 // The container's /dev/null, the source of every masked file's bind: opened
 // once and checked to be the null device. Otherwise a symlink planted there
 // (an image's, or a container's sharing this /dev) to, say,
@@ -405,7 +412,7 @@ Result<UniqueFd> open_null_device() {
 Result<> mask_paths(const std::vector<std::string>& paths) {
   UniqueFd null;
   for (const auto& p : paths) {
-    auto target = sys::open_path(p, O_PATH | O_NOFOLLOW);
+    auto target = open_path_in_container(p);
     if (!target) {
       if (target.error().code == ENOENT) continue;
       return std::unexpected(std::move(target.error()).context("mask"));
@@ -432,15 +439,19 @@ Result<> mask_paths(const std::vector<std::string>& paths) {
 
 Result<> readonly_paths(const std::vector<std::string>& paths) {
   for (const auto& p : paths) {
-    auto target = sys::open_path(p, O_PATH | O_NOFOLLOW);
+    auto target = open_path_in_container(p);
     if (!target) {
       if (target.error().code == ENOENT) continue;
       return std::unexpected(std::move(target.error()).context("read-only path"));
     }
+    // Bound onto itself from the one fd: no second lookup that could differ.
+    auto tree = sys::open_tree(target->get(), "", OPEN_TREE_CLONE | AT_RECURSIVE | AT_EMPTY_PATH);
+    if (!tree)
+      return std::unexpected(std::move(tree.error()).context("read-only path " + quote(p)));
     MCRUN_CHECK_CTX(
-        bind_tree(p, target->get(), true,
-                  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0,
-                  0, false),
+        attach_tree(tree->get(), target->get(),
+                    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0,
+                    0, false),
         "read-only path " + quote(p));
   }
   return {};

@@ -600,6 +600,24 @@ TEST_F(Isolation, MaskedAndReadonlyPaths) {
   EXPECT_EQ(r.out, "0\nro\n");
 }
 
+TEST_F(Isolation, MaskedAndReadonlyPathsFollowTheImagesSymlinks) {
+  // As runc's mount(2): a path that is a symlink in the image is followed
+  // (inside the root). mcrun used to take the symlink itself as the target
+  // and failed with move_mount's EINVAL.
+  fs::create_directories(rootfs_ + "/opt/conf");
+  write_file(rootfs_ + "/opt/secret", "s3cret\n");
+  fs::create_symlink("/opt/conf", rootfs_ + "/conf");
+  fs::create_symlink("/opt/secret", rootfs_ + "/secret");
+  Json c = config(
+      {"sh", "-c", "wc -c < /opt/secret; touch /opt/conf/new 2>/dev/null && echo rw || echo ro"});
+  c["linux"]["maskedPaths"] = {"/secret"};
+  c["linux"]["readonlyPaths"] = {"/conf"};
+  auto r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "0\nro\n") << r.err;
+  EXPECT_FALSE(exists(rootfs_ + "/opt/conf/new"));
+}
+
 TEST_F(Isolation, NamespacedSysctlsAreSetInsideOnly) {
   std::string host = read_file("/proc/sys/net/ipv4/ip_forward");
   std::string want = host == "1\n" ? "0" : "1";
