@@ -409,8 +409,46 @@ Result<UniqueFd> open_null_device() {
   return null;
 }
 
+// What covers every masked directory: one empty read-only tmpfs, made
+// detached (fsmount) and cloned onto each. No path names it, so nothing
+// racing in the container's mounts can swap the target between a lookup and
+// the mount; and a container has one such superblock, not one per masked
+// directory (each superblock adds to what the kernel walks when any memory
+// cgroup on the machine goes away: memcg_reparent_list_lrus).
+Result<UniqueFd> empty_readonly_tmpfs() {
+  return sys::fsmount_new(
+      "tmpfs", {{"source", "tmpfs"}, {"size", "0"}},
+      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+}
+
+// The sources of the masks, made on first use, and the covering itself.
+struct MaskSources {
+  UniqueFd null, tmpfs;
+
+  Result<> cover(int target, mode_t mode) {
+    if (S_ISDIR(mode) && !tmpfs) {
+      auto made = empty_readonly_tmpfs();
+      if (!made) return std::unexpected(made.error());
+      tmpfs = std::move(*made);
+      // The detached mount itself goes onto the first directory; the others
+      // get clones of it, now a mount of this namespace (kernels before 6.15
+      // refuse to clone a detached one: EINVAL).
+      return sys::move_mount(tmpfs.get(), target);
+    }
+    if (!S_ISDIR(mode) && !null) {
+      auto opened = open_null_device();
+      if (!opened) return std::unexpected(opened.error());
+      null = std::move(*opened);
+    }
+    auto tree = sys::open_tree(S_ISDIR(mode) ? tmpfs.get() : null.get(), "",
+                               OPEN_TREE_CLONE | AT_EMPTY_PATH);
+    if (!tree) return std::unexpected(tree.error());
+    return sys::move_mount(tree->get(), target);
+  }
+};
+
 Result<> mask_paths(const std::vector<std::string>& paths) {
-  UniqueFd null;
+  MaskSources sources;
   for (const auto& p : paths) {
     auto target = open_path_in_container(p);
     if (!target) {
@@ -419,20 +457,7 @@ Result<> mask_paths(const std::vector<std::string>& paths) {
     }
     auto st = sys::stat_at(target->get(), "", AT_EMPTY_PATH);
     if (!st) return std::unexpected(std::move(st.error()).context("mask"));
-    if (S_ISDIR(st->st_mode)) {
-      MCRUN_CHECK_CTX(
-          sys::mount("tmpfs", sys::fd_path(target->get()), "tmpfs", MS_RDONLY, "size=0"),
-          "mask " + quote(p));
-      continue;
-    }
-    if (!null) {
-      auto opened = open_null_device();
-      if (!opened) return std::unexpected(opened.error());
-      null = std::move(*opened);
-    }
-    auto tree = sys::open_tree(null.get(), "", OPEN_TREE_CLONE | AT_EMPTY_PATH);
-    if (!tree) return std::unexpected(std::move(tree.error()).context("mask " + quote(p)));
-    MCRUN_CHECK_CTX(sys::move_mount(tree->get(), target->get()), "mask " + quote(p));
+    MCRUN_CHECK_CTX(sources.cover(target->get(), st->st_mode), "mask " + quote(p));
   }
   return {};
 }

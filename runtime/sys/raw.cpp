@@ -96,6 +96,23 @@ Result<> mount_setattr(int dirfd, const char* path, unsigned flags, const mount_
   return {};
 }
 
+Result<UniqueFd> fsmount_new(const char* fstype,
+                             const std::vector<std::pair<std::string, std::string>>& options,
+                             unsigned attrs) {
+  long fs = ::syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
+  if (fs < 0) return fail_errno("fsopen " + quote(fstype));
+  UniqueFd context(static_cast<int>(fs));
+  for (const auto& [key, value] : options)
+    if (::syscall(SYS_fsconfig, context.get(), FSCONFIG_SET_STRING, key.c_str(), value.c_str(), 0) <
+        0)
+      return fail_errno("fsconfig " + quote(fstype) + " " + key + "=" + value);
+  if (::syscall(SYS_fsconfig, context.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
+    return fail_errno("fsconfig " + quote(fstype) + " create");
+  long mnt = ::syscall(SYS_fsmount, context.get(), FSMOUNT_CLOEXEC, attrs);
+  if (mnt < 0) return fail_errno("fsmount " + quote(fstype));
+  return UniqueFd(static_cast<int>(mnt));
+}
+
 namespace {
 long bpf(int cmd, bpf_attr& attr) { return ::syscall(SYS_bpf, cmd, &attr, sizeof attr); }
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/sys/fd.hpp"
@@ -36,6 +37,13 @@ Result<> pivot_root(const char* new_root, const char* put_old);
 Result<UniqueFd> open_tree(int dirfd, const char* path, unsigned flags);
 Result<> move_mount(int from_fd, int to_fd);  // both "" + EMPTY_PATH
 Result<> mount_setattr(int dirfd, const char* path, unsigned flags, const mount_attr& attr);
+// A new filesystem instance, detached (fsopen, fsconfig, fsmount): no path
+// is looked up, and the mount exists only as the returned fd until it is
+// moved or cloned somewhere. options are fsconfig's string keys and values;
+// attrs MOUNT_ATTR_*.
+Result<UniqueFd> fsmount_new(const char* fstype,
+                             const std::vector<std::pair<std::string, std::string>>& options,
+                             unsigned attrs);
 // bpf(2) for BPF_PROG_TYPE_CGROUP_DEVICE programs on a cgroup v2 directory.
 // A refused program's error carries the verifier's log.
 Result<UniqueFd> bpf_load_cgroup_device(const std::vector<bpf_insn>& insns);

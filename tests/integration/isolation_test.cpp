@@ -618,6 +618,26 @@ TEST_F(Isolation, MaskedAndReadonlyPathsFollowTheImagesSymlinks) {
   EXPECT_FALSE(exists(rootfs_ + "/opt/conf/new"));
 }
 
+TEST_F(Isolation, MaskedDirectoriesShareOneEmptyReadOnlyTmpfs) {
+  // One detached tmpfs, cloned onto each masked directory: one superblock
+  // per container (each one lengthens the kernel's walk when any memory
+  // cgroup goes away), none mounted through a path. mcrun used to mount a
+  // tmpfs per directory.
+  fs::create_directories(rootfs_ + "/opt/a");
+  fs::create_directories(rootfs_ + "/opt/b");
+  write_file(rootfs_ + "/opt/a/secret", "s3cret\n");
+  Json c =
+      config({"sh", "-c",
+              "[ $(stat -c %d /opt/a) = $(stat -c %d /opt/b) ] && echo shared || echo apart; "
+              "ls -A /opt/a /opt/b/ | grep -c secret; touch /opt/a/new 2>/dev/null && echo rw || "
+              "echo ro; grep -c ' /opt/[ab] ro,nosuid,nodev,noexec' /proc/self/mountinfo"});
+  c["linux"]["maskedPaths"] = {"/opt/a", "/opt/b"};
+  auto r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "shared\n0\nro\n2\n") << r.err;
+  EXPECT_EQ(read_file(rootfs_ + "/opt/a/secret"), "s3cret\n");
+}
+
 TEST_F(Isolation, NamespacedSysctlsAreSetInsideOnly) {
   std::string host = read_file("/proc/sys/net/ipv4/ip_forward");
   std::string want = host == "1\n" ? "0" : "1";
