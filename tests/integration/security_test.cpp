@@ -263,6 +263,36 @@ TEST_F(Security, AWaitingInitHoldsNoFileOfTheHost) {
   EXPECT_EQ(read_file(log).find("PWNED"), std::string::npos);
 }
 
+TEST_F(Security, ACwdThroughAnInheritedFdNeverLeavesTheRoot) {
+  // runc's CVE-2024-21626: an fd of the host's (its /sys/fs/cgroup) was
+  // still open when the process chdir'd, so process.cwd, `exec --cwd` or an
+  // image's WORKDIR symlink naming /proc/self/fd/N gave a cwd outside the
+  // root, and ../.. led to the host's files. Each vector, for every fd the
+  // runtime might hold: the start fails or the cwd stays inside. (mcrun
+  // already held; this guards it.)
+  const std::string secret = tmp_ + "/host-secret";
+  write_file(secret, "host secret\n");
+  const std::string climb = "cat ../../../../../../../../../.." + secret + " 2>/dev/null";
+  std::string seen;
+  for (int fd = 3; fd <= 9; ++fd) {
+    Json c = config({"sh", "-c", climb});
+    c["process"]["cwd"] = "/proc/self/fd/" + std::to_string(fd);
+    seen += run(c, "cwd" + std::to_string(fd)).out;
+    mcrun({"delete", "--force", "cwd" + std::to_string(fd)});
+    fs::remove(rootfs_ + "/workdir");
+    fs::create_symlink("/proc/self/fd/" + std::to_string(fd), rootfs_ + "/workdir");
+    c["process"]["cwd"] = "/workdir";
+    seen += run(c, "wd" + std::to_string(fd)).out;
+    mcrun({"delete", "--force", "wd" + std::to_string(fd)});
+  }
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  for (int fd = 3; fd <= 9; ++fd)
+    seen += mcrun({"exec", "--cwd", "/proc/self/fd/" + std::to_string(fd), "c1", "sh", "-c", climb})
+                .out;
+  EXPECT_EQ(seen.find("host secret"), std::string::npos) << seen;
+}
+
 TEST_F(Security, PidFileDoesNotFollowPlantedSymlinks) {
   // Whoever can write the pid file's directory plants symlinks at the pid
   // file and at names mcrun might write first; root must write only there.
