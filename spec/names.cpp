@@ -110,55 +110,6 @@ constexpr std::string_view kProcMountable[] = {"/proc/cpuinfo",
                                                "/proc/sys/crypto/fips_enabled"};
 constexpr std::string_view kPropagation[] = {"shared",  "slave",  "private",  "unbindable",
                                              "rshared", "rslave", "rprivate", "runbindable"};
-constexpr std::string_view kMountOptions[] = {"async",
-                                              "atime",
-                                              "bind",
-                                              "defaults",
-                                              "dev",
-                                              "diratime",
-                                              "dirsync",
-                                              "exec",
-                                              "mand",
-                                              "noatime",
-                                              "nodev",
-                                              "nodiratime",
-                                              "noexec",
-                                              "nomand",
-                                              "norelatime",
-                                              "nostrictatime",
-                                              "nosuid",
-                                              "private",
-                                              "rbind",
-                                              "relatime",
-                                              "remount",
-                                              "ro",
-                                              "rprivate",
-                                              "rshared",
-                                              "rslave",
-                                              "runbindable",
-                                              "rw",
-                                              "shared",
-                                              "slave",
-                                              "strictatime",
-                                              "suid",
-                                              "sync",
-                                              "unbindable",
-                                              "rro",
-                                              "rrw",
-                                              "rnosuid",
-                                              "rsuid",
-                                              "rnodev",
-                                              "rdev",
-                                              "rnoexec",
-                                              "rexec",
-                                              "rnoatime",
-                                              "ratime",
-                                              "rrelatime",
-                                              "rnorelatime",
-                                              "rstrictatime",
-                                              "rnostrictatime",
-                                              "rnodiratime",
-                                              "rdiratime"};
 
 // By value: IOPRIO_CLASS_RT is 1 (linux/ioprio.h); SCHED_* 0..6, SCHED_ISO (4)
 // reserved and refused by the kernel; SCHED_FLAG_* one bit each by position
@@ -234,8 +185,6 @@ std::span<const std::string_view> seccomp_arches() { return kSeccompArches; }
 std::span<const std::string_view> seccomp_flags() { return kSeccompFlags; }
 std::span<const std::string_view> propagation_modes() { return kPropagation; }
 std::span<const std::string_view> proc_mountable_files() { return kProcMountable; }
-std::span<const std::string_view> mount_option_names() { return kMountOptions; }
-
 bool contains(std::span<const std::string_view> names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }

@@ -29,7 +29,6 @@ std::span<const std::string_view> seccomp_arches();            // "SCMP_ARCH_X86
 std::span<const std::string_view> seccomp_flags();             // "SECCOMP_FILTER_FLAG_LOG", ...
 std::span<const std::string_view> propagation_modes();         // "rslave", ...
 std::span<const std::string_view> proc_mountable_files();      // "/proc/cpuinfo", ... (lxcfs's)
-std::span<const std::string_view> mount_option_names();  // what mcrun understands, for features
 
 bool contains(std::span<const std::string_view> names, std::string_view name);
 std::string join_names(std::span<const std::string_view> names);  // "a, b, c"

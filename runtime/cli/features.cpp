@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "runtime/cli/args.hpp"
+#include "runtime/mount/mount_plan.hpp"
 #include "spec/config.hpp"
 #include "spec/json.hpp"
 #include "spec/names.hpp"
@@ -23,12 +24,12 @@ Result<int> run(const Globals&, const Args& args) {
       {"ociVersionMin", "1.0.0"},
       {"ociVersionMax", spec::kOciVersion},
       {"hooks", hooks},
-      {"mountOptions", names(spec::mount_option_names())},
+      {"mountOptions", runtime::mount_option_names()},
       {"linux",
        {{"namespaces", namespaces},
         {"capabilities", names(spec::capability_names())},
         {"cgroup",
-         {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}}},
+         {{"v1", true}, {"v2", true}, {"systemd", true}, {"systemdUser", true}, {"rdma", false}}},
         {"seccomp",
          {{"enabled", true},
           {"actions", names(spec::seccomp_actions())},

@@ -11,9 +11,14 @@ namespace {
 struct FlagOption {
   unsigned long set, clear;
   uint64_t attr_set, attr_clr;  // the mount_setattr equivalent
+  // An "r" variant exists ("rnosuid"): the attrs, on every submount. Options
+  // with no mount_setattr form have none; "rnorelatime" forces nothing.
+  bool recursive = true;
 };
 
-// mount(8) flag options. atime options also clear the other atime modes.
+// mount(8) flag options. atime options also clear the other atime modes;
+// one that only clears a mode (atime, nostrictatime) is completed to the
+// whole atime field in plan_mounts (mount_setattr wants it whole).
 const std::map<std::string, FlagOption, std::less<>>& flag_options() {
   static const std::map<std::string, FlagOption, std::less<>> m = {
       {"ro", {MS_RDONLY, 0, MOUNT_ATTR_RDONLY, 0}},
@@ -24,11 +29,11 @@ const std::map<std::string, FlagOption, std::less<>>& flag_options() {
       {"dev", {0, MS_NODEV, 0, MOUNT_ATTR_NODEV}},
       {"noexec", {MS_NOEXEC, 0, MOUNT_ATTR_NOEXEC, 0}},
       {"exec", {0, MS_NOEXEC, 0, MOUNT_ATTR_NOEXEC}},
-      {"sync", {MS_SYNCHRONOUS, 0, 0, 0}},
-      {"async", {0, MS_SYNCHRONOUS, 0, 0}},
-      {"dirsync", {MS_DIRSYNC, 0, 0, 0}},
-      {"mand", {MS_MANDLOCK, 0, 0, 0}},
-      {"nomand", {0, MS_MANDLOCK, 0, 0}},
+      {"sync", {MS_SYNCHRONOUS, 0, 0, 0, false}},
+      {"async", {0, MS_SYNCHRONOUS, 0, 0, false}},
+      {"dirsync", {MS_DIRSYNC, 0, 0, 0, false}},
+      {"mand", {MS_MANDLOCK, 0, 0, 0, false}},
+      {"nomand", {0, MS_MANDLOCK, 0, 0, false}},
       {"noatime",
        {MS_NOATIME, MS_RELATIME | MS_STRICTATIME, MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME}},
       {"atime", {0, MS_NOATIME, 0, MOUNT_ATTR_NOATIME}},
@@ -36,14 +41,18 @@ const std::map<std::string, FlagOption, std::less<>>& flag_options() {
       {"diratime", {0, MS_NODIRATIME, 0, MOUNT_ATTR_NODIRATIME}},
       {"relatime",
        {MS_RELATIME, MS_NOATIME | MS_STRICTATIME, MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME}},
-      {"norelatime", {0, MS_RELATIME, 0, 0}},
+      {"norelatime", {0, MS_RELATIME, 0, 0}},  // relatime is the default anyway
       {"strictatime",
        {MS_STRICTATIME, MS_NOATIME | MS_RELATIME, MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME}},
-      {"nostrictatime", {0, MS_STRICTATIME, 0, 0}},
-      {"silent", {MS_SILENT, 0, 0, 0}},
-      {"loud", {0, MS_SILENT, 0, 0}},
-      {"lazytime", {MS_LAZYTIME, 0, 0, 0}},
-      {"nolazytime", {0, MS_LAZYTIME, 0, 0}},
+      {"nostrictatime", {0, MS_STRICTATIME, 0, MOUNT_ATTR_STRICTATIME}},
+      {"nosymfollow", {MS_NOSYMFOLLOW, 0, MOUNT_ATTR_NOSYMFOLLOW, 0}},
+      {"symfollow", {0, MS_NOSYMFOLLOW, 0, MOUNT_ATTR_NOSYMFOLLOW}},
+      {"silent", {MS_SILENT, 0, 0, 0, false}},
+      {"loud", {0, MS_SILENT, 0, 0, false}},
+      {"lazytime", {MS_LAZYTIME, 0, 0, 0, false}},
+      {"nolazytime", {0, MS_LAZYTIME, 0, 0, false}},
+      {"iversion", {MS_I_VERSION, 0, 0, 0, false}},
+      {"noiversion", {0, MS_I_VERSION, 0, 0, false}},
   };
   return m;
 }
@@ -98,7 +107,7 @@ Result<MountOptions> parse_mount_options(const std::vector<std::string>& options
     // "rro", "rnosuid", ...: the option applied to every submount (mount_setattr AT_RECURSIVE).
     if (o.size() > 1 && o[0] == 'r') {
       if (auto it = flag_options().find(std::string_view(o).substr(1));
-          it != flag_options().end() && (it->second.attr_set || it->second.attr_clr)) {
+          it != flag_options().end() && it->second.recursive) {
         attr_set = (attr_set & ~it->second.attr_clr) | it->second.attr_set;
         attr_clr = (attr_clr & ~it->second.attr_set) | it->second.attr_clr;
         continue;
@@ -122,7 +131,23 @@ void bind_attrs(const std::vector<std::string>& options, uint64_t& set, uint64_t
     clr = (clr & ~it->second.attr_set) | it->second.attr_clr;
   }
 }
+// mount_setattr takes the atime mode as one field: an option that only
+// clears a mode ("atime": not noatime) must clear the whole field, which
+// leaves the mode attr_set names (relatime, 0, if none), as mount(2) does
+// when no mode is given. A partial field is EINVAL.
+void complete_atime(uint64_t& clr) {
+  if (clr & MOUNT_ATTR__ATIME) clr |= MOUNT_ATTR__ATIME;
+}
 }  // namespace
+
+std::vector<std::string> mount_option_names() {
+  std::vector<std::string> names = {"bind", "rbind", "defaults", "remount", "tmpcopyup"};
+  for (const auto& [name, option] : flag_options()) names.push_back(name);
+  for (const auto& [name, option] : propagation_options()) names.push_back(name);
+  for (const auto& [name, option] : flag_options())
+    if (option.recursive) names.push_back("r" + name);
+  return names;
+}
 
 Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::string& bundle) {
   std::vector<MountOp> ops;
@@ -146,6 +171,7 @@ Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::
       bind_attrs(m.options, op.attr_set, op.attr_clr);
       op.attr_set |= opts->rec_attr_set;
       op.attr_clr |= opts->rec_attr_clr;
+      complete_atime(op.attr_clr);
       // Filesystem data ("mode=755", "size=1k") means nothing to a bind: the
       // kernel ignores it, so do runc and crun (runtime-tools' mounts test
       // sends it). Options that ask for what a bind cannot do stay errors.
@@ -166,6 +192,7 @@ Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::
         op.data += (op.data.empty() ? "" : ",") + std::string("context=\"") + *label + "\"";
       op.attr_set = opts->rec_attr_set;
       op.attr_clr = opts->rec_attr_clr;
+      complete_atime(op.attr_clr);
       if (opts->copy_up && op.fstype != "tmpfs")
         return fail(where + ": \"tmpcopyup\" applies to tmpfs mounts only");
       op.copy_up = opts->copy_up;

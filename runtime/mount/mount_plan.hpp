@@ -50,6 +50,10 @@ struct MountOptions {
 // Interprets mount(8)-style options the way runc does; unknown ones are data.
 Result<MountOptions> parse_mount_options(const std::vector<std::string>& options);
 
+// Every option parse_mount_options interprets (the rest is filesystem
+// data), for `mcrun features`.
+std::vector<std::string> mount_option_names();
+
 // The operations for config.mounts, in order. `bundle` resolves relative bind sources.
 Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::string& bundle);
 

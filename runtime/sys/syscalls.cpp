@@ -177,7 +177,10 @@ Result<> mount(const char* source, const std::string& target, const char* fstype
     std::string what = "mount";
     if (fstype && *fstype) what += std::string(" ") + fstype;
     if (source && *source) what += " " + quote(source);
-    return fail_errno(what + " on " + quote(target));
+    what += " on " + quote(target);
+    // What the filesystem itself parses: an option it does not know is EINVAL.
+    if (data && *data) what += " with options " + quote(data);
+    return fail_errno(what);
   }
   return {};
 }

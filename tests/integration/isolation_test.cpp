@@ -73,6 +73,28 @@ TEST_F(Isolation, ReadOnlyHoldsForSubmountsOfAnRbind) {
   EXPECT_EQ(r.out, "readonly\n");
 }
 
+TEST_F(Isolation, NosymfollowAndAtimeOptionsAreApplied) {
+  // "nosymfollow" was dropped from a bind without a word (the symlink was
+  // followed) and refused by a tmpfs as unknown data; "atime" failed a bind
+  // with mount_setattr's EINVAL. runc applies all three.
+  fs::create_directories(tmp_ + "/links");
+  write_file(tmp_ + "/links/target", "followed\n");
+  fs::create_symlink("target", tmp_ + "/links/link");
+  Json c =
+      config({"sh", "-c",
+              "cat /links/link 2>/dev/null || echo refused; echo y > /t/x; ln -s x /t/l; cat /t/l "
+              "2>/dev/null || echo refused; grep -c ' /a rw,relatime' /proc/self/mountinfo"});
+  c["mounts"].push_back(bind("/links", tmp_ + "/links", {"bind", "nosymfollow"}));
+  c["mounts"].push_back({{"destination", "/t"},
+                         {"type", "tmpfs"},
+                         {"source", "tmpfs"},
+                         {"options", {"nosymfollow"}}});
+  c["mounts"].push_back(bind("/a", tmp_ + "/links", {"rbind", "noatime", "atime"}));
+  auto r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "refused\nrefused\n1\n") << r.err;
+}
+
 TEST_F(Isolation, ReadOnlyRoot) {
   Json c =
       config({"sh", "-c",

@@ -49,6 +49,46 @@ TEST(MountOptions, RecursiveAttributeVariants) {
   EXPECT_TRUE(o->data.empty());
 }
 
+TEST(MountOptions, EveryOptionFeaturesListsIsInterpretedNotPassedAsData) {
+  // `mcrun features` lists mount_option_names(): each must mean something
+  // here. "nosymfollow" used to go to the filesystem as data (EINVAL from a
+  // tmpfs) or be dropped from a bind without a word; "rnorelatime" too.
+  for (const auto& name : mount_option_names()) {
+    auto o = parse_mount_options({name});
+    ASSERT_TRUE(o) << name;
+    EXPECT_TRUE(o->data.empty()) << name << " became data";
+  }
+}
+
+TEST(MountOptions, NosymfollowIsAFlagAndAnAttribute) {
+  auto o = parse_mount_options({"nosymfollow", "rnosymfollow"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->flags, static_cast<unsigned long>(MS_NOSYMFOLLOW));
+  EXPECT_EQ(o->rec_attr_set, static_cast<uint64_t>(MOUNT_ATTR_NOSYMFOLLOW));
+  auto plan = plan_mounts(with_mounts({{"/m", "bind", "/srv", {"bind", "nosymfollow"}}}), "/b");
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->back().attr_set, static_cast<uint64_t>(MOUNT_ATTR_NOSYMFOLLOW));
+}
+
+TEST(MountPlan, AnOptionThatOnlyClearsAnAtimeModeClearsTheWholeField) {
+  // mount_setattr refuses part of the atime field in attr_clr (EINVAL): a
+  // bind with "atime" failed so. It leaves the mode asked for, else relatime.
+  auto attrs = [](std::vector<std::string> options) {
+    auto plan = plan_mounts(with_mounts({{"/m", "bind", "/srv", std::move(options)}}), "/b");
+    EXPECT_TRUE(plan);
+    return std::pair{plan->back().attr_set, plan->back().attr_clr};
+  };
+  const uint64_t atime = MOUNT_ATTR__ATIME;
+  EXPECT_EQ(attrs({"bind", "atime"}), std::pair(uint64_t{MOUNT_ATTR_RELATIME}, atime));
+  EXPECT_EQ(attrs({"bind", "ratime"}), std::pair(uint64_t{MOUNT_ATTR_RELATIME}, atime));
+  EXPECT_EQ(attrs({"bind", "nostrictatime"}), std::pair(uint64_t{MOUNT_ATTR_RELATIME}, atime));
+  EXPECT_EQ(attrs({"bind", "strictatime", "atime"}),
+            std::pair(uint64_t{MOUNT_ATTR_STRICTATIME}, atime));
+  EXPECT_EQ(attrs({"bind", "noatime", "nostrictatime"}),
+            std::pair(uint64_t{MOUNT_ATTR_NOATIME}, atime));
+  EXPECT_EQ(attrs({"bind", "rnorelatime"}), std::pair(uint64_t{0}, uint64_t{0}));
+}
+
 TEST(MountOptions, IdmapIsRefusedClearly) {
   auto o = parse_mount_options({"idmap"});
   ASSERT_FALSE(o);
