@@ -162,6 +162,9 @@ TEST_F(Cli, FeaturesIsJson) {
   EXPECT_TRUE(j["linux"]["seccomp"]["enabled"]);
   EXPECT_EQ(j["linux"]["namespaces"].size(), 8u);  // time too
   EXPECT_EQ(j["linux"]["memoryPolicy"]["modes"].size(), 7u);
+  // --systemd-cgroup, as root and as a user (it said false for both).
+  EXPECT_TRUE(j["linux"]["cgroup"]["systemd"]);
+  EXPECT_TRUE(j["linux"]["cgroup"]["systemdUser"]);
 }
 
 }  // namespace
