@@ -200,6 +200,9 @@ Result<> preflight(const CreateOptions& opts, Bundle& bundle) {
     return fail(spec::format_problems("config.json", p));
   for (const auto& w : spec::warnings_for_create(config))
     warn(spec::format_problems("config.json", {w}));
+  for (const auto& w :
+       drop_capabilities_not_grantable_here(*bundle.config.process, config, "/process"))
+    warn(spec::format_problems("config.json", {w}));
   // As runc, quietly (runc spec's own default is such a config): --debug says it.
   if (opts.debug && config.process->capabilities)
     for (const auto& name : ambient_not_raisable(*config.process->capabilities))

@@ -22,6 +22,7 @@
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
+#include "runtime/warn.hpp"
 
 namespace mcrun::runtime {
 namespace {
@@ -240,6 +241,8 @@ Result<spec::Process> process_to_run(const ExecOptions& opts, const spec::Config
     return fail("exec: --tty with --detach needs --console-socket");
   if (auto problems = spec::lsm_rules(p, host_facts(), ""); !problems.empty())
     return fail(spec::format_problems("process", problems));
+  for (const auto& w : drop_capabilities_not_grantable_here(p, config, ""))
+    warn(spec::format_problems("process", {w}));
   return p;
 }
 

@@ -121,21 +121,8 @@ class Validator {
       if (r.soft > r.hard)
         add(ptr + "/soft", "must not exceed hard (" + std::to_string(r.hard) + ")");
     }
-    if (p.capabilities) {
-      const Capabilities& c = *p.capabilities;
-      auto check = [&](const std::optional<std::vector<std::string>>& set, const char* key) {
-        if (!set) return;
-        for (size_t i = 0; i < set->size(); ++i)
-          if (!capability_number((*set)[i]))
-            add(child_pointer(child_pointer("/process/capabilities", key), i),
-                "unknown capability \"" + (*set)[i] + "\"");
-      };
-      check(c.bounding, "bounding");
-      check(c.effective, "effective");
-      check(c.inheritable, "inheritable");
-      check(c.permitted, "permitted");
-      check(c.ambient, "ambient");
-    }
+    // Unknown capability names are not refused: create warns and ignores
+    // them (drop_ungrantable_capabilities), as runtime-spec asks.
   }
 
   // What sched_setattr would refuse with a bare EINVAL, named here; the

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "spec/disk_watch.hpp"
+#include "spec/names.hpp"
 
 namespace mcrun::spec {
 namespace {
@@ -71,6 +72,35 @@ Problems warnings_for_create(const Config& c) {
   return {{"/mounts", std::to_string(c.mounts.size()) +
                           " mount(s) not made: there is no mount namespace, and they would "
                           "change the host's mount table"}};
+}
+
+Problems drop_ungrantable_capabilities(Capabilities& caps,
+                                       const std::function<bool(int)>& grantable,
+                                       const std::string& where) {
+  Problems p;
+  auto drop = [&](std::optional<std::vector<std::string>>& set, const char* key) {
+    if (!set) return;
+    std::vector<std::string> kept;
+    for (size_t i = 0; i < set->size(); ++i) {
+      const std::string& name = (*set)[i];
+      auto number = capability_number(name);
+      const std::string ptr = child_pointer(child_pointer(where + "/capabilities", key), i);
+      if (!number)
+        p.push_back({ptr, "unknown capability " + quote(name) + ": ignored"});
+      else if (!grantable(*number))
+        p.push_back({ptr, name + " cannot be granted here (not in the runtime's bounding set, or "
+                                 "unknown to this kernel): the process runs without it"});
+      else
+        kept.push_back(name);
+    }
+    *set = std::move(kept);
+  };
+  drop(caps.bounding, "bounding");
+  drop(caps.effective, "effective");
+  drop(caps.inheritable, "inheritable");
+  drop(caps.permitted, "permitted");
+  drop(caps.ambient, "ambient");
+  return p;
 }
 
 Problems lsm_rules(const Process& pr, const HostFacts& host, const std::string& where) {

@@ -36,6 +36,16 @@ Problems validate_for_create(const Config& c, const CreateContext& ctx);
 // namespace are not made (they would change the host's mount table).
 Problems warnings_for_create(const Config& c);
 
+// runtime-spec config.md: a capability that "cannot be mapped to a relevant
+// kernel interface, or cannot be granted otherwise MUST be logged as a
+// warning"; runtimes "SHOULD NOT fail". Each such name (one mcrun does not
+// know, or one `grantable` says no to) is taken out of its set, and a
+// warning with its pointer under `where` says so. Fewer privileges, never
+// more: the process runs without it.
+Problems drop_ungrantable_capabilities(Capabilities& caps,
+                                       const std::function<bool(int)>& grantable,
+                                       const std::string& where);
+
 // A label asked for that this host's security modules cannot apply: refused,
 // never run unconfined (as runc). `where` is the process's pointer
 // ("/process", or "" for exec's process.json).

@@ -18,6 +18,7 @@
 #include "runtime/process/lsm.hpp"
 #include "runtime/sys/proc.hpp"
 #include "runtime/sys/syscalls.hpp"
+#include "spec/create_rules.hpp"
 #include "spec/names.hpp"
 
 namespace mcrun::runtime {
@@ -141,6 +142,20 @@ Result<> apply_capabilities(const spec::Capabilities& caps) {
 }
 
 }  // namespace
+
+spec::Problems drop_capabilities_not_grantable_here(spec::Process& p, const spec::Config& config,
+                                                    const std::string& where) {
+  if (!p.capabilities) return {};
+  const bool user_ns = config.linux && config.linux->find_namespace("user");
+  return spec::drop_ungrantable_capabilities(
+      *p.capabilities,
+      [user_ns](int v) {
+        // 1 in the bounding set, 0 not, EINVAL past the kernel's last capability.
+        int in_bounding = prctl(PR_CAPBSET_READ, v, 0, 0, 0);
+        return user_ns ? in_bounding >= 0 : in_bounding == 1;
+      },
+      where);
+}
 
 std::vector<std::string> ambient_not_raisable(const spec::Capabilities& caps) {
   std::vector<std::string> out;

@@ -8,6 +8,7 @@
 #include "runtime/process/seccomp.hpp"
 #include "spec/config.hpp"
 #include "spec/error.hpp"
+#include "spec/problem.hpp"
 
 namespace mcrun::runtime {
 
@@ -32,6 +33,14 @@ Result<std::string> find_executable(const std::string& arg0, const std::vector<s
 bool is_missing_program(const Error& e);
 
 Result<> set_rlimits(const std::vector<spec::Rlimit>& rlimits);
+
+// spec::drop_ungrantable_capabilities with this host's answer: in a user
+// namespace the process makes or joins, any capability the running kernel
+// knows can be granted (the namespace's root starts with a full bounding
+// set); otherwise only those in mcrun's own bounding set (a host's root may
+// lack some: this project's CI machine has no CAP_SYS_RESOURCE).
+spec::Problems drop_capabilities_not_grantable_here(spec::Process& p, const spec::Config& config,
+                                                    const std::string& where);
 
 // setgroups/setresgid/setresuid and the five capability sets, in the order
 // that keeps the permitted set across the uid change (PR_SET_KEEPCAPS).

@@ -4,10 +4,16 @@
 //   probe mempolicy     the calling process's NUMA memory policy, as
 //                       get_mempolicy(2) gives it: "mode M nodes 0xMASK"
 //                       (M with its MPOL_F_* flags).
+//   probe without-cap N PROGRAM ARGS...
+//                       PROGRAM run with capability N dropped from the
+//                       bounding set (a restricted host's root; util-linux's
+//                       setpriv is not in the cgroup v2 VM's guest).
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace {
@@ -23,10 +29,22 @@ int print_mempolicy() {
   return 0;
 }
 
+int without_cap(int cap, char** argv) {
+  if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+    std::perror("PR_CAPBSET_DROP");
+    return 1;
+  }
+  ::execv(argv[0], argv);
+  std::perror(argv[0]);
+  return 127;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc == 2 && std::strcmp(argv[1], "mempolicy") == 0) return print_mempolicy();
-  std::fprintf(stderr, "usage: probe mempolicy\n");
+  if (argc >= 4 && std::strcmp(argv[1], "without-cap") == 0)
+    return without_cap(std::atoi(argv[2]), argv + 3);
+  std::fprintf(stderr, "usage: probe mempolicy | probe without-cap N PROGRAM ARGS...\n");
   return 2;
 }
