@@ -29,6 +29,7 @@
 #include "runtime/pid_file.hpp"
 #include "runtime/process/id_map.hpp"
 #include "runtime/process/init.hpp"
+#include "runtime/process/keyring.hpp"
 #include "runtime/process/lsm.hpp"
 #include "runtime/process/namespaces.hpp"
 #include "runtime/process/process_setup.hpp"
@@ -349,7 +350,8 @@ Result<> setup_from_parent(pid_t pid, const Cgroup* to_join, const spec::Config&
 }
 
 spec::Record initial_record(const CreateOptions& opts, const Bundle& bundle, pid_t pid,
-                            uint64_t start_time, bool own_pid_namespace, const Cgroup* cgroup) {
+                            uint64_t start_time, bool own_pid_namespace, const Cgroup* cgroup,
+                            const std::string& session_keyring) {
   spec::Record record;
   record.state.id = opts.id;
   record.state.status = spec::Status::Creating;
@@ -366,6 +368,7 @@ spec::Record initial_record(const CreateOptions& opts, const Bundle& bundle, pid
   record.rootless = opts.rootless;
   record.systemd_unit = cgroup ? cgroup->systemd_unit() : "";
   record.systemd_manager = cgroup ? cgroup->systemd_manager() : "";
+  record.session_keyring = session_keyring;
   record.config = bundle.config;
   return record;
 }
@@ -403,6 +406,7 @@ struct Plan {
   std::vector<UniqueFd> shared_trees;  // owners of the MountOps' tree_fd
   std::optional<Cgroup> cgroup;
   std::optional<SeccompProgram> seccomp;
+  std::string session_keyring;  // keyring.hpp; "" with --no-new-keyring
 };
 
 Result<Plan> make_plan(const CreateOptions& opts, const Bundle& bundle) {
@@ -432,6 +436,7 @@ Result<Plan> make_plan(const CreateOptions& opts, const Bundle& bundle) {
       return std::unexpected(std::move(compiled.error()).context("config.json: /linux/seccomp"));
     plan.seccomp = std::move(*compiled);
   }
+  if (!opts.no_new_keyring) plan.session_keyring = new_container_keyring_name(opts.id);
   return plan;
 }
 
@@ -510,6 +515,7 @@ Result<Born> clone_noted_init(const CreateOptions& opts, const Bundle& bundle, P
       .rootfs = bundle.rootfs,
       .host_root = bundle.host_root,
       .no_pivot = opts.no_pivot,
+      .session_keyring = plan.session_keyring,
       .mounts = std::move(plan.mounts),
       .sync_fd = ch.sync_child.get(),
       .listen_fd = ch.listener ? ch.listener.get() : -1,
@@ -596,7 +602,7 @@ Result<CreatedContainer> create_container(const CreateOptions& opts, Bundle bund
   MCRUN_CHECK(setup_from_parent(born->pid, born->entered ? nullptr : cg, config, undo));
 
   auto record = initial_record(opts, bundle, born->pid, born->start_time,
-                               plan->ns.clone_flags & CLONE_NEWPID, cg);
+                               plan->ns.clone_flags & CLONE_NEWPID, cg, plan->session_keyring);
   MCRUN_CHECK(finish_create(opts, *dir, config, ch->sync_parent.get(), record, undo));
   auto [init_pid, pidfd] = undo.init.release();
   CreatedContainer created{init_pid, std::move(pidfd), std::nullopt};

@@ -22,6 +22,7 @@ struct CreateOptions {
   std::string console_socket;
   int console_fd = -1;  // instead of console_socket: a connected socket (foreground `run`)
   bool no_pivot = false;
+  bool no_new_keyring = false;  // the process keeps the caller's session keyring (as runc's flag)
   int preserve_fds = 0;
   int listen_fds = 0;     // LISTEN_FDS from the caller: set LISTEN_FDS/LISTEN_PID for the process
   bool rootless = false;  // runtime/rootless.hpp: no cgroup unless one is delegated

@@ -12,6 +12,7 @@
 #include "runtime/cgroup/cgroups.hpp"
 #include "runtime/container.hpp"
 #include "runtime/pid_file.hpp"
+#include "runtime/process/keyring.hpp"
 #include "runtime/process/lsm.hpp"
 #include "runtime/process/namespaces.hpp"
 #include "runtime/process/process_setup.hpp"
@@ -61,7 +62,9 @@ struct ChildContext {
   int init_pidfd, root_fd, sync_fd, console_fd;
   int ns_flags;  // CLONE_NEWPID included: setns then places our children
   const SeccompProgram* seccomp;
-  std::vector<int> join_cgroup;  // v1 `tasks` files stage 1 writes "0" to (CgroupEntry)
+  const std::string* session_keyring;  // the container's (keyring.hpp), "" for none
+  bool user_namespace;                 // the container has one
+  std::vector<int> join_cgroup;        // v1 `tasks` files stage 1 writes "0" to (CgroupEntry)
 };
 
 Result<Target> open_target(const ExecOptions& opts) {
@@ -113,6 +116,8 @@ int namespace_flags(const spec::Config& config) {
 // Stage 2, inside: the process itself.
 Result<> run_program(const ChildContext& ctx) {
   const spec::Process& p = *ctx.process;
+  if (!ctx.session_keyring->empty())
+    MCRUN_CHECK(join_container_keyring(*ctx.session_keyring, ctx.user_namespace));
   // In the container's cgroup now, where the kernel gave it the cgroup's CPUs.
   if (p.exec_cpu_affinity)
     MCRUN_CHECK(set_cpu_affinity(p.exec_cpu_affinity->final, "process.execCPUAffinity.final"));
@@ -278,7 +283,9 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
                    sync->second.get(),
                    console->for_child ? console->for_child.get() : -1,
                    namespace_flags(config),
-                   *seccomp ? &**seccomp : nullptr};
+                   *seccomp ? &**seccomp : nullptr,
+                   &target->record.session_keyring,
+                   config.linux && config.linux->find_namespace("user")};
   // Stage 1 freezes as it joins a paused container's cgroup, before it can
   // report; the resume it waits for needs the lock. The init stays pinned by
   // its pidfd: a delete meanwhile fails the setns, or kills the process with

@@ -23,7 +23,7 @@ std::vector<FlagSpec> create_flags() {
           {"no-new-keyring",
            {},
            false,
-           "accepted for runc compatibility (mcrun makes no session keyring)"},
+           "keep the caller's session keyring (by default the container has its own)"},
           {"preserve-fds", {}, true, "N  pass fds 3 .. 3+N-1 to the container process"}};
 }
 
@@ -39,6 +39,7 @@ Result<runtime::CreateOptions> create_options(const Globals& g, const Args& args
   o.pid_file = args.value("pid-file");
   o.console_socket = args.value("console-socket");
   o.no_pivot = args.has("no-pivot");
+  o.no_new_keyring = args.has("no-new-keyring");
   if (g.debug) o.debug = [](const std::string& m) { log_debug(m); };
   auto preserve = args.number("preserve-fds", 0, 0, 1000);
   if (!preserve) return std::unexpected(preserve.error());

@@ -16,6 +16,7 @@
 #include "runtime/mount/devices.hpp"
 #include "runtime/mount/mount_apply.hpp"
 #include "runtime/mount/path_in_root.hpp"
+#include "runtime/process/keyring.hpp"
 #include "runtime/process/namespaces.hpp"
 #include "runtime/process/process_setup.hpp"
 #include "runtime/process/scheduling.hpp"
@@ -143,6 +144,11 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
   const spec::Config& c = *ctx.config;
   const spec::Process& p = *c.process;
   MCRUN_CHECK(join_namespaces(ctx));
+  // In the user namespace, if any, so that exec (joining it too) finds the
+  // keyring by name; before anything of the image's runs (createContainer
+  // hooks).
+  if (!ctx.session_keyring.empty())
+    MCRUN_CHECK(join_container_keyring(ctx.session_keyring, has_namespace(c, "user")));
   // Owned by the container's user namespace, joined or new, if it has one.
   if (ctx.new_time_namespace)
     MCRUN_CHECK(enter_new_time_namespace(time_offsets_fd, c.linux->time_offsets));

@@ -24,6 +24,7 @@ struct InitContext {
   std::string rootfs;
   bool host_root = false;
   bool no_pivot = false;
+  std::string session_keyring;  // joined first thing (keyring.hpp); "" keeps the caller's
   std::vector<MountOp> mounts;
   int sync_fd = -1;                                  // the child's end of the sync socketpair
   int listen_fd = -1;                                // the start socket; -1: start over sync_fd

@@ -1,6 +1,7 @@
 #include "runtime/sys/raw.hpp"
 
 #include <fcntl.h>
+#include <linux/keyctl.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -111,6 +112,18 @@ Result<UniqueFd> fsmount_new(const char* fstype,
   long mnt = ::syscall(SYS_fsmount, context.get(), FSMOUNT_CLOEXEC, attrs);
   if (mnt < 0) return fail_errno("fsmount " + quote(fstype));
   return UniqueFd(static_cast<int>(mnt));
+}
+
+Result<int32_t> join_session_keyring(const std::string& name) {
+  long key = ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str());
+  if (key < 0) return fail_errno("join session keyring " + quote(name));
+  return static_cast<int32_t>(key);
+}
+
+Result<> set_key_permissions(int32_t key, uint32_t permissions) {
+  if (::syscall(SYS_keyctl, KEYCTL_SETPERM, key, permissions) < 0)
+    return fail_errno("set the permissions of key " + std::to_string(key));
+  return {};
 }
 
 namespace {

@@ -44,6 +44,12 @@ Result<> mount_setattr(int dirfd, const char* path, unsigned flags, const mount_
 Result<UniqueFd> fsmount_new(const char* fstype,
                              const std::vector<std::pair<std::string, std::string>>& options,
                              unsigned attrs);
+// keyctl(2) KEYCTL_JOIN_SESSION_KEYRING: the keyring named `name` that this
+// process may search, or else a new one of that name, becomes its session
+// keyring; its serial.
+Result<int32_t> join_session_keyring(const std::string& name);
+// KEYCTL_SETPERM: possessor << 24 | user << 16 | group << 8 | other.
+Result<> set_key_permissions(int32_t key, uint32_t permissions);
 // bpf(2) for BPF_PROG_TYPE_CGROUP_DEVICE programs on a cgroup v2 directory.
 // A refused program's error carries the verifier's log.
 Result<UniqueFd> bpf_load_cgroup_device(const std::vector<bpf_insn>& insns);

@@ -8,10 +8,16 @@
 //                       PROGRAM run with capability N dropped from the
 //                       bounding set (a restricted host's root; util-linux's
 //                       setpriv is not in the cgroup v2 VM's guest).
+//   probe session-key DESC
+//                       the payload of the "user" key DESC found from the
+//                       session keyring, or "no key: ERRNO"
+#include <linux/keyctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -29,6 +35,19 @@ int print_mempolicy() {
   return 0;
 }
 
+int print_session_key(const char* description) {
+  long key = ::syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_SESSION_KEYRING, "user", description, 0);
+  char payload[256];
+  long n = key < 0 ? -1 : ::syscall(SYS_keyctl, KEYCTL_READ, key, payload, sizeof payload - 1);
+  if (n < 0) {
+    std::printf("no key: %s\n", std::strerror(errno));
+    return 0;
+  }
+  payload[std::min<long>(n, sizeof payload - 1)] = '\0';
+  std::printf("key: %s\n", payload);
+  return 0;
+}
+
 int without_cap(int cap, char** argv) {
   if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
     std::perror("PR_CAPBSET_DROP");
@@ -43,8 +62,11 @@ int without_cap(int cap, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc == 2 && std::strcmp(argv[1], "mempolicy") == 0) return print_mempolicy();
+  if (argc == 3 && std::strcmp(argv[1], "session-key") == 0) return print_session_key(argv[2]);
   if (argc >= 4 && std::strcmp(argv[1], "without-cap") == 0)
     return without_cap(std::atoi(argv[2]), argv + 3);
-  std::fprintf(stderr, "usage: probe mempolicy | probe without-cap N PROGRAM ARGS...\n");
+  std::fprintf(stderr,
+               "usage: probe mempolicy | probe session-key DESC | probe without-cap N PROGRAM "
+               "ARGS...\n");
   return 2;
 }

@@ -4,6 +4,7 @@
 // test made. Each test fails if the attack gets through.
 #include <elf.h>
 #include <fcntl.h>
+#include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -291,6 +292,34 @@ TEST_F(Security, ACwdThroughAnInheritedFdNeverLeavesTheRoot) {
     seen += mcrun({"exec", "--cwd", "/proc/self/fd/" + std::to_string(fd), "c1", "sh", "-c", climb})
                 .out;
   EXPECT_EQ(seen.find("host secret"), std::string::npos) << seen;
+}
+
+TEST_F(Security, TheCallersSessionKeyringIsOutOfReach) {
+  // Keyrings are not namespaced: a process inherits its parent's session
+  // keyring and possesses every key in it. mcrun's container processes read
+  // a secret from the session keyring of whoever ran mcrun (an ssh login's,
+  // a service's). runc and crun give each container a session keyring of
+  // its own unless --no-new-keyring. The test process takes a fresh session
+  // keyring of its own first (and the secret goes there).
+  install_probe();
+  ASSERT_GE(::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr), 0);
+  const std::string name = "mcrun-it-" + std::to_string(::getpid());
+  ASSERT_GE(
+      ::syscall(SYS_add_key, "user", name.c_str(), "host secret", 11, KEY_SPEC_SESSION_KEYRING), 0);
+  auto r = run(config({"probe", "session-key", name}));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("no key")) << r.out;
+
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c2"}).code, 0);
+  auto e = mcrun({"exec", "c2", "probe", "session-key", name});
+  EXPECT_EQ(e.code, 0) << e.err;
+  EXPECT_TRUE(e.out.starts_with("no key")) << e.out;
+
+  // As runc: --no-new-keyring keeps the caller's (the flag does something).
+  write_config(config({"probe", "session-key", name}));
+  auto kept = mcrun({"run", "--no-new-keyring", "--bundle", bundle_, "c3"});
+  EXPECT_EQ(kept.out, "key: host secret\n") << kept.err;
 }
 
 TEST_F(Security, PidFileDoesNotFollowPlantedSymlinks) {
