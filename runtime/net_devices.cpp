@@ -157,4 +157,15 @@ Result<> move_net_devices(const std::map<std::string, spec::NetDevice>& devices,
   return {};
 }
 
+Result<> loopback_up() {
+  auto nl = Netlink::open();
+  if (!nl) return std::unexpected(std::move(nl.error()).context("set the loopback device up"));
+  ifinfomsg up{};
+  up.ifi_index = 1;  // lo is the first device of every network namespace
+  up.ifi_flags = up.ifi_change = IFF_UP;
+  NetlinkMessage m(RTM_NEWLINK, 0, &up, sizeof up);
+  MCRUN_CHECK_CTX(nl->request(m), "set the loopback device up");
+  return {};
+}
+
 }  // namespace mcrun::runtime

@@ -17,4 +17,9 @@ namespace mcrun::runtime {
 // `netns_fd`: the container's network namespace. Errors name the device.
 Result<> move_net_devices(const std::map<std::string, spec::NetDevice>& devices, int netns_fd);
 
+// "lo" set up in the caller's network namespace, a new one (runc and crun
+// do it in a namespace they make; one joined by path is its owner's to set
+// up): programs can listen on and reach 127.0.0.1.
+Result<> loopback_up();
+
 }  // namespace mcrun::runtime

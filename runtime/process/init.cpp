@@ -16,6 +16,7 @@
 #include "runtime/mount/devices.hpp"
 #include "runtime/mount/mount_apply.hpp"
 #include "runtime/mount/path_in_root.hpp"
+#include "runtime/net_devices.hpp"
 #include "runtime/process/keyring.hpp"
 #include "runtime/process/namespaces.hpp"
 #include "runtime/process/process_setup.hpp"
@@ -152,6 +153,9 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
   // Owned by the container's user namespace, joined or new, if it has one.
   if (ctx.new_time_namespace)
     MCRUN_CHECK(enter_new_time_namespace(time_offsets_fd, c.linux->time_offsets));
+  if (const spec::Namespace* net = c.linux ? c.linux->find_namespace("network") : nullptr;
+      net && !net->path)
+    MCRUN_CHECK(loopback_up());
   if (has_namespace(c, "uts")) MCRUN_CHECK(set_names(c));
   // Through our own /proc, already in the container's network and ipc
   // namespaces: a sysctl file acts on the namespace of whoever opens it.

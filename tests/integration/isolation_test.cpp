@@ -690,6 +690,21 @@ TEST_F(Isolation, MaskedDirectoriesShareOneEmptyReadOnlyTmpfs) {
   EXPECT_EQ(read_file(rootfs_ + "/opt/a/secret"), "s3cret\n");
 }
 
+TEST_F(Isolation, LoopbackIsUpInANewNetworkNamespace) {
+  // runc and crun bring "lo" up in a network namespace they make: a program
+  // of runc spec's bundle can listen on and connect to 127.0.0.1. mcrun left
+  // it down ("Network is unreachable").
+  Json c = config({"sh", "-c",
+                   "cat /sys/class/net/lo/flags; nc -l -p 7777 -e echo over-lo & sleep 0.3; "
+                   "nc 127.0.0.1 7777 </dev/null"});
+  if (std::find(c["linux"]["namespaces"].begin(), c["linux"]["namespaces"].end(),
+                Json{{"type", "network"}}) == c["linux"]["namespaces"].end())
+    c["linux"]["namespaces"].push_back({{"type", "network"}});
+  auto r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "0x9\nover-lo\n") << r.err;  // IFF_UP | IFF_LOOPBACK
+}
+
 TEST_F(Isolation, NamespacedSysctlsAreSetInsideOnly) {
   std::string host = read_file("/proc/sys/net/ipv4/ip_forward");
   std::string want = host == "1\n" ? "0" : "1";
