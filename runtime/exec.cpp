@@ -129,9 +129,11 @@ Result<> run_program(const ChildContext& ctx) {
   if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, false), "terminal");
   auto exe = find_executable(p.args[0], p.env);
   if (!exe) return std::unexpected(exe.error());
+  spec::Process with_home = p;
+  add_home_if_missing(with_home.env, p.user.uid);
   MCRUN_CHECK(close_on_exec(ctx.opts->preserve_fds));
   MCRUN_CHECK(drop_privileges(p, ctx.seccomp));
-  return exec_program(p, *exe);
+  return exec_program(with_home, *exe);
 }
 
 // Stage 1: into the namespaces and root, then stage 2. Returns its pid.

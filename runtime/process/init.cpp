@@ -188,7 +188,8 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
 Result<> exec_process(const InitContext& ctx, const std::string& exe,
                       const std::string& state_json) {
   const spec::Config& c = *ctx.config;
-  const spec::Process& p = *c.process;
+  spec::Process p = *c.process;
+  add_home_if_missing(p.env, p.user.uid);
   MCRUN_CHECK(close_on_exec(ctx.preserve_fds));
   MCRUN_CHECK(drop_privileges(p, ctx.seccomp));
   if (c.hooks) {

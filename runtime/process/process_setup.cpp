@@ -13,10 +13,12 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 
 #include "runtime/process/lsm.hpp"
 #include "runtime/sys/proc.hpp"
+#include "runtime/sys/raw.hpp"
 #include "runtime/sys/syscalls.hpp"
 #include "spec/create_rules.hpp"
 #include "spec/names.hpp"
@@ -228,6 +230,28 @@ Result<> close_on_exec(int preserve_fds) {
   if (::close_range(3 + static_cast<unsigned>(preserve_fds), ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     return fail_errno("close_range");
   return {};
+}
+
+namespace {
+// The home field of `uid`'s line in passwd(5) text, if there is one.
+std::optional<std::string> passwd_home(std::string_view text, uid_t uid) {
+  const std::string id = std::to_string(uid);
+  for (auto line : sys::split(text, '\n')) {
+    auto fields = sys::split(line, ':');
+    if (fields.size() >= 7 && fields[2] == id) return std::string(fields[5]);
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+void add_home_if_missing(std::vector<std::string>& env, uid_t uid) {
+  if (std::ranges::any_of(env, [](const std::string& e) { return e.starts_with("HOME="); })) return;
+  std::optional<std::string> home;
+  // Symlinks in the image resolve inside the root (it is ours now); no
+  // magic link leads out of it.
+  if (auto fd = sys::openat2(AT_FDCWD, "/etc/passwd", O_RDONLY, 0, RESOLVE_NO_MAGICLINKS))
+    if (auto text = sys::read_fd(fd->get(), 4 << 20)) home = passwd_home(*text, uid);
+  env.push_back("HOME=" + (home && !home->empty() ? *home : std::string("/")));
 }
 
 Result<> exec_program(const spec::Process& p, const std::string& exe) {

@@ -67,6 +67,12 @@ Result<> drop_privileges(const spec::Process& p, const SeccompProgram* seccomp);
 // a profile need not allow close_range (runtime-tools' does not).
 Result<> close_on_exec(int preserve_fds);
 
+// runc's rule (crun's too): a process whose env has no HOME gets its uid's
+// home directory from the container's /etc/passwd, or "/" (many programs and
+// shells need one). Called inside the container's root, before privileges
+// drop, so that startContainer hooks see the same env as the program.
+void add_home_if_missing(std::vector<std::string>& env, uid_t uid);
+
 // Execs the program in place. Returns only on failure.
 Result<> exec_program(const spec::Process& p, const std::string& exe);
 

@@ -252,6 +252,24 @@ TEST_F(Isolation, UserRlimitsHostnameEnvCwd) {
 // now the program runs with them, set before the capabilities are dropped
 // (a realtime policy needs CAP_SYS_NICE): /proc/self/stat's nice (19th
 // field), rt_priority and policy (40th, 41st), and busybox's ionice.
+TEST_F(Isolation, AnUnsetHomeComesFromTheImagesPasswd) {
+  // As runc and crun: without HOME in process.env the program gets its
+  // uid's home from the container's /etc/passwd, or "/". mcrun set none.
+  fs::create_directories(rootfs_ + "/etc");
+  write_file(rootfs_ + "/etc/passwd",
+             "root:x:0:0:root:/root:/bin/sh\nu:x:1000:1000::/home/u:/bin/sh\n");
+  Json c = config({"sh", "-c", "echo $HOME; sleep 1000"});
+  c["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  EXPECT_EQ(mcrun({"exec", "c1", "sh", "-c", "echo $HOME"}).out, "/home/u\n");
+  EXPECT_EQ(mcrun({"exec", "--user", "0", "c1", "sh", "-c", "echo $HOME"}).out, "/root\n");
+  EXPECT_EQ(mcrun({"exec", "--user", "1001", "c1", "sh", "-c", "echo $HOME"}).out, "/\n");
+  EXPECT_EQ(mcrun({"exec", "--env", "HOME=/x", "c1", "sh", "-c", "echo $HOME"}).out, "/x\n");
+  c["process"]["args"] = {"sh", "-c", "echo $HOME"};
+  EXPECT_EQ(run(c, "c2").out, "/home/u\n");
+}
+
 TEST_F(Isolation, SchedulerAndIoPriorityReachTheProgram) {
   const std::string script =
       "set -- $(cat /proc/self/stat); shift 18; echo nice $1; shift 21; echo rt $1 policy $2; "
