@@ -131,6 +131,7 @@ void bind_attrs(const std::vector<std::string>& options, uint64_t& set, uint64_t
     clr = (clr & ~it->second.attr_set) | it->second.attr_clr;
   }
 }
+
 // mount_setattr takes the atime mode as one field: an option that only
 // clears a mode ("atime": not noatime) must clear the whole field, which
 // leaves the mode attr_set names (relatime, 0, if none), as mount(2) does

@@ -248,9 +248,14 @@ void add_home_if_missing(std::vector<std::string>& env, uid_t uid) {
   if (std::ranges::any_of(env, [](const std::string& e) { return e.starts_with("HOME="); })) return;
   std::optional<std::string> home;
   // Symlinks in the image resolve inside the root (it is ours now); no
-  // magic link leads out of it.
-  if (auto fd = sys::openat2(AT_FDCWD, "/etc/passwd", O_RDONLY, 0, RESOLVE_NO_MAGICLINKS))
-    if (auto text = sys::read_fd(fd->get(), 4 << 20)) home = passwd_home(*text, uid);
+  // magic link leads out of it. A regular file only: an image's FIFO there
+  // would block the open, a device endless reads.
+  if (auto fd =
+          sys::openat2(AT_FDCWD, "/etc/passwd", O_RDONLY | O_NONBLOCK, 0, RESOLVE_NO_MAGICLINKS)) {
+    auto st = sys::stat_at(fd->get(), "", AT_EMPTY_PATH);
+    if (st && S_ISREG(st->st_mode))
+      if (auto text = sys::read_fd(fd->get(), 4 << 20)) home = passwd_home(*text, uid);
+  }
   env.push_back("HOME=" + (home && !home->empty() ? *home : std::string("/")));
 }
 

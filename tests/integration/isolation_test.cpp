@@ -268,6 +268,10 @@ TEST_F(Isolation, AnUnsetHomeComesFromTheImagesPasswd) {
   EXPECT_EQ(mcrun({"exec", "--env", "HOME=/x", "c1", "sh", "-c", "echo $HOME"}).out, "/x\n");
   c["process"]["args"] = {"sh", "-c", "echo $HOME"};
   EXPECT_EQ(run(c, "c2").out, "/home/u\n");
+  // An image's FIFO there would have blocked the init's open for good.
+  fs::remove(rootfs_ + "/etc/passwd");
+  ASSERT_EQ(::mkfifo((rootfs_ + "/etc/passwd").c_str(), 0644), 0);
+  EXPECT_EQ(run(c, "c3").out, "/\n");
 }
 
 TEST_F(Isolation, SchedulerAndIoPriorityReachTheProgram) {
