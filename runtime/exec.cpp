@@ -62,7 +62,7 @@ struct ChildContext {
   int init_pidfd, root_fd, sync_fd, console_fd;
   int ns_flags;  // CLONE_NEWPID included: setns then places our children
   const SeccompProgram* seccomp;
-  const std::string* session_keyring;  // the container's (keyring.hpp), "" for none
+  const std::string* session_keyring;  // to join (keyring.hpp); "" keeps the caller's
   bool user_namespace;                 // the container has one
   std::vector<int> join_cgroup;        // v1 `tasks` files stage 1 writes "0" to (CgroupEntry)
 };
@@ -129,11 +129,11 @@ Result<> run_program(const ChildContext& ctx) {
   if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, false), "terminal");
   auto exe = find_executable(p.args[0], p.env);
   if (!exe) return std::unexpected(exe.error());
-  spec::Process with_home = p;
-  add_home_if_missing(with_home.env, p.user.uid);
+  std::vector<std::string> env = p.env;
+  add_home_if_missing(env, p.user.uid);
   MCRUN_CHECK(close_on_exec(ctx.opts->preserve_fds));
   MCRUN_CHECK(drop_privileges(p, ctx.seccomp));
-  return exec_program(with_home, *exe);
+  return exec_program(p.args, env, *exe);
 }
 
 // Stage 1: into the namespaces and root, then stage 2. Returns its pid.
@@ -274,6 +274,11 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
   auto console = open_console(opts, process->terminal);
   if (!console) return std::unexpected(console.error());
 
+  // A record of an mcrun before keyrings names none: its init kept the
+  // caller's session keyring (that cannot change now), but this process
+  // gets one of its own rather than the caller's keys.
+  const std::string keyring = target->record.session_keyring ? *target->record.session_keyring
+                                                             : new_container_keyring_name(opts.id);
   static const std::optional<spec::Personality> kNoPersonality;
   static const std::optional<spec::MemoryPolicy> kNoMemoryPolicy;
   ChildContext ctx{&opts,
@@ -286,7 +291,7 @@ Result<ExecedProcess> exec_in_container(const ExecOptions& opts) {
                    console->for_child ? console->for_child.get() : -1,
                    namespace_flags(config),
                    *seccomp ? &**seccomp : nullptr,
-                   &target->record.session_keyring,
+                   &keyring,
                    config.linux && config.linux->find_namespace("user")};
   // Stage 1 freezes as it joins a paused container's cgroup, before it can
   // report; the resume it waits for needs the lock. The init stays pinned by

@@ -45,10 +45,12 @@ Json emit_state(const State& s) {
 Json emit_record(const Record& r) {
   Json j = emit_state(r.state);
   j["pid"] = r.state.pid;  // kept even when 0: the record is not the public view
-  j["mcrun"] = {{"initStartTime", r.init_start_time},  {"ownPidNamespace", r.own_pid_namespace},
-                {"cgroupPath", r.cgroup_path},         {"rootless", r.rootless},
-                {"systemdUnit", r.systemd_unit},       {"systemdManager", r.systemd_manager},
-                {"sessionKeyring", r.session_keyring}, {"config", emit_config(r.config)}};
+  Json& m = j["mcrun"];
+  m = {{"initStartTime", r.init_start_time}, {"ownPidNamespace", r.own_pid_namespace},
+       {"cgroupPath", r.cgroup_path},        {"rootless", r.rootless},
+       {"systemdUnit", r.systemd_unit},      {"systemdManager", r.systemd_manager}};
+  if (r.session_keyring) m["sessionKeyring"] = *r.session_keyring;
+  m["config"] = emit_config(r.config);  // last: the light parse stops at it
   return j;
 }
 
@@ -87,7 +89,7 @@ Result<Record> parse_record(std::string_view text, bool with_config) {
     r.rootless = mr.boolean("rootless").value_or(false);
     r.systemd_unit = mr.string("systemdUnit").value_or("");
     r.systemd_manager = mr.string("systemdManager").value_or("");
-    r.session_keyring = mr.string("sessionKeyring").value_or("");
+    r.session_keyring = mr.string("sessionKeyring");
     if (const Json* c = mr.object("config", with_config)) r.config = parse_config(*c, p);
   }
   if (!p.empty()) return fail(format_problems("state.json", p));

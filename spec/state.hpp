@@ -52,8 +52,10 @@ struct Record {
   bool rootless = false;        // made rootless: its (delegated) cgroup has no device rules
   std::string systemd_unit;     // the cgroup is this systemd scope (--systemd-cgroup)
   std::string systemd_manager;  // of this systemd's socket; "" for PID 1 (rootless: the user's)
-  std::string session_keyring;  // the name exec joins; "" with --no-new-keyring
-  Config config;                // for hooks at start/delete and for exec
+  // The session keyring exec joins: its name; "" with --no-new-keyring (the
+  // caller's); none in a record an mcrun before keyrings wrote.
+  std::optional<std::string> session_keyring;
+  Config config;  // for hooks at start/delete and for exec
   bool operator==(const Record&) const = default;
 };
 

@@ -188,17 +188,18 @@ Result<std::string> prepare(const InitContext& ctx, const std::string& state_jso
 Result<> exec_process(const InitContext& ctx, const std::string& exe,
                       const std::string& state_json) {
   const spec::Config& c = *ctx.config;
-  spec::Process p = *c.process;
-  add_home_if_missing(p.env, p.user.uid);
+  const spec::Process& p = *c.process;
+  std::vector<std::string> env = p.env;
+  add_home_if_missing(env, p.user.uid);
   MCRUN_CHECK(close_on_exec(ctx.preserve_fds));
   MCRUN_CHECK(drop_privileges(p, ctx.seccomp));
   if (c.hooks) {
     std::vector<spec::Hook> hooks = c.hooks->of(spec::HookPhase::StartContainer);
     for (auto& h : hooks)
-      if (h.env.empty()) h.env = p.env;
+      if (h.env.empty()) h.env = env;
     MCRUN_CHECK(hooks::run_phase(hooks, spec::HookPhase::StartContainer, state_json));
   }
-  return exec_program(p, exe);
+  return exec_program(p.args, env, exe);
 }
 
 // While the container is "created", its init is pid 1 of its namespace, and

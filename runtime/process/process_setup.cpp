@@ -259,12 +259,13 @@ void add_home_if_missing(std::vector<std::string>& env, uid_t uid) {
   env.push_back("HOME=" + (home && !home->empty() ? *home : std::string("/")));
 }
 
-Result<> exec_program(const spec::Process& p, const std::string& exe) {
+Result<> exec_program(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                      const std::string& exe) {
+  // execve's arrays are char* const* for C's sake; it writes through none.
   std::vector<char*> argv, envp;
-  std::vector<std::string> args = p.args, env = p.env;
-  for (auto& a : args) argv.push_back(a.data());
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  for (auto& e : env) envp.push_back(e.data());
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
   ::execve(exe.c_str(), argv.data(), envp.data());
   return fail_errno("exec " + quote(exe));

@@ -74,6 +74,7 @@ Result<> close_on_exec(int preserve_fds);
 void add_home_if_missing(std::vector<std::string>& env, uid_t uid);
 
 // Execs the program in place. Returns only on failure.
-Result<> exec_program(const spec::Process& p, const std::string& exe);
+Result<> exec_program(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                      const std::string& exe);
 
 }  // namespace mcrun::runtime

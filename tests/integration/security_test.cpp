@@ -322,6 +322,28 @@ TEST_F(Security, TheCallersSessionKeyringIsOutOfReach) {
   EXPECT_EQ(kept.out, "key: host secret\n") << kept.err;
 }
 
+TEST_F(Security, ExecIntoAContainerOfAnOlderRecordDoesNotGetTheCallersKeys) {
+  // A container an mcrun before per-container keyrings made has no keyring
+  // name in its record; its init kept the caller's session keyring. exec's
+  // process must still not get the exec caller's keys. The record is made
+  // old by taking the name out of it.
+  install_probe();
+  ASSERT_GE(::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr), 0);
+  const std::string name = "mcrun-it-old-" + std::to_string(::getpid());
+  ASSERT_GE(
+      ::syscall(SYS_add_key, "user", name.c_str(), "host secret", 11, KEY_SPEC_SESSION_KEYRING), 0);
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  const std::string record = state_ + "/c1/state.json";
+  Json j = Json::parse(read_file(record));
+  ASSERT_TRUE(j["mcrun"].contains("sessionKeyring"));
+  j["mcrun"].erase("sessionKeyring");
+  write_file(record, j.dump());
+  auto e = mcrun({"exec", "c1", "probe", "session-key", name});
+  EXPECT_EQ(e.code, 0) << e.err;
+  EXPECT_TRUE(e.out.starts_with("no key")) << e.out;
+}
+
 TEST_F(Security, PidFileDoesNotFollowPlantedSymlinks) {
   // Whoever can write the pid file's directory plants symlinks at the pid
   // file and at names mcrun might write first; root must write only there.

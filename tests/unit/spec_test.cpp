@@ -148,6 +148,7 @@ TEST(State, RecordRoundTrips) {
   r.cgroup_path = "/mcrun/c1";
   r.systemd_unit = "mcrun-c1.scope";
   r.systemd_manager = "/run/user/1000/systemd/private";
+  r.session_keyring = "_ses.c1.0123456789abcdef";
   r.config = default_config();
   r.config.annotations = {{"config", "z"}};
   auto back = parse_record(emit_record(r).dump());
@@ -168,6 +169,21 @@ TEST(State, RecordRoundTrips) {
   EXPECT_EQ(expected, *cut);
   EXPECT_FALSE(parse_record(text.substr(0, at) + "\"config\":{ not JSON"));
   EXPECT_FALSE(parse_record(text.substr(0, at / 2), /*with_config=*/false));
+}
+
+TEST(State, ARecordWithoutAKeyringNameSaysSo) {
+  // An mcrun before per-container keyrings wrote none; --no-new-keyring
+  // writes "" (the caller's): exec must tell the two apart.
+  Record r;
+  r.state.id = "c1";
+  r.config = default_config();
+  auto none = parse_record(emit_record(r).dump());
+  ASSERT_TRUE(none) << none.error().what();
+  EXPECT_FALSE(none->session_keyring);
+  r.session_keyring = "";
+  auto callers = parse_record(emit_record(r).dump());
+  ASSERT_TRUE(callers) << callers.error().what();
+  EXPECT_EQ(callers->session_keyring, std::optional<std::string>(""));
 }
 
 TEST(State, PublicStateHasTheSpecFields) {
