@@ -403,11 +403,25 @@ Result<> run_hooks_and_build(int sync_fd, sys::OwnedChild& init, const spec::Con
 struct Plan {
   std::vector<MountOp> mounts;
   NamespacePlan ns;
-  std::vector<UniqueFd> shared_trees;  // owners of the MountOps' tree_fd
+  std::vector<UniqueFd> early_trees;  // owners of the MountOps' tree_fd
   std::optional<Cgroup> cgroup;
   std::optional<SeccompProgram> seccomp;
   std::string session_keyring;  // keyring.hpp; "" with --no-new-keyring
 };
+
+// Mappings of its own, or the container's joined user namespace itself.
+Result<> clone_id_mapped_binds(Plan& plan, const spec::Config& config) {
+  auto userns_for = [&config](const MountOp& op) -> Result<UniqueFd> {
+    if (!op.uid_map.empty()) return user_namespace_of(op.uid_map, op.gid_map);
+    const spec::Namespace* joined = config.linux ? config.linux->find_namespace("user") : nullptr;
+    if (!joined || !joined->path) return fail("no mapping for an id-mapped mount", EINVAL);
+    return sys::open_path(*joined->path, O_RDONLY);
+  };
+  auto trees = clone_id_mapped_sources(plan.mounts, userns_for);
+  if (!trees) return std::unexpected(std::move(trees.error()).context("config.json: /mounts"));
+  for (auto& t : *trees) plan.early_trees.push_back(std::move(t));
+  return {};
+}
 
 Result<Plan> make_plan(const CreateOptions& opts, const Bundle& bundle) {
   const spec::Config& config = bundle.config;
@@ -425,8 +439,9 @@ Result<Plan> make_plan(const CreateOptions& opts, const Bundle& bundle) {
   if ((plan.ns.clone_flags & CLONE_NEWNS) && !plan.ns.crosses_user_ns()) {
     auto trees = clone_shared_sources(plan.mounts);
     if (!trees) return std::unexpected(std::move(trees.error()).context("config.json: /mounts"));
-    plan.shared_trees = std::move(*trees);
+    plan.early_trees = std::move(*trees);
   }
+  MCRUN_CHECK(clone_id_mapped_binds(plan, config));
   auto cgroup = plan_cgroup(config, opts.id, opts.rootless, opts.systemd_cgroup);
   if (!cgroup) return std::unexpected(cgroup.error());
   plan.cgroup = std::move(*cgroup);
@@ -537,7 +552,7 @@ Result<Born> clone_noted_init(const CreateOptions& opts, const Bundle& bundle, P
   undo.init = std::move(*child);
   const pid_t pid = undo.init.pid();
   ch.sync_child.reset(), ch.listener.reset(), ch.console.reset();
-  plan.ns.fds.clear(), plan.shared_trees.clear();
+  plan.ns.fds.clear(), plan.early_trees.clear();
 
   // Before anything else can be left behind, note where the init and its
   // cgroup (once it is ours) are: a create killed from here on is still

@@ -114,12 +114,23 @@ struct Root {
   bool operator==(const Root&) const = default;
 };
 
+struct IdMapping {
+  uint32_t container_id = 0;
+  uint32_t host_id = 0;
+  uint32_t size = 0;
+  Unknown extra;
+  bool operator==(const IdMapping&) const = default;
+};
+
 struct Mount {
   std::string destination;
   std::optional<std::string> type;
   std::optional<std::string> source;
   std::vector<std::string> options;
-  Unknown extra;  // uidMappings, gidMappings
+  // An id-mapped mount's mapping (options "idmap"/"ridmap"): on-disk ids
+  // containerID.. appear as hostID.. through this mount.
+  std::vector<IdMapping> uid_mappings, gid_mappings;
+  Unknown extra;
   bool operator==(const Mount&) const = default;
 };
 
@@ -176,14 +187,6 @@ struct Namespace {
   std::optional<std::string> path;
   Unknown extra;
   bool operator==(const Namespace&) const = default;
-};
-
-struct IdMapping {
-  uint32_t container_id = 0;
-  uint32_t host_id = 0;
-  uint32_t size = 0;
-  Unknown extra;
-  bool operator==(const IdMapping&) const = default;
 };
 
 struct Device {

@@ -43,8 +43,11 @@ MCRUN_DESCRIBE(Process, opt("terminal", &Process::terminal),
                opt("ioPriority", &Process::io_priority),
                opt("execCPUAffinity", &Process::exec_cpu_affinity));
 MCRUN_DESCRIBE(Root, req("path", &Root::path), opt("readonly", &Root::readonly));
+MCRUN_DESCRIBE(IdMapping, req("containerID", &IdMapping::container_id),
+               req("hostID", &IdMapping::host_id), req("size", &IdMapping::size));
 MCRUN_DESCRIBE(Mount, req("destination", &Mount::destination), opt("type", &Mount::type),
-               opt("source", &Mount::source), opt("options", &Mount::options));
+               opt("source", &Mount::source), opt("options", &Mount::options),
+               opt("uidMappings", &Mount::uid_mappings), opt("gidMappings", &Mount::gid_mappings));
 MCRUN_DESCRIBE(Hook, req("path", &Hook::path), opt("args", &Hook::args), opt("env", &Hook::env),
                opt("timeout", &Hook::timeout));
 MCRUN_DESCRIBE(Hooks, opt(hook_phase_name(HookPhase::Prestart), &Hooks::prestart),
@@ -54,8 +57,6 @@ MCRUN_DESCRIBE(Hooks, opt(hook_phase_name(HookPhase::Prestart), &Hooks::prestart
                opt(hook_phase_name(HookPhase::Poststart), &Hooks::poststart),
                opt(hook_phase_name(HookPhase::Poststop), &Hooks::poststop));
 MCRUN_DESCRIBE(Namespace, req("type", &Namespace::type), opt("path", &Namespace::path));
-MCRUN_DESCRIBE(IdMapping, req("containerID", &IdMapping::container_id),
-               req("hostID", &IdMapping::host_id), req("size", &IdMapping::size));
 MCRUN_DESCRIBE(Device, req("type", &Device::type), req("path", &Device::path),
                opt("major", &Device::major), opt("minor", &Device::minor),
                opt("fileMode", &Device::file_mode), opt("uid", &Device::uid),

@@ -20,7 +20,9 @@ class Validator {
     else if (c.root->path.empty())
       add("/root/path", "must not be empty");
     if (c.process) process(*c.process);
-    for (size_t i = 0; i < c.mounts.size(); ++i) mount(c.mounts[i], child_pointer("/mounts", i));
+    const bool userns = c.linux && c.linux->find_namespace("user");
+    for (size_t i = 0; i < c.mounts.size(); ++i)
+      mount(c.mounts[i], child_pointer("/mounts", i), userns);
     if (c.hooks) hooks(*c.hooks);
     if (c.linux) linux(*c.linux);
     (void)disk_watch(c.annotations, problems_);
@@ -156,11 +158,44 @@ class Validator {
       add("/process/ioPriority/priority", "must be between 0 and 7");
   }
 
-  void mount(const Mount& m, const std::string& ptr) {
+  void mount(const Mount& m, const std::string& ptr, bool userns) {
     absolute(m.destination, ptr + "/destination");
     for (size_t i = 0; i < m.options.size(); ++i)
       if (m.options[i].empty()) add(child_pointer(ptr + "/options", i), "must not be empty");
     proc_destination(m, ptr + "/destination");
+    id_mapping(m, ptr, userns);
+  }
+
+  static bool is_bind(const Mount& m) {
+    return m.type == "bind" || std::any_of(m.options.begin(), m.options.end(),
+                                           [](auto& o) { return o == "bind" || o == "rbind"; });
+  }
+
+  // An id-mapped mount (config.md): "idmap"/"ridmap", or mappings without
+  // either (as runc: the mappings alone ask for it). The mappings come in
+  // pairs; without any, the container's user namespace lends its own.
+  void id_mapping(const Mount& m, const std::string& ptr, bool userns) {
+    auto option = std::find_if(m.options.begin(), m.options.end(),
+                               [](auto& o) { return o == "idmap" || o == "ridmap"; });
+    bool mapped = !m.uid_mappings.empty() || !m.gid_mappings.empty();
+    if (option == m.options.end() && !mapped) return;
+    std::string where = option != m.options.end()
+                            ? child_pointer(ptr + "/options", option - m.options.begin())
+                            : ptr + (m.uid_mappings.empty() ? "/gidMappings" : "/uidMappings");
+    if (!is_bind(m))
+      add(where, "an id-mapped mount must be a bind mount (type \"bind\" or option \"rbind\")");
+    if (m.uid_mappings.empty() != m.gid_mappings.empty())
+      add(ptr + (m.uid_mappings.empty() ? "/uidMappings" : "/gidMappings"),
+          "is required with " +
+              std::string(m.uid_mappings.empty() ? "gidMappings" : "uidMappings"));
+    if (!mapped && !userns)
+      add(where, "needs uidMappings and gidMappings, or a user namespace whose mapping it takes");
+    for (const auto* list : {&m.uid_mappings, &m.gid_mappings})
+      for (size_t i = 0; i < list->size(); ++i)
+        if ((*list)[i].size == 0)
+          add(child_pointer(ptr + (list == &m.uid_mappings ? "/uidMappings" : "/gidMappings"), i) +
+                  "/size",
+              "must be greater than zero");
   }
 
   // As runc: on /proc only a procfs, inside it only the files lxcfs
@@ -170,10 +205,7 @@ class Validator {
   void proc_destination(const Mount& m, const std::string& ptr) {
     std::string d = in_root(m.destination);
     if (d == "/proc") {
-      bool bind = m.type == "bind" || std::any_of(m.options.begin(), m.options.end(), [](auto& o) {
-                    return o == "bind" || o == "rbind";
-                  });
-      if (!bind && m.type != "proc")
+      if (!is_bind(m) && m.type != "proc")
         add(ptr, "only a procfs may be mounted on /proc (type proc, or a bind of a procfs)");
     } else if (d.starts_with("/proc/") && !contains(proc_mountable_files(), d)) {
       add(ptr, "\"" + d + "\" is inside /proc, where only the files lxcfs emulates may be mounted");

@@ -45,7 +45,7 @@ Result<int> run(const Globals&, const Args& args) {
         {"memoryPolicy",
          {{"modes", names(spec::memory_policy_modes())},
           {"flags", names(spec::memory_policy_flags())}}},
-        {"mountExtensions", {{"idmap", {{"enabled", false}}}}}}},
+        {"mountExtensions", {{"idmap", {{"enabled", true}}}}}}},
       {"annotations", {{"io.github.mcrun.version", MCRUN_VERSION}}},
   };
   f["linux"]["seccomp"]["actions"].erase(f["linux"]["seccomp"]["actions"].end() -

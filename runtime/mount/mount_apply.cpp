@@ -342,6 +342,44 @@ Result<std::vector<UniqueFd>> clone_shared_sources(std::vector<MountOp>& ops) {
   return trees;
 }
 
+namespace {
+Result<> map_tree_ids(const MountOp& op, int tree, int userns_fd) {
+  mount_attr attr{};
+  attr.attr_set = MOUNT_ATTR_IDMAP;
+  attr.userns_fd = static_cast<uint64_t>(userns_fd);
+  auto r =
+      sys::mount_setattr(tree, "", AT_EMPTY_PATH | (op.id_map_recursive ? AT_RECURSIVE : 0), attr);
+  // EINVAL: a filesystem (a submount's, with "ridmap") without id-mapped
+  // mounts on this kernel (tmpfs has them from 6.3, ext4 and xfs from 5.12).
+  if (!r && r.error().code == EINVAL)
+    return fail("its filesystem does not support id-mapped mounts on this kernel", EINVAL);
+  return r;
+}
+}  // namespace
+
+Result<std::vector<UniqueFd>> clone_id_mapped_sources(
+    std::vector<MountOp>& ops, const std::function<Result<UniqueFd>(const MountOp&)>& userns_for) {
+  std::vector<UniqueFd> trees;
+  for (auto& op : ops) {
+    if (op.kind != MountKind::Bind || !op.id_mapped) continue;
+    auto mapped = [&]() -> Result<> {
+      auto userns = userns_for(op);
+      if (!userns) return std::unexpected(userns.error());
+      if (op.tree_fd < 0) {
+        auto tree = clone_source(op.source, op.recursive);
+        if (!tree) return std::unexpected(tree.error());
+        op.tree_fd = tree->get();
+        trees.push_back(std::move(*tree));
+      }
+      return map_tree_ids(op, op.tree_fd, userns->get());
+    }();
+    if (!mapped)
+      return std::unexpected(
+          Error{mapped.error().code, describe(op) + ": " + mapped.error().message});
+  }
+  return trees;
+}
+
 Result<> apply_mount(const MountOp& op, int root_fd, bool create) {
   Result<> r;
   switch (op.kind) {

@@ -2,6 +2,7 @@
 // steps around it: make the tree private, pivot_root, masked/read-only paths.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,16 @@ Result<> bind_rootfs(const std::string& rootfs, bool parent_may_be_shared);
 // the slave copy can never do. Sets each such op's tree_fd; the returned fds
 // own them (O_CLOEXEC) and must outlive the clone of the init.
 Result<std::vector<sys::UniqueFd>> clone_shared_sources(std::vector<MountOp>& ops);
+
+// An id-mapped bind is cloned by the parent too, which holds CAP_SYS_ADMIN
+// over the source's filesystem (an init in a user namespace does not), and
+// the mapping is set on the clone while it is detached (mount_setattr
+// MOUNT_ATTR_IDMAP, Linux 5.12, which takes only a detached mount).
+// userns_for gives the namespace whose mapping an op gets. A shared bind's
+// clone is mapped in place; new clones are returned to own, as above.
+Result<std::vector<sys::UniqueFd>> clone_id_mapped_sources(
+    std::vector<MountOp>& ops,
+    const std::function<Result<sys::UniqueFd>(const MountOp&)>& userns_for);
 
 // Performs one planned mount beneath root_fd. `create` lets it create missing
 // mount points inside the rootfs (false for the host's shared root "/").

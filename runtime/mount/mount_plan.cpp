@@ -92,8 +92,11 @@ Result<MountOptions> parse_mount_options(const std::vector<std::string>& options
       out.copy_up = true;
       continue;
     }
-    if (o == "idmap" || o == "ridmap")
-      return fail("mount option " + quote(o) + " (id-mapped mounts) is not supported by mcrun");
+    if (o == "idmap" || o == "ridmap") {
+      out.id_map = true;
+      out.id_map_recursive = o == "ridmap";
+      continue;
+    }
     if (auto it = flag_options().find(o); it != flag_options().end()) {
       out.flags = (out.flags & ~it->second.clear) | it->second.set;
       out.clear = (out.clear & ~it->second.set) | it->second.clear;
@@ -142,13 +145,31 @@ void complete_atime(uint64_t& clr) {
 }  // namespace
 
 std::vector<std::string> mount_option_names() {
-  std::vector<std::string> names = {"bind", "rbind", "defaults", "remount", "tmpcopyup"};
+  std::vector<std::string> names = {"bind",      "rbind", "defaults", "remount",
+                                    "tmpcopyup", "idmap", "ridmap"};
   for (const auto& [name, option] : flag_options()) names.push_back(name);
   for (const auto& [name, option] : propagation_options()) names.push_back(name);
   for (const auto& [name, option] : flag_options())
     if (option.recursive) names.push_back("r" + name);
   return names;
 }
+
+namespace {
+// The mount's own mappings, else the container's user namespace's: its
+// mappings, or (joined by path) none here and the namespace itself later.
+void plan_id_map(MountOp& op, const MountOptions& opts, const spec::Mount& m,
+                 const spec::Config& config) {
+  if (!opts.id_map && m.uid_mappings.empty() && m.gid_mappings.empty()) return;
+  op.id_mapped = true;
+  op.id_map_recursive = opts.id_map_recursive;
+  op.uid_map = m.uid_mappings;
+  op.gid_map = m.gid_mappings;
+  if (op.uid_map.empty() && op.gid_map.empty() && config.linux) {
+    op.uid_map = config.linux->uid_mappings;
+    op.gid_map = config.linux->gid_mappings;
+  }
+}
+}  // namespace
 
 Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::string& bundle) {
   std::vector<MountOp> ops;
@@ -177,9 +198,12 @@ Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::
       // kernel ignores it, so do runc and crun (runtime-tools' mounts test
       // sends it). Options that ask for what a bind cannot do stay errors.
       if (opts->copy_up) return fail(where + ": \"tmpcopyup\" applies to tmpfs mounts only");
+      plan_id_map(op, *opts, m, config);
     } else if (op.fstype == "cgroup" || op.fstype == "cgroup2") {
       op.kind = MountKind::Cgroup;
       op.flags = opts->flags;
+    } else if (opts->id_map || !m.uid_mappings.empty()) {
+      return fail(where + ": an id-mapped mount must be a bind mount");
     } else {
       if (op.fstype.empty()) return fail(where + ": needs a type (or the \"bind\" option)");
       op.kind = MountKind::Filesystem;

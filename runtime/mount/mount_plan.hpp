@@ -32,6 +32,11 @@ struct MountOp {
   bool propagation_recursive = false;
   bool copy_up = false;  // "tmpcopyup": a tmpfs starts with what it covers
   int tree_fd = -1;  // bind: the source already cloned (detached), borrowed; -1 = clone `source`
+  // "idmap"/"ridmap" (or mappings alone): on-disk ids appear through the
+  // mount as these map them. Both empty: the container's joined user
+  // namespace's mapping.
+  bool id_mapped = false, id_map_recursive = false;
+  std::vector<spec::IdMapping> uid_map, gid_map;
   bool operator==(const MountOp&) const = default;
 };
 
@@ -42,6 +47,7 @@ struct MountOptions {
   bool propagation_recursive = false;
   bool bind = false, rbind = false;
   bool copy_up = false;
+  bool id_map = false, id_map_recursive = false;  // "idmap", "ridmap"
   uint64_t rec_attr_set = 0,
            rec_attr_clr = 0;  // "rro", "rnosuid", ... (mount_setattr AT_RECURSIVE)
   std::string data;

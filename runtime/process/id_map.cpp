@@ -1,8 +1,12 @@
 #include "runtime/process/id_map.hpp"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/sys/child.hpp"
+#include "runtime/sys/raw.hpp"
 #include "runtime/sys/run_program.hpp"
 #include "runtime/sys/syscalls.hpp"
 
@@ -72,6 +76,20 @@ Result<> write_id_maps(pid_t pid, const spec::Linux& linux) {
   MCRUN_CHECK_CTX(sys::write_file(proc_file(pid, "setgroups"), "deny"), "gidMappings");
   MCRUN_CHECK_CTX(write_directly(pid, "gid_map", gids), "gidMappings");
   return {};
+}
+
+Result<sys::UniqueFd> user_namespace_of(const std::vector<spec::IdMapping>& uids,
+                                        const std::vector<spec::IdMapping>& gids) {
+  auto child = sys::clone3_fork(CLONE_NEWUSER);
+  if (!child) return std::unexpected(std::move(child.error()).context("a user namespace"));
+  if (child->pid == 0) {
+    // Killed once the namespace is open; nothing to do until then.
+    for (;;) ::pause();
+  }
+  sys::OwnedChild owned(child->pid, std::move(child->pidfd));  // killed and reaped on return
+  MCRUN_CHECK_CTX(write_directly(owned.pid(), "uid_map", uids), "uidMappings");
+  MCRUN_CHECK_CTX(write_directly(owned.pid(), "gid_map", gids), "gidMappings");
+  return sys::open_path(proc_file(owned.pid(), "ns/user"), O_RDONLY);
 }
 
 }  // namespace mcrun::runtime

@@ -3,6 +3,9 @@
 
 #include <sys/types.h>
 
+#include <vector>
+
+#include "runtime/sys/fd.hpp"
 #include "spec/config.hpp"
 #include "spec/error.hpp"
 
@@ -15,5 +18,13 @@ namespace mcrun::runtime {
 // setuid helpers newuidmap/newgidmap (Debian's uidmap), which check the
 // ranges against /etc/subuid and /etc/subgid, as podman and crun use them.
 Result<> write_id_maps(pid_t pid, const spec::Linux& linux);
+
+// A user namespace that holds nothing but these mappings, for an id-mapped
+// mount (mount_setattr MOUNT_ATTR_IDMAP takes a namespace, not a list): a
+// child made in a new one lives until its maps are written and the
+// namespace is opened. Root only: the kernel lets only CAP_SYS_ADMIN over
+// the mount's filesystem make an id-mapped mount anyway.
+Result<sys::UniqueFd> user_namespace_of(const std::vector<spec::IdMapping>& uids,
+                                        const std::vector<spec::IdMapping>& gids);
 
 }  // namespace mcrun::runtime

@@ -89,11 +89,33 @@ TEST(MountPlan, AnOptionThatOnlyClearsAnAtimeModeClearsTheWholeField) {
   EXPECT_EQ(attrs({"bind", "rnorelatime"}), std::pair(uint64_t{0}, uint64_t{0}));
 }
 
-TEST(MountOptions, IdmapIsRefusedClearly) {
-  auto o = parse_mount_options({"idmap"});
-  ASSERT_FALSE(o);
-  EXPECT_EQ(o.error().message,
-            "mount option \"idmap\" (id-mapped mounts) is not supported by mcrun");
+TEST(MountPlan, IdMappedBindsTakeTheirOwnMappingsOrTheContainers) {
+  spec::Mount own{"/a", "bind", "/srv/a", {"bind", "idmap"}};
+  own.uid_mappings = {{0, 1000, 10}};
+  own.gid_mappings = {{0, 2000, 10}};
+  spec::Mount alone{"/b", "bind", "/srv/b", {"rbind"}};  // mappings alone ask for it (as runc)
+  alone.uid_mappings = own.uid_mappings;
+  alone.gid_mappings = own.gid_mappings;
+  spec::Config c = with_mounts({own,
+                                alone,
+                                {"/c", "bind", "/srv/c", {"rbind", "ridmap"}},
+                                {"/d", "bind", "/srv/d", {"bind"}}});
+  c.linux->uid_mappings = {{0, 100000, 65536}};
+  c.linux->gid_mappings = {{0, 200000, 65536}};
+  auto plan = plan_mounts(c, "/bundle");
+  ASSERT_TRUE(plan) << plan.error().what();
+  const auto& ops = *plan;
+  EXPECT_TRUE(ops[0].id_mapped && !ops[0].id_map_recursive);
+  EXPECT_EQ(ops[0].uid_map, own.uid_mappings);
+  EXPECT_EQ(ops[0].gid_map, own.gid_mappings);
+  EXPECT_TRUE(ops[1].id_mapped && !ops[1].id_map_recursive);
+  EXPECT_TRUE(ops[2].id_mapped && ops[2].id_map_recursive);
+  EXPECT_EQ(ops[2].uid_map, c.linux->uid_mappings);
+  EXPECT_EQ(ops[2].gid_map, c.linux->gid_mappings);
+  EXPECT_FALSE(ops[3].id_mapped);
+  // Never data for the filesystem, never on anything but a bind.
+  EXPECT_TRUE(ops[0].data.empty());
+  EXPECT_FALSE(plan_mounts(with_mounts({{"/t", "tmpfs", "tmpfs", {"idmap"}}}), "/bundle"));
 }
 
 TEST(MountPlan, BindReadOnlyIsAnAttributeOfTheWholeTree) {

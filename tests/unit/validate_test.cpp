@@ -330,6 +330,27 @@ const Case kCases[] = {
      },
      "config.json: /linux/uidMappings: needs a user namespace (add {\"type\": \"user\"} to "
      "/linux/namespaces)"},
+    {"idmap_without_a_mapping",
+     [](Json& j) {
+       j["mounts"] = Json::parse(R"([{"destination":"/v","type":"bind","source":"/v",
+                                      "options":["rbind","ridmap"]}])");
+     },
+     "config.json: /mounts/0/options/1: needs uidMappings and gidMappings, or a user namespace "
+     "whose mapping it takes"},
+    {"idmap_uids_without_gids",
+     [](Json& j) {
+       j["mounts"] = Json::parse(R"([{"destination":"/v","type":"bind","source":"/v",
+         "options":["bind"],"uidMappings":[{"containerID":0,"hostID":1000,"size":1}]}])");
+     },
+     "config.json: /mounts/0/gidMappings: is required with uidMappings"},
+    {"idmap_not_a_bind",
+     [](Json& j) {
+       j["linux"]["namespaces"].push_back({{"type", "user"}});
+       j["mounts"] = Json::parse(R"([{"destination":"/t","type":"tmpfs","source":"t",
+                                      "options":["idmap"]}])");
+     },
+     "config.json: /mounts/0/options/0: an id-mapped mount must be a bind mount (type \"bind\" "
+     "or option \"rbind\")"},
     {"bad_device_type",
      [](Json& j) { j["linux"]["devices"] = Json::parse(R"([{"type":"x","path":"/dev/x"}])"); },
      "config.json: /linux/devices/0/type: must be one of c, b, u, p, not \"x\""},
