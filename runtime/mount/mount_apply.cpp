@@ -397,6 +397,19 @@ Result<> apply_mount(const MountOp& op, int root_fd, bool create) {
   return {};
 }
 
+Result<> remount_readonly(const std::vector<MountOp>& ops, int root_fd) {
+  for (const auto& op : ops) {
+    if (!op.readonly_later) continue;
+    auto mounted = open_in_root(root_fd, op.destination);
+    auto r = mounted ? set_attrs(mounted->get(), MOUNT_ATTR_RDONLY, 0, false)
+                     : Result<>(std::unexpected(mounted.error()));
+    if (!r)
+      return std::unexpected(
+          Error{r.error().code, describe(op) + ": make it read-only: " + r.error().message});
+  }
+  return {};
+}
+
 Result<> enter_rootfs(const std::string& rootfs, bool no_pivot) {
   MCRUN_CHECK(sys::chdir(rootfs));
   if (no_pivot) {

@@ -40,6 +40,10 @@ Result<std::vector<sys::UniqueFd>> clone_id_mapped_sources(
 // mount points inside the rootfs (false for the host's shared root "/").
 Result<> apply_mount(const MountOp& op, int root_fd, bool create);
 
+// The mounts planned read-only later (MountOp::readonly_later) made
+// read-only, each alone: what was mounted below keeps its own flags.
+Result<> remount_readonly(const std::vector<MountOp>& ops, int root_fd);
+
 // pivot_root into rootfs and detach the old root (or MS_MOVE + chroot).
 Result<> enter_rootfs(const std::string& rootfs, bool no_pivot);
 

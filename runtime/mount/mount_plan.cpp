@@ -3,6 +3,7 @@
 #include <linux/mount.h>
 #include <sys/mount.h>
 
+#include <filesystem>
 #include <map>
 
 namespace mcrun::runtime {
@@ -155,6 +156,12 @@ std::vector<std::string> mount_option_names() {
 }
 
 namespace {
+bool is_dev(const std::string& destination) {
+  std::string d = std::filesystem::path(destination).lexically_normal().string();
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  return d == "/dev";
+}
+
 // The mount's own mappings, else the container's user namespace's: its
 // mappings, or (joined by path) none here and the namespace itself later.
 void plan_id_map(MountOp& op, const MountOptions& opts, const spec::Mount& m,
@@ -221,6 +228,13 @@ Result<std::vector<MountOp>> plan_mounts(const spec::Config& config, const std::
       if (opts->copy_up && op.fstype != "tmpfs")
         return fail(where + ": \"tmpcopyup\" applies to tmpfs mounts only");
       op.copy_up = opts->copy_up;
+      // As runc and crun: what goes below a read-only tmpfs or /dev (device
+      // nodes, /dev/pts, a bind's mount point, tmpcopyup's copy) is made
+      // while it is writable; it turns read-only at the end.
+      if ((op.flags & MS_RDONLY) && (op.fstype == "tmpfs" || is_dev(op.destination))) {
+        op.flags &= ~MS_RDONLY;
+        op.readonly_later = true;
+      }
     }
     ops.push_back(std::move(op));
   }

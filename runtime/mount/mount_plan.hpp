@@ -31,6 +31,9 @@ struct MountOp {
   unsigned long propagation = 0;  // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, 0 = leave
   bool propagation_recursive = false;
   bool copy_up = false;  // "tmpcopyup": a tmpfs starts with what it covers
+  // "ro" on a tmpfs or on /dev: mounted writable, made read-only once the
+  // mounts, devices and mount points below it exist (remount_readonly).
+  bool readonly_later = false;
   int tree_fd = -1;  // bind: the source already cloned (detached), borrowed; -1 = clone `source`
   // "idmap"/"ridmap" (or mappings alone): on-disk ids appear through the
   // mount as these map them. Both empty: the container's joined user

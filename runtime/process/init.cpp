@@ -114,6 +114,7 @@ Result<> build_rootfs(const InitContext& ctx, const std::string& state_json) {
     if (!cwd) return std::unexpected(std::move(cwd.error()).context("process.cwd"));
   }
   MCRUN_CHECK(run_create_container_hooks(c, state_json));
+  MCRUN_CHECK(remount_readonly(ctx.mounts, root_fd->get()));
   root_fd->reset();
   if (!ctx.host_root) MCRUN_CHECK_CTX(enter_rootfs(ctx.rootfs, ctx.no_pivot), "enter the rootfs");
   if (l) {

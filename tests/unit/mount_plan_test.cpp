@@ -118,6 +118,24 @@ TEST(MountPlan, IdMappedBindsTakeTheirOwnMappingsOrTheContainers) {
   EXPECT_FALSE(plan_mounts(with_mounts({{"/t", "tmpfs", "tmpfs", {"idmap"}}}), "/bundle"));
 }
 
+TEST(MountPlan, AReadOnlyTmpfsOrDevTurnsReadOnlyLast) {
+  auto plan = plan_mounts(with_mounts({{"/dev/", "tmpfs", "tmpfs", {"ro", "nosuid"}},
+                                       {"/run", "tmpfs", "tmpfs", {"ro"}},
+                                       {"/sys", "sysfs", "sysfs", {"ro"}},
+                                       {"/tmp", "tmpfs", "tmpfs", {"rw"}}}),
+                          "/bundle");
+  ASSERT_TRUE(plan) << plan.error().what();
+  const auto& ops = *plan;
+  for (int i : {0, 1}) {
+    EXPECT_TRUE(ops[i].readonly_later) << i;
+    EXPECT_FALSE(ops[i].flags & MS_RDONLY) << i;
+  }
+  EXPECT_TRUE(ops[0].flags & MS_NOSUID);
+  EXPECT_FALSE(ops[2].readonly_later);  // nothing is made below a sysfs
+  EXPECT_TRUE(ops[2].flags & MS_RDONLY);
+  EXPECT_FALSE(ops[3].readonly_later);
+}
+
 TEST(MountPlan, BindReadOnlyIsAnAttributeOfTheWholeTree) {
   auto plan = plan_mounts(with_mounts({{"/data", "bind", "/srv/data", {"rbind", "ro", "nosuid"}}}),
                           "/bundle");
