@@ -129,8 +129,7 @@ Result<> run_program(const ChildContext& ctx) {
   if (p.terminal) MCRUN_CHECK_CTX(setup_console(ctx.console_fd, p.console_size, false), "terminal");
   auto exe = find_executable(p.args[0], p.env);
   if (!exe) return std::unexpected(exe.error());
-  std::vector<std::string> env = p.env;
-  add_home_if_missing(env, p.user.uid);
+  const std::vector<std::string> env = program_env(p.env, p.user.uid);
   MCRUN_CHECK(close_on_exec(ctx.opts->preserve_fds));
   MCRUN_CHECK(drop_privileges(p, ctx.seccomp));
   return exec_program(p.args, env, *exe);

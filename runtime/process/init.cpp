@@ -190,8 +190,7 @@ Result<> exec_process(const InitContext& ctx, const std::string& exe,
                       const std::string& state_json) {
   const spec::Config& c = *ctx.config;
   const spec::Process& p = *c.process;
-  std::vector<std::string> env = p.env;
-  add_home_if_missing(env, p.user.uid);
+  const std::vector<std::string> env = program_env(p.env, p.user.uid);
   MCRUN_CHECK(close_on_exec(ctx.preserve_fds));
   MCRUN_CHECK(drop_privileges(p, ctx.seccomp));
   if (c.hooks) {

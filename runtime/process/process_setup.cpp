@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
+#include <set>
 #include <string_view>
 
 #include "runtime/process/lsm.hpp"
@@ -244,8 +245,24 @@ std::optional<std::string> passwd_home(std::string_view text, uid_t uid) {
 }
 }  // namespace
 
-void add_home_if_missing(std::vector<std::string>& env, uid_t uid) {
-  if (std::ranges::any_of(env, [](const std::string& e) { return e.starts_with("HOME="); })) return;
+std::vector<std::string> deduplicated_env(const std::vector<std::string>& env) {
+  std::vector<std::string> out;
+  std::set<std::string_view> seen;
+  // From the end, so that each name's last entry is the one kept.
+  for (auto it = env.rbegin(); it != env.rend(); ++it) {
+    std::string_view name = std::string_view(*it).substr(0, it->find('='));
+    if (!seen.insert(name).second) continue;
+    if (*it == "HOME=") continue;
+    out.push_back(*it);
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> program_env(const std::vector<std::string>& given, uid_t uid) {
+  std::vector<std::string> env = deduplicated_env(given);
+  if (std::ranges::any_of(env, [](const std::string& e) { return e.starts_with("HOME="); }))
+    return env;
   std::optional<std::string> home;
   // Symlinks in the image resolve inside the root (it is ours now); no
   // magic link leads out of it. A regular file only: an image's FIFO there
@@ -257,6 +274,7 @@ void add_home_if_missing(std::vector<std::string>& env, uid_t uid) {
       if (auto text = sys::read_fd(fd->get(), 4 << 20)) home = passwd_home(*text, uid);
   }
   env.push_back("HOME=" + (home && !home->empty() ? *home : std::string("/")));
+  return env;
 }
 
 Result<> exec_program(const std::vector<std::string>& args, const std::vector<std::string>& env,

@@ -67,11 +67,18 @@ Result<> drop_privileges(const spec::Process& p, const SeccompProgram* seccomp);
 // a profile need not allow close_range (runtime-tools' does not).
 Result<> close_on_exec(int preserve_fds);
 
-// runc's rule (crun's too): a process whose env has no HOME gets its uid's
-// home directory from the container's /etc/passwd, or "/" (many programs and
+// process.env as the program gets it, by runc's rules (crun's too): a name
+// given twice keeps its last value, where that last one stands (the kernel
+// passes duplicates through and getenv(3) would answer the first, an
+// image's default rather than the override after it); an empty HOME counts
+// as none. Pure.
+std::vector<std::string> deduplicated_env(const std::vector<std::string>& env);
+
+// deduplicated_env, and a process without HOME gets its uid's home
+// directory from the container's /etc/passwd, or "/" (many programs and
 // shells need one). Called inside the container's root, before privileges
 // drop, so that startContainer hooks see the same env as the program.
-void add_home_if_missing(std::vector<std::string>& env, uid_t uid);
+std::vector<std::string> program_env(const std::vector<std::string>& env, uid_t uid);
 
 // Execs the program in place. Returns only on failure.
 Result<> exec_program(const std::vector<std::string>& args, const std::vector<std::string>& env,

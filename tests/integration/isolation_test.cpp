@@ -278,6 +278,24 @@ TEST_F(Isolation, AnUnsetHomeComesFromTheImagesPasswd) {
   EXPECT_EQ(run(c, "c3").out, "/\n");
 }
 
+TEST_F(Isolation, ANameGivenTwiceInTheEnvKeepsItsLastValue) {
+  // As runc and crun: the program gets each name once, with its last value
+  // (an image's default, then the user's override), and an empty HOME is
+  // filled in. mcrun passed both entries, and getenv(3) answers the first.
+  fs::create_directories(rootfs_ + "/etc");
+  write_file(rootfs_ + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
+  Json c = config({"busybox", "env"});
+  c["process"]["env"] = {"PATH=/bin", "A=image", "HOME=", "B=b", "A=override"};
+  auto r = run(c);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "PATH=/bin\nB=b\nA=override\nHOME=/root\n");
+  c["process"]["args"] = {"sleep", "1000"};
+  write_config(c);
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c2"}).code, 0);
+  auto e = mcrun({"exec", "--env", "B=exec", "c2", "busybox", "env"});
+  EXPECT_EQ(e.out, "PATH=/bin\nA=override\nB=exec\nHOME=/root\n") << e.err;
+}
+
 TEST_F(Isolation, SchedulerAndIoPriorityReachTheProgram) {
   const std::string script =
       "set -- $(cat /proc/self/stat); shift 18; echo nice $1; shift 21; echo rt $1 policy $2; "
