@@ -935,7 +935,6 @@ TEST_F(Isolation, IdMappedMountsThatCannotBeAreRefusedByField) {
   EXPECT_NE(mcrun({"state", "c1"}).code, 0);
 }
 
-
 // "ro" on /dev or on a tmpfs: runc and crun mount it writable, make what
 // goes below it (device nodes, /dev/pts, a bind's mount point), then turn
 // it read-only. mcrun mounted it read-only at once and failed with EROFS
@@ -943,10 +942,11 @@ TEST_F(Isolation, IdMappedMountsThatCannotBeAreRefusedByField) {
 TEST_F(Isolation, AReadOnlyDevOrTmpfsGetsWhatGoesBelowItFirst) {
   fs::create_directories(tmp_ + "/secrets");
   write_file(tmp_ + "/secrets/s", "secret");
-  Json c = config({"sh", "-c",
-                   "cat /run/secrets/s; echo x > /dev/null && echo null-ok; "
-                   "touch /dev/x || touch /run/x || echo ro; "
-                   "grep -E ' /(dev|dev/pts|run) ' /proc/self/mounts | cut -d' ' -f2,4 | cut -d, -f1"});
+  Json c =
+      config({"sh", "-c",
+              "cat /run/secrets/s; echo x > /dev/null && echo null-ok; "
+              "touch /dev/x || touch /run/x || echo ro; "
+              "grep -E ' /(dev|dev/pts|run) ' /proc/self/mounts | cut -d' ' -f2,4 | cut -d, -f1"});
   for (auto& m : c["mounts"])
     if (m["destination"] == "/dev") m["options"].push_back("ro");
   c["mounts"].push_back({{"destination", "/run"},
