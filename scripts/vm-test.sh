@@ -39,6 +39,7 @@ put "$build/bin/integration_tests"
 put "$build/bin/mcrun"
 put "$build/bin/attacker"
 put "$build/bin/probe"
+put /usr/bin/ps  # `mcrun ps`'s table is procps' (busybox's ps takes no -ef)
 
 cat > "$root/init" <<'INIT'
 #!/bin/sh

@@ -118,7 +118,9 @@ std::string_view verb_description(std::string_view verb) {
        "options, namespaces, capabilities, cgroup versions, seccomp actions and operators."},
       {"ps",
        "Lists the processes of a container (found through its cgroup, its pid namespace or its "
-       "session), as a table or as a JSON array of host pids."},
+       "session). The table is ps(1)'s, as runc's: `ps -ef`, or the ps options given after the "
+       "ID, with the header and the container's lines only (mcrun ps c1 -- -o pid,comm). "
+       "--format json prints a JSON array of host pids."},
       {"pause",
        "Freezes every process of the container with the cgroup freezer (cgroup.freeze on v2)."},
       {"resume", "Thaws a paused container."},

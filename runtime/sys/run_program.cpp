@@ -14,8 +14,6 @@
 namespace mcrun::sys {
 namespace {
 
-constexpr size_t kKeep = 4096;
-
 // In the child: only async-signal-safe calls (the parent may have threads).
 [[noreturn]] void exec_program(char* const* argv, int out, bool stderr_too) {
   // dup2 clears O_CLOEXEC on 0-2; every other descriptor stays close-on-exec.
@@ -46,21 +44,22 @@ bool readable_by(int fd, std::chrono::steady_clock::time_point deadline) {
 // Reads what the program prints until it closes its end (EOF) or the
 // deadline passes (false). A grandchild keeping the pipe open holds EOF
 // back as long as it lives, so the deadline bounds that too.
-bool read_until(int fd, std::chrono::steady_clock::time_point deadline, std::string& out) {
+bool read_until(int fd, std::chrono::steady_clock::time_point deadline, std::string& out,
+                size_t keep) {
   char buf[512];
   for (;;) {
     if (!readable_by(fd, deadline)) return false;
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return true;
-    if (out.size() < kKeep) out.append(buf, static_cast<size_t>(n));
+    if (out.size() < keep) out.append(buf, std::min(static_cast<size_t>(n), keep - out.size()));
   }
 }
 
 }  // namespace
 
 Result<ProgramResult> run_program(const std::vector<std::string>& argv, bool stderr_too,
-                                  std::chrono::milliseconds timeout) {
+                                  std::chrono::milliseconds timeout, size_t keep) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -73,7 +72,7 @@ Result<ProgramResult> run_program(const std::vector<std::string>& argv, bool std
   OwnedChild child(forked->pid, std::move(forked->pidfd));  // killed and reaped on any return
   out->second.reset();
   ProgramResult r;
-  bool finished = read_until(out->first.get(), deadline, r.output);
+  bool finished = read_until(out->first.get(), deadline, r.output, keep);
   // EOF says every holder closed the pipe, not that the program ended (it
   // may close stdout early): its exit is awaited within what is left.
   if (finished) finished = readable_by(child.pidfd(), deadline);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "fixture.hpp"
 
@@ -328,6 +329,37 @@ TEST_F(Lifecycle, CorruptStateIsAClearErrorAndDeleteForceCleans) {
   EXPECT_EQ(d.code, 0) << d.err;
   EXPECT_FALSE(exists(state_ + "/c1"));
   EXPECT_TRUE(eventually([&] { return !exists("/proc/" + std::to_string(pid) + "/ns"); }));
+}
+
+// As `runc ps ID [ps options]`: the table is ps(1)'s own (`-ef` by
+// default), its header and the container's lines only. mcrun printed a
+// table of its own and took no ps options.
+TEST_F(Lifecycle, PsPrintsPsOwnTableWithTheContainersLinesOnly) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  ASSERT_EQ(mcrun({"exec", "-d", "c1", "sleep", "999"}).code, 0);
+  auto pids = Json::parse(mcrun({"ps", "--format", "json", "c1"}).out);
+  ASSERT_EQ(pids.size(), 2u);
+  auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+  };
+  auto ef = mcrun({"ps", "c1"});
+  ASSERT_EQ(ef.code, 0) << ef.err;
+  auto table = lines(ef.out);
+  ASSERT_EQ(table.size(), 3u) << ef.out;
+  EXPECT_TRUE(table[0].starts_with("UID ") && table[0].find(" PID ") != std::string::npos);
+  for (size_t i = 0; i < 2; ++i)
+    EXPECT_NE(ef.out.find(" " + std::to_string(pids[i].get<int>()) + " "), std::string::npos);
+  auto own = mcrun({"ps", "c1", "--", "-o", "pid,args"});
+  ASSERT_EQ(own.code, 0) << own.err;
+  auto rows = lines(own.out);
+  ASSERT_EQ(rows.size(), 3u) << own.out;
+  EXPECT_NE(rows[0].find("PID COMMAND"), std::string::npos) << own.out;
+  EXPECT_NE(own.out.find(std::to_string(pids[1].get<int>()) + " sleep 999"), std::string::npos)
+      << own.out;
 }
 
 }  // namespace
