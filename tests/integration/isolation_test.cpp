@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "fixture.hpp"
@@ -851,29 +852,36 @@ bool id_mapped_mounts_on(const std::string& dir) {
   return fs.f_type != TMPFS_MAGIC || major > 6 || (major == 6 && minor >= 3);
 }
 
+// A directory with one file in it, bound at /mnt with these options.
+std::string add_volume(Json& c, const std::string& src, std::vector<std::string> options) {
+  fs::create_directories(src);
+  std::ofstream(src + "/f") << "x";
+  c["mounts"].push_back(
+      {{"destination", "/mnt"}, {"type", "bind"}, {"source", src}, {"options", options}});
+  return src;
+}
+
+// Where the kernel has no id-mapped mounts for src, create must say so.
+bool refused_where_unsupported(const std::string& src, const std::string& err) {
+  if (id_mapped_mounts_on(src)) return false;
+  EXPECT_NE(err.find("does not support id-mapped mounts"), std::string::npos) << err;
+  return true;
+}
+
 // runtime-spec's id-mapped mounts ("idmap", uidMappings/gidMappings on a
 // mount; Kubernetes' user-namespaced pods use them for volumes): mcrun
 // refused the option and, without it, bound the source unmapped, dropping
 // the mappings without a word. Through the mount, on-disk id containerID+n
 // is hostID+n, and a new file gets the on-disk id that maps to its creator.
 TEST_F(Isolation, AnIdMappedBindShowsDiskIdsThroughItsMapping) {
-  const std::string src = tmp_ + "/volume";
-  fs::create_directories(src);
-  write_file(src + "/f", "x");
+  Json c = config({"sh", "-c", "stat -c '%u %g' /mnt/f; stat -c '%u %g' /mnt"});
+  const std::string src = add_volume(c, tmp_ + "/volume", {"bind", "idmap"});
+  c["mounts"].back()["uidMappings"] = {{{"containerID", 0}, {"hostID", 1000}, {"size", 100}}};
+  c["mounts"].back()["gidMappings"] = {{{"containerID", 0}, {"hostID", 2000}, {"size", 100}}};
   ASSERT_EQ(::chown((src + "/f").c_str(), 5, 7), 0);
   ASSERT_EQ(::chown(src.c_str(), 3, 4), 0);
-  Json c = config({"sh", "-c", "stat -c '%u %g' /mnt/f; stat -c '%u %g' /mnt"});
-  c["mounts"].push_back({{"destination", "/mnt"},
-                         {"type", "bind"},
-                         {"source", src},
-                         {"options", {"bind", "idmap"}},
-                         {"uidMappings", {{{"containerID", 0}, {"hostID", 1000}, {"size", 100}}}},
-                         {"gidMappings", {{{"containerID", 0}, {"hostID", 2000}, {"size", 100}}}}});
   auto r = run(c);
-  if (!id_mapped_mounts_on(src)) {
-    EXPECT_NE(r.err.find("does not support id-mapped mounts"), std::string::npos) << r.err;
-    return;
-  }
+  if (refused_where_unsupported(src, r.err)) return;
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "1005 2007\n1003 2004\n");
 
@@ -887,23 +895,14 @@ TEST_F(Isolation, AnIdMappedBindShowsDiskIdsThroughItsMapping) {
 // volume's owner (on-disk root) owns are the container root's, and what the
 // container's root writes there is on-disk root's, not 100000's.
 TEST_F(Isolation, AnIdMappedBindInAUserNamespaceGivesTheContainerItsFiles) {
-  const std::string src = tmp_ + "/volume";
-  fs::create_directories(src);
-  write_file(src + "/f", "x");
   Json c = config({"sh", "-c", "stat -c '%u %g' /mnt/f && touch /mnt/new"});
   c["linux"]["namespaces"].push_back({{"type", "user"}});
   c["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
   c["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
-  c["mounts"].push_back({{"destination", "/mnt"},
-                         {"type", "bind"},
-                         {"source", src},
-                         {"options", {"rbind", "ridmap"}}});
+  const std::string src = add_volume(c, tmp_ + "/volume", {"rbind", "ridmap"});
   ASSERT_EQ(::chmod(tmp_.c_str(), 0711), 0);
   auto r = run(c);
-  if (!id_mapped_mounts_on(src)) {
-    EXPECT_NE(r.err.find("does not support id-mapped mounts"), std::string::npos) << r.err;
-    return;
-  }
+  if (refused_where_unsupported(src, r.err)) return;
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "0 0\n");
   struct stat st {};

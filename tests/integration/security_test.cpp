@@ -294,6 +294,14 @@ TEST_F(Security, ACwdThroughAnInheritedFdNeverLeavesTheRoot) {
   EXPECT_EQ(seen.find("host secret"), std::string::npos) << seen;
 }
 
+// The test process takes a fresh session keyring of its own and puts a
+// user key "host secret" of that name there.
+bool secret_in_a_fresh_session_keyring(const std::string& name) {
+  return ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr) >= 0 &&
+         ::syscall(SYS_add_key, "user", name.c_str(), "host secret", 11,
+                   KEY_SPEC_SESSION_KEYRING) >= 0;
+}
+
 TEST_F(Security, TheCallersSessionKeyringIsOutOfReach) {
   // Keyrings are not namespaced: a process inherits its parent's session
   // keyring and possesses every key in it. mcrun's container processes read
@@ -302,10 +310,8 @@ TEST_F(Security, TheCallersSessionKeyringIsOutOfReach) {
   // its own unless --no-new-keyring. The test process takes a fresh session
   // keyring of its own first (and the secret goes there).
   install_probe();
-  ASSERT_GE(::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr), 0);
   const std::string name = "mcrun-it-" + std::to_string(::getpid());
-  ASSERT_GE(
-      ::syscall(SYS_add_key, "user", name.c_str(), "host secret", 11, KEY_SPEC_SESSION_KEYRING), 0);
+  ASSERT_TRUE(secret_in_a_fresh_session_keyring(name));
   auto r = run(config({"probe", "session-key", name}));
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(r.out.starts_with("no key")) << r.out;
@@ -328,10 +334,8 @@ TEST_F(Security, ExecIntoAContainerOfAnOlderRecordDoesNotGetTheCallersKeys) {
   // process must still not get the exec caller's keys. The record is made
   // old by taking the name out of it.
   install_probe();
-  ASSERT_GE(::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr), 0);
   const std::string name = "mcrun-it-old-" + std::to_string(::getpid());
-  ASSERT_GE(
-      ::syscall(SYS_add_key, "user", name.c_str(), "host secret", 11, KEY_SPEC_SESSION_KEYRING), 0);
+  ASSERT_TRUE(secret_in_a_fresh_session_keyring(name));
   write_config(config({"sleep", "1000"}));
   ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
   const std::string record = state_ + "/c1/state.json";
