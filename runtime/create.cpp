@@ -409,13 +409,24 @@ struct Plan {
   std::string session_keyring;  // keyring.hpp; "" with --no-new-keyring
 };
 
-// Mappings of its own, or the container's joined user namespace itself.
+// Mappings of its own, or the container's joined user namespace itself;
+// one namespace per distinct mapping (a pod's volumes share one).
 Result<> clone_id_mapped_binds(Plan& plan, const spec::Config& config) {
-  auto userns_for = [&config](const MountOp& op) -> Result<UniqueFd> {
-    if (!op.uid_map.empty()) return user_namespace_of(op.uid_map, op.gid_map);
+  struct Made {
+    std::vector<spec::IdMapping> uids, gids;
+    UniqueFd ns;
+  };
+  std::vector<Made> made;
+  auto userns_for = [&config, &made](const MountOp& op) -> Result<int> {
+    for (const auto& m : made)
+      if (m.uids == op.uid_map && m.gids == op.gid_map) return m.ns.get();
     const spec::Namespace* joined = config.linux ? config.linux->find_namespace("user") : nullptr;
-    if (!joined || !joined->path) return fail("no mapping for an id-mapped mount", EINVAL);
-    return sys::open_path(*joined->path, O_RDONLY);
+    auto ns = !op.uid_map.empty()      ? user_namespace_of(op.uid_map, op.gid_map)
+              : joined && joined->path ? sys::open_path(*joined->path, O_RDONLY)
+                                       : fail("no mapping for an id-mapped mount", EINVAL);
+    if (!ns) return std::unexpected(ns.error());
+    made.push_back({op.uid_map, op.gid_map, std::move(*ns)});
+    return made.back().ns.get();
   };
   auto trees = clone_id_mapped_sources(plan.mounts, userns_for);
   if (!trees) return std::unexpected(std::move(trees.error()).context("config.json: /mounts"));

@@ -358,7 +358,7 @@ Result<> map_tree_ids(const MountOp& op, int tree, int userns_fd) {
 }  // namespace
 
 Result<std::vector<UniqueFd>> clone_id_mapped_sources(
-    std::vector<MountOp>& ops, const std::function<Result<UniqueFd>(const MountOp&)>& userns_for) {
+    std::vector<MountOp>& ops, const std::function<Result<int>(const MountOp&)>& userns_for) {
   std::vector<UniqueFd> trees;
   for (auto& op : ops) {
     if (op.kind != MountKind::Bind || !op.id_mapped) continue;
@@ -371,7 +371,7 @@ Result<std::vector<UniqueFd>> clone_id_mapped_sources(
         op.tree_fd = tree->get();
         trees.push_back(std::move(*tree));
       }
-      return map_tree_ids(op, op.tree_fd, userns->get());
+      return map_tree_ids(op, op.tree_fd, *userns);
     }();
     if (!mapped)
       return std::unexpected(

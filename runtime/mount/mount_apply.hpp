@@ -30,11 +30,10 @@ Result<std::vector<sys::UniqueFd>> clone_shared_sources(std::vector<MountOp>& op
 // over the source's filesystem (an init in a user namespace does not), and
 // the mapping is set on the clone while it is detached (mount_setattr
 // MOUNT_ATTR_IDMAP, Linux 5.12, which takes only a detached mount).
-// userns_for gives the namespace whose mapping an op gets. A shared bind's
+// userns_for gives the namespace whose mapping an op gets (borrowed). A shared bind's
 // clone is mapped in place; new clones are returned to own, as above.
 Result<std::vector<sys::UniqueFd>> clone_id_mapped_sources(
-    std::vector<MountOp>& ops,
-    const std::function<Result<sys::UniqueFd>(const MountOp&)>& userns_for);
+    std::vector<MountOp>& ops, const std::function<Result<int>(const MountOp&)>& userns_for);
 
 // Performs one planned mount beneath root_fd. `create` lets it create missing
 // mount points inside the rootfs (false for the host's shared root "/").

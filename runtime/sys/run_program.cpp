@@ -46,7 +46,7 @@ bool readable_by(int fd, std::chrono::steady_clock::time_point deadline) {
 // back as long as it lives, so the deadline bounds that too.
 bool read_until(int fd, std::chrono::steady_clock::time_point deadline, std::string& out,
                 size_t keep) {
-  char buf[512];
+  char buf[4096];
   for (;;) {
     if (!readable_by(fd, deadline)) return false;
     ssize_t n = ::read(fd, buf, sizeof buf);
