@@ -79,11 +79,17 @@ Result<std::map<std::string, std::string>> sub_cgroups(const std::vector<std::st
 // way it came.
 Result<> apply_overrides(const Args& args, spec::Process& p) {
   for (const auto& e : args.all("env")) {
+    if (e.find('=') == std::string::npos || e[0] == '=')
+      return fail("--env " + quote(e) + ": must have the form KEY=VALUE", EINVAL);
     auto key = e.substr(0, e.find('='));
     std::erase_if(p.env, [&](const std::string& x) { return x.substr(0, x.find('=')) == key; });
     p.env.push_back(e);
   }
-  if (args.has("cwd")) p.cwd = args.value("cwd");
+  if (args.has("cwd")) {
+    p.cwd = args.value("cwd");
+    if (!p.cwd.starts_with("/"))
+      return fail("--cwd " + quote(p.cwd) + ": must be an absolute path", EINVAL);
+  }
   if (args.has("user")) MCRUN_CHECK(apply_user(p, args.value("user")));
   MCRUN_CHECK(add_gids(p, args.all("additional-gids")));
   if (args.has("no-new-privs")) p.no_new_privileges = true;

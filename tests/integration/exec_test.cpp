@@ -262,5 +262,21 @@ TEST_F(Exec, AProgramThatClosesItsTerminalLeavesTheProxyIdle) {
   EXPECT_LT(cpu_ms(after) - cpu_ms(before), 750) << "mcrun exec spun while the program slept";
 }
 
+// As process.json's fields are checked, so are the flags that change them:
+// `--env A` and `--env =x` went into the program's environment as they
+// were (runc refuses them), a relative --cwd was taken from "/".
+TEST_F(Exec, MalformedEnvAndCwdFlagsAreRefusedByName) {
+  for (std::string env : {"A", "=x"}) {
+    auto r = mcrun({"exec", "--env", env, "c1", "true"});
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("--env \"" + env + "\": must have the form KEY=VALUE"), std::string::npos)
+        << r.err;
+  }
+  auto r = mcrun({"exec", "--cwd", "tmp", "c1", "true"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("--cwd \"tmp\": must be an absolute path"), std::string::npos) << r.err;
+  EXPECT_EQ(mcrun({"exec", "--env", "A=", "--cwd", "/tmp", "c1", "true"}).code, 0);
+}
+
 }  // namespace
 }  // namespace mcrun::it
