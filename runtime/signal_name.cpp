@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cctype>
 #include <cstdlib>
@@ -13,10 +14,12 @@ Result<int> parse_signal(const std::string& text) {
   if (std::isdigit(static_cast<unsigned char>(text[0]))) {
     char* end;
     long v = std::strtol(text.c_str(), &end, 10);
-    if (*end || v <= 0 || v >= NSIG) return fail("invalid signal " + quote(text));
+    // 0 as runc and kill(1): nothing is sent, the init is only checked.
+    if (*end || v < 0 || v >= NSIG) return fail("invalid signal " + quote(text));
     return static_cast<int>(v);
   }
-  std::string name = text.starts_with("SIG") ? text.substr(3) : text;
+  // Any case, with or without "SIG", as runc.
+  std::string name = strncasecmp(text.c_str(), "SIG", 3) == 0 ? text.substr(3) : text;
   for (int s = 1; s < NSIG; ++s) {
     const char* abbrev = ::sigabbrev_np(s);
     if (abbrev && strcasecmp(abbrev, name.c_str()) == 0) return s;

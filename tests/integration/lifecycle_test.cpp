@@ -362,5 +362,19 @@ TEST_F(Lifecycle, PsPrintsPsOwnTableWithTheContainersLinesOnly) {
       << own.out;
 }
 
+// runc's spellings: any case with or without "SIG", and 0, which sends
+// nothing and says whether the container is still running.
+TEST_F(Lifecycle, KillTakesRuncsSignalSpellingsAndZero) {
+  write_config(config({"sleep", "1000"}));
+  ASSERT_EQ(mcrun({"run", "-d", "--bundle", bundle_, "c1"}).code, 0);
+  EXPECT_EQ(mcrun({"kill", "c1", "0"}).code, 0);
+  EXPECT_EQ(mcrun({"kill", "c1", "sigcont"}).code, 0);
+  EXPECT_EQ(mcrun({"kill", "c1", "sigkill"}).code, 0);
+  ASSERT_TRUE(eventually([&] { return status("c1") == "stopped"; }));
+  auto gone = mcrun({"kill", "c1", "0"});
+  EXPECT_NE(gone.code, 0);
+  EXPECT_NE(gone.err.find("container not running"), std::string::npos) << gone.err;
+}
+
 }  // namespace
 }  // namespace mcrun::it

@@ -63,7 +63,9 @@ TEST(Signals, RuncForms) {
   EXPECT_EQ(runtime::parse_signal("term"), 15);
   EXPECT_EQ(runtime::parse_signal("SIGUSR1"), 10);
   EXPECT_FALSE(runtime::parse_signal("SIGFOO"));
-  EXPECT_FALSE(runtime::parse_signal("0"));
+  EXPECT_EQ(runtime::parse_signal("sigusr2"), 12);  // runc takes any case
+  EXPECT_EQ(runtime::parse_signal("0"), 0);         // a check that the init is there
+  EXPECT_FALSE(runtime::parse_signal("-9"));
   EXPECT_FALSE(runtime::parse_signal("65"));
   EXPECT_FALSE(runtime::parse_signal("9x"));
   EXPECT_FALSE(runtime::parse_signal(""));
