@@ -77,6 +77,8 @@ TEST(Spec, MaximalKeepsEveryField) {
   EXPECT_EQ(c.linux->net_devices.at("eth2").name, std::nullopt);
   EXPECT_EQ(c.linux->time_offsets->boottime, (ClockOffset{3600, 5, {}}));
   EXPECT_EQ(c.linux->time_offsets->monotonic, (ClockOffset{-10, std::nullopt, {}}));
+  EXPECT_EQ(c.mounts[3].uid_mappings, (std::vector<IdMapping>{{0, 100000, 65536, {}}}));
+  EXPECT_EQ(c.mounts[3].gid_mappings, c.mounts[3].uid_mappings);
 }
 
 TEST(Spec, UnknownPropertiesArePreservedWhereTheyWere) {
